@@ -1,0 +1,117 @@
+"""Asamblea: registration, mesas, live agenda and the solidarity puzzle of a regional assembly."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_login import current_user
+
+from assembly import config as config_module
+from assembly.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
+
+PROJECT_ROOT = config_module.PROJECT_ROOT
+
+
+def _blueprints():
+    # One explicit list: what the app serves is read here, not discovered.
+    from assembly.assemblies.routes import bp as assemblies_bp
+    from assembly.auth.routes import bp as auth_bp
+    from assembly.core.routes import bp as core_bp
+
+    return [core_bp, auth_bp, assemblies_bp]
+
+
+def _socket_handlers():
+    from assembly.core import events  # noqa: F401  (registers the connect handler)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, Socket.IO handlers."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    settings = config_module.load(Path(app.instance_path), test_config)
+    app.config.from_mapping(config_module.flask_settings(settings))
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+    from assembly import models  # noqa: F401  (every table is known before the first query)
+
+    db.init_app(app)
+    _configure_sqlite(app)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Inicie sesión para continuar."
+    login_manager.login_message_category = "info"
+    socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"),
+        message_queue=app.config["REDIS_URL"] or None,
+        cors_allowed_origins=[],  # same origin only: the pages are served by this app
+        ping_interval=20,
+        ping_timeout=20,
+        max_http_buffer_size=256 * 1024,
+    )
+
+    from assembly.errors import register_error_handlers
+
+    register_error_handlers(app)
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    _socket_handlers()
+
+    from assembly import cli, helpers
+
+    cli.register(app)
+    helpers.register(app)
+    return app
+
+
+def _select_locale() -> str:
+    requested = request.args.get("lang")
+    if requested in config_module.LANGUAGES:
+        session["lang"] = requested
+    chosen = session.get("lang")
+    if chosen in config_module.LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(config_module.LANGUAGES) or "es"
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL lets readers go on while one connection writes; the busy timeout absorbs bursts."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from assembly.auth.models import User
+
+    return db.session.get(User, int(user_id))
+
+
+__all__ = ["create_app", "current_user"]

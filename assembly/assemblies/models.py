@@ -1,0 +1,153 @@
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assembly.extensions import db
+
+STATUSES = {
+    "draft": "Borrador",
+    "open": "Inscripciones abiertas",
+    "live": "En curso",
+    "closed": "Cerrada",
+}
+
+
+class Assembly(db.Model):
+    """One regional assembly: one day, one venue, one agreement."""
+
+    __tablename__ = "assemblies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    region: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    #: DANE DIVIPOLA codes of where the assembly takes place
+    department_code: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    municipality_code: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    date: Mapped[dt.date] = mapped_column(nullable=False)
+    venue: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    capacity: Mapped[int] = mapped_column(nullable=False, default=500)
+    #: printed on every badge, board and report
+    agreement_line: Mapped[str] = mapped_column(String(300), nullable=False)
+    #: draft, open, live or closed
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="draft")
+    #: people per sub-table (sub-mesa)
+    table_size: Mapped[int] = mapped_column(nullable=False, default=20)
+    #: the work plan's period (the methodology's 2024–2026)
+    plan_start_year: Mapped[int] = mapped_column(nullable=False, default=2024)
+    plan_end_year: Mapped[int] = mapped_column(nullable=False, default=2026)
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    themes: Mapped[list["Theme"]] = relationship(
+        back_populates="assembly", order_by="Theme.position", cascade="all, delete-orphan"
+    )
+    moments: Mapped[list["Moment"]] = relationship(
+        back_populates="assembly", order_by="Moment.position", cascade="all, delete-orphan"
+    )
+    extra_questions: Mapped[list["ExtraQuestion"]] = relationship(
+        back_populates="assembly", order_by="ExtraQuestion.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    def __repr__(self) -> str:
+        return f"<Assembly {self.id} {self.name!r}>"
+
+
+class Theme(db.Model):
+    """A thematic axis (eje); each one is worked by one mesa."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    assembly: Mapped[Assembly] = relationship(back_populates="themes")
+
+    def __repr__(self) -> str:
+        return f"<Theme {self.position} {self.title!r}>"
+
+
+class Moment(db.Model):
+    """An agenda item with its planned times."""
+
+    __tablename__ = "moments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: one of assemblies.template.MOMENT_KINDS
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="momento")
+    planned_start: Mapped[dt.time] = mapped_column(nullable=False)
+    planned_end: Mapped[dt.time] = mapped_column(nullable=False)
+    objective: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    method: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    assembly: Mapped[Assembly] = relationship(back_populates="moments")
+    steps: Mapped[list["Step"]] = relationship(
+        back_populates="moment", order_by="Step.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def planned_minutes(self) -> int:
+        start = self.planned_start.hour * 60 + self.planned_start.minute
+        end = self.planned_end.hour * 60 + self.planned_end.minute
+        return max(end - start, 0)
+
+    def __repr__(self) -> str:
+        return f"<Moment {self.position} {self.title!r}>"
+
+
+class Step(db.Model):
+    """A timed part of a moment (a talk, the needs round, ...)."""
+
+    __tablename__ = "steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moment_id: Mapped[int] = mapped_column(
+        ForeignKey("moments.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    minutes: Mapped[int] = mapped_column(nullable=False)
+    #: one of assemblies.template.STEP_KINDS; the puzzle opens pieces by kind
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="other")
+
+    moment: Mapped[Moment] = relationship(back_populates="steps")
+
+    def __repr__(self) -> str:
+        return f"<Step {self.position} {self.title!r} {self.minutes}′>"
+
+
+class ExtraQuestion(db.Model):
+    """A question an admin adds to this assembly's registration form."""
+
+    __tablename__ = "extra_questions"
+    __table_args__ = (UniqueConstraint("assembly_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False
+    )
+    position: Mapped[int] = mapped_column(nullable=False)
+    label: Mapped[str] = mapped_column(String(300), nullable=False)
+    #: text, choice or yesno
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    #: the options of a "choice" question
+    choices: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    required: Mapped[bool] = mapped_column(nullable=False, default=False)
+
+    assembly: Mapped[Assembly] = relationship(back_populates="extra_questions")
+
+    def __repr__(self) -> str:
+        return f"<ExtraQuestion {self.id} {self.label!r}>"

@@ -1,0 +1,174 @@
+"""Assemblies: list, create from the methodology template, edit fields, themes and agenda."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from assembly.assemblies import services, template
+from assembly.assemblies.forms import AssemblyForm
+from assembly.assemblies.models import STATUSES
+from assembly.auth.access import require
+from assembly.auth.domain import Permission
+from assembly.core.events import broadcast_assembly_changed
+from assembly.errors import AssemblyError, NotFound
+from assembly.extensions import unit_of_work
+from assembly.helpers import attach_errors, select_choices
+
+bp = Blueprint("assemblies", __name__, url_prefix="/assemblies")
+
+
+def _divipola_choices(form: AssemblyForm) -> None:
+    from assembly.registration import divipola
+
+    form.department_code.choices = select_choices([("", "—"), *divipola.departments()])
+    department = form.department_code.data or ""
+    municipalities = divipola.municipalities(department) if department else []
+    form.municipality_code.choices = select_choices([("", "—"), *municipalities])
+
+
+@bp.route("/")
+@require(Permission.VIEW_ASSEMBLY)
+def index():
+    """Every assembly, newest first."""
+    return render_template("assemblies/index.html", assemblies=services.list_assemblies())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require(Permission.MANAGE_ASSEMBLIES)
+def new():
+    """Create an assembly from the methodology template (agenda, 5 themes, one mesa each)."""
+    form = AssemblyForm(data=services.template_defaults() if request.method == "GET" else None)
+    _divipola_choices(form)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                assembly = services.create_from_template(current_user, form.raw())
+        except AssemblyError as error:
+            attach_errors(form, error)
+        else:
+            flash(
+                _(
+                    "Asamblea creada con la agenda y los ejes de la metodología. Revísalos y ajusta lo que cambie."
+                ),
+                "success",
+            )
+            return redirect(url_for("assemblies.show", assembly_id=assembly.id))
+    return render_template(
+        "assemblies/form.html", form=form, assembly=None
+    ), 422 if form.errors else 200
+
+
+@bp.route("/<int:assembly_id>")
+@require(Permission.VIEW_ASSEMBLY)
+def show(assembly_id: int):
+    """An assembly's landing page: data, counts, links to each screen."""
+    assembly = services.get_assembly(assembly_id)
+    return render_template(
+        "assemblies/show.html",
+        assembly=assembly,
+        counts=services.overview(assembly),
+        statuses=STATUSES,
+    )
+
+
+@bp.route("/<int:assembly_id>/edit", methods=["GET", "POST"])
+@require(Permission.MANAGE_ASSEMBLIES)
+def edit(assembly_id: int):
+    """Edit the assembly's own fields."""
+    assembly = services.get_assembly(assembly_id)
+    form = AssemblyForm(obj=assembly)
+    _divipola_choices(form)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                services.update_assembly(current_user, assembly.id, form.raw())
+        except AssemblyError as error:
+            attach_errors(form, error)
+        else:
+            flash(_("Cambios guardados."), "success")
+            return redirect(url_for("assemblies.show", assembly_id=assembly.id))
+    return render_template(
+        "assemblies/form.html", form=form, assembly=assembly
+    ), 422 if form.errors else 200
+
+
+@bp.post("/<int:assembly_id>/status")
+@require(Permission.MANAGE_ASSEMBLIES)
+def status(assembly_id: int):
+    """Move the assembly between draft, open, live and closed."""
+    with unit_of_work():
+        assembly = services.set_status(current_user, assembly_id, request.form.get("status", ""))
+    broadcast_assembly_changed(assembly.id, {"status": assembly.status})
+    flash(_("Estado: %(status)s.", status=assembly.status_label), "success")
+    return redirect(url_for("assemblies.show", assembly_id=assembly_id))
+
+
+@bp.route("/<int:assembly_id>/themes")
+@require(Permission.MANAGE_ASSEMBLIES)
+def themes(assembly_id: int):
+    """The themes (one per mesa), editable in place."""
+    return render_template("assemblies/themes.html", assembly=services.get_assembly(assembly_id))
+
+
+@bp.route("/<int:assembly_id>/agenda")
+@require(Permission.MANAGE_ASSEMBLIES)
+def agenda(assembly_id: int):
+    """The moments and their steps, editable in place."""
+    return render_template(
+        "assemblies/agenda.html",
+        assembly=services.get_assembly(assembly_id),
+        moment_kinds=template.MOMENT_KINDS,
+        step_kinds=template.STEP_KINDS,
+    )
+
+
+# Row editors share one route: what differs is which service runs and where to go back to.
+_ROW_ACTIONS = {
+    ("themes", "add"): (lambda a, r, f: services.add_theme(current_user, a, f), "themes"),
+    ("themes", "update"): (lambda a, r, f: services.update_theme(current_user, a, r, f), "themes"),
+    ("themes", "delete"): (lambda a, r, f: services.delete_theme(current_user, a, r), "themes"),
+    ("themes", "up"): (lambda a, r, f: services.move_theme(current_user, a, r, -1), "themes"),
+    ("themes", "down"): (lambda a, r, f: services.move_theme(current_user, a, r, 1), "themes"),
+    ("moments", "add"): (lambda a, r, f: services.add_moment(current_user, a, f), "agenda"),
+    ("moments", "update"): (
+        lambda a, r, f: services.update_moment(current_user, a, r, f),
+        "agenda",
+    ),
+    ("moments", "delete"): (lambda a, r, f: services.delete_moment(current_user, a, r), "agenda"),
+    ("moments", "up"): (lambda a, r, f: services.move_moment(current_user, a, r, -1), "agenda"),
+    ("moments", "down"): (lambda a, r, f: services.move_moment(current_user, a, r, 1), "agenda"),
+    ("moments", "add-step"): (lambda a, r, f: services.add_step(current_user, a, r, f), "agenda"),
+    ("steps", "update"): (lambda a, r, f: services.update_step(current_user, a, r, f), "agenda"),
+    ("steps", "delete"): (lambda a, r, f: services.delete_step(current_user, a, r), "agenda"),
+    ("steps", "up"): (lambda a, r, f: services.move_step(current_user, a, r, -1), "agenda"),
+    ("steps", "down"): (lambda a, r, f: services.move_step(current_user, a, r, 1), "agenda"),
+}
+
+_DONE = {
+    "add": "Agregado.",
+    "update": "Guardado.",
+    "delete": "Borrado.",
+    "up": "Movido.",
+    "down": "Movido.",
+    "add-step": "Paso agregado.",
+}
+
+
+@bp.post("/<int:assembly_id>/<kind>/<int:row_id>/<action>")
+@require(Permission.MANAGE_ASSEMBLIES)
+def row_action(assembly_id: int, kind: str, row_id: int, action: str):
+    """Add, update, delete or move one theme, moment or step (row_id 0 to add)."""
+    entry = _ROW_ACTIONS.get((kind, action))
+    if entry is None:
+        raise NotFound("Acción desconocida.")
+    run, page = entry
+    try:
+        with unit_of_work():
+            run(assembly_id, row_id, request.form.to_dict())
+    except AssemblyError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+    else:
+        flash(_(_DONE[action]), "success")
+    return redirect(url_for(f"assemblies.{page}", assembly_id=assembly_id) + f"#{kind}-{row_id}")

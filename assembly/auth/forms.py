@@ -1,0 +1,22 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from assembly.auth.domain import ROLE_LABELS
+from assembly.helpers import select_choices
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Usuario"), validators=[DataRequired(_l("Escriba su usuario."))])
+    password = PasswordField(
+        _l("Contraseña"), validators=[DataRequired(_l("Escriba su contraseña."))]
+    )
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("Usuario"), validators=[DataRequired(), Length(max=60)])
+    display_name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Rol"), choices=select_choices(ROLE_LABELS.items()))
+    password = PasswordField(_l("Contraseña"), validators=[Optional(), Length(max=200)])
+    active = BooleanField(_l("Cuenta activa"), default=True)

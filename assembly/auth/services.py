@@ -1,0 +1,93 @@
+"""Staff accounts: create, update, authenticate.  Flush, never commit (see unit_of_work)."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from assembly.auth.domain import Role, password_problem
+from assembly.auth.models import User
+from assembly.errors import Conflict, InvalidInput, NotFound
+from assembly.extensions import db
+
+# Checked when the username is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalize_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def create_user(*, username: str, display_name: str, password: str, role: str) -> User:
+    """A new staff account; raises InvalidInput / Conflict with a Spanish message."""
+    username = normalize_username(username)
+    _check(username=username, display_name=display_name, password=password, role=role)
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(f"Ya existe una cuenta con el usuario «{username}».")
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        password_hash=generate_password_hash(password),
+        role=role,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(
+    actor: User, user_id: int, *, display_name: str, role: str, active: bool, password: str = ""
+) -> User:
+    user = get_user(user_id)
+    _check(username=user.username, display_name=display_name, password=password or None, role=role)
+    if user.id == actor.id and (role != Role.ADMIN or not active):
+        raise InvalidInput("No puede quitarse a sí mismo el rol de administración ni desactivarse.")
+    user.display_name = display_name.strip()
+    user.role = role
+    user.active = active
+    if password:
+        user.password_hash = generate_password_hash(password)
+    db.session.flush()
+    return user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("La cuenta no existe.")
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same answer for every failure)."""
+    user = db.session.scalar(select(User).where(User.username == normalize_username(username)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = datetime.now(UTC).replace(tzinfo=None)
+    db.session.flush()
+    return user
+
+
+def _check(*, username: str, display_name: str, password: str | None, role: str) -> None:
+    errors = {}
+    if (
+        not username
+        or len(username) > 60
+        or not username.replace(".", "").replace("-", "").replace("_", "").isalnum()
+    ):
+        errors["username"] = (
+            "El usuario debe tener solo letras, números, punto, guion o guion bajo."
+        )
+    if not display_name.strip():
+        errors["display_name"] = "Escriba el nombre de la persona."
+    if role not in set(Role):
+        errors["role"] = "Elija un rol de la lista."
+    if password is not None:
+        problem = password_problem(password, username)
+        if problem:
+            errors["password"] = problem
+    if errors:
+        raise InvalidInput(" ".join(errors.values()), fields=errors)

@@ -1,0 +1,104 @@
+"""Every configuration key, in one place.
+
+Load order (later wins): the defaults below, ``instance/config.py`` if present, environment
+variables ``ASSEMBLY_<KEY>`` (e.g. ``ASSEMBLY_DATABASE_URL``), then the test overrides given to
+``create_app``.  The README lists the same keys for operators.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: key -> (default, one-line description).  A default of None means "derived at start-up".
+DEFAULTS: dict[str, tuple[object, str]] = {
+    "ENV": (
+        "development",
+        "development or production; production refuses to start without SECRET_KEY",
+    ),
+    "SECRET_KEY": (None, "signs sessions and CSRF tokens; generated into instance/ in development"),
+    "DATABASE_URL": (None, "SQLAlchemy URL; default sqlite:///instance/asamblea.db"),
+    "DB_POOL_SIZE": (1, "connections kept for SQLite (1 avoids lock waits under gevent)"),
+    "REDIS_URL": ("", "redis://host:port/db: Socket.IO message queue and rate-limit storage"),
+    "PUBLIC_URL": (
+        "",
+        "base URL printed in QR codes (e.g. http://192.168.1.10:5000); default: request host",
+    ),
+    "EXPORTS_DIR": (str(PROJECT_ROOT / "exports"), "where generated reports are written"),
+    "LOGIN_RATE_LIMIT": ("10 per minute", "failed-login throttle per client address"),
+    "PUBLIC_RATE_LIMIT": ("30 per minute", "throttle for the public registration form"),
+    "DEFAULT_LOCALE": ("es", "interface language (es, en)"),
+    "DEMO_ADMIN_PASSWORD": ("asamblea-demo", "password of the demo admin created by --demo"),
+    "SESSION_COOKIE_SECURE": (False, "set to true behind HTTPS"),
+}
+
+LANGUAGES = ("es", "en")
+
+
+def _coerce(raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "si", "sí", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def load(instance_path: Path, test_config: dict | None = None) -> dict:
+    """Resolve the configuration for one app, in the documented order."""
+    config = {key: default for key, (default, _doc) in DEFAULTS.items()}
+    instance_file = instance_path / "config.py"
+    if instance_file.exists():
+        namespace: dict = {}
+        exec(compile(instance_file.read_text(), str(instance_file), "exec"), namespace)
+        config.update({k: v for k, v in namespace.items() if k in DEFAULTS})
+    for key, (default, _doc) in DEFAULTS.items():
+        raw = os.environ.get(f"ASSEMBLY_{key}")
+        if raw is not None:
+            config[key] = _coerce(raw, default if default is not None else "")
+    config.update(test_config or {})
+
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'asamblea.db'}"
+    if not config["SECRET_KEY"]:
+        if config["ENV"] != "development" and not config.get("TESTING"):
+            raise RuntimeError(
+                "ASSEMBLY_SECRET_KEY is required outside development "
+                "(e.g. export ASSEMBLY_SECRET_KEY=$(python3 -c 'import secrets;print(secrets.token_hex(32))'))"
+            )
+        config["SECRET_KEY"] = _development_secret(instance_path)
+    return config
+
+
+def _development_secret(instance_path: Path) -> str:
+    """A per-machine key kept in the instance folder, so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def flask_settings(config: dict) -> dict:
+    """Translate our keys into the names Flask and its extensions read."""
+    url = config["DATABASE_URL"]
+    engine_options: dict = {}
+    in_memory = url in {"sqlite://", "sqlite:///:memory:"}
+    if url.startswith("sqlite") and not in_memory:
+        engine_options = {"pool_size": config["DB_POOL_SIZE"], "max_overflow": 0}
+    elif not in_memory:
+        engine_options = {"pool_pre_ping": True}
+    return {
+        **config,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
+        "BABEL_DEFAULT_LOCALE": config["DEFAULT_LOCALE"],
+        "BABEL_DEFAULT_TIMEZONE": "America/Bogota",
+        "RATELIMIT_STORAGE_URI": config["REDIS_URL"] or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    }

@@ -1,0 +1,228 @@
+"""The demo assembly: the Arauca day of methodology.md with a few hundred invented people.
+
+Deterministic (fixed seed) so that screenshots and demos look the same on every machine;
+the ticket tokens are still random, as in production.
+"""
+
+import logging
+import random
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from assembly.assemblies import services as assemblies
+from assembly.assemblies.models import Assembly
+from assembly.auth import services as accounts
+from assembly.auth.models import User
+from assembly.extensions import db, unit_of_work
+from assembly.grouping.models import Group
+from assembly.registration import divipola
+from assembly.registration import services as registration
+
+log = logging.getLogger(__name__)
+
+FIRST_NAMES_F = [
+    "María",
+    "Luz Marina",
+    "Ana Milena",
+    "Yurany",
+    "Diana",
+    "Sandra",
+    "Leidy",
+    "Rosa Elena",
+    "Marleny",
+    "Yesenia",
+    "Carmen",
+    "Flor Alba",
+    "Paola",
+    "Nelly",
+    "Kelly Johana",
+    "Zoraida",
+]
+FIRST_NAMES_M = [
+    "José",
+    "Luis Alberto",
+    "Carlos",
+    "Jhon Fredy",
+    "Wilmer",
+    "Édgar",
+    "Jairo",
+    "Óscar",
+    "Yeison",
+    "Fabio",
+    "Hernán",
+    "Arley",
+    "Néstor",
+    "Ramiro",
+    "Brayan",
+    "Álvaro",
+]
+LAST_NAMES = [
+    "Gómez",
+    "Rodríguez",
+    "Martínez",
+    "Pérez",
+    "Sánchez",
+    "Ramírez",
+    "Torres",
+    "Díaz",
+    "Vargas",
+    "Rojas",
+    "Moreno",
+    "Jiménez",
+    "Castro",
+    "Ortiz",
+    "Rubio",
+    "Peña",
+    "Carvajal",
+    "Guevara",
+    "Bautista",
+    "Mendoza",
+    "Ávila",
+    "Cisneros",
+    "Quintero",
+    "Barrios",
+    "Ibáñez",
+    "Nuñez",
+]
+ORGANIZATIONS = [
+    ("Asociación de Cacaoteros de Arauquita", "economia_solidaria", "campesino"),
+    ("Cooperativa Multiactiva del Sarare", "economia_solidaria", "comerciante"),
+    ("Recicladores Unidos de Arauca", "economia_popular", "reciclador"),
+    ("Asomujeres Tame", "comunitaria", "trabajo_cuidado"),
+    ("Mototaxistas del Llano", "economia_popular", "mototaxista"),
+    ("Junta de Acción Comunal La Esperanza", "comunitaria", "campesino"),
+    ("Vendedores Informales Plaza Principal", "economia_popular", "vendedor_ambulante"),
+    ("Asociación de Pescadores del Río Arauca", "economia_solidaria", "pescador"),
+    ("Fondo de Empleados Saravena", "economia_solidaria", "servidor_publico"),
+    ("Red de Jóvenes Emprendedores", "comunitaria", "emprendedor"),
+    ("Alcaldía de Arauca", "entidad_publica", "servidor_publico"),
+    ("Constructores Solidarios", "economia_popular", "obrero_construccion"),
+]
+STAFF = [
+    ("organizador", "Equipo de registro", "organizer"),
+    ("moderador", "Moderación del proyector", "moderator"),
+    ("supervisor", "Supervisión del convenio", "supervisor"),
+    *[(f"facilitador{n}", f"Facilitación mesa {n}", "facilitator") for n in range(1, 6)],
+]
+
+
+def seed_if_empty(people: int = 300) -> bool:
+    """Create the demo when there is no assembly and no account yet; True if it did."""
+    if db.session.scalar(select(Assembly.id).limit(1)) or db.session.scalar(
+        select(User.id).limit(1)
+    ):
+        return False
+    password = current_app.config["DEMO_ADMIN_PASSWORD"]
+    with unit_of_work():
+        accounts.create_user(
+            username="admin", display_name="Administración", password=password, role="admin"
+        )
+        facilitators = []
+        for username, name, role in STAFF:
+            user = accounts.create_user(
+                username=username, display_name=name, password=password, role=role
+            )
+            if role == "facilitator":
+                facilitators.append(user)
+        assembly = assemblies.create_from_template(
+            None,
+            {
+                **{k: str(v) for k, v in assemblies.template_defaults().items()},
+                "name": "Asamblea Regional de Economía Solidaria, Popular y Comunitaria — PIT Arauca",
+                "region": "Orinoquía",
+                "department_code": "81",
+                "municipality_code": "81001",
+                "date": date.today().isoformat(),
+                "venue": "Coliseo Cubierto Menesio Valencia, Arauca",
+            },
+        )
+        assembly.status = "open"
+        groups = db.session.scalars(
+            select(Group).where(Group.assembly_id == assembly.id).order_by(Group.number)
+        )
+        for group, facilitator in zip(groups, facilitators, strict=False):
+            group.facilitator_id = facilitator.id
+        for raw in fake_registrations(people, [t.id for t in assembly.themes]):
+            registration.register(assembly, raw, source="preregistro", today=date.today())
+    log.info("demo assembly %s created with %s registrations", assembly.id, people)
+    return True
+
+
+def fake_registrations(count: int, theme_ids: list[int], seed: int = 2026) -> list[dict]:
+    """Plausible unified-form answers for ``count`` invented people of Arauca."""
+    rng = random.Random(seed)
+    arauca = [code for code, _name in divipola.municipalities("81")]
+    rows = []
+    for n in range(count):
+        woman = rng.random() < 0.56
+        organization = rng.choice(ORGANIZATIONS) if rng.random() < 0.85 else None
+        disability = rng.random() < 0.07
+        rows.append(
+            {
+                "document_type": rng.choices(["CC", "CE", "PPT", "TI"], [88, 3, 7, 2])[0],
+                "document_number": str(rng.randint(1_000_000_000, 1_199_999_999))
+                if n % 9
+                else f"{rng.randint(17_000_000, 96_999_999)}",
+                "first_names": rng.choice(FIRST_NAMES_F if woman else FIRST_NAMES_M),
+                "last_names": f"{rng.choice(LAST_NAMES)} {rng.choice(LAST_NAMES)}",
+                "age_range": rng.choices(["18-28", "29-40", "41-59", "60+"], [24, 31, 33, 12])[0],
+                "sex": "mujer" if woman else "hombre",
+                "gender_identity": rng.choices(
+                    [
+                        "femenino" if woman else "masculino",
+                        "transgenero",
+                        "no_binario",
+                        "prefiero_no_responder",
+                    ],
+                    [92, 2, 2, 4],
+                )[0],
+                "sexual_orientation": rng.choices(
+                    ["heterosexual", "lesbiana", "gay", "bisexual", "prefiero_no_responder"],
+                    [85, 2, 3, 2, 8],
+                )[0],
+                "ethnicity": rng.choices(
+                    ["ninguno", "indigena", "negro_afrocolombiano", "raizal", "palenquero", "rrom"],
+                    [70, 14, 13, 1, 1, 1],
+                )[0],
+                "has_disability": disability,
+                "disability_kind": rng.choice(["fisica", "visual", "auditiva"])
+                if disability
+                else "",
+                "is_victim": rng.random() < 0.38,
+                "is_migrant": rng.random() < 0.12,
+                "zone": rng.choice(["rural", "urbana"]),
+                "phone": f"3{rng.randint(100_000_000, 229_999_999)}" if rng.random() < 0.8 else "",
+                "email": "",
+                "department_code": "81",
+                "municipality_code": rng.choice(arauca),
+                "organization_name": organization[0] if organization else "",
+                "organization_kind": organization[1] if organization else "ninguna",
+                "organization_role": rng.choice(
+                    ["Asociado(a)", "Presidente(a)", "Tesorero(a)", "Líder comunitario(a)"]
+                )
+                if organization
+                else "",
+                "line_of_work": organization[2]
+                if organization
+                else rng.choice(["tendero", "vendedor_ambulante", "otro"]),
+                "knows_pit": rng.random() < 0.4,
+                "took_part_before": rng.random() < 0.35,
+                "preferred_theme_id": str(
+                    rng.choices(theme_ids, [30, 25, 20, 15, 10][: len(theme_ids)])[0]
+                )
+                if rng.random() < 0.8
+                else "",
+                "consent_data": True,
+                "consent_photos": rng.random() < 0.7,
+            }
+        )
+    # Random document numbers may repeat; a registration list never does.
+    seen = set()
+    unique = []
+    for row in rows:
+        if row["document_number"] not in seen:
+            seen.add(row["document_number"])
+            unique.append(row)
+    return unique

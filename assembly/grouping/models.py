@@ -1,0 +1,65 @@
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assembly.extensions import db
+
+
+class Group(db.Model):
+    """A mesa: the people working one theme, led by a staff facilitator."""
+
+    __tablename__ = "groups"
+    __table_args__ = (UniqueConstraint("assembly_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    number: Mapped[int] = mapped_column(nullable=False)
+    facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    #: the mesa's vocero / vocera for the plenary
+    spokesperson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendees.id", ondelete="SET NULL", use_alter=True), nullable=True
+    )
+
+    theme = relationship("Theme")
+    facilitator = relationship("User")
+    tables: Mapped[list["Table"]] = relationship(
+        back_populates="group", order_by="Table.number", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Group {self.number} of assembly {self.assembly_id}>"
+
+
+class Table(db.Model):
+    """A sub-mesa of ~20 people with a leader; its join code opens the leaders' phone page."""
+
+    __tablename__ = "tables"
+    __table_args__ = (UniqueConstraint("group_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    number: Mapped[int] = mapped_column(nullable=False)
+    capacity: Mapped[int] = mapped_column(nullable=False, default=20)
+    #: short code typed on a phone (unambiguous letters and digits)
+    join_code: Mapped[str] = mapped_column(String(12), nullable=False, unique=True)
+    leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendees.id", ondelete="SET NULL", use_alter=True), nullable=True
+    )
+    spokesperson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendees.id", ondelete="SET NULL", use_alter=True), nullable=True
+    )
+    #: a locked table keeps its people through re-splits and late arrivals
+    locked: Mapped[bool] = mapped_column(nullable=False, default=False)
+
+    group: Mapped[Group] = relationship(back_populates="tables")
+
+    def __repr__(self) -> str:
+        return f"<Table {self.group_id}.{self.number}>"

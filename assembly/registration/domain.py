@@ -1,0 +1,868 @@
+"""The unified registration form (methodology.md, "Registro") as data, plus its validation.
+
+Pure logic: plain data in, plain data out. No Flask, no models. The templates, the desk form,
+the pre-registration importer and the exports all iterate :data:`FIELDS`, and every path that
+creates an attendee goes through :func:`validate_registration`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Literal
+
+from . import divipola
+
+Choices = tuple[tuple[str, str], ...]
+
+# --------------------------------------------------------------------------------------------
+# Choice lists: (stored value, Spanish label). Values are the model's column values: ASCII,
+# snake_case, at most 30 characters; never change a value once data exist.
+# --------------------------------------------------------------------------------------------
+
+NO_ANSWER = "prefiero_no_responder"
+_NO_ANSWER_CHOICE = (NO_ANSWER, "Prefiero no responder")
+
+DOCUMENT_TYPES: Choices = (
+    ("CC", "Cédula de ciudadanía"),
+    ("TI", "Tarjeta de identidad"),
+    ("CE", "Cédula de extranjería"),
+    ("PPT", "Permiso por Protección Temporal"),
+    ("PEP", "Permiso Especial de Permanencia"),
+    ("PA", "Pasaporte"),
+    ("OTRO", "Otro"),
+)
+SEXES: Choices = (
+    ("mujer", "Mujer"),
+    ("hombre", "Hombre"),
+    ("intersexual", "Intersexual"),
+    _NO_ANSWER_CHOICE,
+)
+GENDER_IDENTITIES: Choices = (
+    ("femenino", "Femenino"),
+    ("masculino", "Masculino"),
+    ("transgenero", "Transgénero"),
+    ("no_binario", "No binario"),
+    ("otra", "Otra"),
+    _NO_ANSWER_CHOICE,
+)
+SEXUAL_ORIENTATIONS: Choices = (
+    ("heterosexual", "Heterosexual"),
+    ("lesbiana", "Lesbiana"),
+    ("gay", "Gay"),
+    ("bisexual", "Bisexual"),
+    ("otra", "Otra"),
+    _NO_ANSWER_CHOICE,
+)
+ETHNICITIES: Choices = (
+    ("indigena", "Indígena"),
+    ("negro_afrocolombiano", "Negro(a) / afrocolombiano(a)"),
+    ("raizal", "Raizal"),
+    ("palenquero", "Palenquero(a)"),
+    ("rrom", "Rrom (gitano)"),
+    ("ninguno", "Ninguno"),
+)
+DISABILITY_KINDS: Choices = (
+    ("fisica", "Física"),
+    ("auditiva", "Auditiva"),
+    ("visual", "Visual"),
+    ("sordoceguera", "Sordoceguera"),
+    ("intelectual", "Intelectual"),
+    ("psicosocial", "Psicosocial (mental)"),
+    ("multiple", "Múltiple"),
+)
+ZONES: Choices = (("rural", "Rural"), ("urbana", "Urbana"))
+
+# Youth is 14-28 (Ley 1622 de 2013, Estatuto de Ciudadanía Juvenil) and older adults are 60+
+# (Ley 1251 de 2008), so the ranges never straddle those limits. (value, label, min, max)
+_AGE_BOUNDS: tuple[tuple[str, str, int, int], ...] = (
+    ("0-13", "Menor de 14 años", 0, 13),
+    ("14-17", "14 a 17 años", 14, 17),
+    ("18-28", "18 a 28 años", 18, 28),
+    ("29-40", "29 a 40 años", 29, 40),
+    ("41-59", "41 a 59 años", 41, 59),
+    ("60+", "60 años o más", 60, 200),
+)
+AGE_RANGES: Choices = tuple((value, label) for value, label, _, _ in _AGE_BOUNDS)
+YOUTH_AGE_RANGES = frozenset({"14-17", "18-28"})
+OLDER_ADULT_AGE_RANGES = frozenset({"60+"})
+MIN_AGE, MAX_AGE = 10, 110
+
+ORGANIZATION_KINDS: Choices = (
+    ("economia_popular", "Economía popular"),
+    ("economia_solidaria", "Economía solidaria"),
+    ("comunitaria", "Comunitaria"),
+    ("entidad_publica", "Entidad pública"),
+    ("cooperacion", "Cooperación"),
+    ("otra", "Otra"),
+    ("ninguna", "Ninguna"),
+)
+LINES_OF_WORK: Choices = (
+    ("vendedor_ambulante", "Vendedor(a) ambulante o informal"),
+    ("tendero", "Tendero(a)"),
+    ("reciclador", "Reciclador(a)"),
+    ("constructor", "Constructor(a)"),
+    ("obrero_construccion", "Obrero(a) de la construcción"),
+    ("mototaxista", "Mototaxista"),
+    ("campesino", "Campesino(a)"),
+    ("pescador", "Pescador(a)"),
+    ("artesano", "Artesano(a)"),
+    ("comerciante", "Comerciante"),
+    ("trabajo_sexual", "Trabajador(a) sexual"),
+    ("trabajo_cuidado", "Trabajo del cuidado o del hogar"),
+    ("emprendedor", "Emprendedor(a)"),
+    ("estudiante", "Estudiante"),
+    ("servidor_publico", "Servidor(a) público(a)"),
+    ("sin_empleo", "Sin empleo"),
+    ("otro", "Otro"),
+)
+
+# How people write the choices in lists and at the desk, beyond the value and the label
+# (always accepted): field -> {value: variants}. Compared with _choice_key(), so accents,
+# case, spaces and punctuation do not matter ("C.C." is "cc").
+_CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "document_type": {
+        "CC": ("cedula", "cedula ciudadania"),
+        "TI": ("tarjeta identidad",),
+        "CE": ("cedula extranjeria",),
+        "PPT": ("permiso proteccion temporal",),
+        "PEP": ("permiso especial permanencia",),
+        "PA": ("pasaporte", "pas", "pp"),
+        "OTRO": ("registro civil", "rc", "nuip"),
+    },
+    "sex": {
+        "mujer": ("f", "femenino"),
+        "hombre": ("m", "h", "masculino"),
+        "intersexual": ("intersex",),
+        NO_ANSWER: ("no responde", "nr", "prefiero no decir"),
+    },
+    "gender_identity": {
+        "femenino": ("mujer",),
+        "masculino": ("hombre",),
+        "transgenero": ("trans", "mujer trans", "hombre trans"),
+        NO_ANSWER: ("no responde",),
+    },
+    "sexual_orientation": {
+        "heterosexual": ("hetero",),
+        "bisexual": ("bi",),
+        NO_ANSWER: ("no responde",),
+    },
+    "ethnicity": {
+        "negro_afrocolombiano": ("afro", "afrocolombiano", "afrocolombiana", "afrodescendiente",
+                                 "negro", "negra", "comunidad negra"),
+        "palenquero": ("palenquera",),
+        "rrom": ("gitano", "gitana"),
+        # DANE's ethnic self-identification has no mestizo or white category: "ninguno".
+        "ninguno": ("ninguna", "ningun", "ninguno de los anteriores", "no aplica", "na", "no",
+                    "mestizo", "mestiza", "blanco", "blanca"),
+    },
+    "disability_kind": {
+        "fisica": ("motora",),
+        "auditiva": ("sorda", "sordo"),
+        "visual": ("ceguera",),
+        "intelectual": ("cognitiva",),
+        "psicosocial": ("mental",),
+        "multiple": ("multiples",),
+    },
+    "zone": {"urbana": ("urbano", "cabecera"), "rural": ("rural disperso", "vereda")},
+    "organization_kind": {
+        "economia_popular": ("popular",),
+        "economia_solidaria": ("solidaria", "cooperativa"),
+        "comunitaria": ("junta de accion comunal", "jac"),
+        "entidad_publica": ("publica",),
+        "cooperacion": ("cooperacion internacional",),
+        "ninguna": ("ninguno", "no aplica"),
+    },
+    "line_of_work": {
+        "vendedor_ambulante": ("vendedor ambulante", "vendedora ambulante", "vendedor informal",
+                               "vendedora informal", "venta ambulante"),
+        "mototaxista": ("mototaxi",),
+        "campesino": ("agricultor", "agricultora"),
+        "trabajo_sexual": ("trabajo sexual",),
+        "trabajo_cuidado": ("ama de casa", "hogar"),
+        "sin_empleo": ("desempleado", "desempleada"),
+    },
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# LGBTIQ+: reports count it as its own population.
+# --------------------------------------------------------------------------------------------
+
+LGBTIQ_GENDER_IDENTITIES = frozenset({"transgenero", "no_binario", "otra"})
+LGBTIQ_SEXUAL_ORIENTATIONS = frozenset({"lesbiana", "gay", "bisexual", "otra"})
+
+
+def is_lgbtiq(record: Mapping[str, object] | object) -> bool:
+    """True when the person belongs to the LGBTIQ+ population.
+
+    ``record`` is a clean registration dict or an object with the same attributes (the
+    model). Counted: a trans, non-binary or other gender identity, a lesbian, gay, bisexual or
+    other orientation, and intersex people (the "I" of the acronym).
+    """
+
+    def get(key: str) -> object:
+        if isinstance(record, Mapping):
+            return record.get(key)
+        return getattr(record, key, None)
+
+    return (
+        get("gender_identity") in LGBTIQ_GENDER_IDENTITIES
+        or get("sexual_orientation") in LGBTIQ_SEXUAL_ORIENTATIONS
+        or get("sex") == "intersexual"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The form's fields
+# --------------------------------------------------------------------------------------------
+
+FieldKind = Literal["text", "choice", "bool", "date", "email", "phone"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One core field of the unified form."""
+
+    key: str  #: the model's column name
+    label: str  #: Spanish label, as on the paper form and in the exports
+    kind: FieldKind
+    required: bool = False
+    choices: Choices = ()
+    max_length: int | None = None
+    #: where choices come from when they are not fixed: "departments", "municipalities"
+    #: (of the chosen department) or "themes" (of the assembly)
+    choices_from: str | None = None
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("document_type", "Tipo de documento", "choice", True, DOCUMENT_TYPES),
+    Field("document_number", "Número de documento", "text", True, max_length=20),
+    Field("first_names", "Nombres", "text", True, max_length=120),
+    Field("last_names", "Apellidos", "text", True, max_length=120),
+    # Either birth_date or age_range is required; age_range is derived from birth_date.
+    Field("birth_date", "Fecha de nacimiento", "date"),
+    Field("age_range", "Rango de edad", "choice", choices=AGE_RANGES),
+    Field("sex", "Sexo", "choice", True, SEXES),
+    Field("gender_identity", "Identidad de género", "choice", choices=GENDER_IDENTITIES),
+    Field("sexual_orientation", "Orientación sexual", "choice", choices=SEXUAL_ORIENTATIONS),
+    Field("ethnicity", "Autorreconocimiento étnico", "choice", True, ETHNICITIES),
+    Field("has_disability", "¿Tiene alguna discapacidad?", "bool"),
+    Field("disability_kind", "Tipo de discapacidad", "choice", choices=DISABILITY_KINDS),
+    Field("is_victim", "¿Es víctima del conflicto armado?", "bool"),
+    Field("is_migrant", "¿Es población migrante?", "bool"),
+    Field("zone", "Zona de residencia", "choice", choices=ZONES),
+    Field("phone", "Teléfono o celular", "phone", max_length=20),
+    Field("email", "Correo electrónico", "email", max_length=200),
+    Field("department_code", "Departamento", "choice", True, choices_from="departments"),
+    Field("municipality_code", "Municipio", "choice", True, choices_from="municipalities"),
+    Field("organization_name", "Organización a la que pertenece", "text", max_length=200),
+    Field("organization_kind", "Tipo de organización", "choice", choices=ORGANIZATION_KINDS),
+    Field("organization_role", "Rol en la organización", "text", max_length=120),
+    Field("line_of_work", "Oficio o actividad económica", "choice", choices=LINES_OF_WORK),
+    Field("knows_pit", "¿Conoce el Proyecto de Impacto Territorial (PIT)?", "bool"),
+    Field(
+        "took_part_before",
+        "¿Ha participado antes en espacios de diagnóstico de necesidades?",
+        "bool",
+    ),
+    Field("preferred_theme_id", "Eje temático de preferencia", "choice", choices_from="themes"),
+    Field(
+        "consent_data",
+        "Autorizo el tratamiento de mis datos personales (Ley 1581 de 2012)",
+        "bool",
+        True,
+    ),
+    Field("consent_photos", "Autorizo el uso de mi imagen en fotografías y video", "bool"),
+)
+FIELDS_BY_KEY: dict[str, Field] = {field.key: field for field in FIELDS}
+
+
+@dataclass(frozen=True)
+class ExtraQuestion:
+    """A question an admin adds to one assembly's form; answered under ``extra_<id>``."""
+
+    id: int
+    label: str
+    kind: Literal["text", "choice", "yesno"]
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+EXTRA_TEXT_MAX_LENGTH = 500
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation helpers
+# --------------------------------------------------------------------------------------------
+
+_APOSTROPHES = "'’´`"
+_NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "van", "von"})
+
+
+_APOSTROPHES_RE = re.compile(f"[{_APOSTROPHES}]")
+_PUNCTUATION_RE = re.compile(r"[\W_]+")
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():  # the common case, and an import calls this ~20 times per row
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalize_name(text: str) -> str:
+    """Search key for names: no accents, case-folded, no punctuation, single spaces.
+
+    "  María-José  O'Neil " -> "maria jose oneil". Apostrophes vanish (people type the name
+    with or without them); other punctuation separates words.
+    """
+    text = _strip_accents(text or "").casefold()
+    text = _APOSTROPHES_RE.sub("", text)
+    return " ".join(_PUNCTUATION_RE.sub(" ", text).split())
+
+
+def normalize_document(text: str) -> str:
+    """The document number as stored: no dots, spaces or dashes ("1.234.567" -> "1234567").
+
+    Commas go too: a spreadsheet formatted in English writes thousands as "1,234,567".
+    """
+    return re.sub(r"[\s.,\-‐‑–—]+", "", str(text or ""))
+
+
+def _upper_match(match: re.Match[str]) -> str:
+    return match.group(1) + match.group(2).upper()
+
+
+def format_person_name(text: str) -> str:
+    """Names as printed on badges: single spaces, each word capitalised, particles in lower case.
+
+    "MARÍA  DE LOS ángeles" -> "María de los Ángeles"; "o'connor-díaz" -> "O'Connor-Díaz".
+    """
+    words = " ".join((text or "").split()).split(" ")
+    out = []
+    for position, word in enumerate(words):
+        if position > 0 and word.casefold() in _NAME_PARTICLES:
+            out.append(word.casefold())
+        else:
+            # Each part after a hyphen or an apostrophe starts a name: Pérez-Gómez, O'Connor.
+            out.append(re.sub(r"(^|[-'’])(.)", _upper_match, word.lower()))
+    return " ".join(out)
+
+
+def _choice_key(text: str) -> str:
+    return normalize_name(text).replace(" ", "")
+
+
+def _gender_variants(label: str) -> tuple[str, ...]:
+    # "Obrero(a) de la construcción" is written "obrero de la construcción" or
+    # "obrera de la construcción"; "Servidor(a) público(a)" -> "servidora pública".
+    if "(a)" not in label:
+        return (label,)
+    masculine = label.replace("(a)", "")
+    feminine = re.sub(r"o\(a\)", "a", label).replace("(a)", "a")
+    return (label, masculine, feminine)
+
+
+def match_choice(text: object, choices: Choices, field_key: str | None = None) -> str | None:
+    """The stored value for a choice written as its value, its label or a known variant.
+
+    Accents, case, spaces and punctuation are ignored ("Cédula de Ciudadanía", "cc", "C.C."
+    all give "CC" for ``document_type``). None when nothing matches.
+    """
+    key = _choice_key(str(text or ""))
+    return _choice_lookup(choices, field_key).get(key) if key else None
+
+
+@cache
+def _choice_lookup(choices: Choices, field_key: str | None) -> dict[str, str]:
+    # Built once per list: an import validates up to 20,000 rows against the same lists.
+    lookup: dict[str, str] = {}
+    aliases = _CHOICE_ALIASES.get(field_key or "", {})
+    for value, _ in choices:  # aliases first, so that values and labels win a clash
+        for alias in aliases.get(value, ()):
+            lookup[_choice_key(alias)] = value
+    for value, label in reversed(choices):  # the first choice wins a clash
+        for written in (value, *_gender_variants(label)):
+            lookup[_choice_key(written)] = value
+    return lookup
+
+
+_TRUE_WORDS = frozenset(
+    {"true", "si", "s", "1", "on", "x", "yes", "y", "verdadero", "acepto", "autorizo", "autoriza"}
+)
+_FALSE_WORDS = frozenset(
+    {"false", "no", "n", "0", "off", "falso", "no acepto", "no autorizo", "no autoriza"}
+)
+
+
+def parse_bool(value: object) -> bool | None:
+    """True/False for the ways people answer yes/no ("sí", "x", "1", "on"...); None if blank.
+
+    Raises ValueError for anything else.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = normalize_name(str(value if value is not None else ""))
+    if not text:
+        return None
+    if text in _TRUE_WORDS:
+        return True
+    if text in _FALSE_WORDS:
+        return False
+    raise ValueError(text)
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_date(value: object) -> date:
+    """A date from a date, a datetime or text as AAAA-MM-DD or DD/MM/AAAA; ValueError otherwise.
+
+    Colombian lists write the day first, so "03/04/1990" is 3 April.
+    """
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    # Spreadsheets export datetimes; the time of a birth date is noise.
+    text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def age_on(birth_date: date, on_date: date) -> int:
+    """Age in whole years on ``on_date``."""
+    had_birthday = (on_date.month, on_date.day) >= (birth_date.month, birth_date.day)
+    return on_date.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def age_range_for_age(age: int) -> str:
+    """The AGE_RANGES value holding ``age`` (negative ages raise ValueError)."""
+    for value, _, low, high in _AGE_BOUNDS:
+        if low <= age <= high:
+            return value
+    raise ValueError(f"edad fuera de rango: {age}")
+
+
+def age_range_for(birth_date: date, on_date: date) -> str:
+    """The AGE_RANGES value for someone born on ``birth_date``, on ``on_date``."""
+    return age_range_for_age(age_on(birth_date, on_date))
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------
+
+CONSENT_REQUIRED_MESSAGE = (
+    "Debe aceptar el tratamiento de datos personales (Ley 1581 de 2012) para registrarse."
+)
+_REQUIRED_MESSAGES = {
+    "document_type": "Seleccione el tipo de documento.",
+    "document_number": "Escriba el número de documento.",
+    "first_names": "Escriba los nombres.",
+    "last_names": "Escriba los apellidos.",
+    "sex": "Seleccione el sexo.",
+    "ethnicity": "Seleccione el autorreconocimiento étnico (o «Ninguno»).",
+    "department_code": "Seleccione el departamento de residencia.",
+    "municipality_code": "Seleccione el municipio de residencia.",
+    "disability_kind": "Seleccione el tipo de discapacidad.",
+}
+_DOCUMENT_RULES = {
+    "CC": (r"\d{3,10}", "La cédula de ciudadanía debe tener entre 3 y 10 dígitos, solo números."),
+    "TI": (r"\d{10,11}", "La tarjeta de identidad debe tener 10 u 11 dígitos, solo números."),
+}
+_DOCUMENT_DEFAULT_RULE = (
+    r"[A-Z0-9]{3,20}",
+    "El número de documento debe tener entre 3 y 20 letras o números.",
+)
+_EMAIL_RE = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
+)
+_AGE_LIMITS_MESSAGE = f"la edad debe estar entre {MIN_AGE} y {MAX_AGE} años."
+_PHONE_MESSAGE = (
+    "Escriba un celular de 10 dígitos que empiece por 3, un fijo de 7 a 10 dígitos "
+    "o un número internacional que empiece por +."
+)
+
+
+def _as_text(value: object) -> str:
+    """Any raw value as one line of text: trimmed, single spaces, no control characters."""
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a spreadsheet's 1234567.0 is the number 1234567
+    if isinstance(value, date):
+        value = value.isoformat()
+    text = str(value)
+    if not text.isprintable():  # control characters (NUL breaks PostgreSQL) become spaces
+        text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
+    return " ".join(text.split())
+
+
+def normalize_phone(text: str) -> str | None:
+    """The phone as stored (digits; "+" kept for foreign numbers), or None if not a phone.
+
+    Colombian numbers lose their +57: a mobile has 10 digits starting with 3, a landline 7 to
+    10 digits (since 2021 landlines have 10 digits starting with 60). Foreign numbers matter
+    because many migrants keep their Venezuelan line: "+" and 8-15 digits.
+    """
+    compact = re.sub(r"[\s\-.()/]", "", text)
+    if compact.startswith("+57"):
+        compact = compact[3:]
+    elif compact.startswith("0057"):
+        compact = compact[4:]
+    elif len(compact) == 12 and compact.startswith("57"):
+        compact = compact[2:]
+    elif compact.startswith("+"):
+        return compact if re.fullmatch(r"\+[1-9]\d{7,14}", compact) else None
+    if not compact.isdigit():
+        return None
+    if len(compact) == 10:
+        return compact if compact[0] == "3" or compact.startswith("60") else None
+    return compact if 7 <= len(compact) <= 9 else None
+
+
+class _Form:
+    """Collects clean values and error messages while the fields are checked one by one."""
+
+    def __init__(self, raw: Mapping[str, object]):
+        self.raw = raw
+        self.clean: dict[str, object] = {}
+        self.errors: dict[str, str] = {}
+        self._texts: dict[str, str] = {}
+
+    def text(self, key: str) -> str:
+        if key not in self._texts:
+            self._texts[key] = _as_text(self.raw.get(key))
+        return self._texts[key]
+
+    def error(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, message)
+
+    def check_length(self, key: str, value: str | None) -> str | None:
+        limit = FIELDS_BY_KEY[key].max_length
+        if value and limit and len(value) > limit:
+            self.error(key, f"Máximo {limit} caracteres.")
+            return None
+        return value
+
+    def choice(self, key: str, choices: Choices, *, required: bool = False) -> str | None:
+        text = self.text(key)
+        value = match_choice(text, choices, key)
+        if not text:
+            if required:
+                self.error(key, _REQUIRED_MESSAGES[key])
+        elif value is None:
+            labels = ", ".join(label for _, label in choices)
+            self.error(key, f"Opción no válida. Elija una de estas: {labels}.")
+        self.clean[key] = value
+        return value
+
+    def boolean(self, key: str) -> bool | None:
+        """An answer to a yes/no question; blank counts as no (an unticked checkbox)."""
+        try:
+            value = parse_bool(self.raw.get(key))
+        except ValueError:
+            self.error(key, "Responda sí o no.")
+            value = None
+        self.clean[key] = bool(value)
+        return value
+
+    def optional_text(self, key: str) -> str | None:
+        value = self.check_length(key, self.text(key) or None)
+        self.clean[key] = value
+        return value
+
+
+def validate_registration(
+    raw: Mapping[str, object],
+    *,
+    theme_ids: Collection[int],
+    extra_questions: Sequence[ExtraQuestion] = (),
+    today: date,
+) -> tuple[dict[str, object], dict[str, str]]:
+    """Check one filled-in unified form; return ``(clean, errors)``.
+
+    ``raw`` maps field keys (see :data:`FIELDS`) to what the person or the list wrote: text,
+    or already typed values (bool, date, int). ``errors`` maps a field key (or
+    ``extra_<id>``) to one Spanish message; the registration is valid when it is empty.
+    ``clean`` always holds every field key, typed and normalised (None where blank or
+    invalid), plus ``name_key``, ``organization_key`` and ``extra_answers``.
+    """
+    form = _Form(raw)
+    _check_document(form)
+    _check_names(form)
+    _check_age(form, today)
+    form.choice("sex", SEXES, required=True)
+    form.choice("gender_identity", GENDER_IDENTITIES)
+    form.choice("sexual_orientation", SEXUAL_ORIENTATIONS)
+    form.choice("ethnicity", ETHNICITIES, required=True)
+    _check_disability(form)
+    form.boolean("is_victim")
+    form.boolean("is_migrant")
+    form.choice("zone", ZONES)
+    _check_contact(form)
+    _check_place(form)
+    organization = form.optional_text("organization_name")
+    form.choice("organization_kind", ORGANIZATION_KINDS)
+    form.optional_text("organization_role")
+    form.choice("line_of_work", LINES_OF_WORK)
+    form.boolean("knows_pit")
+    form.boolean("took_part_before")
+    _check_theme(form, theme_ids)
+    try:
+        consent = parse_bool(form.raw.get("consent_data"))
+    except ValueError:
+        consent = None
+    if consent is not True:
+        form.error("consent_data", CONSENT_REQUIRED_MESSAGE)
+    form.clean["consent_data"] = consent is True
+    form.boolean("consent_photos")
+    form.clean["extra_answers"] = _check_extra_answers(form, extra_questions)
+
+    full_name = f"{form.clean['first_names'] or ''} {form.clean['last_names'] or ''}"
+    form.clean["name_key"] = normalize_name(full_name)
+    form.clean["organization_key"] = normalize_name(organization or "") or None
+    return form.clean, form.errors
+
+
+def _check_document(form: _Form) -> None:
+    doc_type = form.choice("document_type", DOCUMENT_TYPES, required=True)
+    number = normalize_document(form.text("document_number")).upper()
+    form.clean["document_number"] = None
+    if not number:
+        form.error("document_number", _REQUIRED_MESSAGES["document_number"])
+        return
+    pattern, message = _DOCUMENT_RULES.get(doc_type or "", _DOCUMENT_DEFAULT_RULE)
+    if not re.fullmatch(pattern, number):
+        form.error("document_number", message)
+        return
+    form.clean["document_number"] = number
+
+
+def _check_names(form: _Form) -> None:
+    for key in ("first_names", "last_names"):
+        text = form.text(key)
+        form.clean[key] = None
+        if not text:
+            form.error(key, _REQUIRED_MESSAGES[key])
+        elif not all(c.isalpha() or c in " .-" + _APOSTROPHES for c in text):
+            form.error(key, "Use solo letras, espacios, guiones o apóstrofos (sin números).")
+        elif sum(c.isalpha() for c in text) < 2:
+            what = "nombres" if key == "first_names" else "apellidos"
+            form.error(key, f"Escriba los {what} completos, no solo una inicial.")
+        else:
+            form.clean[key] = form.check_length(key, format_person_name(text))
+
+
+def _check_age(form: _Form, today: date) -> None:
+    form.clean["birth_date"] = form.clean["age_range"] = None
+    raw_birth = form.raw.get("birth_date")
+    birth_text = form.text("birth_date")
+    if birth_text:
+        try:
+            birth_date = parse_date(raw_birth if isinstance(raw_birth, date) else birth_text)
+        except ValueError:
+            form.error("birth_date", "Escriba la fecha de nacimiento como DD/MM/AAAA.")
+            return
+        if birth_date > today:
+            form.error("birth_date", "La fecha de nacimiento no puede estar en el futuro.")
+        elif not MIN_AGE <= age_on(birth_date, today) <= MAX_AGE:
+            form.error("birth_date", f"Revise la fecha de nacimiento: {_AGE_LIMITS_MESSAGE}")
+        else:
+            # The birth date is the better datum: the range always follows from it.
+            form.clean["birth_date"] = birth_date
+            form.clean["age_range"] = age_range_for(birth_date, today)
+        return
+
+    range_text = form.text("age_range")
+    if not range_text:
+        form.error("birth_date", "Indique la fecha de nacimiento o el rango de edad.")
+        return
+    value = match_choice(range_text, AGE_RANGES, "age_range")
+    age_match = re.fullmatch(r"(\d{1,3})( anos?)?", normalize_name(range_text))
+    if value is None and age_match:
+        # Lists often carry the age ("Edad: 34") instead of a range.
+        age = int(age_match.group(1))
+        if MIN_AGE <= age <= MAX_AGE:
+            value = age_range_for_age(age)
+        else:
+            form.error("age_range", _AGE_LIMITS_MESSAGE[0].upper() + _AGE_LIMITS_MESSAGE[1:])
+            return
+    if value is None:
+        labels = ", ".join(label for _, label in AGE_RANGES)
+        form.error("age_range", f"Rango de edad no válido. Elija uno de estos: {labels}.")
+    form.clean["age_range"] = value
+
+
+def _check_disability(form: _Form) -> None:
+    kind_text = form.text("disability_kind")
+    has_text = form.text("has_disability")
+    # A list's "Discapacidad" column often holds the kind ("Visual") instead of sí/no.
+    kind_in_has = match_choice(has_text, DISABILITY_KINDS, "disability_kind")
+    if kind_in_has and not kind_text:
+        form.clean["has_disability"] = True
+        form.clean["disability_kind"] = kind_in_has
+        return
+    has = form.boolean("has_disability")
+    kind = form.choice("disability_kind", DISABILITY_KINDS)
+    if has is None and kind:
+        form.clean["has_disability"] = True  # choosing a kind answers the question
+    elif has and not kind_text:
+        form.error("disability_kind", _REQUIRED_MESSAGES["disability_kind"])
+    elif has is False and kind_text:
+        form.error(
+            "disability_kind",
+            "Indicó que no tiene discapacidad: deje el tipo de discapacidad en blanco.",
+        )
+        form.clean["disability_kind"] = None
+
+
+def _check_contact(form: _Form) -> None:
+    phone_text = form.text("phone")
+    phone = normalize_phone(phone_text) if phone_text else None
+    if phone_text and phone is None:
+        form.error("phone", _PHONE_MESSAGE)
+    form.clean["phone"] = phone
+
+    email = form.text("email").lower() or None
+    if email and not _EMAIL_RE.fullmatch(email):
+        form.error("email", "Escriba un correo electrónico válido, como nombre@correo.com.")
+        email = None
+    form.clean["email"] = form.check_length("email", email)
+
+
+def _check_place(form: _Form) -> None:
+    department = form.text("department_code")
+    municipality = form.text("municipality_code")
+    # Spreadsheets drop leading zeros: Antioquia's "05" arrives as 5 and Medellín as 5001.
+    if department.isdigit():
+        department = department.zfill(2)
+    if municipality.isdigit():
+        municipality = municipality.zfill(5)
+    if not department and divipola.municipality_name(municipality):
+        department = municipality[:2]  # the code contains its department
+    form.clean["department_code"] = form.clean["municipality_code"] = None
+
+    if not department:
+        form.error("department_code", _REQUIRED_MESSAGES["department_code"])
+    elif divipola.department_name(department) is None:
+        form.error("department_code", "Seleccione un departamento de la lista (DIVIPOLA).")
+    else:
+        form.clean["department_code"] = department
+    if not municipality:
+        form.error("municipality_code", _REQUIRED_MESSAGES["municipality_code"])
+    elif divipola.municipality_name(municipality) is None:
+        form.error("municipality_code", "Seleccione un municipio de la lista (DIVIPOLA).")
+    elif form.clean["department_code"] and not divipola.is_valid(department, municipality):
+        form.error("municipality_code", "El municipio no pertenece al departamento seleccionado.")
+    else:
+        form.clean["municipality_code"] = municipality
+
+
+def _check_theme(form: _Form, theme_ids: Collection[int]) -> None:
+    text = form.text("preferred_theme_id")
+    form.clean["preferred_theme_id"] = None
+    if not text:
+        return
+    if text.isdigit() and int(text) in theme_ids:
+        form.clean["preferred_theme_id"] = int(text)
+    else:
+        form.error("preferred_theme_id", "Seleccione uno de los ejes temáticos de esta asamblea.")
+
+
+def _check_extra_answers(form: _Form, questions: Sequence[ExtraQuestion]) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for question in questions:
+        key = f"extra_{question.id}"
+        text = form.text(key)
+        answer: object = None
+        if not text:
+            if question.required:
+                form.error(key, "Esta pregunta es obligatoria.")
+        elif question.kind == "yesno":
+            try:
+                answer = parse_bool(text)
+            except ValueError:
+                form.error(key, "Responda sí o no.")
+        elif question.kind == "choice":
+            options = tuple((choice, choice) for choice in question.choices)
+            answer = match_choice(text, options)
+            if answer is None:
+                form.error(key, f"Elija una de estas opciones: {', '.join(question.choices)}.")
+        elif len(text) > EXTRA_TEXT_MAX_LENGTH:
+            form.error(key, f"Máximo {EXTRA_TEXT_MAX_LENGTH} caracteres.")
+        else:
+            answer = text
+        answers[str(question.id)] = answer
+    return answers
+
+
+# --------------------------------------------------------------------------------------------
+# Consent texts. Format them with responsable="..." (the assembly's organisers).
+# --------------------------------------------------------------------------------------------
+
+HABEAS_DATA_TEXT = """\
+AUTORIZACIÓN PARA EL TRATAMIENTO DE DATOS PERSONALES
+
+En cumplimiento de la Ley Estatutaria 1581 de 2012 y del Decreto 1377 de 2013 (compilado en \
+el Decreto 1074 de 2015), autorizo de manera previa, expresa e informada a {responsable}, \
+como responsable del tratamiento, para recolectar, almacenar, usar, circular y suprimir los \
+datos personales que entrego en este formulario de registro, con estas finalidades:
+
+1. Registrar mi inscripción y mi asistencia a la asamblea, y organizar mi participación en \
+las mesas de trabajo.
+2. Elaborar los informes de asistencia y participación que se entregan a los supervisores \
+del convenio y a las entidades que lo suscriben, incluidas estadísticas agregadas por sexo, \
+edad, pertenencia étnica, discapacidad, condición de víctima, condición migrante y población \
+LGBTIQ+, para verificar que la oferta institucional llegue a quienes la necesitan.
+3. Contactarme para hacer seguimiento a los compromisos del plan de trabajo acordados en la \
+asamblea y para invitarme a otros espacios del mismo proceso.
+
+Datos sensibles y de menores de edad. Las preguntas sobre pertenencia étnica, discapacidad, \
+condición de víctima del conflicto armado, identidad de género y orientación sexual se \
+refieren a datos sensibles: responderlas es facultativo y puedo dejarlas en blanco o elegir \
+«Prefiero no responder» sin que eso impida mi registro. Los datos de niñas, niños y \
+adolescentes solo se tratan con la autorización de su madre, padre o representante legal y \
+respetando su interés superior.
+
+Mis derechos como titular. Conocer, actualizar y rectificar mis datos personales; solicitar \
+prueba de esta autorización; ser informado del uso que se les ha dado; presentar quejas ante \
+la Superintendencia de Industria y Comercio por infracciones a la ley; revocar esta \
+autorización y solicitar la supresión de mis datos cuando no exista un deber legal o \
+contractual de conservarlos; y acceder gratuitamente a ellos.
+
+Cómo ejercerlos. Puedo presentar consultas y reclamos ante {responsable}, por escrito o por \
+los canales de atención que informe en la mesa de registro y en sus sitios oficiales. Las \
+consultas se responden en un máximo de diez (10) días hábiles y los reclamos en un máximo de \
+quince (15) días hábiles (artículos 14 y 15 de la Ley 1581 de 2012).
+
+Mis datos no se venden ni se entregan a terceros con fines comerciales; se guardan con \
+medidas de seguridad y solo durante el tiempo necesario para las finalidades descritas y \
+para cumplir las obligaciones de reporte del convenio.
+"""
+
+PHOTO_CONSENT_TEXT = """\
+AUTORIZACIÓN DE USO DE IMAGEN
+
+Autorizo a {responsable} a tomar fotografías y grabar video en los que yo aparezca durante la \
+asamblea, y a usarlos sin fines comerciales en informes, memorias, piezas de comunicación y \
+redes sociales institucionales del convenio. Esta autorización es voluntaria y gratuita, no \
+es condición para registrarme ni para participar, y puedo revocarla en cualquier momento; \
+desde entonces no se publicarán nuevas piezas con mi imagen.
+"""

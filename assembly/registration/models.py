@@ -1,0 +1,87 @@
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assembly.extensions import db
+
+
+class Attendee(db.Model):
+    """The unified registration record of one person at one assembly (methodology.md, Registro)."""
+
+    __tablename__ = "attendees"
+    __table_args__ = (
+        UniqueConstraint("assembly_id", "document_number"),
+        Index("ix_attendees_assembly_name_key", "assembly_id", "name_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False
+    )
+    #: random, unguessable; the QR ticket encodes /t/<ticket_token>, never the document
+    ticket_token: Mapped[str] = mapped_column(String(43), nullable=False, unique=True)
+
+    document_type: Mapped[str] = mapped_column(String(6), nullable=False)
+    #: digits and letters only (dots and spaces removed)
+    document_number: Mapped[str] = mapped_column(String(20), nullable=False)
+    first_names: Mapped[str] = mapped_column(String(120), nullable=False)
+    last_names: Mapped[str] = mapped_column(String(120), nullable=False)
+    #: "first last" without accents, lower-case: what the desk search matches
+    name_key: Mapped[str] = mapped_column(String(250), nullable=False)
+    birth_date: Mapped[date | None] = mapped_column(nullable=True)
+    age_range: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    sex: Mapped[str] = mapped_column(String(30), nullable=False)
+    gender_identity: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    sexual_orientation: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    ethnicity: Mapped[str] = mapped_column(String(30), nullable=False)
+    has_disability: Mapped[bool] = mapped_column(nullable=False, default=False)
+    disability_kind: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    is_victim: Mapped[bool] = mapped_column(nullable=False, default=False)
+    is_migrant: Mapped[bool] = mapped_column(nullable=False, default=False)
+    #: rural or urbana
+    zone: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    department_code: Mapped[str] = mapped_column(String(2), nullable=False)
+    municipality_code: Mapped[str] = mapped_column(String(5), nullable=False)
+    organization_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: normalised organisation name: how the split spreads organisations
+    organization_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    organization_kind: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    organization_role: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    line_of_work: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    knows_pit: Mapped[bool] = mapped_column(nullable=False, default=False)
+    took_part_before: Mapped[bool] = mapped_column(nullable=False, default=False)
+    preferred_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="SET NULL"), nullable=True
+    )
+    #: habeas data (Ley 1581 de 2012): required to register
+    consent_data: Mapped[bool] = mapped_column(nullable=False)
+    consent_photos: Mapped[bool] = mapped_column(nullable=False, default=False)
+    #: answers to the assembly's extra questions, {str(question id): value}
+    extra_answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    #: preregistro, mesa (walk-in at the desk) or importado
+    source: Mapped[str] = mapped_column(String(12), nullable=False, default="mesa")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    checked_in_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    #: name of the desk that checked the person in ("Mesa 2")
+    checked_in_desk: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tables.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+
+    preferred_theme = relationship("Theme")
+    group = relationship("Group", foreign_keys=[group_id])
+    table = relationship("Table", foreign_keys=[table_id])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_names} {self.last_names}"
+
+    def __repr__(self) -> str:
+        return f"<Attendee {self.id} {self.full_name!r}>"

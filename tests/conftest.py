@@ -1,0 +1,197 @@
+"""Shared fixtures: one app per session, a clean database per test, factories, log-in helper.
+
+The database is a temporary SQLite file unless ASSEMBLY_TEST_DATABASE_URL points elsewhere
+(CI runs the whole suite a second time against PostgreSQL that way).
+"""
+
+import itertools
+import os
+import secrets
+from datetime import date
+
+import pytest
+from sqlalchemy import text
+
+from assembly import create_app
+from assembly.extensions import db as _db
+from assembly.extensions import socketio
+
+TEST_PASSWORD = "clave-de-prueba-123"
+_counter = itertools.count(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser and service tests are heavy: run them last so a logic failure shows up first.
+    order = {"unit": 0, "integration": 1, "browser": 2}
+    items.sort(
+        key=lambda item: next((v for k, v in order.items() if f"tests/{k}/" in str(item.path)), 1)
+    )
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    return os.environ.get("ASSEMBLY_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-" + secrets.token_hex(8),
+            "DATABASE_URL": database_url,
+            "DB_POOL_SIZE": 5,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SOCKETIO_ASYNC_MODE": "threading",
+            "REDIS_URL": "",
+            "EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
+        }
+    )
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _wipe() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    if _db.engine.dialect.name == "postgresql":
+        names = ", ".join(t.name for t in tables)
+        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            _db.session.execute(table.delete())
+    _db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def db(request):
+    """An app context and an empty database for every test that uses the app."""
+    if "app" not in request.fixturenames:
+        yield None  # pure unit tests never build the app
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _wipe()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    from assembly.auth import services
+
+    def make(role="admin", username=None, **kwargs):
+        user = services.create_user(
+            username=username or f"{role}{next(_counter)}",
+            display_name=kwargs.pop("display_name", f"Persona {role}"),
+            password=kwargs.pop("password", TEST_PASSWORD),
+            role=role,
+        )
+        _db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_assembly(app, make_user):
+    from assembly.assemblies import services
+
+    def make(**overrides):
+        raw = {
+            **{k: str(v) for k, v in services.template_defaults().items()},
+            "name": f"Asamblea de prueba {next(_counter)}",
+            "date": date(2026, 3, 14).isoformat(),
+            "region": "Orinoquía",
+            "venue": "Coliseo",
+            "department_code": "81",
+            "municipality_code": "81001",
+            **{k: str(v) for k, v in overrides.items()},
+        }
+        assembly = services.create_from_template(None, raw)
+        _db.session.commit()
+        return assembly
+
+    return make
+
+
+@pytest.fixture
+def make_attendee(app):
+    from assembly.registration.models import Attendee
+
+    def make(assembly, **overrides):
+        n = next(_counter)
+        values = {
+            "assembly_id": assembly.id,
+            "ticket_token": secrets.token_urlsafe(24),
+            "document_type": "CC",
+            "document_number": str(10_000_000 + n),
+            "first_names": f"Persona{n}",
+            "last_names": "De Prueba",
+            "name_key": f"persona{n} de prueba",
+            "sex": "mujer",
+            "ethnicity": "ninguno",
+            "department_code": "81",
+            "municipality_code": "81001",
+            "consent_data": True,
+            "source": "mesa",
+            **overrides,
+        }
+        attendee = Attendee(**values)
+        _db.session.add(attendee)
+        _db.session.commit()
+        return attendee
+
+    return make
+
+
+class Auth:
+    def __init__(self, client, make_user):
+        self.client = client
+        self.make_user = make_user
+
+    def login(self, role_or_user="admin"):
+        user = self.make_user(role_or_user) if isinstance(role_or_user, str) else role_or_user
+        response = self.client.post(
+            "/login", data={"username": user.username, "password": TEST_PASSWORD}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, make_user):
+    return Auth(client, make_user)
+
+
+@pytest.fixture
+def socket_client(app, client):
+    """A Socket.IO test client sharing the Flask test client's cookies (its log-in)."""
+    clients = []
+
+    def connect(**kwargs):
+        sio = socketio.test_client(app, flask_test_client=client, **kwargs)
+        clients.append(sio)
+        return sio
+
+    yield connect
+    for sio in clients:
+        if sio.is_connected():
+            sio.disconnect()

@@ -1,0 +1,95 @@
+"""Walk every route with every role: allowed where the role holds the route's permission,
+403 otherwise, the log-in page for anonymous visitors.  A new route without a declared
+permission fails here unless it is listed as public."""
+
+import pytest
+from werkzeug.routing import Rule
+
+from assembly.auth.domain import Role, role_can
+
+#: endpoints anyone may open (log-in, static files, public APIs)
+PUBLIC = {
+    "static",
+    "core.home",
+    "core.server_time",
+    "core.health",
+    "core.municipalities",
+    "auth.login",
+}
+#: endpoints that need a log-in but no particular permission
+ANY_STAFF = {"auth.logout"}
+
+
+def _url_for_rule(rule: Rule, ids: dict) -> str:
+    values = {arg: ids.get(arg, 1) for arg in rule.arguments}
+    return rule.build(values, append_unknown=False)[1]
+
+
+@pytest.fixture
+def routes(app, make_assembly):
+    assembly = make_assembly()
+    ids = {
+        "assembly_id": assembly.id,
+        "user_id": 1,
+        "kind": "themes",
+        "row_id": assembly.themes[0].id,
+        "action": "up",
+        "department_code": "81",
+    }
+    found = []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        found.append((rule, getattr(view, "required_permission", None), _url_for_rule(rule, ids)))
+    return found
+
+
+def test_every_route_is_public_or_declares_a_permission(routes):
+    undeclared = [
+        r.endpoint
+        for r, permission, _ in routes
+        if permission is None and r.endpoint not in PUBLIC | ANY_STAFF
+    ]
+    assert undeclared == []
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_get_route_answers_each_role_by_its_permissions(role, routes, client, auth):
+    user = auth.login(role)
+    for rule, permission, url in routes:
+        if permission is None or "GET" not in rule.methods:
+            continue
+        status = client.get(url).status_code
+        expected_ok = role_can(role, permission)
+        assert (status != 403) == expected_ok, f"{role} GET {url}: {status}"
+        assert status < 500, f"{role} GET {url}: {status}"
+    assert user.role == role
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_post_route_refuses_roles_without_permission(role, routes, client, auth, db):
+    auth.login(role)
+    for rule, permission, url in routes:
+        if permission is None or "POST" not in rule.methods or role_can(role, permission):
+            continue
+        status = client.post(url, data={}).status_code
+        assert status == 403, f"{role} POST {url}: {status}"
+
+
+def test_anonymous_visitors_are_sent_to_log_in(routes, client):
+    for rule, permission, url in routes:
+        if permission is None:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], url
+
+
+def test_api_refusals_are_json(client, auth):
+    auth.login("facilitator")
+    response = client.get("/assemblies/new", headers={"Accept": "application/json"})
+    assert response.status_code == 403
+    assert response.get_json() == {
+        "ok": False,
+        "error": "Su cuenta no tiene permiso para esta acción.",
+        "fields": {},
+    }

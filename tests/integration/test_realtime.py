@@ -1,0 +1,41 @@
+def test_anonymous_socket_is_refused(socket_client):
+    sio = socket_client()
+    assert not sio.is_connected()
+
+
+def test_staff_socket_joins_an_assembly_and_gets_a_snapshot(
+    socket_client, auth, make_assembly, make_attendee
+):
+    auth.login("moderator")
+    assembly = make_assembly()
+    make_attendee(assembly)
+    sio = socket_client()
+    assert sio.is_connected()
+    ack = sio.emit("join_assembly", {"assembly_id": assembly.id}, callback=True)
+    assert ack == {
+        "ok": True,
+        "state": {"assembly_id": assembly.id, "status": "draft", "registered": 1, "checked_in": 0},
+    }
+
+
+def test_unknown_assembly_is_a_clear_acknowledgement(socket_client, auth):
+    auth.login("moderator")
+    ack = socket_client().emit("join_assembly", {"assembly_id": 999}, callback=True)
+    assert ack == {"ok": False, "error": "La asamblea no existe.", "fields": {}}
+
+
+def test_status_change_is_broadcast_to_the_assembly_room(
+    socket_client, auth, client, make_assembly
+):
+    auth.login("admin")
+    assembly, other = make_assembly(), make_assembly()
+    watcher = socket_client()
+    watcher.emit("join_assembly", {"assembly_id": assembly.id}, callback=True)
+    watcher.get_received()
+    client.post(f"/assemblies/{other.id}/status", data={"status": "open"})
+    assert watcher.get_received() == []  # not this assembly's room
+    client.post(f"/assemblies/{assembly.id}/status", data={"status": "live"})
+    events = watcher.get_received()
+    assert [(e["name"], e["args"][0]) for e in events] == [
+        ("assembly_changed", {"assembly_id": assembly.id, "status": "live"})
+    ]

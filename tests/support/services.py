@@ -1,0 +1,56 @@
+"""Real PostgreSQL / Redis / Chromium for the tests that need them.
+
+On a newcomer's machine without them those tests are skipped with the reason; with CI=true a
+missing service fails the run instead, so CI can never pass by skipping.
+"""
+
+import os
+import shutil
+import socket
+
+import pytest
+
+POSTGRES_URL = os.environ.get(
+    "ASSEMBLY_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("ASSEMBLY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CHROMIUM = os.environ.get("ASSEMBLY_CHROMIUM", "/usr/bin/chromium")
+
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip (or, on CI, fail) when a service the test needs is missing."""
+    if available:
+        return
+    if on_ci():
+        pytest.fail(f"CI=true requires it: {reason}")
+    pytest.skip(reason)
+
+
+def require_postgres() -> str:
+    require(_reachable("127.0.0.1", 5432), "PostgreSQL no está en 127.0.0.1:5432")
+    return POSTGRES_URL
+
+
+def require_redis() -> str:
+    require(_reachable("127.0.0.1", 6379), "Redis no está en 127.0.0.1:6379")
+    return REDIS_URL
+
+
+def require_chromium() -> str:
+    require(
+        os.path.exists(CHROMIUM) or shutil.which("chromium") is not None,
+        f"Chromium no está instalado ({CHROMIUM}); en Debian: apt-get install -y chromium",
+    )
+    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")

@@ -1,0 +1,62 @@
+import pytest
+
+from assembly import config
+
+
+def test_defaults_then_instance_file_then_environment_then_test_overrides(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text(
+        "REDIS_URL = 'redis://from-file'\nPUBLIC_URL = 'http://file'\n"
+    )
+    monkeypatch.setenv("ASSEMBLY_PUBLIC_URL", "http://env")
+    monkeypatch.setenv("ASSEMBLY_DB_POOL_SIZE", "3")
+    loaded = config.load(tmp_path, {"EXPORTS_DIR": "/tmp/x"})
+    assert loaded["REDIS_URL"] == "redis://from-file"
+    assert loaded["PUBLIC_URL"] == "http://env"
+    assert loaded["DB_POOL_SIZE"] == 3
+    assert loaded["EXPORTS_DIR"] == "/tmp/x"
+    assert loaded["DATABASE_URL"] == f"sqlite:///{tmp_path / 'asamblea.db'}"
+
+
+def test_boolean_environment_values(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSEMBLY_SESSION_COOKIE_SECURE", "true")
+    assert config.load(tmp_path)["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("ASSEMBLY_SESSION_COOKIE_SECURE", "0")
+    assert config.load(tmp_path)["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSEMBLY_ENV", "production")
+    monkeypatch.delenv("ASSEMBLY_SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="ASSEMBLY_SECRET_KEY"):
+        config.load(tmp_path)
+    monkeypatch.setenv("ASSEMBLY_SECRET_KEY", "s" * 40)
+    assert config.load(tmp_path)["SECRET_KEY"] == "s" * 40
+
+
+def test_development_generates_a_key_once_into_the_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASSEMBLY_SECRET_KEY", raising=False)
+    monkeypatch.delenv("ASSEMBLY_ENV", raising=False)
+    first = config.load(tmp_path)["SECRET_KEY"]
+    second = config.load(tmp_path)["SECRET_KEY"]
+    assert first == second and len(first) == 64
+    assert (tmp_path / "secret_key").read_text().strip() == first
+    other = tmp_path / "other"
+    assert config.load(other)["SECRET_KEY"] != first
+
+
+def test_sqlite_keeps_one_connection_postgres_pings():
+    sqlite = config.flask_settings({**_base(), "DATABASE_URL": "sqlite:///x.db"})
+    assert sqlite["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 1, "max_overflow": 0}
+    pg = config.flask_settings({**_base(), "DATABASE_URL": "postgresql+psycopg://h/db"})
+    assert pg["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    assert pg["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert (
+        config.flask_settings({**_base(), "REDIS_URL": "redis://r"})["RATELIMIT_STORAGE_URI"]
+        == "redis://r"
+    )
+
+
+def _base():
+    return {key: default for key, (default, _doc) in config.DEFAULTS.items()} | {
+        "DATABASE_URL": "sqlite://"
+    }
