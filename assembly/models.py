@@ -3,6 +3,7 @@
 from assembly.assemblies.models import Assembly, ExtraQuestion, Moment, Step, Theme
 from assembly.auth.models import User
 from assembly.grouping.models import Group, Table
+from assembly.puzzle.models import Piece
 from assembly.registration.models import Attendee
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "ExtraQuestion",
     "Group",
     "Moment",
+    "Piece",
     "Step",
     "Table",
     "Theme",

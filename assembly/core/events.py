@@ -1,7 +1,19 @@
-"""Socket.IO connection: who is this socket, and which rooms may it join."""
+"""Socket.IO connection: who is this socket, and which rooms may it join.
+
+A socket authenticates once, on connect:
+- staff through their log-in session (Flask-Login cookie);
+- everyone else with a credential in the Socket.IO ``auth`` payload, e.g.
+  ``io({auth: {table_code: "K7P2QX"}})`` or ``{ticket: "<token>"}`` or ``{board: 12}``.
+  Each feature registers a checker for its credential kind with :func:`credential`.
+The resulting identity (a plain dict that always names ``kind`` and ``assembly_id`` for
+non-staff) is kept in the socket's private session copy; every handler checks it again
+through :func:`current_identity` before acting.
+"""
 
 import logging
+from collections.abc import Callable
 
+from flask import session
 from flask_login import current_user
 from flask_socketio import join_room
 
@@ -11,14 +23,51 @@ from assembly.extensions import db, socketio
 
 log = logging.getLogger(__name__)
 
+#: credential kind -> checker(value) returning an identity dict, or None when refused
+_CHECKERS: dict[str, Callable[[object], dict | None]] = {}
+
+
+def credential(kind: str):
+    """Register ``checker(value) -> identity | None`` for ``auth={kind: value}`` sockets."""
+
+    def decorator(checker):
+        _CHECKERS[kind] = checker
+        return checker
+
+    return decorator
+
+
+def current_identity() -> dict | None:
+    """This socket's identity: ``{"kind": "staff", "user_id": ...}`` or a feature's dict."""
+    if current_user.is_authenticated:
+        return {"kind": "staff", "user_id": current_user.id}
+    return session.get("socket_identity")
+
+
+def identity_may_follow(identity: dict | None, assembly_id: int) -> bool:
+    """Staff follow any assembly; other sockets only the assembly their credential is for."""
+    if identity is None:
+        return False
+    if identity["kind"] == "staff":
+        return current_user.can(Permission.VIEW_ASSEMBLY)
+    return identity.get("assembly_id") == assembly_id
+
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    """Staff sockets authenticate with their log-in session; other credentials (table codes,
-    tickets) are checked by the features that define them."""
     if current_user.is_authenticated:
         return True
-    raise ConnectionRefusedError("Inicie sesión para conectarse.")
+    for kind, value in (auth or {}).items() if isinstance(auth, dict) else ():
+        checker = _CHECKERS.get(kind)
+        if checker is None:
+            continue
+        identity = checker(value)
+        db.session.rollback()  # end the read before the socket does any I/O
+        if identity is not None:
+            session["socket_identity"] = {"kind": kind, **identity}
+            return True
+        raise ConnectionRefusedError("La credencial no es válida o venció.")
+    raise ConnectionRefusedError("Inicie sesión o use el código de su mesa para conectarse.")
 
 
 @socketio.on("join_assembly")

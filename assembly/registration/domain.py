@@ -65,6 +65,9 @@ ETHNICITIES: Choices = (
     ("palenquero", "Palenquero(a)"),
     ("rrom", "Rrom (gitano)"),
     ("ninguno", "Ninguno"),
+    # Ethnic origin is sensitive data: Ley 1581 (art. 6) makes answering optional, so the
+    # required question always offers a way not to answer.
+    _NO_ANSWER_CHOICE,
 )
 DISABILITY_KINDS: Choices = (
     ("fisica", "Física"),
@@ -737,6 +740,11 @@ def _check_contact(form: _Form) -> None:
     phone_text = form.text("phone")
     phone = normalize_phone(phone_text) if phone_text else None
     if phone_text and phone is None:
+        # Lists often hold two numbers in one cell ("300 123 4567 / 311 222 3344"): keep the
+        # first one that is a phone.
+        parts = re.split(r"[/;,|]| y | - | o ", phone_text)
+        phone = next(filter(None, (normalize_phone(part) for part in parts if part.strip())), None)
+    if phone_text and phone is None:
         form.error("phone", _PHONE_MESSAGE)
     form.clean["phone"] = phone
 
@@ -836,8 +844,8 @@ asamblea y para invitarme a otros espacios del mismo proceso.
 
 Datos sensibles y de menores de edad. Las preguntas sobre pertenencia étnica, discapacidad, \
 condición de víctima del conflicto armado, identidad de género y orientación sexual se \
-refieren a datos sensibles: responderlas es facultativo y puedo dejarlas en blanco o elegir \
-«Prefiero no responder» sin que eso impida mi registro. Los datos de niñas, niños y \
+refieren a datos sensibles: responderlas es facultativo, y puedo elegir «Prefiero no \
+responder» o no marcarlas sin que eso impida mi registro. Los datos de niñas, niños y \
 adolescentes solo se tratan con la autorización de su madre, padre o representante legal y \
 respetando su interés superior.
 

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import openpyxl
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from . import divipola
 from .domain import (
@@ -286,7 +288,7 @@ _HEADER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("document_number", ("numero de documento", "numero documento", "no documento",
                          "nro documento", "num documento", "numero de identificacion",
                          "numero identificacion", "no identificacion", "documento de identidad",
-                         "identificacion", "documento", "cedula", "cc", "doc")),
+                         "identificacion", "documento", "cedula", "cc", "c c", "doc")),
     ("department_code", ("departamento", "depto", "dpto", "dpto residencia")),
     ("municipality_code", ("municipio", "ciudad", "mpio")),
     ("line_of_work", ("oficio", "actividad economica", "ocupacion", "actividad", "profesion")),
@@ -497,6 +499,20 @@ def _field_label(key: str) -> str:
     return SPECIAL_KEYS.get(key, key)
 
 
+def _cell(sheet, value: object, alignment: Alignment | None = None, font: Font | None = None):
+    formula_like = isinstance(value, str) and value.startswith("=")
+    if not (formula_like or alignment or font):
+        return value  # plain values are cheaper than cell objects, and most cells are plain
+    cell = WriteOnlyCell(sheet, value=value)
+    if formula_like:
+        cell.data_type = "s"  # text from the list, never a formula when the file is opened
+    if alignment:
+        cell.alignment = alignment
+    if font:
+        cell.font = font
+    return cell
+
+
 def errors_workbook(preview: ImportPreview, table: Table) -> bytes:
     """An .xlsx of the rows that were not imported: row number, original cells, the reasons.
 
@@ -514,28 +530,25 @@ def errors_workbook(preview: ImportPreview, table: Table) -> bytes:
     ]
     problems.sort()
 
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Errores"
-    sheet.append(["Fila", *table.headers, "Errores"])
-    for row, (number, message) in enumerate(problems, start=2):
-        values = [number, *cells_of.get(number, []), message]
-        sheet.append(values)
-        for column, value in enumerate(values, start=1):
-            # A cell starting with "=" would become a formula when the file is opened.
-            if isinstance(value, str) and value.startswith("="):
-                sheet.cell(row=row, column=column).data_type = "s"
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    blank = [""] * len(table.headers)
+    rows = [[number, *cells_of.get(number, blank), message] for number, message in problems]
+    header = ["Fila", *table.headers, "Errores"]
+
+    # Write-only: an import of 20,000 bad rows must not hold a full workbook model in memory.
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Errores")
     sheet.freeze_panes = "B2"
-    # Widths from the first rows are good enough, and measuring 20,000 rows is not free.
-    for column_cells in sheet.iter_cols(min_col=2, max_col=len(table.headers) + 1, max_row=200):
-        width = max(len(str(cell.value or "")) for cell in column_cells)
-        sheet.column_dimensions[column_cells[0].column_letter].width = min(max(width, 8) + 2, 40)
-    errors_column = sheet.cell(row=1, column=len(table.headers) + 2).column_letter
-    sheet.column_dimensions[errors_column].width = 80
-    for cell in sheet[errors_column][1:]:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, title in enumerate(header[1:-1], start=1):
+        # Widths from the first rows are good enough; measuring every row is not free.
+        width = max([len(title), *(len(str(row[index])) for row in rows[:200])])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width, 8) + 2, 40)
+    sheet.column_dimensions[get_column_letter(len(header))].width = 80
+
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    sheet.append([_cell(sheet, title, font=bold) for title in header])
+    for row in rows:
+        *cells, message = row
+        sheet.append([_cell(sheet, value) for value in cells] + [_cell(sheet, message, wrap)])
 
     output = io.BytesIO()
     workbook.save(output)

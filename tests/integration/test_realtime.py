@@ -39,3 +39,18 @@ def test_status_change_is_broadcast_to_the_assembly_room(
     assert [(e["name"], e["args"][0]) for e in events] == [
         ("assembly_changed", {"assembly_id": assembly.id, "status": "live"})
     ]
+
+
+def test_a_registered_credential_lets_a_phone_connect(app, socket_client):
+    from assembly.core.events import _CHECKERS, credential
+
+    @credential("test_code")
+    def check(value):
+        return {"assembly_id": 1} if value == "OK" else None
+
+    try:
+        assert socket_client(auth={"test_code": "OK"}).is_connected()
+        assert not socket_client(auth={"test_code": "NO"}).is_connected()
+        assert not socket_client(auth={"unknown": "OK"}).is_connected()
+    finally:
+        _CHECKERS.pop("test_code")

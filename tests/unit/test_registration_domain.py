@@ -134,7 +134,7 @@ def test_choice_lists_have_unique_short_values_and_labels(name):
 def test_choice_lists_hold_the_methodology_categories():
     assert [v for v, _ in DOCUMENT_TYPES] == ["CC", "TI", "CE", "PPT", "PEP", "PA", "OTRO"]
     assert [v for v, _ in ETHNICITIES] == [
-        "indigena", "negro_afrocolombiano", "raizal", "palenquero", "rrom", "ninguno",
+        "indigena", "negro_afrocolombiano", "raizal", "palenquero", "rrom", "ninguno", NO_ANSWER,
     ]  # fmt: skip
     assert {v for v, _ in ORGANIZATION_KINDS} >= {
         "economia_popular", "economia_solidaria", "comunitaria", "entidad_publica",
@@ -144,7 +144,8 @@ def test_choice_lists_hold_the_methodology_categories():
         "vendedor_ambulante", "tendero", "reciclador", "constructor", "obrero_construccion",
         "mototaxista", "campesino", "artesano", "comerciante", "otro",
     }  # fmt: skip
-    for choices in (SEXES, GENDER_IDENTITIES, SEXUAL_ORIENTATIONS):
+    # sensitive data (Ley 1581, art. 6) may always be left unanswered
+    for choices in (SEXES, GENDER_IDENTITIES, SEXUAL_ORIENTATIONS, ETHNICITIES):
         assert NO_ANSWER in dict(choices)
 
 
@@ -203,7 +204,13 @@ def test_normalize_name_is_idempotent_and_clean(text):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("1.234.567", "1234567"), (" 12 345 678 ", "12345678"), ("AB-123–45", "AB12345"), ("", "")],
+    [
+        ("1.234.567", "1234567"),
+        (" 12 345 678 ", "12345678"),
+        ("AB-123–45", "AB12345"),
+        ("1,234,567", "1234567"),
+        ("", ""),
+    ],
 )
 def test_normalize_document(text, expected):
     assert normalize_document(text) == expected
@@ -726,6 +733,13 @@ def test_disability_kind_invalid():
 @pytest.mark.parametrize("phone", ["", "   ", None])
 def test_phone_is_optional(phone):
     assert clean_for(phone=phone)["phone"] is None
+
+
+@pytest.mark.parametrize(
+    "phone", ["300 123 4567 / 311 222 3344", "3001234567, 3112223344", "abc - 300 123 4567"]
+)
+def test_the_first_of_several_phones_is_kept(phone):
+    assert clean_for(phone=phone)["phone"] == "3001234567"
 
 
 def test_phone_normalised():

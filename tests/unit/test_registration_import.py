@@ -263,6 +263,8 @@ def test_import_file_error_carries_its_message():
     [
         ("Cédula", "document_number"),
         ("CEDULA", "document_number"),
+        ("C.C.", "document_number"),
+        ("N° de cédula", "document_number"),
         ("No. documento", "document_number"),
         ("Número de identificación", "document_number"),
         ("Nro. Documento", "document_number"),
