@@ -399,8 +399,9 @@ _TRUE_WORDS = frozenset(
     {"true", "si", "s", "1", "on", "x", "yes", "y", "verdadero", "acepto", "autorizo", "autoriza"}
 )
 _FALSE_WORDS = frozenset(
-    {"false", "no", "n", "0", "off", "falso", "no acepto", "no autorizo", "no autoriza"}
-)
+    {"false", "no", "n", "0", "off", "falso", "no acepto", "no autorizo", "no autoriza",
+     "ninguna", "ninguno", "no aplica", "na", "n a"}
+)  # fmt: skip
 
 
 def parse_bool(value: object) -> bool | None:
@@ -494,7 +495,7 @@ _EMAIL_RE = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
 )
-_AGE_LIMITS_MESSAGE = f"la edad debe estar entre {MIN_AGE} y {MAX_AGE} años."
+_AGE_LIMITS_MESSAGE = f"La edad debe estar entre {MIN_AGE} y {MAX_AGE} años."
 _PHONE_MESSAGE = (
     "Escriba un celular de 10 dígitos que empiece por 3, un fijo de 7 a 10 dígitos "
     "o un número internacional que empiece por +."
@@ -686,7 +687,10 @@ def _check_age(form: _Form, today: date) -> None:
         if birth_date > today:
             form.error("birth_date", "La fecha de nacimiento no puede estar en el futuro.")
         elif not MIN_AGE <= age_on(birth_date, today) <= MAX_AGE:
-            form.error("birth_date", f"Revise la fecha de nacimiento: {_AGE_LIMITS_MESSAGE}")
+            form.error(
+                "birth_date",
+                f"Revise la fecha de nacimiento: la edad debe estar entre {MIN_AGE} y {MAX_AGE} años.",
+            )
         else:
             # The birth date is the better datum: the range always follows from it.
             form.clean["birth_date"] = birth_date
@@ -705,7 +709,7 @@ def _check_age(form: _Form, today: date) -> None:
         if MIN_AGE <= age <= MAX_AGE:
             value = age_range_for_age(age)
         else:
-            form.error("age_range", _AGE_LIMITS_MESSAGE[0].upper() + _AGE_LIMITS_MESSAGE[1:])
+            form.error("age_range", _AGE_LIMITS_MESSAGE)
             return
     if value is None:
         labels = ", ".join(label for _, label in AGE_RANGES)
@@ -715,6 +719,10 @@ def _check_age(form: _Form, today: date) -> None:
 
 def _check_disability(form: _Form) -> None:
     kind_text = form.text("disability_kind")
+    if parse_bool_or_none(kind_text) is False:
+        # Lists fill the kind column with "Ninguna" or "No aplica" for everybody else.
+        form.raw = {**form.raw, "disability_kind": ""}
+        form._texts["disability_kind"] = kind_text = ""
     has_text = form.text("has_disability")
     # A list's "Discapacidad" column often holds the kind ("Visual") instead of sí/no.
     kind_in_has = match_choice(has_text, DISABILITY_KINDS, "disability_kind")
