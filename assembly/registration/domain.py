@@ -541,6 +541,11 @@ def normalize_phone(text: str) -> str | None:
     return compact if 7 <= len(compact) <= 9 else None
 
 
+def _invalid_choice_message(choices: Choices) -> str:
+    labels = ", ".join(label for _, label in choices)
+    return f"Opción no válida. Elija una de estas: {labels}."
+
+
 class _Form:
     """Collects clean values and error messages while the fields are checked one by one."""
 
@@ -572,8 +577,7 @@ class _Form:
             if required:
                 self.error(key, _REQUIRED_MESSAGES[key])
         elif value is None:
-            labels = ", ".join(label for _, label in choices)
-            self.error(key, f"Opción no válida. Elija una de estas: {labels}.")
+            self.error(key, _invalid_choice_message(choices))
         self.clean[key] = value
         return value
 
@@ -717,26 +721,33 @@ def _check_age(form: _Form, today: date) -> None:
     form.clean["age_range"] = value
 
 
+def _means_no(text: str) -> bool:
+    try:
+        return parse_bool(text) is False
+    except ValueError:
+        return False
+
+
 def _check_disability(form: _Form) -> None:
     kind_text = form.text("disability_kind")
-    if parse_bool_or_none(kind_text) is False:
-        # Lists fill the kind column with "Ninguna" or "No aplica" for everybody else.
-        form.raw = {**form.raw, "disability_kind": ""}
-        form._texts["disability_kind"] = kind_text = ""
-    has_text = form.text("has_disability")
+    if _means_no(kind_text):
+        kind_text = ""  # lists fill the kind column with "Ninguna" or "No aplica"
     # A list's "Discapacidad" column often holds the kind ("Visual") instead of sí/no.
-    kind_in_has = match_choice(has_text, DISABILITY_KINDS, "disability_kind")
+    kind_in_has = match_choice(form.text("has_disability"), DISABILITY_KINDS, "disability_kind")
     if kind_in_has and not kind_text:
         form.clean["has_disability"] = True
         form.clean["disability_kind"] = kind_in_has
         return
     has = form.boolean("has_disability")
-    kind = form.choice("disability_kind", DISABILITY_KINDS)
-    if has is None and kind:
+    kind = match_choice(kind_text, DISABILITY_KINDS, "disability_kind")
+    form.clean["disability_kind"] = kind
+    if kind_text and kind is None:
+        form.error("disability_kind", _invalid_choice_message(DISABILITY_KINDS))
+    elif has is None and kind:
         form.clean["has_disability"] = True  # choosing a kind answers the question
-    elif has and not kind_text:
+    elif has and not kind:
         form.error("disability_kind", _REQUIRED_MESSAGES["disability_kind"])
-    elif has is False and kind_text:
+    elif has is False and kind:
         form.error(
             "disability_kind",
             "Indicó que no tiene discapacidad: deje el tipo de discapacidad en blanco.",

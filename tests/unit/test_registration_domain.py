@@ -246,7 +246,9 @@ def test_parse_bool_true(value):
     assert parse_bool(value) is True
 
 
-@pytest.mark.parametrize("value", [False, "false", "no", "NO", "0", 0, "off", "n"])
+@pytest.mark.parametrize(
+    "value", [False, "false", "no", "NO", "0", 0, "off", "n", "Ninguna", "No aplica", "N/A"]
+)
 def test_parse_bool_false(value):
     assert parse_bool(value) is False
 
@@ -720,6 +722,13 @@ def test_a_kind_with_an_explicit_no_is_contradictory():
 def test_a_disability_column_holding_the_kind():
     clean = clean_for(has_disability="Visual", disability_kind="")
     assert clean["has_disability"] is True and clean["disability_kind"] == "visual"
+
+
+@pytest.mark.parametrize("nothing", ["Ninguna", "No aplica", "N/A", "no"])
+def test_a_kind_column_saying_none(nothing):
+    clean = clean_for(has_disability="No", disability_kind=nothing)
+    assert clean["has_disability"] is False and clean["disability_kind"] is None
+    assert clean_for(has_disability="", disability_kind=nothing)["has_disability"] is False
 
 
 def test_disability_kind_invalid():
