@@ -44,8 +44,11 @@ def start_server(
     redis_url: str = "",
     log_dir: Path,
     extra_env: dict | None = None,
+    wsgi: str = "wsgi:app",
+    worker: tuple[str, ...] = ("-k", "gevent", "--worker-connections", "2000"),
 ) -> LiveServer:
-    """Run ``gunicorn -k gevent wsgi:app`` on a free port and wait until /healthz answers."""
+    """Run ``gunicorn -k gevent wsgi:app`` (or the ``worker`` and ``wsgi`` given) on a free
+    port and wait until /healthz answers."""
     port = free_port()
     env = {
         **os.environ,
@@ -58,8 +61,8 @@ def start_server(
     }
     log_path = log_dir / f"server-{port}.log"
     command = [
-        sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1", "--worker-connections", "2000",
-        "--no-control-socket", "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", "wsgi:app",
+        sys.executable, "-m", "gunicorn", *worker, "-w", "1",
+        "--no-control-socket", "-b", f"127.0.0.1:{port}", "--graceful-timeout", "2", wsgi,
     ]  # fmt: skip
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
