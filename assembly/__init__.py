@@ -14,15 +14,38 @@ PROJECT_ROOT = config_module.PROJECT_ROOT
 
 def _blueprints():
     # One explicit list: what the app serves is read here, not discovered.
+    from assembly.agenda.routes import bp as agenda_bp
     from assembly.assemblies.routes import bp as assemblies_bp
     from assembly.auth.routes import bp as auth_bp
+    from assembly.board.routes import bp as board_bp
     from assembly.core.routes import bp as core_bp
+    from assembly.desk.routes import bp as desk_bp
+    from assembly.grouping.routes import bp as grouping_bp
+    from assembly.puzzle.routes import bp as puzzle_bp
+    from assembly.registration.routes import bp as registration_bp
+    from assembly.reports.routes import bp as reports_bp
 
-    return [core_bp, auth_bp, assemblies_bp]
+    return [
+        core_bp,
+        auth_bp,
+        assemblies_bp,
+        desk_bp,
+        agenda_bp,
+        registration_bp,
+        grouping_bp,
+        board_bp,
+        puzzle_bp,
+        reports_bp,
+    ]
 
 
 def _socket_handlers():
+    from assembly.agenda import events as agenda_events  # noqa: F401
+    from assembly.board import events as board_events  # noqa: F401
     from assembly.core import events  # noqa: F401  (registers the connect handler)
+    from assembly.desk import events as desk_events  # noqa: F401
+    from assembly.grouping import events as grouping_events  # noqa: F401
+    from assembly.puzzle import events as puzzle_events  # noqa: F401
 
 
 def create_app(test_config: dict | None = None) -> Flask:

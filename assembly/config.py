@@ -26,8 +26,13 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "base URL printed in QR codes (e.g. http://192.168.1.10:5000); default: request host",
     ),
     "EXPORTS_DIR": (str(PROJECT_ROOT / "exports"), "where generated reports are written"),
+    "SLIDES_DIR": ("", "where the projector's idle-mode images are kept; default instance/slides"),
     "LOGIN_RATE_LIMIT": ("10 per minute", "failed-login throttle per client address"),
     "PUBLIC_RATE_LIMIT": ("30 per minute", "throttle for the public registration form"),
+    "DESK_COUNTERS_DELAY_MS": (
+        250,
+        "desk counters: check-ins within this many ms share one broadcast (0: one per check-in)",
+    ),
     "DEFAULT_LOCALE": ("es", "interface language (es, en)"),
     "DEMO_ADMIN_PASSWORD": ("asamblea-demo", "password of the demo admin created by --demo"),
     "SESSION_COOKIE_SECURE": (False, "set to true behind HTTPS"),

@@ -4,6 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assembly.agenda import services as clock
+from assembly.agenda.broadcasts import broadcast_clock_state
 from assembly.assemblies import services, template
 from assembly.assemblies.forms import AssemblyForm
 from assembly.assemblies.models import STATUSES
@@ -165,10 +167,15 @@ def row_action(assembly_id: int, kind: str, row_id: int, action: str):
     try:
         with unit_of_work():
             run(assembly_id, row_id, request.form.to_dict())
+            if kind != "themes":
+                # A running clock follows the edit in the same transaction (or refuses it).
+                clock.reanchor_after_edit(current_user, assembly_id)
     except AssemblyError as error:
         if error.status == 404:
             raise
         flash(error.message, "error")
     else:
+        if kind != "themes":
+            broadcast_clock_state(assembly_id)
         flash(_(_DONE[action]), "success")
     return redirect(url_for(f"assemblies.{page}", assembly_id=assembly_id) + f"#{kind}-{row_id}")

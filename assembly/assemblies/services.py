@@ -95,8 +95,13 @@ def set_status(actor: User, assembly_id: int, status: str) -> Assembly:
     assembly = get_assembly(assembly_id)
     if status not in STATUSES:
         raise InvalidInput("Estado no válido.")
+    closing = status == "closed" and assembly.status != "closed"
     assembly.status = status
     db.session.flush()
+    if closing:  # the acta is the snapshot taken at the moment the assembly closes
+        from assembly.board.services import store_acta
+
+        store_acta(actor, assembly)
     return assembly
 
 

@@ -15,6 +15,15 @@ PUBLIC = {
     "core.health",
     "core.municipalities",
     "auth.login",
+    "agenda.clock_json",
+    "registration.public_form",
+    "registration.ticket",
+    "registration.ticket_qr",
+    "board.public_board",
+    "board.board_qr",
+    "board.vote",
+    "puzzle.table_entry",
+    "puzzle.table_page",
 }
 #: endpoints that need a log-in but no particular permission
 ANY_STAFF = {"auth.logout"}
@@ -26,8 +35,14 @@ def _url_for_rule(rule: Rule, ids: dict) -> str:
 
 
 @pytest.fixture
-def routes(app, make_assembly):
+def routes(app, make_assembly, db):
+    from assembly.grouping.models import Group, Table
+
     assembly = make_assembly()
+    group = db.session.scalars(db.select(Group).where(Group.assembly_id == assembly.id)).first()
+    table = Table(group_id=group.id, number=1, join_code="PERM23")
+    db.session.add(table)
+    db.session.commit()
     ids = {
         "assembly_id": assembly.id,
         "user_id": 1,
@@ -35,6 +50,16 @@ def routes(app, make_assembly):
         "row_id": assembly.themes[0].id,
         "action": "up",
         "department_code": "81",
+        "group_id": group.id,
+        "table_id": table.id,
+        "slide_id": 1,
+        "piece_id": "no-such-piece",
+        "ticket_token": "no-such-ticket",
+        "attendee_id": 1,
+        "question_id": 1,
+        "key": "A" * 22,
+        "token": "no-such-ticket-token-000",
+        "export_id": 1,
     }
     found = []
     for rule in app.url_map.iter_rules():

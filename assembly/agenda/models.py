@@ -1,0 +1,79 @@
+"""The stored agenda clock, its action log and the projector's idle slides."""
+
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from assembly.extensions import db
+
+
+class AgendaClock(db.Model):
+    """The one clock of an assembly: the stored ``ClockState`` every screen counts from."""
+
+    __tablename__ = "agenda_clocks"
+
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: ClockState.to_dict() of assembly/agenda/domain.py
+    state: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    #: [{"key", "planned_minutes"}] of the agenda the state was built on, to carry the
+    #: running slot over an agenda edit (domain.reanchor needs the old agenda)
+    agenda: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: optimistic lock: two moderators pressing "next" at once cannot both win
+    row_version: Mapped[int] = mapped_column(nullable=False, default=1)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    def __repr__(self) -> str:
+        return f"<AgendaClock {self.assembly_id} {self.state.get('status')}>"
+
+
+class ClockAction(db.Model):
+    """One moderator command on the clock (who, when, what): the console's action log."""
+
+    __tablename__ = "clock_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    #: the actor's display name when acting, kept if the account is deleted later
+    actor_name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    at: Mapped[dt.datetime] = mapped_column(nullable=False)
+    #: start, pause, resume, extend, next, back, jump, reset, reanchor
+    action: Mapped[str] = mapped_column(String(20), nullable=False)
+    #: {"from": key, "to": key, "title": ..., "minutes": ...}
+    details: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+
+    def __repr__(self) -> str:
+        return f"<ClockAction {self.id} {self.action}>"
+
+
+class Slide(db.Model):
+    """An image shown by the projector's idle mode (before the day starts, in breaks)."""
+
+    __tablename__ = "slides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(nullable=False)
+    #: the file's name under <instance>/slides/<assembly id>/ (random, never the upload's)
+    stored_name: Mapped[str] = mapped_column(String(80), nullable=False, unique=True)
+    #: the name it had on the organizer's computer, shown in the list
+    original_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    content_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    size: Mapped[int] = mapped_column(nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<Slide {self.id} {self.original_name!r}>"

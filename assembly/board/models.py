@@ -1,0 +1,153 @@
+"""The plenary: what the board shows, each mesa's approval and its votes, piece history, acta."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from assembly.extensions import db
+
+PLENARY_MODES = {"live": "En vivo", "reveal": "Turno de una mesa", "whole": "Rompecabezas completo"}
+APPROVAL_METHODS = {"manos": "A mano alzada", "telefono": "Votación por teléfono"}
+VOTE_CHOICES = {"for": "A favor", "against": "En contra", "abstain": "Abstención"}
+
+
+class PlenaryState(db.Model):
+    """What every board screen of an assembly shows now; stored so a restart changes nothing."""
+
+    __tablename__ = "plenary_states"
+
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: live (every mesa as it fills), reveal (one mesa's turn) or whole (the finished puzzle)
+    mode: Mapped[str] = mapped_column(String(10), nullable=False, default="live")
+    #: the mesa whose spokesperson is presenting (reveal mode)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), nullable=True
+    )
+    #: the piece zoomed in on, if any
+    piece_id: Mapped[str | None] = mapped_column(
+        ForeignKey("pieces.id", ondelete="SET NULL"), nullable=True
+    )
+    #: ids of the mesas already presented, in order: the big puzzle forms from these
+    revealed: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: grows with every change; screens drop stale states
+    version: Mapped[int] = mapped_column(nullable=False, default=1)
+    updated_at: Mapped[datetime] = mapped_column(
+        server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+    def __repr__(self) -> str:
+        return f"<PlenaryState {self.assembly_id} {self.mode}>"
+
+
+class Approval(db.Model):
+    """The plenary's decision on one mesa's agenda (one per mesa)."""
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    #: manos (a show-of-hands tally typed by the moderator) or telefono (attendees' phones)
+    method: Mapped[str] = mapped_column(String(10), nullable=False)
+    #: open (phones may vote) or closed (final)
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="open")
+    #: for a phone vote: counted from the votes when it closes
+    votes_for: Mapped[int] = mapped_column(nullable=False, default=0)
+    votes_against: Mapped[int] = mapped_column(nullable=False, default=0)
+    votes_abstain: Mapped[int] = mapped_column(nullable=False, default=0)
+    #: set when closed: more votes for than against
+    approved: Mapped[bool | None] = mapped_column(nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
+    group = relationship("Group")
+    votes: Mapped[list["Vote"]] = relationship(
+        back_populates="approval", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Approval group={self.group_id} {self.method} {self.status}>"
+
+
+class Vote(db.Model):
+    """One ticket's vote on one mesa's agenda; changeable while the vote is open."""
+
+    __tablename__ = "votes"
+    __table_args__ = (UniqueConstraint("approval_id", "attendee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    approval_id: Mapped[int] = mapped_column(
+        ForeignKey("approvals.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    attendee_id: Mapped[int] = mapped_column(
+        ForeignKey("attendees.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: for, against or abstain
+    choice: Mapped[str] = mapped_column(String(10), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        server_default=func.now(), onupdate=func.now(), nullable=False
+    )
+
+    approval: Mapped[Approval] = relationship(back_populates="votes")
+
+    def __repr__(self) -> str:
+        return f"<Vote {self.approval_id} {self.attendee_id} {self.choice}>"
+
+
+class PieceVersion(db.Model):
+    """A piece as it was before an amendment: the record of what the plenary changed."""
+
+    __tablename__ = "piece_versions"
+    __table_args__ = (UniqueConstraint("piece_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    piece_id: Mapped[str] = mapped_column(
+        ForeignKey("pieces.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: the piece's version number this row preserves
+    version: Mapped[int] = mapped_column(nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    who: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    due: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    hidden: Mapped[bool] = mapped_column(nullable=False)
+    saved_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+    #: who replaced this version (staff), and why
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+
+    def __repr__(self) -> str:
+        return f"<PieceVersion {self.piece_id[:8]} v{self.version}>"
+
+
+class Acta(db.Model):
+    """The minutes: a frozen snapshot taken when the assembly closes (the latest one counts)."""
+
+    __tablename__ = "actas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: approved agenda, attendance totals and approval results, as plain JSON
+    snapshot: Mapped[dict] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+
+    def __repr__(self) -> str:
+        return f"<Acta {self.id} of assembly {self.assembly_id}>"

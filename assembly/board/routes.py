@@ -1,0 +1,209 @@
+"""The plenary: projector board, public phone board, moderator console, consolidated agenda,
+amendments, phone vote and acta."""
+
+import io
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from assembly.auth.access import require
+from assembly.auth.domain import Permission
+from assembly.board import broadcasts, services
+from assembly.board.models import APPROVAL_METHODS, VOTE_CHOICES
+from assembly.errors import AssemblyError, NotFound
+from assembly.extensions import limiter, unit_of_work
+from assembly.helpers import public_url
+from assembly.puzzle.broadcasts import broadcast_piece_saved
+from assembly.puzzle.models import PIECE_KINDS
+
+bp = Blueprint("board", __name__)
+
+
+def _qr_svg(url: str) -> str:
+    """An inline SVG QR code (no image library needed, crisp at any projector size)."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]
+
+
+def _render_board(assembly_id: int, *, public: bool):
+    assembly = services.get_assembly(assembly_id)
+    board_url = public_url(url_for("board.public_board", assembly_id=assembly.id))
+    return render_template(
+        "board/board.html",
+        assembly=assembly,
+        public=public,
+        board_url=board_url,
+        qr_svg=None if public else _qr_svg(board_url),
+        can_control=not public and current_user.can(Permission.RUN_CLOCK),
+    )
+
+
+@bp.route("/assemblies/<int:assembly_id>/board")
+@require(Permission.VIEW_ASSEMBLY)
+def board(assembly_id: int):
+    """The projected plenary board: the big solidarity puzzle, live."""
+    return _render_board(assembly_id, public=False)
+
+
+@bp.route("/tablero/<int:assembly_id>")
+def public_board(assembly_id: int):
+    """The same board, read-only, for the room's phones (opened from the QR on the screen)."""
+    return _render_board(assembly_id, public=True)
+
+
+@bp.route("/assemblies/<int:assembly_id>/plenaria")
+@require(Permission.RUN_CLOCK)
+def console(assembly_id: int):
+    """The moderator's console: reveal mesas, zoom, the whole puzzle, approvals."""
+    assembly = services.get_assembly(assembly_id)
+    return render_template(
+        "board/console.html",
+        assembly=assembly,
+        groups=services.board_groups(assembly_id),
+        board_url=public_url(url_for("board.public_board", assembly_id=assembly.id)),
+    )
+
+
+@bp.route("/assemblies/<int:assembly_id>/agenda-consolidada")
+@require(Permission.VIEW_ASSEMBLY)
+def consolidated(assembly_id: int):
+    """The printable agenda of every mesa: need → solution → who / when."""
+    assembly = services.get_assembly(assembly_id)
+    return render_template(
+        "board/consolidated.html",
+        assembly=assembly,
+        sections=services.consolidated_agenda(assembly_id),
+        methods=APPROVAL_METHODS,
+        kinds=PIECE_KINDS,
+        amend=current_user.can(Permission.RUN_CLOCK),
+    )
+
+
+@bp.route("/assemblies/<int:assembly_id>/piezas/<piece_id>/enmendar", methods=["GET", "POST"])
+@require(Permission.RUN_CLOCK)
+def amend(assembly_id: int, piece_id: str):
+    """Amend a piece in the plenary; the previous text is kept in its history."""
+    assembly = services.get_assembly(assembly_id)
+    piece = services.get_piece(assembly_id, piece_id)
+    errors, values = {}, {"text": piece.text, "who": piece.who or "", "due": piece.due or ""}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in ("text", "who", "due", "reason")}
+        try:
+            with unit_of_work():
+                piece = services.amend_piece(current_user, assembly_id, piece_id, values)
+        except AssemblyError as error:
+            if error.status == 404:
+                raise
+            errors = error.fields or {"text": error.message}
+        else:
+            broadcast_piece_saved(piece)
+            flash(_("Pieza enmendada; la versión anterior queda en el historial."), "success")
+            return redirect(url_for("board.consolidated", assembly_id=assembly_id))
+    return render_template(
+        "board/amend.html",
+        assembly=assembly,
+        piece=piece,
+        kinds=PIECE_KINDS,
+        values=values,
+        errors=errors,
+        history=services.piece_history(piece.id),
+        frozen=services.is_frozen(piece.table.group_id),
+    ), 422 if errors else 200
+
+
+def _ticket_key() -> str:
+    # per ticket, not per address: a whole hall may vote from behind one proxy or Wi-Fi NAT
+    return "vote:" + str((request.view_args or {}).get("ticket_token", ""))
+
+
+@bp.route("/t/<ticket_token>/votar", methods=["GET", "POST"])
+@limiter.limit("20/minute", methods=["POST"], key_func=_ticket_key)
+def vote(ticket_token: str):
+    """An attendee votes on the open agendas from the phone (one vote per ticket, changeable
+    until the vote closes)."""
+    attendee = services.attendee_by_ticket(ticket_token)
+    status = 200
+    if request.method == "POST":
+        approval_id = request.form.get("approval_id")
+        try:
+            with unit_of_work():
+                approval = services.cast_vote(
+                    ticket_token, approval_id, request.form.get("choice", "")
+                )
+                result = services.json_approval(approval)
+                electorate = services.checked_in_count(attendee.assembly_id)
+        except AssemblyError as error:
+            if error.status == 404:
+                raise
+            flash(error.message, "error")
+            status = error.status
+        else:
+            broadcasts.broadcast_approval_changed(
+                attendee.assembly_id,
+                approval.group_id,
+                result,
+                electorate=electorate,
+                phones=False,
+            )
+            flash(_("Su voto quedó registrado. Puede cambiarlo hasta que se cierre."), "success")
+            return redirect(url_for("board.vote", ticket_token=ticket_token))
+    assembly = services.get_assembly(attendee.assembly_id)
+    return render_template(
+        "board/vote.html",
+        assembly=assembly,
+        attendee=attendee,
+        ticket_token=ticket_token,
+        approvals=services.open_votes(assembly.id),
+        mine=services.votes_of(attendee),
+        choices=VOTE_CHOICES,
+    ), status
+
+
+@bp.route("/assemblies/<int:assembly_id>/acta")
+@require(Permission.VIEW_ASSEMBLY)
+def acta(assembly_id: int):
+    """The acta (minutes) taken when the assembly closed: print it or save it as PDF."""
+    assembly = services.get_assembly(assembly_id)
+    stored = services.latest_acta(assembly_id)
+    return render_template(
+        "board/acta.html",
+        assembly=assembly,
+        acta=stored,
+        snap=stored.snapshot if stored else None,
+        methods=APPROVAL_METHODS,
+        amend=False,
+    )
+
+
+@bp.post("/assemblies/<int:assembly_id>/acta")
+@require(Permission.RUN_CLOCK)
+def close_assembly(assembly_id: int):
+    """Close the assembly and store the acta's snapshot."""
+    try:
+        with unit_of_work():
+            services.close_and_generate_acta(current_user, assembly_id)
+    except AssemblyError as error:
+        if isinstance(error, NotFound):
+            raise
+        flash(error.message, "error")
+    else:
+        from assembly.core.events import broadcast_assembly_changed
+
+        broadcast_assembly_changed(assembly_id, {"status": "closed"})
+        flash(_("Asamblea cerrada. El acta quedó guardada."), "success")
+    return redirect(url_for("board.acta", assembly_id=assembly_id))
+
+
+@bp.route("/tablero/<int:assembly_id>/qr.svg")
+def board_qr(assembly_id: int):
+    """The QR of the public board, as an SVG file (to print or share)."""
+    services.get_assembly(assembly_id)
+    svg = _qr_svg(public_url(url_for("board.public_board", assembly_id=assembly_id)))
+    return Response(svg, mimetype="image/svg+xml")

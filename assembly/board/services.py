@@ -1,0 +1,583 @@
+"""The plenary board, the approval of each mesa's agenda, piece amendments and the acta.
+
+Every function flushes; the caller commits (``unit_of_work``) and broadcasts afterwards.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from assembly.assemblies.models import Assembly
+from assembly.auth.models import User
+from assembly.board import domain
+from assembly.board.models import Acta, Approval, PieceVersion, PlenaryState, Vote
+from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from assembly.extensions import db
+from assembly.grouping.models import Group, Table
+from assembly.puzzle.broadcasts import piece_payload
+from assembly.puzzle.models import PIECE_KINDS, Piece
+from assembly.registration.models import Attendee
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def get_assembly(assembly_id: int) -> Assembly:
+    assembly = db.session.get(Assembly, assembly_id)
+    if assembly is None:
+        raise NotFound("La asamblea no existe.")
+    return assembly
+
+
+def _group(assembly_id: int, group_id) -> Group:
+    try:
+        group = db.session.get(Group, int(group_id))
+    except (TypeError, ValueError):
+        group = None
+    if group is None or group.assembly_id != assembly_id:
+        raise NotFound("La mesa no existe en esta asamblea.")
+    return group
+
+
+# --- what the board shows -------------------------------------------------------------------
+
+
+def board_groups(assembly_id: int) -> list[Group]:
+    """The assembly's mesas in order, with their theme and sub-tables loaded."""
+    return (
+        db.session.scalars(
+            select(Group)
+            .where(Group.assembly_id == assembly_id)
+            .options(joinedload(Group.theme), joinedload(Group.tables))
+            .order_by(Group.number)
+        )
+        .unique()
+        .all()
+    )
+
+
+def assembly_pieces(assembly_id: int, *, include_hidden: bool = False) -> list[Piece]:
+    """Every piece of the assembly, by mesa, table and time of writing."""
+    query = (
+        select(Piece)
+        .join(Table, Piece.table_id == Table.id)
+        .join(Group, Table.group_id == Group.id)
+        .where(Group.assembly_id == assembly_id)
+        .options(joinedload(Piece.table).joinedload(Table.group))
+        .order_by(Group.number, Table.number, Piece.created_at, Piece.id)
+    )
+    if not include_hidden:
+        query = query.where(Piece.hidden.is_(False))
+    return db.session.scalars(query).all()
+
+
+def plenary_dict(state: PlenaryState | None, assembly_id: int) -> dict:
+    if state is None:
+        return {
+            "assembly_id": assembly_id,
+            "mode": "live",
+            "group_id": None,
+            "piece_id": None,
+            "revealed": [],
+            "version": 0,
+        }
+    return {
+        "assembly_id": state.assembly_id,
+        "mode": state.mode,
+        "group_id": state.group_id,
+        "piece_id": state.piece_id,
+        "revealed": list(state.revealed or []),
+        "version": state.version,
+    }
+
+
+def plenary_state(assembly_id: int) -> dict:
+    return plenary_dict(db.session.get(PlenaryState, assembly_id), assembly_id)
+
+
+def checked_in_count(assembly_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Attendee.id)).where(
+                Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+def board_snapshot(assembly_id: int) -> dict:
+    """Everything a board screen needs on (re)connect; deltas follow as events."""
+    assembly = get_assembly(assembly_id)
+    groups = board_groups(assembly_id)
+    return {
+        "assembly": {
+            "id": assembly.id,
+            "name": assembly.name,
+            "agreement_line": assembly.agreement_line,
+            "status": assembly.status,
+        },
+        "groups": [
+            {
+                "id": g.id,
+                "number": g.number,
+                "title": g.theme.title,
+                "tables": [{"id": t.id, "number": t.number} for t in g.tables],
+            }
+            for g in groups
+        ],
+        "pieces": [piece_payload(p) for p in assembly_pieces(assembly_id)],
+        "plenary": plenary_state(assembly_id),
+        "approvals": {str(k): v for k, v in approval_results(assembly_id, live=True).items()},
+        "electorate": checked_in_count(assembly_id),
+    }
+
+
+def plenary_command(
+    actor: User, assembly_id: int, action: str, group_id=None, piece_id=None
+) -> dict:
+    """The moderator drives every board screen: ``reveal`` a mesa (its spokesperson's turn),
+    ``zoom`` into a piece / ``unzoom``, show the ``whole`` puzzle, or go back to ``live``."""
+    get_assembly(assembly_id)
+    state = db.session.get(PlenaryState, assembly_id)
+    if state is None:
+        state = PlenaryState(assembly_id=assembly_id, mode="live", revealed=[], version=0)
+        db.session.add(state)
+    if action == "reveal":
+        group = _group(assembly_id, group_id)
+        state.mode, state.group_id, state.piece_id = "reveal", group.id, None
+        if group.id not in (state.revealed or []):
+            state.revealed = [*(state.revealed or []), group.id]
+    elif action == "zoom":
+        piece = db.session.get(Piece, str(piece_id or ""))
+        if piece is None or piece.table.group.assembly_id != assembly_id or piece.hidden:
+            raise NotFound("La pieza no existe en esta asamblea.")
+        state.piece_id = piece.id
+    elif action == "unzoom":
+        state.piece_id = None
+    elif action == "whole":
+        state.mode, state.group_id, state.piece_id = "whole", None, None
+    elif action == "live":
+        state.mode, state.group_id, state.piece_id, state.revealed = "live", None, None, []
+    else:
+        raise InvalidInput("Acción de plenaria desconocida.")
+    state.version = (state.version or 0) + 1
+    db.session.flush()
+    return plenary_dict(state, assembly_id)
+
+
+# --- approval -------------------------------------------------------------------------------
+
+
+def _approval(group_id: int) -> Approval | None:
+    return db.session.scalar(select(Approval).where(Approval.group_id == group_id))
+
+
+def _live_counts(approval: Approval) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Vote.choice, func.count(Vote.id))
+        .where(Vote.approval_id == approval.id)
+        .group_by(Vote.choice)
+    ).all()
+    counts = dict.fromkeys(domain.CHOICES, 0)
+    counts.update({choice: n for choice, n in rows})
+    return counts
+
+
+def approval_dict(approval: Approval, *, live: bool = False) -> dict:
+    """The contract shape (CONTRACTS.md), plus id, group and status for the screens."""
+    if live and approval.status == "open":
+        counts = _live_counts(approval)
+    else:
+        counts = {
+            "for": approval.votes_for,
+            "against": approval.votes_against,
+            "abstain": approval.votes_abstain,
+        }
+    return {
+        "id": approval.id,
+        "group_id": approval.group_id,
+        "method": approval.method,
+        "status": approval.status,
+        **counts,
+        "approved": approval.approved,
+        "closed_at": approval.closed_at,
+    }
+
+
+def approval_results(assembly_id: int, *, live: bool = False) -> dict[int, dict]:
+    """group_id -> {"method", "for", "against", "abstain", "approved", "closed_at", ...}.
+    With ``live`` an open phone vote shows its running count (else zeros until it closes)."""
+    approvals = db.session.scalars(
+        select(Approval).where(Approval.assembly_id == assembly_id)
+    ).all()
+    results = {a.group_id: approval_dict(a, live=live) for a in approvals}
+    if live:
+        for result in results.values():
+            result["closed_at"] = _iso(result["closed_at"])
+    return results
+
+
+def json_approval(approval: Approval | None) -> dict | None:
+    if approval is None:
+        return None
+    result = approval_dict(approval, live=True)
+    result["closed_at"] = _iso(result["closed_at"])
+    return result
+
+
+def is_frozen(group_id: int) -> bool:
+    """True once the plenary approved this mesa's agenda: its pieces can no longer be edited
+    from the tables' phones (amendments go through :func:`amend_piece`, which keeps history)."""
+    return bool(
+        db.session.scalar(
+            select(Approval.id).where(
+                Approval.group_id == group_id,
+                Approval.status == "closed",
+                Approval.approved.is_(True),
+            )
+        )
+    )
+
+
+def ensure_editable(group_id: int) -> None:
+    """Raise Conflict when the mesa's agenda is frozen (for the phones' piece services)."""
+    if is_frozen(group_id):
+        raise Conflict(
+            "La plenaria ya aprobó la agenda de esta mesa: sus piezas no se pueden cambiar."
+        )
+
+
+def _refuse_if_decided(group: Group) -> None:
+    existing = _approval(group.id)
+    if existing is None:
+        return
+    if existing.status == "open":
+        raise Conflict("Ya hay una votación abierta para esta mesa. Ciérrela primero.")
+    raise Conflict("La agenda de esta mesa ya tiene una decisión. Anúlela para repetirla.")
+
+
+def record_hands(actor: User, assembly_id: int, group_id, raw: dict) -> Approval:
+    """A show-of-hands tally counted in the room: recorded and closed at once."""
+    group = _group(assembly_id, group_id)
+    _refuse_if_decided(group)
+    clean, errors = domain.clean_tally(raw)
+    if errors:
+        raise InvalidInput("Revise el conteo. " + " ".join(errors.values()), fields=errors)
+    approval = Approval(
+        assembly_id=assembly_id,
+        group_id=group.id,
+        method="manos",
+        status="closed",
+        votes_for=clean["for"],
+        votes_against=clean["against"],
+        votes_abstain=clean["abstain"],
+        approved=domain.decide(clean["for"], clean["against"]),
+        opened_at=_now(),
+        closed_at=_now(),
+        recorded_by_id=actor.id if actor else None,
+    )
+    db.session.add(approval)
+    db.session.flush()
+    return approval
+
+
+def open_vote(actor: User, assembly_id: int, group_id) -> Approval:
+    """Open a phone vote on a mesa's agenda: every checked-in ticket may vote once."""
+    group = _group(assembly_id, group_id)
+    _refuse_if_decided(group)
+    approval = Approval(
+        assembly_id=assembly_id,
+        group_id=group.id,
+        method="telefono",
+        status="open",
+        opened_at=_now(),
+        recorded_by_id=actor.id if actor else None,
+    )
+    db.session.add(approval)
+    db.session.flush()
+    return approval
+
+
+def close_vote(actor: User, assembly_id: int, group_id) -> Approval:
+    """Close a phone vote: count it, decide, freeze the agenda if approved."""
+    group = _group(assembly_id, group_id)
+    approval = _approval(group.id)
+    if approval is None or approval.status != "open":
+        raise Conflict("No hay una votación abierta para esta mesa.")
+    counts = _live_counts(approval)
+    approval.votes_for = counts["for"]
+    approval.votes_against = counts["against"]
+    approval.votes_abstain = counts["abstain"]
+    approval.approved = domain.decide(counts["for"], counts["against"])
+    approval.status = "closed"
+    approval.closed_at = _now()
+    db.session.flush()
+    return approval
+
+
+def reset_approval(actor: User, assembly_id: int, group_id) -> Group:
+    """Annul a mesa's decision (a mistaken tally): its votes go, its agenda thaws."""
+    group = _group(assembly_id, group_id)
+    approval = _approval(group.id)
+    if approval is None:
+        raise Conflict("Esta mesa no tiene una decisión que anular.")
+    db.session.delete(approval)
+    db.session.flush()
+    return group
+
+
+def attendee_by_ticket(token: str) -> Attendee:
+    attendee = db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
+    if attendee is None:
+        raise NotFound("El tiquete no existe.")
+    return attendee
+
+
+def open_votes(assembly_id: int) -> list[Approval]:
+    return db.session.scalars(
+        select(Approval)
+        .where(
+            Approval.assembly_id == assembly_id,
+            Approval.status == "open",
+            Approval.method == "telefono",
+        )
+        .options(joinedload(Approval.group).joinedload(Group.theme))
+        .order_by(Approval.opened_at, Approval.id)
+    ).all()
+
+
+def votes_of(attendee: Attendee) -> dict[int, str]:
+    """approval id -> this attendee's current choice."""
+    rows = db.session.execute(
+        select(Vote.approval_id, Vote.choice).where(Vote.attendee_id == attendee.id)
+    ).all()
+    return dict(rows)
+
+
+def cast_vote(token: str, approval_id, choice: str) -> Approval:
+    """One vote per ticket and mesa; casting again changes it while the vote is open."""
+    attendee = attendee_by_ticket(token)
+    if choice not in domain.CHOICES:
+        raise InvalidInput("Elija a favor, en contra o abstención.")
+    try:
+        approval = db.session.get(Approval, int(approval_id))
+    except (TypeError, ValueError):
+        approval = None
+    if approval is None or approval.assembly_id != attendee.assembly_id:
+        raise NotFound("Esa votación no existe.")
+    if approval.method != "telefono":
+        raise Conflict("Esta agenda se votó a mano alzada.")
+    if approval.status != "open":
+        raise Conflict("La votación ya se cerró: su voto no se registró.")
+    if attendee.checked_in_at is None:
+        raise PermissionDenied(
+            "Solo votan las personas registradas hoy. Pase por la mesa de registro."
+        )
+    vote = db.session.scalar(
+        select(Vote).where(Vote.approval_id == approval.id, Vote.attendee_id == attendee.id)
+    )
+    if vote is None:
+        db.session.add(Vote(approval_id=approval.id, attendee_id=attendee.id, choice=choice))
+    else:
+        vote.choice = choice
+    db.session.flush()
+    return approval
+
+
+# --- amendments and history -----------------------------------------------------------------
+
+
+def record_version(piece: Piece, actor: User | None = None, reason: str = "") -> PieceVersion:
+    """Keep the piece as it is now before it changes; the caller then edits it and bumps
+    ``piece.version``.  The phones helper may call this before every edit as well."""
+    row = PieceVersion(
+        piece_id=piece.id,
+        version=piece.version,
+        text=piece.text,
+        who=piece.who,
+        due=piece.due,
+        status=piece.status,
+        hidden=piece.hidden,
+        changed_by_id=actor.id if actor else None,
+        reason=reason[:300],
+    )
+    db.session.add(row)
+    return row
+
+
+def get_piece(assembly_id: int, piece_id: str) -> Piece:
+    piece = db.session.get(Piece, piece_id)
+    if piece is None or piece.table.group.assembly_id != assembly_id:
+        raise NotFound("La pieza no existe en esta asamblea.")
+    return piece
+
+
+def amend_piece(actor: User, assembly_id: int, piece_id: str, raw: dict) -> Piece:
+    """The plenary amends a piece (also of an approved, frozen agenda): the old text is kept
+    as a PieceVersion and the piece's version grows, so every screen takes the new one."""
+    piece = get_piece(assembly_id, piece_id)
+    text = " ".join(str(raw.get("text", "")).split())
+    reason = " ".join(str(raw.get("reason", "")).split())
+    errors = {}
+    if not text:
+        errors["text"] = "Escriba el texto de la pieza."
+    elif len(text) > 600:
+        errors["text"] = "El texto no puede pasar de 600 caracteres."
+    who = " ".join(str(raw.get("who", "")).split()) or None
+    due = str(raw.get("due", "")).strip() or None
+    if piece.kind == "plan":
+        if who and len(who) > 300:
+            errors["who"] = "«Quién» no puede pasar de 300 caracteres."
+        if due and len(due) > 10:
+            errors["due"] = "«Cuándo» es un trimestre (2025-T2) o una fecha."
+    if not reason:
+        errors["reason"] = "Diga por qué se enmienda (queda en el acta)."
+    if errors:
+        raise InvalidInput(
+            "Revise los campos marcados. " + " ".join(errors.values()), fields=errors
+        )
+    if piece.text == text and (piece.kind != "plan" or (piece.who, piece.due) == (who, due)):
+        raise InvalidInput("La enmienda no cambia nada.", fields={"text": "No hay cambios."})
+    record_version(piece, actor, reason)
+    piece.text = text
+    if piece.kind == "plan":
+        piece.who, piece.due = who, due
+    piece.version += 1
+    piece.updated_at = _now()
+    db.session.flush()
+    return piece
+
+
+def piece_history(piece_id: str) -> list[PieceVersion]:
+    return db.session.scalars(
+        select(PieceVersion)
+        .where(PieceVersion.piece_id == piece_id)
+        .order_by(PieceVersion.version.desc())
+    ).all()
+
+
+# --- the consolidated agenda and the acta ---------------------------------------------------
+
+
+def _versions_count(assembly_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        select(PieceVersion.piece_id, func.count(PieceVersion.id))
+        .join(Piece, PieceVersion.piece_id == Piece.id)
+        .join(Table, Piece.table_id == Table.id)
+        .join(Group, Table.group_id == Group.id)
+        .where(Group.assembly_id == assembly_id)
+        .group_by(PieceVersion.piece_id)
+    ).all()
+    return dict(rows)
+
+
+def consolidated_agenda(assembly_id: int) -> list[dict]:
+    """Per mesa: its theme, rows need → solution → who/when, and its approval."""
+    amended = _versions_count(assembly_id)
+    by_group: dict[int, list[dict]] = {}
+    for piece in assembly_pieces(assembly_id):
+        payload = piece_payload(piece)
+        payload["amended"] = amended.get(piece.id, 0) > 0
+        payload.pop("updated_at", None)
+        by_group.setdefault(piece.table.group_id, []).append(payload)
+    results = approval_results(assembly_id)
+    sections = []
+    for group in board_groups(assembly_id):
+        result = results.get(group.id)
+        if result:
+            result = {**result, "closed_at": _iso(result["closed_at"])}
+        sections.append(
+            {
+                "group_id": group.id,
+                "number": group.number,
+                "title": group.theme.title,
+                "description": group.theme.description,
+                "rows": domain.agenda_rows(by_group.get(group.id, [])),
+                "approval": result,
+            }
+        )
+    return sections
+
+
+def attendance_totals(assembly_id: int) -> dict:
+    registered = (
+        db.session.scalar(
+            select(func.count(Attendee.id)).where(Attendee.assembly_id == assembly_id)
+        )
+        or 0
+    )
+    rows = db.session.execute(
+        select(Attendee.sex, func.count(Attendee.id))
+        .where(Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None))
+        .group_by(Attendee.sex)
+        .order_by(Attendee.sex)
+    ).all()
+    by_group = db.session.execute(
+        select(Group.number, func.count(Attendee.id))
+        .join(Attendee, Attendee.group_id == Group.id)
+        .where(Group.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None))
+        .group_by(Group.number)
+        .order_by(Group.number)
+    ).all()
+    return {
+        "registered": registered,
+        "checked_in": sum(n for _, n in rows),
+        "by_sex": {sex: n for sex, n in rows},
+        "by_group": {str(number): n for number, n in by_group},
+    }
+
+
+def acta_snapshot(assembly: Assembly) -> dict:
+    """The acta's content as plain JSON: nothing in it changes if the data changes later."""
+    return {
+        "assembly": {
+            "id": assembly.id,
+            "name": assembly.name,
+            "region": assembly.region,
+            "venue": assembly.venue,
+            "date": assembly.date.isoformat(),
+            "agreement_line": assembly.agreement_line,
+            "plan_period": f"{assembly.plan_start_year}–{assembly.plan_end_year}",
+        },
+        "generated_at": _now().isoformat(timespec="seconds"),
+        "attendance": attendance_totals(assembly.id),
+        "agenda": consolidated_agenda(assembly.id),
+        "kinds": PIECE_KINDS,
+    }
+
+
+def store_acta(actor: User | None, assembly: Assembly) -> Acta:
+    acta = Acta(
+        assembly_id=assembly.id,
+        snapshot=acta_snapshot(assembly),
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(acta)
+    db.session.flush()
+    return acta
+
+
+def close_and_generate_acta(actor: User, assembly_id: int) -> Acta:
+    """Close the assembly and take the acta's snapshot."""
+    assembly = get_assembly(assembly_id)
+    open_ones = open_votes(assembly_id)
+    if open_ones:
+        raise Conflict("Cierre primero las votaciones abiertas.")
+    assembly.status = "closed"
+    return store_acta(actor, assembly)
+
+
+def latest_acta(assembly_id: int) -> Acta | None:
+    return db.session.scalar(
+        select(Acta)
+        .where(Acta.assembly_id == assembly_id)
+        .order_by(Acta.created_at.desc(), Acta.id.desc())
+        .limit(1)
+    )

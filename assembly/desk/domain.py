@@ -1,0 +1,108 @@
+"""Pure rules of the registration desk: what a scanner typed, how a search reads, how arrivals
+are counted.  Plain data in, plain data out (no Flask, no models)."""
+
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from assembly.registration.domain import normalize_document, normalize_name
+
+#: ticket tokens are ``secrets.token_urlsafe``: URL-safe base64
+_TOKEN_CHARS = r"A-Za-z0-9_\-"
+_TOKEN_RE = re.compile(f"^[{_TOKEN_CHARS}]{{16,64}}$")
+#: ".../t/<token>", maybe followed by ".png", a query or a fragment
+_TICKET_URL_RE = re.compile(f"/t/([{_TOKEN_CHARS}]{{16,64}})(?:\\.png)?(?:[/?#].*)?$")
+#: a scanner set up for a US keyboard on a Spanish-layout computer types "/" as "-", "-" as "'"
+#: and "_" as "?" (and ":" as "Ñ"): "httpÑ--host-t-<token with ' and ?>"
+_MISMATCHED_URL_RE = re.compile(r"-t-([A-Za-z0-9'?]{16,64})$")
+_US_ON_SPANISH = str.maketrans("'?", "-_")
+DESK_NAME_MAX = 40
+ARRIVAL_BUCKET_MINUTES = 5
+ARRIVAL_SPAN_MINUTES = 120
+
+
+def parse_ticket_text(text: str | None) -> str | None:
+    """The ticket token in what a scanner (or a person) typed: the bare token or the whole
+    ticket URL (``http://host/t/<token>``); None when it is neither."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    match = _TICKET_URL_RE.search(text)
+    if match:
+        return match.group(1)
+    if _TOKEN_RE.match(text):
+        return text
+    match = _MISMATCHED_URL_RE.search(text)
+    if match:
+        return match.group(1).translate(_US_ON_SPANISH)
+    return None
+
+
+def looks_like_ticket(text: str | None) -> bool:
+    """True for what only a scanner types (a ticket URL, or a long token without spaces)."""
+    text = (text or "").strip()
+    return (
+        "/t/" in text
+        or bool(_MISMATCHED_URL_RE.search(text))
+        or (bool(_TOKEN_RE.match(text)) and len(text) >= 24)
+    )
+
+
+def clean_desk_name(text: str | None) -> str | None:
+    """The desk's name as stored ("Mesa 1"): single spaces, at most 40 characters; None if empty."""
+    name = " ".join((text or "").split())[:DESK_NAME_MAX]
+    return name or None
+
+
+def search_words(text: str | None) -> list[str]:
+    """The normalised words of a name search: every one must match (accents and case ignored)."""
+    return normalize_name(text or "").split()
+
+
+def document_prefix(text: str | None) -> str | None:
+    """The document number the person is typing ("1.234.5" -> "12345"), or None when the text
+    is not one (it has no digit, or characters a document never holds)."""
+    number = normalize_document(text or "")
+    if len(number) < 3 or not number.isalnum() or not any(c.isdigit() for c in number):
+        return None
+    return number.upper()
+
+
+def mask_document(number: str | None) -> str:
+    """Only the last 3 characters, for screens that may not show document numbers."""
+    number = number or ""
+    return "•••" + number[-3:] if len(number) > 3 else "•••"
+
+
+def local_hhmm(moment: datetime | None, zone: tzinfo) -> str:
+    """'08:12' in the assembly's time zone, from a naive UTC timestamp as stored."""
+    if moment is None:
+        return ""
+    return moment.replace(tzinfo=UTC).astimezone(zone).strftime("%H:%M")
+
+
+def arrival_buckets(
+    times: Iterable[datetime],
+    now: datetime,
+    zone: tzinfo,
+    *,
+    minutes: int = ARRIVAL_BUCKET_MINUTES,
+    span: int = ARRIVAL_SPAN_MINUTES,
+) -> list[dict]:
+    """Arrivals per ``minutes`` over the last ``span`` minutes, oldest first, aligned to the
+    clock (08:00, 08:05, ...); the last bucket holds ``now``.  Times are naive UTC."""
+    step = timedelta(minutes=minutes)
+    count = span // minutes
+    # Align to the local clock: Bogotá is a whole number of hours from UTC, so aligning the
+    # UTC minute is the same as aligning the local one.
+    last_start = now.replace(second=0, microsecond=0) - timedelta(minutes=now.minute % minutes)
+    first_start = last_start - step * (count - 1)
+    counts = [0] * count
+    for moment in times:
+        if moment is None or moment < first_start or moment >= last_start + step:
+            continue
+        counts[int((moment - first_start) // step)] += 1
+    return [
+        {"start": local_hhmm(first_start + step * i, zone), "count": counts[i]}
+        for i in range(count)
+    ]

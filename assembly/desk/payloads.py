@@ -1,0 +1,53 @@
+"""The JSON the desk screen reads: one person, one check-in result."""
+
+from urllib.parse import urlencode
+
+from assembly.desk import domain
+from assembly.grouping.models import Table
+from assembly.registration import checkin
+from assembly.registration.models import Attendee
+
+
+def badge_url(assembly_id: int, attendee_id: int) -> str:
+    """The registration feature's print view for one badge (CONTRACTS.md)."""
+    return f"/assemblies/{assembly_id}/badges?{urlencode({'ids': attendee_id})}"
+
+
+def walk_in_url(assembly_id: int, desk: str) -> str:
+    """The registration form in walk-in mode; after saving it comes back with ``checkin``."""
+    return f"/assemblies/{assembly_id}/attendees/new?{urlencode({'desk': desk, 'return': 'desk'})}"
+
+
+def person(attendee: Attendee, *, show_documents: bool, table: Table | None = None) -> dict:
+    table = table or attendee.table
+    group = table.group if table is not None else attendee.group
+    return {
+        "id": attendee.id,
+        "name": attendee.full_name,
+        "organization": attendee.organization_name or "",
+        "document_type": attendee.document_type,
+        "document": (
+            attendee.document_number
+            if show_documents
+            else domain.mask_document(attendee.document_number)
+        ),
+        "checked_in": attendee.checked_in_at is not None,
+        "checked_in_time": domain.local_hhmm(attendee.checked_in_at, checkin.zone()),
+        "checked_in_desk": attendee.checked_in_desk or "",
+        "mesa": group.number if group is not None else None,
+        "theme": group.theme.title if group is not None and group.theme is not None else "",
+        "table": table.number if table is not None else None,
+        "badge_url": badge_url(attendee.assembly_id, attendee.id),
+    }
+
+
+def result(outcome: checkin.CheckInResult, *, show_documents: bool) -> dict:
+    return {
+        "result": outcome.kind,
+        "message": outcome.message,
+        "person": (
+            person(outcome.attendee, show_documents=show_documents, table=outcome.table)
+            if outcome.attendee is not None
+            else None
+        ),
+    }

@@ -1,0 +1,280 @@
+"""The groups screen (split, manual changes), rosters, join cards and their QR codes."""
+
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from assembly.assemblies.services import get_assembly
+from assembly.auth.access import require
+from assembly.auth.domain import Permission
+from assembly.errors import AssemblyError, InvalidInput
+from assembly.extensions import unit_of_work
+from assembly.grouping import broadcasts, services
+from assembly.helpers import public_url
+
+bp = Blueprint("grouping", __name__, url_prefix="/assemblies/<int:assembly_id>")
+
+_DONE = {
+    "move": "Persona movida.",
+    "swap": "Personas intercambiadas.",
+    "leader": "Liderazgo actualizado.",
+    "lock": "Sub-mesa actualizada.",
+    "facilitator": "Facilitación asignada.",
+}
+
+
+def _int(name: str, *, optional: bool = False) -> int | None:
+    raw = (request.values.get(name) or "").strip()
+    if not raw and optional:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(_("Falta elegir un valor en el formulario.")) from None
+
+
+def _seed() -> int:
+    raw = (request.values.get("seed") or "1").strip()
+    if not raw.isdigit() or len(raw) > 9:
+        raise InvalidInput(_("La semilla debe ser un número entero positivo."))
+    return int(raw)
+
+
+def _back(assembly_id: int, anchor: str = ""):
+    return redirect(url_for("grouping.index", assembly_id=assembly_id) + anchor)
+
+
+def _screen(assembly_id: int, preview=None, preview_error: str | None = None, status: int = 200):
+    assembly = get_assembly(assembly_id)
+    groups = services.groups_of(assembly_id)
+    counts = services.population_counts(assembly_id)
+    default = "checked_in" if counts["checked_in"] else "registered"
+    return render_template(
+        "grouping/index.html",
+        assembly=assembly,
+        groups=groups,
+        members=services.members_by_table(assembly_id),
+        waiting=services.unseated(assembly_id),
+        quality=services.current_quality(assembly_id),
+        counts=counts,
+        facilitators=services.facilitators(),
+        populations=services.POPULATIONS,
+        preview=preview,
+        preview_error=preview_error,
+        describe=services.describe_changes,
+        chosen=request.values.get("population", default),
+        seed=request.values.get("seed", "1"),
+    ), status
+
+
+@bp.route("/groups")
+@require(Permission.MANAGE_GROUPS)
+def index(assembly_id: int):
+    """Mesas side by side with their sub-mesas; split the room, move, swap, lock, lead."""
+    population = request.args.get("population")
+    if population is None:
+        return _screen(assembly_id)
+    try:
+        report = services.preview_split(assembly_id, population=population, seed=_seed())
+    except AssemblyError as error:
+        if error.status == 404:
+            raise
+        return _screen(assembly_id, preview_error=error.message, status=error.status)
+    return _screen(assembly_id, preview=report)
+
+
+@bp.post("/groups/split")
+@require(Permission.MANAGE_GROUPS)
+def split(assembly_id: int):
+    """Split the chosen population into mesas and sub-mesas (a re-split needs confirmation)."""
+    try:
+        with unit_of_work():
+            report = services.run_split(
+                current_user,
+                assembly_id,
+                population=request.form.get("population", ""),
+                seed=_seed(),
+                confirm=request.form.get("confirm") == "1",
+            )
+            groups = services.groups_of(assembly_id)
+            group_ids = [g.id for g in groups]
+            table_ids = [t.id for g in groups for t in g.tables]
+    except AssemblyError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return _back(assembly_id)
+    broadcasts.broadcast_split(assembly_id, group_ids, table_ids)
+    q = report.quality
+    flash(
+        _(
+            "Sala repartida: %(people)s personas en %(tables)s sub-mesas. Tema preferido: "
+            "%(pref).0f %%; líderes: %(leaders)s de %(tables)s.",
+            people=q.people,
+            tables=q.tables_count,
+            pref=q.preference_pct,
+            leaders=q.leaders_found,
+        ),
+        "success",
+    )
+    return _back(assembly_id)
+
+
+def _change(assembly_id: int, run, anchor: str = ""):
+    try:
+        with unit_of_work():
+            change = run()
+    except AssemblyError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return _back(assembly_id, anchor)
+    broadcasts.broadcast_grouping_changed(change)
+    flash(_(_DONE[change.action]), "success")
+    return _back(assembly_id, anchor)
+
+
+@bp.post("/groups/move")
+@require(Permission.MANAGE_GROUPS)
+def move(assembly_id: int):
+    """Seat one person at another sub-mesa."""
+    return _change(
+        assembly_id,
+        lambda: services.move_attendee(
+            current_user, assembly_id, _int("attendee_id"), _int("table_id")
+        ),
+        "#tools",
+    )
+
+
+@bp.post("/groups/swap")
+@require(Permission.MANAGE_GROUPS)
+def swap(assembly_id: int):
+    """Two people trade sub-mesas."""
+    return _change(
+        assembly_id,
+        lambda: services.swap_attendees(
+            current_user, assembly_id, _int("first_id"), _int("second_id")
+        ),
+        "#tools",
+    )
+
+
+@bp.post("/tables/<int:table_id>/leader")
+@require(Permission.MANAGE_GROUPS)
+def leader(assembly_id: int, table_id: int):
+    """Set (or clear, with an empty choice) a sub-mesa's leader."""
+    return _change(
+        assembly_id,
+        lambda: services.set_leader(
+            current_user, assembly_id, table_id, _int("attendee_id", optional=True)
+        ),
+        f"#table-{table_id}",
+    )
+
+
+@bp.post("/tables/<int:table_id>/lock")
+@require(Permission.MANAGE_GROUPS)
+def lock(assembly_id: int, table_id: int):
+    """Lock or unlock a sub-mesa."""
+    return _change(
+        assembly_id,
+        lambda: services.set_locked(
+            current_user, assembly_id, table_id, request.form.get("locked") == "1"
+        ),
+        f"#table-{table_id}",
+    )
+
+
+@bp.post("/groups/<int:group_id>/facilitator")
+@require(Permission.MANAGE_GROUPS)
+def facilitator(assembly_id: int, group_id: int):
+    """Put a facilitator (staff account) in charge of a mesa, or none."""
+    return _change(
+        assembly_id,
+        lambda: services.assign_facilitator(
+            current_user, assembly_id, group_id, _int("user_id", optional=True)
+        ),
+        f"#group-{group_id}",
+    )
+
+
+# --- rosters and join cards -------------------------------------------------------------------
+
+
+def _roster(assembly_id: int, groups, *, table=None):
+    return render_template(
+        "grouping/roster.html",
+        assembly=get_assembly(assembly_id),
+        groups=groups,
+        only_table=table,
+        members=services.members_by_table(assembly_id),
+    )
+
+
+@bp.route("/groups/roster")
+@require(Permission.MANAGE_GROUPS)
+def roster_all(assembly_id: int):
+    """Printable roster of every mesa (one mesa per page)."""
+    return _roster(assembly_id, services.groups_of(assembly_id))
+
+
+@bp.route("/groups/<int:group_id>/roster")
+@require(Permission.MANAGE_GROUPS)
+def roster_group(assembly_id: int, group_id: int):
+    """Printable roster of one mesa: its sub-mesas and their people."""
+    return _roster(assembly_id, [services.get_group(assembly_id, group_id)])
+
+
+@bp.route("/tables/<int:table_id>/roster")
+@require(Permission.MANAGE_GROUPS)
+def roster_table(assembly_id: int, table_id: int):
+    """Printable roster of one sub-mesa."""
+    table = services.get_table(assembly_id, table_id)
+    return _roster(assembly_id, [table.group], table=table)
+
+
+@bp.route("/groups/cards")
+@require(Permission.MANAGE_GROUPS)
+def cards(assembly_id: int):
+    """Join cards, one per sub-mesa, four to an A4 sheet: QR + short code in big letters."""
+    group_id = _int("group", optional=True)
+    groups = (
+        [services.get_group(assembly_id, group_id)]
+        if group_id is not None
+        else services.groups_of(assembly_id)
+    )
+    return render_template(
+        "grouping/cards.html",
+        assembly=get_assembly(assembly_id),
+        tables=[t for g in groups for t in g.tables],
+        join_url=public_url("/mesa"),
+    )
+
+
+@bp.route("/tables/<int:table_id>/qr.png")
+@require(Permission.MANAGE_GROUPS)
+def table_qr(assembly_id: int, table_id: int):
+    """The QR a leader scans: it opens the table's phone page, public_url('/mesa/<code>')."""
+    from assembly.registration.qr import qr_png
+
+    table = services.get_table(assembly_id, table_id)
+    png = qr_png(public_url("/mesa/" + table.join_code), box_size=10, border=2)
+    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/my-mesa")
+@require(Permission.FACILITATE)
+def my_mesa(assembly_id: int):
+    """A facilitator's own mesa(s): the sub-mesas and their people, updated live."""
+    assembly = get_assembly(assembly_id)
+    return render_template(
+        "grouping/mine.html",
+        assembly=assembly,
+        groups=services.groups_facilitated_by(current_user, assembly_id),
+        members=services.members_by_table(assembly_id),
+    )

@@ -1,0 +1,210 @@
+"""Checking people in at the desk.  Flush, never commit; the route commits, then broadcasts.
+
+Two desks may scan the same ticket in the same instant.  The check-in is one conditional
+UPDATE (``... WHERE id = :id AND checked_in_at IS NULL``): the database lets exactly one of
+them change the row (SQLite serialises writers; PostgreSQL re-checks the condition after the
+row lock), and the other sees ``rowcount == 0`` and reports who got there first.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from assembly.assemblies.models import Theme
+from assembly.desk import domain
+from assembly.errors import Conflict, InvalidInput, NotFound
+from assembly.extensions import db
+from assembly.grouping.models import Group, Table
+from assembly.registration.models import Attendee
+
+log = logging.getLogger(__name__)
+
+OK, ALREADY, UNKNOWN = "ok", "already", "unknown"
+
+
+@dataclass
+class CheckInResult:
+    """What the desk shows: ``kind`` ok (green), already (amber) or unknown (red)."""
+
+    kind: str
+    message: str
+    attendee: Attendee | None = None
+    #: the table the person sits at (seated now or before), when the room is split
+    table: Table | None = None
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "America/Bogota")
+
+
+def _desk(desk: str | None) -> str:
+    name = domain.clean_desk_name(desk)
+    if name is None:
+        raise InvalidInput(
+            "Escriba el nombre de esta mesa de registro (por ejemplo «Mesa 1»).",
+            fields={"desk": "Falta el nombre de la mesa de registro."},
+        )
+    return name
+
+
+def check_in(actor, assembly_id: int, token_or_url: str, desk: str, now: datetime):
+    """Check in the holder of a scanned ticket (the token, or the whole ticket URL)."""
+    desk = _desk(desk)
+    token = domain.parse_ticket_text(token_or_url)
+    attendee = None
+    if token is not None:
+        attendee = db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
+    if attendee is None:
+        return CheckInResult(UNKNOWN, "Tiquete desconocido: no corresponde a ninguna inscripción.")
+    if attendee.assembly_id != assembly_id:
+        return CheckInResult(UNKNOWN, "Este tiquete es de otra asamblea.")
+    return _mark(attendee, desk, now)
+
+
+def check_in_by_id(actor, assembly_id: int, attendee_id: int, desk: str, now: datetime):
+    """Check in a person picked from the search results."""
+    desk = _desk(desk)
+    return _mark(_attendee(assembly_id, attendee_id), desk, now)
+
+
+def _attendee(assembly_id: int, attendee_id: int) -> Attendee:
+    attendee = db.session.get(Attendee, attendee_id)
+    if attendee is None or attendee.assembly_id != assembly_id:
+        raise NotFound("Esa persona no está inscrita en esta asamblea.")
+    return attendee
+
+
+def _mark(attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
+    changed = db.session.execute(
+        update(Attendee)
+        .where(Attendee.id == attendee.id, Attendee.checked_in_at.is_(None))
+        .values(checked_in_at=now, checked_in_desk=desk)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.refresh(attendee, ["checked_in_at", "checked_in_desk"])
+        when = domain.local_hhmm(attendee.checked_in_at, zone())
+        return CheckInResult(
+            ALREADY,
+            f"Ya registró su llegada a las {when} en {attendee.checked_in_desk or 'otra mesa'}.",
+            attendee,
+            _current_table(attendee),
+        )
+    # The row is ours: tell the session what the database now holds, without another UPDATE.
+    set_committed_value(attendee, "checked_in_at", now)
+    set_committed_value(attendee, "checked_in_desk", desk)
+    return CheckInResult(OK, "Llegada registrada.", attendee, _seat(attendee))
+
+
+def _seat(attendee: Attendee) -> Table | None:
+    from assembly.grouping import services as grouping
+
+    return grouping.seat_late_arrival(attendee)
+
+
+def _current_table(attendee: Attendee) -> Table | None:
+    return db.session.get(Table, attendee.table_id) if attendee.table_id else None
+
+
+def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
+    """Take back a check-in made by mistake.  The person keeps any seat the check-in gave
+    them: moving people is the grouping screen's job, and a re-scan finds the same seat."""
+    attendee = _attendee(assembly_id, attendee_id)
+    changed = db.session.execute(
+        update(Attendee)
+        .where(Attendee.id == attendee.id, Attendee.checked_in_at.is_not(None))
+        .values(checked_in_at=None, checked_in_desk=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise Conflict(f"{attendee.full_name} no tiene una llegada registrada que deshacer.")
+    set_committed_value(attendee, "checked_in_at", None)
+    set_committed_value(attendee, "checked_in_desk", None)
+    return attendee
+
+
+def search(assembly_id: int, text: str, limit: int = 8) -> list[Attendee]:
+    """People whose name holds every typed word (as a word start, accents and case ignored),
+    or whose document number starts with the typed digits."""
+    words = domain.search_words(text)
+    number = domain.document_prefix(text)
+    if not words and number is None:
+        return []
+    matches = []
+    if words:
+        spaced = literal(" ") + Attendee.name_key  # so every word start follows a space
+        matches.append(and_(*(spaced.like(f"% {word}%") for word in words)))
+    if number is not None:
+        matches.append(Attendee.document_number.like(f"{number}%"))
+    return list(
+        db.session.scalars(
+            select(Attendee)
+            .where(Attendee.assembly_id == assembly_id, or_(*matches))
+            .order_by(Attendee.name_key, Attendee.id)
+            .limit(max(1, min(limit, 50)))
+        )
+    )
+
+
+def counters(assembly_id: int, now: datetime) -> dict:
+    """What every desk shows live: registered, checked in, per mesa, per desk, and arrivals
+    per 5 minutes over the last 2 hours (oldest first)."""
+    registered, checked_in = db.session.execute(
+        select(func.count(Attendee.id), func.count(Attendee.checked_in_at)).where(
+            Attendee.assembly_id == assembly_id
+        )
+    ).one()
+    in_by_group = dict(
+        db.session.execute(
+            select(Attendee.group_id, func.count(Attendee.id))
+            .where(Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None))
+            .group_by(Attendee.group_id)
+        ).all()
+    )
+    groups = db.session.execute(
+        select(Group.id, Group.number, Theme.title)
+        .join(Theme, Theme.id == Group.theme_id)
+        .where(Group.assembly_id == assembly_id)
+        .order_by(Group.number)
+    ).all()
+    per_mesa = [
+        {
+            "group_id": g.id,
+            "number": g.number,
+            "theme": g.title,
+            "checked_in": in_by_group.get(g.id, 0),
+        }
+        for g in groups
+    ]
+    unassigned = in_by_group.get(None, 0)
+    per_desk = [
+        {"desk": desk, "checked_in": n}
+        for desk, n in db.session.execute(
+            select(Attendee.checked_in_desk, func.count(Attendee.id))
+            .where(Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None))
+            .group_by(Attendee.checked_in_desk)
+            .order_by(Attendee.checked_in_desk)
+        ).all()
+    ]
+    since = now - timedelta(minutes=domain.ARRIVAL_SPAN_MINUTES + domain.ARRIVAL_BUCKET_MINUTES)
+    recent = db.session.scalars(
+        select(Attendee.checked_in_at).where(
+            Attendee.assembly_id == assembly_id, Attendee.checked_in_at >= since
+        )
+    ).all()
+    return {
+        "assembly_id": assembly_id,
+        "registered": registered or 0,
+        "checked_in": checked_in or 0,
+        "per_mesa": per_mesa,
+        "unassigned": unassigned,
+        "per_desk": per_desk,
+        "arrivals": domain.arrival_buckets(recent, now, zone()),
+    }

@@ -1,0 +1,136 @@
+"""Importing a pre-registration list: upload → columns → review → confirm (one transaction)."""
+
+from pathlib import Path
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from assembly.assemblies.services import get_assembly
+from assembly.auth.access import require
+from assembly.auth.domain import Permission
+from assembly.errors import AssemblyError
+from assembly.extensions import unit_of_work
+from assembly.registration import importing, imports
+from assembly.registration.routes import bp, today
+
+MAX_SHOWN_ERRORS = 200
+
+
+def _folder() -> Path:
+    return Path(current_app.instance_path) / "imports"
+
+
+@bp.route("/assemblies/<int:assembly_id>/import", methods=["GET", "POST"])
+@require(Permission.DESK)
+def import_upload(assembly_id: int):
+    """Step 1: upload an .xlsx or .csv list."""
+    assembly = get_assembly(assembly_id)
+    error = None
+    if request.method == "POST":
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise AssemblyError(_("Elija el archivo de la lista (.xlsx o .csv)."))
+            saved = imports.save_upload(_folder(), assembly, upload.filename, upload.read())
+        except AssemblyError as failure:
+            error = failure.message
+        else:
+            return redirect(
+                url_for("registration.import_mapping", assembly_id=assembly.id, key=saved.key)
+            )
+    return render_template(
+        "registration/import_upload.html", assembly=assembly, error=error
+    ), 422 if error else 200
+
+
+@bp.route("/assemblies/<int:assembly_id>/import/<key>", methods=["GET", "POST"])
+@require(Permission.DESK)
+def import_mapping(assembly_id: int, key: str):
+    """Step 2: say what each column holds (a mapping is suggested), with the first rows."""
+    assembly = get_assembly(assembly_id)
+    upload = imports.load_upload(_folder(), assembly.id, key)
+    mapping = upload.mapping or imports.suggested_mapping(assembly, upload.table.headers)
+    consent_default = upload.consent_default
+    errors: dict = {}
+    if request.method == "POST":
+        mapping = {
+            header: request.form.get(f"col-{index}") or None
+            for index, header in enumerate(upload.table.headers)
+        }
+        consent_default = bool(request.form.get("consent_default"))
+        try:
+            imports.set_mapping(_folder(), assembly, upload, mapping, consent_default)
+        except AssemblyError as error:
+            errors = error.fields or {"": error.message}
+        else:
+            return redirect(url_for("registration.import_review", assembly_id=assembly.id, key=key))
+    return render_template(
+        "registration/import_mapping.html",
+        assembly=assembly,
+        upload=upload,
+        mapping=mapping,
+        consent_default=consent_default,
+        targets=imports.mapping_targets(assembly),
+        preview_rows=upload.table.rows[: imports.PREVIEW_ROWS],
+        errors=errors,
+    ), 422 if errors else 200
+
+
+@bp.route("/assemblies/<int:assembly_id>/import/<key>/review")
+@require(Permission.DESK)
+def import_review(assembly_id: int, key: str):
+    """Step 3: what would be imported, what is wrong and what is already registered."""
+    assembly = get_assembly(assembly_id)
+    upload = imports.load_upload(_folder(), assembly.id, key)
+    if upload.mapping is None:
+        return redirect(url_for("registration.import_mapping", assembly_id=assembly.id, key=key))
+    result = imports.review(assembly, upload, today=today())
+    labels = dict(imports.mapping_targets(assembly))
+    return render_template(
+        "registration/import_review.html",
+        assembly=assembly,
+        upload=upload,
+        result=result,
+        labels=labels,
+        max_shown=MAX_SHOWN_ERRORS,
+    )
+
+
+@bp.route("/assemblies/<int:assembly_id>/import/<key>/errors.xlsx")
+@require(Permission.DESK)
+def import_errors(assembly_id: int, key: str):
+    """The rejected rows as an .xlsx to correct and import again."""
+    assembly = get_assembly(assembly_id)
+    upload = imports.load_upload(_folder(), assembly.id, key)
+    result = imports.review(assembly, upload, today=today())
+    data = importing.errors_workbook(result.preview, upload.table)
+    stem = Path(upload.filename).stem[:60] or "lista"
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="errores-{stem}.xlsx"'},
+    )
+
+
+@bp.post("/assemblies/<int:assembly_id>/import/<key>/confirm")
+@require(Permission.DESK)
+def import_confirm(assembly_id: int, key: str):
+    """Step 4: store every valid new row, all in one transaction (or none)."""
+    assembly = get_assembly(assembly_id)
+    upload = imports.load_upload(_folder(), assembly.id, key)
+    with unit_of_work():
+        count = imports.confirm(assembly, upload, today=today())
+    imports.discard(_folder(), key)
+    flash(_("Importación terminada: %(n)s personas nuevas.", n=count), "success")
+    return redirect(url_for("registration.attendees", assembly_id=assembly.id))
+
+
+@bp.post("/assemblies/<int:assembly_id>/import/<key>/cancel")
+@require(Permission.DESK)
+def import_cancel(assembly_id: int, key: str):
+    """Forget the uploaded file without importing anything."""
+    assembly = get_assembly(assembly_id)
+    imports.load_upload(_folder(), assembly.id, key)  # only this assembly's uploads
+    imports.discard(_folder(), key)
+    flash(_("Importación cancelada: no se guardó nada."), "info")
+    return redirect(url_for("registration.import_upload", assembly_id=assembly.id))

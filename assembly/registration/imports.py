@@ -1,0 +1,230 @@
+"""Importing a pre-registration list, step by step: upload, map columns, review, confirm.
+
+The uploaded file waits in a folder of the instance under a random name (never in the
+session cookie) with a small JSON beside it: its assembly, its name and, once chosen, the
+column mapping. Every step re-reads the file, so what is confirmed is exactly what was
+reviewed. Flush, never commit: the route's unit of work makes the import all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from assembly.assemblies.models import Assembly
+from assembly.errors import InvalidInput, NotFound
+from assembly.extensions import db
+from assembly.registration import domain, importing, services
+from assembly.registration.models import Attendee
+
+log = logging.getLogger(__name__)
+
+#: uploads older than this are removed when the next one arrives
+KEEP_SECONDS = 24 * 3600
+PREVIEW_ROWS = 5
+_KEY_RE = re.compile(r"[A-Za-z0-9_-]{22}")
+_EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".txt")
+
+
+@dataclass
+class Upload:
+    """One uploaded list and the choices made about it so far."""
+
+    key: str
+    assembly_id: int
+    filename: str
+    created: float
+    mapping: dict[str, str | None] | None = None
+    consent_default: bool = False
+    table: importing.Table | None = field(default=None, repr=False)
+
+
+@dataclass
+class Review:
+    """What confirming the import would do."""
+
+    preview: importing.ImportPreview
+    #: (row number, clean record) that would be stored
+    to_import: list[tuple[int, dict]]
+    #: (row number, document, name of who holds it) already registered here: skipped
+    existing: list[tuple[int, str, str]]
+
+
+def _paths(folder: Path, key: str) -> tuple[Path, Path]:
+    if not _KEY_RE.fullmatch(key or ""):
+        raise NotFound("Esta importación no existe o ya terminó. Suba el archivo de nuevo.")
+    return folder / f"{key}.data", folder / f"{key}.json"
+
+
+def _remove_old(folder: Path) -> None:
+    limit = time.time() - KEEP_SECONDS
+    for path in folder.glob("*.*"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:  # another request removed it first
+            continue
+
+
+def save_upload(folder: Path, assembly: Assembly, filename: str, data: bytes) -> Upload:
+    """Check that the file is a readable list and keep it for the next steps."""
+    name = Path(filename or "").name[:200]
+    if not name.lower().endswith(_EXTENSIONS):
+        raise InvalidInput(
+            "Suba un archivo de Excel (.xlsx) o CSV (.csv).",
+            fields={"file": "Suba un archivo de Excel (.xlsx) o CSV (.csv)."},
+        )
+    try:
+        table = importing.read_table(name, data)
+    except importing.ImportFileError as error:
+        raise InvalidInput(error.message, fields={"file": error.message}) from None
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_old(folder)
+    upload = Upload(secrets.token_urlsafe(16), assembly.id, name, time.time(), table=table)
+    data_path, meta_path = _paths(folder, upload.key)
+    data_path.write_bytes(data)
+    _write_meta(meta_path, upload)
+    return upload
+
+
+def _write_meta(path: Path, upload: Upload) -> None:
+    meta = {
+        "assembly_id": upload.assembly_id,
+        "filename": upload.filename,
+        "created": upload.created,
+        "mapping": upload.mapping,
+        "consent_default": upload.consent_default,
+    }
+    path.write_text(json.dumps(meta, ensure_ascii=False))
+
+
+def load_upload(folder: Path, assembly_id: int, key: str) -> Upload:
+    """The upload with its table read again; NotFound when gone or of another assembly."""
+    data_path, meta_path = _paths(folder, key)
+    try:
+        meta = json.loads(meta_path.read_text())
+        data = data_path.read_bytes()
+    except (OSError, ValueError):
+        raise NotFound(
+            "Esta importación no existe o ya terminó. Suba el archivo de nuevo."
+        ) from None
+    if meta.get("assembly_id") != assembly_id:
+        raise NotFound("Esta importación no existe o ya terminó. Suba el archivo de nuevo.")
+    upload = Upload(
+        key,
+        assembly_id,
+        meta["filename"],
+        meta["created"],
+        meta.get("mapping"),
+        bool(meta.get("consent_default")),
+    )
+    upload.table = importing.read_table(upload.filename, data)
+    return upload
+
+
+def mapping_targets(assembly: Assembly) -> list[tuple[str, str]]:
+    """Every field a column can go to: the form's, the name helpers, the extra questions."""
+    extra = [(f"extra_{q.id}", f"Pregunta: {q.label}") for q in assembly.extra_questions]
+    return importing.mapping_targets() + extra
+
+
+def suggested_mapping(assembly: Assembly, headers: list[str]) -> dict[str, str | None]:
+    mapping = importing.suggest_mapping(headers)
+    by_label = {domain.normalize_name(q.label): f"extra_{q.id}" for q in assembly.extra_questions}
+    taken = set(mapping.values())
+    for header, target in mapping.items():
+        guess = by_label.get(domain.normalize_name(header))
+        if target is None and guess and guess not in taken:
+            mapping[header] = guess
+            taken.add(guess)
+    return mapping
+
+
+def set_mapping(
+    folder: Path,
+    assembly: Assembly,
+    upload: Upload,
+    mapping: dict[str, str | None],
+    consent_default: bool,
+) -> Upload:
+    """Keep the operator's column mapping; refuse one that cannot identify anybody."""
+    allowed = {key for key, _ in mapping_targets(assembly)}
+    clean = {
+        header: (target if target in allowed else None)
+        for header, target in mapping.items()
+        if header in upload.table.headers
+    }
+    chosen = set(clean.values())
+    errors = {}
+    if "document_number" not in chosen:
+        errors["document_number"] = "Indique qué columna tiene el número de documento."
+    if not chosen & {"first_names", importing.FULL_NAME}:
+        errors["first_names"] = "Indique qué columna tiene los nombres (o el nombre completo)."
+    if errors:
+        raise InvalidInput(" ".join(errors.values()), fields=errors)
+    upload.mapping = clean
+    upload.consent_default = consent_default
+    _write_meta(_paths(folder, upload.key)[1], upload)
+    return upload
+
+
+def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
+    """Validate every row; rows whose document is already in the assembly are skipped."""
+    if upload.mapping is None:
+        raise InvalidInput("Primero indique qué contiene cada columna.")
+    preview = importing.apply_mapping(
+        upload.table,
+        upload.mapping,
+        theme_ids={theme.id for theme in assembly.themes},
+        today=today,
+        consent_default=upload.consent_default,
+        extra_questions=services.extra_questions_of(assembly),
+    )
+    holders = {
+        number: f"{first} {last}"
+        for number, first, last in db.session.execute(
+            select(Attendee.document_number, Attendee.first_names, Attendee.last_names).where(
+                Attendee.assembly_id == assembly.id
+            )
+        )
+    }
+    to_import, existing = [], []
+    for number, clean in preview.valid:
+        document = str(clean["document_number"])
+        if document in holders:
+            existing.append((number, document, holders[document]))
+        else:
+            to_import.append((number, clean))
+    return Review(preview, to_import, existing)
+
+
+def confirm(assembly: Assembly, upload: Upload, *, today: date) -> int:
+    """Store every row the review would store, in the caller's one transaction."""
+    result = review(assembly, upload, today=today)
+    attendees = [
+        Attendee(
+            assembly_id=assembly.id,
+            ticket_token=services.new_ticket_token(),
+            source="importado",
+            **services.attendee_columns(clean),
+        )
+        for _, clean in result.to_import
+    ]
+    db.session.add_all(attendees)
+    db.session.flush()
+    log.info("imported %d attendees into assembly %d", len(attendees), assembly.id)
+    return len(attendees)
+
+
+def discard(folder: Path, key: str) -> None:
+    """Forget an upload (after it was imported, or when the operator cancels)."""
+    for path in _paths(folder, key):
+        path.unlink(missing_ok=True)

@@ -1,0 +1,587 @@
+// The plenary board (projector /assemblies/<id>/board and phones /tablero/<id>).
+//
+// On every (re)connect it asks for the full state (join_board), then applies deltas:
+// piece_saved / piece_deleted (from the tables), plenary_state (the moderator's reveal, zoom,
+// whole puzzle) and approval_changed (tallies and votes).  Rendering is batched into one
+// animation frame and only the mesas that changed are laid out again; texts are fitted to
+// their piece (largest font that fits, then an ellipsis) in a few batched passes.
+import { fitRegion, knob, piecePath, regionGrids, tableCells } from "./board_layout.js";
+import { mountClock } from "./clock_widget.js";
+
+const root = document.querySelector("[data-board]");
+const assemblyId = Number(root.dataset.assemblyId);
+const isPublic = root.dataset.public === "true";
+const canControl = root.dataset.canControl === "true";
+const stage = root.querySelector("[data-stage]");
+const zoomLayer = root.querySelector("[data-zoom]");
+const votePanel = root.querySelector("[data-vote]");
+const modeText = root.querySelector("[data-mode-text]");
+const progress = root.querySelector("[data-progress]");
+const connection = root.querySelector("[data-connection]");
+
+const LABELS = { need: "Necesidad", solution: "Solución", plan: "Plan" };
+const CHOICE_LABELS = { for: "A favor", against: "En contra", abstain: "Abstención" };
+
+const state = {
+  groups: [],
+  pieces: new Map(),
+  plenary: { mode: "live", group_id: null, piece_id: null, revealed: [], version: -1 },
+  approvals: {},
+  electorate: 0,
+};
+const regions = new Map(); // group id -> {el, field, title, badge, pieceEls: Map, labels: Map}
+const dirty = new Set();
+let fullLayout = true;
+let frame = 0;
+let fresh = new Set(); // ids that animate in on their next render
+
+// --- socket ---------------------------------------------------------------------------------
+
+const socket = window.io({ auth: isPublic ? { board: assemblyId } : undefined });
+const clockElement = root.querySelector("[data-clock]");
+if (clockElement) mountClock(clockElement, socket, assemblyId);
+
+function say(text) {
+  if (connection.textContent !== text) connection.textContent = text;
+}
+
+socket.on("connect", () => {
+  say("");
+  socket.emit("join_board", { assembly_id: assemblyId }, (ack) => {
+    if (!ack || !ack.ok) {
+      say(ack ? ack.error : "No se pudo abrir el tablero.");
+      return;
+    }
+    loadState(ack.state);
+  });
+});
+socket.on("disconnect", () => say("Sin conexión: reintentando…"));
+socket.on("connect_error", () => say("Sin conexión: reintentando…"));
+
+socket.on("piece_saved", (piece) => {
+  if (piece.assembly_id !== assemblyId) return;
+  const known = state.pieces.get(piece.id);
+  if (known && known.version > piece.version) return; // a stale update
+  if (piece.hidden) {
+    if (known) removePiece(known);
+    return;
+  }
+  if (!known) fresh.add(piece.id);
+  state.pieces.set(piece.id, piece);
+  dirty.add(piece.group_id);
+  if (!state.groups.some((g) => g.tables.some((t) => t.id === piece.table_id))) {
+    addTable(piece);
+  }
+  schedule();
+});
+
+socket.on("piece_deleted", (payload) => {
+  const known = state.pieces.get(payload.id);
+  if (known) removePiece(known);
+});
+
+socket.on("plenary_state", (plenary) => {
+  if (plenary.version < state.plenary.version) return;
+  const modeChanged =
+    plenary.mode !== state.plenary.mode || plenary.group_id !== state.plenary.group_id;
+  state.plenary = plenary;
+  if (modeChanged) fullLayout = true;
+  schedule();
+});
+
+socket.on("approval_changed", (payload) => {
+  if (payload.approval) state.approvals[payload.group_id] = payload.approval;
+  else delete state.approvals[payload.group_id];
+  state.electorate = payload.electorate;
+  renderApprovals();
+});
+
+function removePiece(piece) {
+  state.pieces.delete(piece.id);
+  dirty.add(piece.group_id);
+  schedule();
+}
+
+function addTable(piece) {
+  const group = state.groups.find((g) => g.id === piece.group_id);
+  if (!group) return;
+  group.tables.push({ id: piece.table_id, number: piece.table_number });
+  group.tables.sort((a, b) => a.number - b.number);
+}
+
+function loadState(snapshot) {
+  state.groups = snapshot.groups;
+  state.pieces = new Map(snapshot.pieces.map((p) => [p.id, p]));
+  state.plenary = snapshot.plenary;
+  state.approvals = snapshot.approvals;
+  state.electorate = snapshot.electorate;
+  fresh = new Set();
+  for (const region of regions.values()) region.el.remove();
+  regions.clear();
+  fullLayout = true;
+  schedule();
+}
+
+// --- rendering ------------------------------------------------------------------------------
+
+function schedule() {
+  if (!frame) frame = requestAnimationFrame(render);
+}
+
+function visibleGroups() {
+  const { mode, group_id: groupId } = state.plenary;
+  if (mode === "reveal") return state.groups.filter((g) => g.id === groupId);
+  return state.groups;
+}
+
+function render() {
+  frame = 0;
+  const shown = visibleGroups();
+  if (fullLayout) {
+    arrangeRegions(shown);
+    for (const g of shown) dirty.add(g.id);
+  }
+  const work = [];
+  for (const group of shown) {
+    if (dirty.has(group.id)) work.push(...layoutRegion(group));
+  }
+  dirty.clear();
+  fullLayout = false;
+  fitTexts(work);
+  renderMode();
+  renderApprovals();
+  renderZoom();
+  fresh.clear();
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+function regionFor(group) {
+  let region = regions.get(group.id);
+  if (region) return region;
+  const section = el("section", "region");
+  section.dataset.groupId = group.id;
+  const head = el("header", "region-head");
+  const title = el("h2", "region-title");
+  title.append(el("span", "region-number", `Mesa ${group.number}`), " ", el("span", "", group.title));
+  const badge = el("p", "region-badge");
+  badge.hidden = true;
+  head.append(title, badge);
+  const field = el("div", "region-field");
+  const empty = el("p", "region-empty", "Esperando las piezas de esta mesa…");
+  field.append(empty);
+  section.append(head, field);
+  region = { el: section, field, empty, badge, pieceEls: new Map(), labels: new Map(), group };
+  regions.set(group.id, region);
+  return region;
+}
+
+function arrangeRegions(shown) {
+  const ids = new Set(shown.map((g) => g.id));
+  for (const [id, region] of regions) {
+    if (!ids.has(id)) {
+      region.el.remove();
+      regions.delete(id);
+    }
+  }
+  stage.classList.toggle("is-single", shown.length === 1);
+  for (const group of shown) stage.append(regionFor(group).el);
+  const flow = isPublic && window.innerWidth < 760;
+  stage.classList.toggle("is-flow", flow);
+  if (flow || shown.length <= 1) {
+    stage.style.gridTemplateColumns = "1fr";
+    stage.style.gridTemplateRows = flow ? "" : "1fr";
+    return;
+  }
+  // Try one row of mesas and two rows; keep the arrangement whose smallest pieces are biggest.
+  const width = stage.clientWidth;
+  const height = stage.clientHeight;
+  let best = null;
+  for (const [columns, rows] of regionGrids(shown.length)) {
+    const w = width / columns - 24;
+    const h = height / rows - 24 - (rows === 1 ? 90 : 70);
+    let score = Infinity;
+    for (const group of shown) {
+      const blocks = blocksOf(group);
+      if (blocks.length === 0) continue;
+      score = Math.min(score, fitRegion(blocks, w, h).score);
+    }
+    if (score === Infinity) score = columns === shown.length ? 1 : 0; // empty: one row
+    if (!best || score > best.score) best = { score, columns, rows };
+  }
+  stage.style.gridTemplateColumns = `repeat(${best.columns}, minmax(0, 1fr))`;
+  stage.style.gridTemplateRows = `repeat(${best.rows}, minmax(0, 1fr))`;
+}
+
+function blocksOf(group) {
+  const byTable = new Map(group.tables.map((t) => [t.id, []]));
+  for (const piece of state.pieces.values()) {
+    if (piece.group_id !== group.id) continue;
+    if (!byTable.has(piece.table_id)) byTable.set(piece.table_id, []);
+    byTable.get(piece.table_id).push(piece);
+  }
+  const numbers = new Map(group.tables.map((t) => [t.id, t.number]));
+  const blocks = [];
+  for (const [tableId, pieces] of byTable) {
+    if (pieces.length === 0) continue;
+    const { cells, rows } = tableCells(pieces);
+    blocks.push({ tableId, number: numbers.get(tableId) ?? pieces[0].table_number, cells, rows });
+  }
+  blocks.sort((a, b) => a.number - b.number);
+  return blocks;
+}
+
+const KIND_ORDER = { need: 0, solution: 1, plan: 2 };
+function order(piece) {
+  return KIND_ORDER[piece.kind] ?? 3;
+}
+
+function layoutRegion(group) {
+  const region = regionFor(group);
+  const blocks = blocksOf(group);
+  region.empty.hidden = blocks.length > 0;
+  const flow = stage.classList.contains("is-flow");
+  const width = region.field.clientWidth;
+  const height = flow ? Infinity : region.field.clientHeight;
+  const single = stage.classList.contains("is-single");
+  const fit = fitRegion(blocks, width, height, { maxRow: single ? 260 : 200, aspect: flow ? 0.85 : 0.62 });
+  if (flow) region.field.style.height = blocks.length ? `${Math.ceil(fit.usedHeight) + 8}px` : "";
+  return placeBlocks(region, fit, { maxFont: single ? 56 : 40 });
+}
+
+function placeBlocks(region, fit, { maxFont, focusId = null }) {
+  const seen = new Set();
+  const seenLabels = new Set();
+  const work = [];
+  const { w, hr, header } = fit;
+  const kn = knob(w, hr);
+  for (const { block, column, y } of fit.placed) {
+    const x0 = column * (fit.columnWidth + fit.colGap);
+    let label = region.labels.get(block.tableId);
+    if (!label) {
+      label = el("p", "table-label");
+      region.field.append(label);
+      region.labels.set(block.tableId, label);
+    }
+    seenLabels.add(block.tableId);
+    label.textContent = `Submesa ${block.number}`;
+    setBox(label, x0, y, fit.columnWidth, header);
+    label.style.fontSize = `${Math.round(header * 0.72)}px`;
+    for (const cell of block.cells) {
+      const piece = cell.piece;
+      seen.add(piece.id);
+      const h = cell.span * hr;
+      const body = { w, h, tabs: cell.col < 2 ? cell.tabs.map((t) => t * hr) : [] };
+      body.blank = cell.col > 0 ? h / 2 : null;
+      const x = x0 + cell.col * w;
+      const top = y + header + cell.row * hr;
+      work.push(...placePiece(region, piece, x, top, body, kn, hr, maxFont, focusId));
+    }
+  }
+  for (const [id, node] of region.pieceEls) {
+    if (!seen.has(id)) {
+      node.remove();
+      region.pieceEls.delete(id);
+    }
+  }
+  for (const [id, node] of region.labels) {
+    if (!seenLabels.has(id)) {
+      node.remove();
+      region.labels.delete(id);
+    }
+  }
+  return work;
+}
+
+function setBox(node, x, y, w, h) {
+  node.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
+  node.style.width = `${Math.round(w)}px`;
+  node.style.height = `${Math.round(h)}px`;
+}
+
+function pieceNode(piece) {
+  const node = el("div", `piece piece-${piece.kind}`);
+  node.dataset.pieceId = piece.id;
+  const svgNS = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(svgNS, "svg");
+  svg.setAttribute("class", "piece-shape");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(svgNS, "path");
+  svg.append(path);
+  const box = el("div", "piece-text");
+  const label = el("p", "piece-label");
+  const icon = document.createElementNS(svgNS, "svg");
+  icon.setAttribute("class", "icon");
+  icon.setAttribute("aria-hidden", "true");
+  const use = document.createElementNS(svgNS, "use");
+  use.setAttribute("href", `#icon-${piece.kind}`);
+  icon.append(use);
+  label.append(icon, el("span", "piece-kind", LABELS[piece.kind] || piece.kind));
+  const text = el("p", "piece-body");
+  const meta = el("p", "piece-meta");
+  box.append(label, text, meta);
+  node.append(svg, box);
+  if (canControl && !node.closest(".board-zoom")) {
+    node.tabIndex = 0;
+    node.setAttribute("role", "button");
+  }
+  return node;
+}
+
+function placePiece(region, piece, x, y, body, kn, hr, maxFont, focusId) {
+  let node = region.pieceEls.get(piece.id);
+  const created = !node;
+  if (created) {
+    node = pieceNode(piece);
+    region.pieceEls.set(piece.id, node);
+    region.field.append(node);
+    if (fresh.has(piece.id)) node.classList.add("is-new");
+  }
+  node.classList.toggle("is-focus", piece.id === focusId);
+  const key = `${Math.round(body.w)}x${Math.round(body.h)}:${body.tabs.join(",")}:${piece.version}:${maxFont}`;
+  setBox(node, x, y, body.w, body.h);
+  node.style.zIndex = String(3 - (KIND_ORDER[piece.kind] ?? 0));
+  if (node.dataset.key === key) return [];
+  node.dataset.key = key;
+  const svg = node.firstChild;
+  svg.setAttribute("width", String(Math.ceil(body.w + (body.tabs.length ? kn.k + 2 : 0))));
+  svg.setAttribute("height", String(Math.ceil(body.h)));
+  svg.firstChild.setAttribute("d", piecePath(body.w, body.h, body.tabs, body.blank, kn));
+  const box = node.lastChild;
+  const pad = Math.max(4, Math.min(14, hr * 0.08));
+  box.style.left = `${Math.round((body.blank != null ? kn.k : 0) + pad)}px`;
+  box.style.top = `${Math.round(pad)}px`;
+  box.style.right = `${Math.round(pad)}px`;
+  box.style.bottom = `${Math.round(pad)}px`;
+  const labelPx = Math.max(11, Math.min(28, hr * 0.15));
+  box.firstChild.style.fontSize = `${labelPx}px`;
+  node.classList.toggle("is-compact", hr < 54);
+  const who = piece.kind === "plan" ? piece.who : null;
+  const due = piece.kind === "plan" ? piece.due : null;
+  const meta = box.lastChild;
+  meta.textContent = "";
+  if (who || due) {
+    if (due) meta.append(el("strong", "", "Cuándo: "), due);
+    if (who && due) meta.append(" · ");
+    if (who) meta.append(el("strong", "", "Quién: "), who);
+  }
+  meta.hidden = !(who || due);
+  node.setAttribute("aria-label", `${LABELS[piece.kind]}: ${piece.text}`);
+  node.title = piece.text;
+  return [{ box, text: box.children[1], full: piece.text, lo: 11, hi: Math.max(12, Math.min(maxFont, hr * 0.3)) }];
+}
+
+/** Largest font that fits for every box, in batched passes (one layout per pass). */
+function fitTexts(items) {
+  if (items.length === 0) return;
+  for (const item of items) {
+    item.text.textContent = item.full;
+    item.box.classList.remove("is-tight", "is-bare", "is-cut");
+  }
+  const fits = (item) =>
+    item.box.scrollHeight <= item.box.clientHeight + 1 &&
+    item.box.scrollWidth <= item.box.clientWidth + 1;
+  for (const item of items) item.box.style.fontSize = `${item.hi}px`;
+  let pending = items.filter((item) => !fits(item));
+  for (let pass = 0; pass < 6 && pending.length; pass += 1) {
+    for (const item of pending) {
+      item.mid = (item.lo + item.hi) / 2;
+      item.box.style.fontSize = `${item.mid}px`;
+    }
+    for (const item of pending) {
+      if (fits(item)) item.lo = item.mid;
+      else item.hi = item.mid;
+    }
+  }
+  for (const item of pending) item.box.style.fontSize = `${Math.floor(item.lo * 2) / 2}px`;
+  // Still too long at the smallest size: cut the text with an ellipsis (the zoom shows all).
+  // The plan's "what" comes first: when too little of it would show, the who/when line
+  // goes on one line, then away (the zoom and the printed agenda show it).
+  const stages = ["is-tight", "is-bare"];
+  let left = pending.filter((item) => !fits(item));
+  for (let i = 0; left.length; i += 1) {
+    cutToFit(left, fits);
+    left = left.filter((item) => !fits(item) || item.min < Math.min(14, item.full.length));
+    if (i === stages.length) break;
+    for (const item of left) item.box.classList.add(stages[i]);
+  }
+  for (const item of left) if (!fits(item)) item.box.classList.add("is-cut");
+}
+
+function cutToFit(cut, fits) {
+  for (const item of cut) {
+    item.min = 0;
+    item.max = item.full.length;
+  }
+  for (let pass = 0; pass < 11 && cut.length; pass += 1) {
+    for (const item of cut) {
+      item.n = Math.floor((item.min + item.max + 1) / 2);
+      item.text.textContent = `${item.full.slice(0, item.n).trimEnd()}…`;
+    }
+    for (const item of cut) {
+      if (fits(item)) item.min = item.n;
+      else item.max = item.n - 1;
+    }
+  }
+  for (const item of cut) item.text.textContent = `${item.full.slice(0, item.min).trimEnd()}…`;
+  return cut.filter((item) => !fits(item));
+}
+
+// --- mode, approvals, zoom ------------------------------------------------------------------
+
+function groupById(id) {
+  return state.groups.find((g) => g.id === id);
+}
+
+function renderMode() {
+  const { mode, group_id: groupId, revealed } = state.plenary;
+  const current = groupById(groupId);
+  let text = "En vivo: las piezas llegan de las mesas";
+  if (mode === "reveal" && current) text = `Turno de la Mesa ${current.number}: ${current.title}`;
+  if (mode === "whole") text = "El rompecabezas completo";
+  if (modeText.textContent !== text) modeText.textContent = text;
+  progress.textContent = "";
+  if (mode === "live") return;
+  for (const group of state.groups) {
+    const item = el("li", "", `Mesa ${group.number}`);
+    if (group.id === groupId && mode === "reveal") {
+      item.className = "is-current";
+      item.setAttribute("aria-current", "step");
+      item.prepend("▶ ");
+    } else if ((revealed || []).includes(group.id) || mode === "whole") {
+      item.className = "is-done";
+      item.prepend("✓ ");
+    }
+    progress.append(item);
+  }
+}
+
+function approvalText(approval) {
+  if (!approval) return "";
+  if (approval.status === "open") return "Votación abierta";
+  return approval.approved ? "✓ Agenda aprobada" : "✗ Agenda no aprobada";
+}
+
+function renderApprovals() {
+  for (const region of regions.values()) {
+    const approval = state.approvals[region.group.id];
+    region.badge.hidden = !approval;
+    region.badge.textContent = approvalText(approval);
+    region.badge.className = `region-badge ${approval ? `is-${approval.status}-${approval.approved}` : ""}`;
+  }
+  // The panel: the revealed mesa's approval, or any open phone vote.
+  const { mode, group_id: groupId } = state.plenary;
+  let groupForPanel = mode === "reveal" ? groupId : null;
+  const open = Object.values(state.approvals).find((a) => a.status === "open");
+  if (open) groupForPanel = open.group_id;
+  const approval = groupForPanel != null ? state.approvals[groupForPanel] : null;
+  const group = groupById(groupForPanel);
+  const wasHidden = votePanel.hidden;
+  votePanel.hidden = !approval || !group;
+  if (votePanel.hidden) {
+    if (!wasHidden) {
+      fullLayout = true;
+      schedule();
+    }
+    return;
+  }
+  votePanel.textContent = "";
+  const total = approval.for + approval.against + approval.abstain;
+  const head = el("p", "vote-head");
+  head.append(el("strong", "", `Agenda de la Mesa ${group.number}: `), approvalText(approval));
+  if (approval.status === "open") {
+    head.append(` · ${approval.method === "telefono" ? "vote desde su tiquete" : ""}`);
+  }
+  const bars = el("ul", "vote-bars");
+  for (const choice of ["for", "against", "abstain"]) {
+    const item = el("li", `vote-${choice}`);
+    const share = total ? Math.round((approval[choice] / total) * 100) : 0;
+    const bar = el("span", "vote-bar");
+    bar.style.setProperty("--share", `${share}%`);
+    item.append(el("span", "vote-label", CHOICE_LABELS[choice]), bar, el("span", "vote-count", String(approval[choice])));
+    bars.append(item);
+  }
+  const foot = el(
+    "p",
+    "vote-foot",
+    approval.method === "telefono"
+      ? `${total} de ${state.electorate} personas registradas han votado`
+      : `Conteo a mano alzada: ${total} votos`,
+  );
+  votePanel.append(head, bars, foot);
+  if (wasHidden) {
+    fullLayout = true;
+    schedule();
+  }
+}
+
+function renderZoom() {
+  const piece = state.pieces.get(state.plenary.piece_id || "");
+  zoomLayer.hidden = !piece;
+  if (!piece) {
+    zoomLayer.textContent = "";
+    zoomLayer.dataset.key = "";
+    return;
+  }
+  // The zoom shows the whole chain the piece belongs to: its need, solutions and plans.
+  const chain = [];
+  let top = piece;
+  while (top.parent_id && state.pieces.get(top.parent_id)) top = state.pieces.get(top.parent_id);
+  const stack = [top];
+  while (stack.length) {
+    const current = stack.pop();
+    chain.push(current);
+    for (const p of state.pieces.values()) if (p.parent_id === current.id) stack.push(p);
+  }
+  const key = `${piece.id}:${chain.map((p) => `${p.id}.${p.version}`).join(",")}:${window.innerWidth}`;
+  if (zoomLayer.dataset.key === key) return;
+  zoomLayer.dataset.key = key;
+  zoomLayer.textContent = "";
+  const group = groupById(piece.group_id);
+  const caption = el("p", "zoom-caption", `Mesa ${piece.group_number} · Submesa ${piece.table_number}${group ? ` · ${group.title}` : ""}`);
+  const field = el("div", "region-field zoom-field");
+  zoomLayer.append(caption, field);
+  const { cells, rows } = tableCells(chain.sort((a, b) => order(a) - order(b)));
+  const fit = fitRegion([{ tableId: piece.table_id, number: piece.table_number, cells, rows }], field.clientWidth, field.clientHeight, { maxRow: 420, aspect: 0.7 });
+  const region = { field, pieceEls: new Map(), labels: new Map() };
+  fitTexts(placeBlocks(region, fit, { maxFont: 84, focusId: piece.id }));
+}
+
+// --- the moderator clicks a piece to zoom (projector only) ------------------------------------
+
+if (canControl) {
+  const command = (payload) =>
+    socket.emit("plenary_command", { assembly_id: assemblyId, ...payload }, (ack) => {
+      if (ack && !ack.ok) say(ack.error);
+    });
+  stage.addEventListener("click", (event) => {
+    const node = event.target.closest(".piece");
+    if (node) command({ action: "zoom", piece_id: node.dataset.pieceId });
+  });
+  stage.addEventListener("keydown", (event) => {
+    const node = event.target.closest(".piece");
+    if (node && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      command({ action: "zoom", piece_id: node.dataset.pieceId });
+    }
+  });
+  zoomLayer.addEventListener("click", () => command({ action: "unzoom" }));
+}
+
+let resizeTimer = 0;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    fullLayout = true;
+    zoomLayer.dataset.key = "";
+    schedule();
+  }, 150);
+});
+
+// Exposed for the browser tests and the benchmark (read-only use).
+window.asambleaBoard = { state, regions, schedule, socket };

@@ -1,0 +1,131 @@
+// Geometry of the solidarity puzzle: pure functions, no DOM (used by board.js).
+//
+// A sub-table's pieces form a tree: need → solutions → plans.  Each tree is laid out as
+// rows of three columns (need | solution | plan); a piece covers as many rows as the
+// plans under it.  A piece's right edge carries one tab per child, centred on the child,
+// and a solution or plan has a blank on its left edge at its own centre, so the two
+// interlock exactly: the tab of a need sits in the blank of each of its solutions.
+
+export const KIND_COLUMN = { need: 0, solution: 1, plan: 2 };
+const PARENT_KIND = { solution: "need", plan: "solution" };
+
+/** Cells of one sub-table: [{piece, col, row, span, tabs: [row offsets of tab centres]}]. */
+export function tableCells(pieces) {
+  const byId = new Map(pieces.map((p) => [p.id, { piece: p, children: [] }]));
+  const roots = [];
+  for (const p of pieces) {
+    const parent = byId.get(p.parent_id || "");
+    if (parent && parent.piece.kind === PARENT_KIND[p.kind]) parent.children.push(byId.get(p.id));
+    else roots.push(byId.get(p.id));
+  }
+  const cells = [];
+  let row = 0;
+  const place = (node, start) => {
+    const col = KIND_COLUMN[node.piece.kind] ?? 0;
+    let span = 0;
+    const tabs = [];
+    for (const child of col < 2 ? node.children : []) {
+      const childSpan = place(child, start + span);
+      tabs.push(span + childSpan / 2);
+      span += childSpan;
+    }
+    span = Math.max(span, 1);
+    // A piece still waiting for its solution or plan shows a free tab at its centre.
+    if (col < 2 && tabs.length === 0) tabs.push(0.5);
+    cells.push({ piece: node.piece, col, row: start, span, tabs });
+    return span;
+  };
+  for (const root of roots) row += place(root, row);
+  return { cells, rows: row };
+}
+
+/** Heights of a sub-table block's parts for a row height ``hr``. */
+export function blockMetrics(hr) {
+  const header = Math.round(Math.max(14, Math.min(30, hr * 0.3)));
+  const gap = Math.round(4 + hr * 0.12);
+  return { header, gap };
+}
+
+function pack(blocks, columns, hr, height) {
+  const { header, gap } = blockMetrics(hr);
+  const columnsY = new Array(columns).fill(0);
+  const placed = [];
+  let column = 0;
+  for (const block of blocks) {
+    const h = header + block.rows * hr;
+    while (column < columns && columnsY[column] > 0 && columnsY[column] + h > height) column += 1;
+    if (column >= columns || h > height) return null;
+    placed.push({ block, column, y: columnsY[column] });
+    columnsY[column] += h + gap;
+  }
+  return placed;
+}
+
+/**
+ * Fit a mesa's sub-table blocks ([{rows, ...}]) into width × height: the number of block
+ * columns and the row height that make the pieces largest.  ``height`` Infinity = flow
+ * (a phone that scrolls): one column, row height from the width.
+ */
+export function fitRegion(blocks, width, height, { maxRow = 220, aspect = 0.62, colGap = 12 } = {}) {
+  const maxColumns = Math.max(1, Math.min(4, Math.floor(width / 240)));
+  let best = null;
+  for (let columns = 1; columns <= (Number.isFinite(height) ? maxColumns : 1); columns += 1) {
+    const columnWidth = (width - (columns - 1) * colGap) / columns;
+    const w = columnWidth / 3;
+    const cap = Math.min(maxRow, w * aspect);
+    let hr = cap;
+    let placed = pack(blocks, columns, hr, height);
+    if (!placed) {
+      let lo = 4;
+      let hi = cap;
+      for (let i = 0; i < 18; i += 1) {
+        const mid = (lo + hi) / 2;
+        if (pack(blocks, columns, mid, height)) lo = mid;
+        else hi = mid;
+      }
+      hr = Math.floor(lo);
+      placed = pack(blocks, columns, hr, height) || [];
+    }
+    // Readability is the smaller of the two sides of a piece.
+    const score = Math.min(hr, w * aspect);
+    if (!best || score > best.score + 0.5) best = { score, columns, columnWidth, w, hr, placed };
+  }
+  const { header, gap } = blockMetrics(best.hr);
+  let used = 0;
+  for (const p of best.placed) used = Math.max(used, p.y + header + p.block.rows * best.hr);
+  return { ...best, header, gap, colGap, usedHeight: used };
+}
+
+/** Tab depth and knob geometry for a body of width w and row height hr. */
+export function knob(w, hr) {
+  const k = Math.max(6, Math.min(hr * 0.26, w * 0.16));
+  const r = 0.45 * k;
+  const n = 0.25 * k;
+  const d = k - r - Math.sqrt(r * r - n * n);
+  return { k, r, n, d };
+}
+
+const f = (x) => Math.round(x * 10) / 10;
+
+/** SVG path of a piece body w × h: tabs (centre offsets in px) on the right, a blank on the
+ *  left at ``blank`` (px from the top) or none. */
+export function piecePath(w, h, tabs, blank, kn) {
+  const { r, n, d } = kn;
+  const parts = [`M0 0H${f(w)}`];
+  for (const c of [...tabs].sort((a, b) => a - b)) {
+    parts.push(`V${f(c - n)}H${f(w + d)}A${f(r)} ${f(r)} 0 1 1 ${f(w + d)} ${f(c + n)}H${f(w)}`);
+  }
+  parts.push(`V${f(h)}H0`);
+  if (blank != null) parts.push(`V${f(blank + n)}H${f(d)}A${f(r)} ${f(r)} 0 1 0 ${f(d)} ${f(blank - n)}H0`);
+  parts.push("Z");
+  return parts.join("");
+}
+
+/** Arrangement of n regions on a stage: [columns, rows] candidates to try. */
+export function regionGrids(n) {
+  if (n <= 1) return [[1, 1]];
+  const grids = [[n, 1]];
+  const two = Math.ceil(n / 2);
+  if (two < n) grids.push([two, 2]);
+  return grids;
+}

@@ -1,0 +1,689 @@
+// The registration desk (templates/desk/desk.html).
+//
+// One always-focused input takes everything: a USB/Bluetooth scanner types the ticket URL
+// (…/t/<token>) and Enter; a person types a name or document number and picks a result with
+// the arrows + Enter or a tap.  Every check-in is one POST; the answer is shown big: green
+// (checked in), amber (already, at HH:MM by desk N) or red (unknown ticket).  If the network
+// fails the scan goes back into the input and the screen says so: nothing is lost silently.
+// Counters arrive over Socket.IO (room desk:<assembly>); the camera decoder (jsQR) is loaded
+// only when the camera button is pressed.
+
+const root = document.getElementById("desk");
+const assemblyId = Number(root.dataset.assemblyId);
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
+const $ = (selector) => root.querySelector(selector);
+
+const els = {
+  input: $("#scan-input"),
+  results: $("[data-results]"),
+  empty: $("[data-search-empty]"),
+  result: $("[data-result]"),
+  title: $("[data-result-title]"),
+  name: $("[data-result-name]"),
+  detail: $("[data-result-detail]"),
+  seat: $("[data-result-seat]"),
+  badge: $("[data-result-badge]"),
+  retry: $("[data-retry]"),
+  undo: $("[data-undo]"),
+  undoHint: $("[data-undo-hint]"),
+  walkIn: $("[data-walk-in]"),
+  deskName: $("[data-desk-name]"),
+  changeDesk: $("[data-change-desk]"),
+  setup: $("[data-desk-setup]"),
+  work: $("[data-desk-work]"),
+  net: $("[data-net]"),
+  camera: $("[data-camera]"),
+  cameraLabel: $("[data-camera-label]"),
+  cameraPanel: $("[data-camera-panel]"),
+  video: $("[data-camera-video]"),
+  cameraStatus: $("[data-camera-status]"),
+};
+
+const STORE_DESK = "asamblea.desk.name";
+const STORE_LAST = `asamblea.desk.last.${assemblyId}`;
+let desk = "";
+let results = [];
+let highlighted = -1;
+let searchTimer = null;
+let searchSeq = 0;
+let busy = false;
+let retryAction = null;
+let lastCheckIn = JSON.parse(localStorage.getItem(STORE_LAST) || "null");
+let socket = null;
+
+// ------------------------------------------------------------------ desk name
+
+function setDesk(name) {
+  desk = (name || "").trim().replace(/\s+/g, " ").slice(0, 40);
+  if (desk) localStorage.setItem(STORE_DESK, desk);
+  els.deskName.textContent = desk ? `· ${desk}` : "";
+  const params = new URLSearchParams(location.search);
+  if (desk) params.set("desk", desk);
+  history.replaceState(null, "", `${location.pathname}?${params}`);
+  els.walkIn.href = `${root.dataset.walkInUrl}?${new URLSearchParams({ desk, return: "desk" })}`;
+  els.setup.hidden = Boolean(desk);
+  els.work.hidden = !desk;
+  els.changeDesk.hidden = !desk;
+  if (desk) focusInput();
+  else document.getElementById("desk-name-input").focus();
+}
+
+let pendingTicket = null; // a walk-in's ?checkin= that arrived before the desk had a name
+
+els.setup.addEventListener("submit", (event) => {
+  event.preventDefault();
+  setDesk(document.getElementById("desk-name-input").value);
+  if (desk && pendingTicket) {
+    const ticket = pendingTicket;
+    pendingTicket = null;
+    scan(ticket);
+  }
+});
+
+els.changeDesk.addEventListener("click", () => {
+  document.getElementById("desk-name-input").value = desk;
+  els.setup.hidden = false;
+  els.work.hidden = true;
+  els.changeDesk.hidden = true;
+  document.getElementById("desk-name-input").select();
+});
+
+// ------------------------------------------------------------------ focus
+
+function focusInput() {
+  if (!els.work.hidden) els.input.focus({ preventScroll: true });
+}
+
+// Focus that falls to nothing (a click on the page, a closed result) goes back to the input,
+// so the scanner never types into the void.  Links and buttons keep their keyboard focus.
+document.addEventListener("focusout", () => {
+  setTimeout(() => {
+    const active = document.activeElement;
+    if (!active || active === document.body || active === els.result) focusInput();
+  }, 0);
+});
+document.addEventListener("keydown", (event) => {
+  const active = document.activeElement;
+  const typing = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+  if (!typing && !els.work.hidden && event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
+    focusInput(); // the key lands in the input
+  }
+});
+
+// ------------------------------------------------------------------ network
+
+async function postJson(url, body) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "X-CSRFToken": csrfToken,
+      },
+      credentials: "same-origin",
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new NetworkError();
+  }
+  return readJson(response);
+}
+
+async function getJson(url) {
+  let response;
+  try {
+    response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+  } catch {
+    throw new NetworkError();
+  }
+  return readJson(response);
+}
+
+async function readJson(response) {
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (response.redirected && response.url.includes("/login")) {
+    throw new ServerError("La sesión se cerró. Vuelva a iniciar sesión y repita el registro.");
+  }
+  if (!response.ok || !data || data.ok === false) {
+    throw new ServerError(data?.error || `El servidor respondió ${response.status}. No se guardó nada.`);
+  }
+  return data;
+}
+
+class NetworkError extends Error {}
+class ServerError extends Error {}
+
+// ------------------------------------------------------------------ result panel
+
+function show(kind, { title, name = "", detail = "", seat = "", badge = null, retry = null }) {
+  els.result.dataset.kind = kind;
+  els.title.textContent = title;
+  els.name.textContent = name;
+  els.detail.textContent = detail;
+  els.seat.textContent = seat;
+  els.badge.hidden = !badge;
+  if (badge) els.badge.href = badge;
+  retryAction = retry;
+  els.retry.hidden = !retry;
+  // Re-trigger the flash animation even when the same kind repeats.
+  els.result.classList.remove("flash-in");
+  void els.result.offsetWidth;
+  els.result.classList.add("flash-in");
+}
+
+function seatText(person) {
+  if (!person || person.mesa == null) return "Mesa temática: por asignar";
+  const theme = person.theme ? ` · ${person.theme}` : "";
+  const table = person.table != null ? ` · Subgrupo ${person.table}` : "";
+  return `Mesa ${person.mesa}${table}${theme}`;
+}
+
+function personDetail(person) {
+  const parts = [];
+  if (person.organization) parts.push(person.organization);
+  if (person.document) parts.push(`${person.document_type} ${person.document}`);
+  return parts.join(" · ");
+}
+
+function showOutcome(data) {
+  const person = data.person;
+  if (data.result === "ok") {
+    show("ok", {
+      title: `✓ Llegada registrada${person.checked_in_time ? ` · ${person.checked_in_time}` : ""}`,
+      name: person.name,
+      detail: personDetail(person),
+      seat: seatText(person),
+      badge: person.badge_url,
+    });
+    rememberLast(person);
+  } else if (data.result === "already") {
+    show("already", {
+      title: `Ya registrada a las ${person.checked_in_time} en ${person.checked_in_desk || "otra mesa"}`,
+      name: person.name,
+      detail: personDetail(person),
+      seat: seatText(person),
+      badge: person.badge_url,
+    });
+  } else {
+    show("unknown", {
+      title: "✗ Tiquete no válido",
+      detail: `${data.message} Busque a la persona por nombre o documento.`,
+    });
+  }
+  beep(data.result);
+}
+
+function showFailure(error, retry) {
+  if (error instanceof NetworkError) {
+    show("error", {
+      title: "Sin conexión: NO se registró",
+      detail: "No hubo respuesta del servidor. Revise la red y pulse Enter o «Reintentar».",
+      retry,
+    });
+  } else {
+    show("error", { title: "No se registró", detail: error.message, retry: null });
+  }
+  beep("unknown");
+}
+
+// A short tone, so the person at the desk hears the answer while looking at the queue.
+let audio = null;
+function beep(kind) {
+  try {
+    audio = audio || new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = kind === "ok" ? 880 : kind === "already" ? 520 : 220;
+    gain.gain.value = 0.08;
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + (kind === "ok" ? 0.12 : 0.3));
+  } catch {
+    /* no audio: the colours say it all */
+  }
+}
+
+// ------------------------------------------------------------------ check-in
+
+async function checkIn(body, { restoreText = "" } = {}) {
+  if (busy) return;
+  busy = true;
+  els.result.setAttribute("aria-busy", "true");
+  try {
+    const data = await postJson(root.dataset.checkinUrl, { ...body, desk });
+    showOutcome(data);
+    if (!socketConnected()) refreshCounters();
+  } catch (error) {
+    if (restoreText && !els.input.value) els.input.value = restoreText;
+    showFailure(error, () => checkIn(body, { restoreText }));
+  } finally {
+    busy = false;
+    els.result.removeAttribute("aria-busy");
+    focusInput();
+  }
+}
+
+function scan(text) {
+  clearResults();
+  els.input.value = "";
+  return checkIn({ ticket: text }, { restoreText: text });
+}
+
+function checkInPerson(person) {
+  clearResults();
+  els.input.value = "";
+  return checkIn({ attendee_id: person.id });
+}
+
+function rememberLast(person) {
+  lastCheckIn = { id: person.id, name: person.name };
+  localStorage.setItem(STORE_LAST, JSON.stringify(lastCheckIn));
+  renderUndo();
+}
+
+function renderUndo() {
+  els.undo.disabled = !lastCheckIn;
+  els.undoHint.textContent = lastCheckIn ? `Última llegada en esta mesa: ${lastCheckIn.name}` : "";
+}
+
+els.undo.addEventListener("click", async () => {
+  if (!lastCheckIn || busy) return;
+  busy = true;
+  const target = lastCheckIn;
+  try {
+    const data = await postJson(root.dataset.undoUrl, { attendee_id: target.id });
+    show("undone", {
+      title: "Llegada deshecha",
+      name: data.person.name,
+      detail: "Ya no cuenta como presente. Si llega, vuelva a registrarla.",
+    });
+    lastCheckIn = null;
+    localStorage.removeItem(STORE_LAST);
+    renderUndo();
+  } catch (error) {
+    if (error instanceof ServerError) {
+      lastCheckIn = null; // nothing to undo any more (someone else did it)
+      localStorage.removeItem(STORE_LAST);
+      renderUndo();
+    }
+    showFailure(error, null);
+  } finally {
+    busy = false;
+    focusInput();
+  }
+});
+
+els.retry.addEventListener("click", () => {
+  const action = retryAction;
+  if (action) {
+    els.input.value = "";
+    action();
+  }
+});
+
+// ------------------------------------------------------------------ search
+
+function looksLikeTicket(text) {
+  // The last test: a US-keyboard scanner on a Spanish layout types "/t/" as "-t-" (see
+  // assembly/desk/domain.py; the server translates it back).
+  return (
+    text.includes("/t/") ||
+    /^[A-Za-z0-9_-]{24,64}$/.test(text) ||
+    /-t-[A-Za-z0-9'?]{16,64}$/.test(text)
+  );
+}
+
+function looksLikeTyping(text) {
+  // A scanner's URL while it is still being typed: never a name or a document.
+  return /^(h|ht|htt|https?)([:Ñ]|$)/i.test(text) || text.includes("/");
+}
+
+function clearResults() {
+  clearTimeout(searchTimer);
+  searchSeq += 1;
+  results = [];
+  highlighted = -1;
+  els.results.replaceChildren();
+  els.results.hidden = true;
+  els.empty.hidden = true;
+  els.input.setAttribute("aria-expanded", "false");
+  els.input.removeAttribute("aria-activedescendant");
+}
+
+async function runSearch(text) {
+  const seq = ++searchSeq;
+  try {
+    const data = await getJson(`${root.dataset.searchUrl}?${new URLSearchParams({ q: text })}`);
+    if (seq !== searchSeq) return; // a newer keystroke won
+    renderResults(data.results, text);
+  } catch (error) {
+    if (seq !== searchSeq) return;
+    els.results.hidden = true;
+    els.empty.hidden = false;
+    els.empty.textContent =
+      error instanceof NetworkError ? "Sin conexión: no se pudo buscar." : error.message;
+  }
+}
+
+function renderResults(list, text) {
+  results = list;
+  highlighted = list.length ? 0 : -1;
+  els.results.replaceChildren(
+    ...list.map((person, index) => {
+      const li = document.createElement("li");
+      li.id = `result-${index}`;
+      li.setAttribute("role", "option");
+      li.className = "search-result";
+      li.dataset.index = index;
+      const name = document.createElement("strong");
+      name.textContent = person.name;
+      const meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent = [personDetail(person), person.mesa != null ? seatText(person) : ""]
+        .filter(Boolean)
+        .join(" · ");
+      const state = document.createElement("span");
+      state.className = person.checked_in ? "state in" : "state";
+      state.textContent = person.checked_in
+        ? `Llegó ${person.checked_in_time} · ${person.checked_in_desk}`
+        : "Registrar ↵";
+      li.append(name, meta, state);
+      li.addEventListener("mousedown", (event) => event.preventDefault()); // keep input focus
+      li.addEventListener("click", () => checkInPerson(person));
+      return li;
+    }),
+  );
+  els.results.hidden = !list.length;
+  els.input.setAttribute("aria-expanded", String(Boolean(list.length)));
+  els.empty.hidden = Boolean(list.length);
+  els.empty.textContent = list.length ? "" : `Nadie inscrito coincide con «${text}».`;
+  paintHighlight();
+}
+
+function paintHighlight() {
+  [...els.results.children].forEach((li, index) => {
+    li.setAttribute("aria-selected", String(index === highlighted));
+  });
+  if (highlighted >= 0) {
+    els.input.setAttribute("aria-activedescendant", `result-${highlighted}`);
+    els.results.children[highlighted]?.scrollIntoView({ block: "nearest" });
+  } else {
+    els.input.removeAttribute("aria-activedescendant");
+  }
+}
+
+els.input.addEventListener("input", () => {
+  const text = els.input.value.trim();
+  clearTimeout(searchTimer);
+  if (text.length < 2 || looksLikeTyping(text) || looksLikeTicket(text)) {
+    if (!text) clearResults();
+    return;
+  }
+  searchTimer = setTimeout(() => runSearch(text), 120);
+});
+
+els.input.addEventListener("keydown", (event) => {
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    if (!results.length) return;
+    event.preventDefault();
+    const delta = event.key === "ArrowDown" ? 1 : -1;
+    highlighted = (highlighted + delta + results.length) % results.length;
+    paintHighlight();
+  } else if (event.key === "Escape") {
+    els.input.value = "";
+    clearResults();
+  } else if (event.key === "Enter") {
+    event.preventDefault();
+    const text = els.input.value.trim();
+    if (!text) {
+      if (retryAction) retryAction();
+      return;
+    }
+    if (looksLikeTicket(text)) {
+      scan(text);
+    } else if (highlighted >= 0 && results[highlighted]) {
+      checkInPerson(results[highlighted]);
+    } else if (text.length >= 2) {
+      clearTimeout(searchTimer);
+      runSearch(text); // Enter before the results came: show them, a second Enter picks
+    }
+  }
+});
+
+// ------------------------------------------------------------------ counters
+
+function socketConnected() {
+  return Boolean(socket && socket.connected);
+}
+
+async function refreshCounters() {
+  try {
+    const data = await getJson(root.dataset.countersUrl);
+    renderCounters(data.state);
+  } catch {
+    /* the net indicator already says we are offline */
+  }
+}
+
+function barList(list, items) {
+  const max = Math.max(1, ...items.map((item) => item.value));
+  list.replaceChildren(
+    ...items.map((item) => {
+      const li = document.createElement("li");
+      const label = document.createElement("span");
+      label.className = "bar-label";
+      label.textContent = item.label;
+      label.title = item.title || item.label;
+      const track = document.createElement("span");
+      track.className = "bar-track";
+      const fill = document.createElement("span");
+      fill.className = "bar-fill";
+      fill.style.width = `${(100 * item.value) / max}%`;
+      track.append(fill);
+      const value = document.createElement("span");
+      value.className = "bar-value";
+      value.textContent = item.value;
+      li.append(label, track, value);
+      return li;
+    }),
+  );
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function renderArrivals(buckets) {
+  const holder = $("[data-arrivals]");
+  const width = 240;
+  const height = 64;
+  const gap = 2;
+  const barWidth = width / buckets.length - gap;
+  const max = Math.max(1, ...buckets.map((b) => b.count));
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${height + 14}`);
+  svg.setAttribute("role", "img");
+  const total = buckets.reduce((sum, b) => sum + b.count, 0);
+  const last = buckets[buckets.length - 1];
+  svg.setAttribute(
+    "aria-label",
+    `${total} llegadas en las últimas 2 horas; ${last ? last.count : 0} desde las ${last ? last.start : ""}`,
+  );
+  buckets.forEach((bucket, index) => {
+    const h = bucket.count ? Math.max(2, (height * bucket.count) / max) : 0;
+    const rect = document.createElementNS(SVG, "rect");
+    rect.setAttribute("x", index * (barWidth + gap));
+    rect.setAttribute("y", height - h);
+    rect.setAttribute("width", barWidth);
+    rect.setAttribute("height", h);
+    rect.setAttribute("class", index === buckets.length - 1 ? "bar now" : "bar");
+    const title = document.createElementNS(SVG, "title");
+    title.textContent = `${bucket.start}: ${bucket.count}`;
+    rect.append(title);
+    svg.append(rect);
+  });
+  [0, Math.floor(buckets.length / 2), buckets.length - 1].forEach((index, i) => {
+    if (!buckets[index]) return;
+    const label = document.createElementNS(SVG, "text");
+    label.setAttribute("x", index * (barWidth + gap) + (i === 2 ? barWidth : 0));
+    label.setAttribute("y", height + 12);
+    label.setAttribute("text-anchor", ["start", "middle", "end"][i]);
+    label.textContent = buckets[index].start;
+    svg.append(label);
+  });
+  holder.replaceChildren(svg);
+}
+
+function renderCounters(state) {
+  if (!state || state.assembly_id !== assemblyId) return;
+  $("[data-count-in]").textContent = state.checked_in;
+  $("[data-count-registered]").textContent = state.registered;
+  $("[data-progress]").style.width = `${
+    state.registered ? Math.min(100, (100 * state.checked_in) / state.registered) : 0
+  }%`;
+  const mesas = state.per_mesa.map((m) => ({
+    label: `Mesa ${m.number}`,
+    title: m.theme,
+    value: m.checked_in,
+  }));
+  if (state.unassigned) mesas.push({ label: "Sin mesa", value: state.unassigned });
+  barList($("[data-per-mesa]"), mesas);
+  barList(
+    $("[data-per-desk]"),
+    state.per_desk.map((d) => ({ label: d.desk || "—", value: d.checked_in })),
+  );
+  renderArrivals(state.arrivals);
+}
+
+function setNet(state, text) {
+  els.net.dataset.state = state;
+  els.net.textContent = text;
+}
+
+async function connectSocket() {
+  let io;
+  try {
+    ({ io } = await import(root.dataset.socketioUrl));
+  } catch {
+    setNet("offline", "Sin contadores en vivo");
+    return;
+  }
+  socket = io({ transports: ["websocket", "polling"] });
+  socket.on("connect", () => {
+    socket.emit("join_desk", { assembly_id: assemblyId }, (ack) => {
+      if (ack && ack.ok) {
+        setNet("online", "En línea");
+        renderCounters(ack.state);
+      } else {
+        setNet("offline", ack?.error || "Sin contadores en vivo");
+      }
+    });
+  });
+  socket.on("disconnect", () => setNet("offline", "Sin conexión con el servidor"));
+  socket.on("connect_error", () => setNet("offline", "Sin conexión con el servidor"));
+  socket.on("desk_counters", renderCounters);
+  try {
+    const { mountClock } = await import(root.dataset.clockUrl);
+    const clock = document.querySelector("[data-clock]");
+    if (clock) mountClock(clock, socket, assemblyId);
+  } catch {
+    /* the clock widget is optional on this screen */
+  }
+}
+
+window.addEventListener("offline", () => setNet("offline", "Sin red en este equipo"));
+
+// ------------------------------------------------------------------ camera
+
+let stream = null;
+let scanTimer = null;
+let lastCode = { text: "", at: 0 };
+
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    if (window.jsQR) return resolve();
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error("no se pudo cargar el lector de QR"));
+    document.head.append(script);
+  });
+}
+
+async function startCamera() {
+  els.cameraPanel.hidden = false;
+  els.cameraStatus.textContent = "Abriendo la cámara…";
+  try {
+    await loadScript(root.dataset.jsqrUrl);
+    stream = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } },
+      audio: false,
+    });
+  } catch (error) {
+    els.cameraStatus.textContent = `No se pudo abrir la cámara (${error.message || error.name}). Use el escáner o la búsqueda.`;
+    stream = null;
+    return;
+  }
+  els.video.srcObject = stream;
+  await els.video.play().catch(() => {});
+  els.camera.setAttribute("aria-pressed", "true");
+  els.cameraLabel.textContent = "Cerrar cámara";
+  els.cameraStatus.textContent = "Acerque el QR del tiquete a la cámara.";
+  const canvas = document.createElement("canvas");
+  const context = canvas.getContext("2d", { willReadFrequently: true });
+  scanTimer = setInterval(() => {
+    const { videoWidth: w, videoHeight: h } = els.video;
+    if (!w || !h || busy) return;
+    const scale = Math.min(1, 640 / w); // smaller frames decode fast on old laptops
+    canvas.width = Math.round(w * scale);
+    canvas.height = Math.round(h * scale);
+    context.drawImage(els.video, 0, 0, canvas.width, canvas.height);
+    const image = context.getImageData(0, 0, canvas.width, canvas.height);
+    const code = window.jsQR(image.data, image.width, image.height, {
+      inversionAttempts: "dontInvert",
+    });
+    if (!code || !code.data) return;
+    const now = Date.now();
+    if (code.data === lastCode.text && now - lastCode.at < 4000) return; // same ticket held up
+    lastCode = { text: code.data, at: now };
+    scan(code.data);
+  }, 200);
+}
+
+function stopCamera() {
+  clearInterval(scanTimer);
+  scanTimer = null;
+  stream?.getTracks().forEach((track) => track.stop());
+  stream = null;
+  els.video.srcObject = null;
+  els.cameraPanel.hidden = true;
+  els.camera.setAttribute("aria-pressed", "false");
+  els.cameraLabel.textContent = "Cámara";
+}
+
+els.camera.addEventListener("click", () => {
+  if (stream) stopCamera();
+  else startCamera();
+  focusInput();
+});
+
+// ------------------------------------------------------------------ start
+
+const params = new URLSearchParams(location.search);
+setDesk(params.get("desk") || localStorage.getItem(STORE_DESK) || "");
+renderUndo();
+connectSocket();
+refreshCounters();
+
+// The walk-in form comes back with ?checkin=<token>: check the new person in at once.
+const pending = params.get("checkin");
+if (pending) {
+  params.delete("checkin");
+  history.replaceState(null, "", `${location.pathname}?${params}`);
+  if (desk) scan(pending);
+  else pendingTicket = pending;
+}

@@ -1,0 +1,220 @@
+"""Registration in Chromium: the public form on a phone (error, fix, ticket), the attendees
+list searching as you type, badges, the import with its progress, and the public rate limit
+on a real server."""
+
+import http.cookiejar
+import re
+import secrets
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, log_in, screenshot
+from tests.support.live_server import start_server
+
+
+@pytest.fixture
+def open_assembly(make_assembly, db):
+    assembly = make_assembly(
+        name="Asamblea Regional PIT Arauca",
+        agreement_line=(
+            "Convenio Interadministrativo No. 02 de 2023 suscrito entre la Unidad Solidaria y la UNAD"
+        ),
+    )
+    assembly.status = "open"
+    db.session.commit()
+    return assembly
+
+
+def no_horizontal_scroll(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{overflow}px of horizontal overflow"
+
+
+def test_public_form_on_a_phone_error_fix_and_ticket(new_page, open_assembly):
+    page = new_page(PHONE)
+    page.goto(f"/inscripcion/{open_assembly.id}")
+    screenshot(page, "registration-form-phone")
+    no_horizontal_scroll(page)
+
+    page.get_by_label("Tipo de documento").select_option("CC")
+    page.get_by_label("Número de documento").fill("1.057.444.555")
+    page.get_by_label("Nombres").fill("Ma3ría")  # a digit in the name: the error to fix
+    page.get_by_label("Apellidos").fill("Peña Ruiz")
+    page.get_by_label("Fecha de nacimiento").fill("1988-07-21")
+    page.locator("#f-sex").select_option("mujer")
+    page.get_by_label("Autorreconocimiento étnico").select_option("ninguno")
+    page.locator('input[name="is_victim"][value="si"]').check()
+    # the kind of disability appears only after answering "Sí"
+    assert page.locator("#f-disability_kind").is_hidden()
+    page.locator('input[name="has_disability"][value="si"]').check()
+    page.get_by_label("Tipo de discapacidad").select_option("visual")
+    page.get_by_label("Departamento").select_option("81")
+    page.wait_for_function("document.querySelector('#f-municipality_code').options.length > 2")
+    page.get_by_label("Municipio").select_option("81794")
+    page.get_by_label("Teléfono o celular").fill("300 444 5555")
+    page.locator("#f-consent_data").check()
+    page.get_by_role("button", name="Inscribirme").click()
+
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert "Hay 1 dato por corregir" in summary.inner_text()
+    assert page.locator("#e-first_names").is_visible()
+    # nothing typed is lost: the municipality list and the answers are still there
+    assert page.get_by_label("Municipio").input_value() == "81794"
+    assert page.get_by_label("Teléfono o celular").input_value() == "300 444 5555"
+    assert page.locator("#f-consent_data").is_checked()
+    screenshot(page, "registration-form-error-phone")
+    no_horizontal_scroll(page)
+
+    summary.get_by_role("link", name="Nombres").click()
+    page.get_by_label("Nombres").fill("María")
+    page.get_by_role("button", name="Inscribirme").click()
+    page.wait_for_url(re.compile(r"/t/[A-Za-z0-9_-]{43}$"))
+    assert page.get_by_role("heading", name="María Peña Ruiz").is_visible()
+    assert "1057444555" not in page.content()
+    page.locator("img.ticket-qr").wait_for()
+    assert page.evaluate("document.querySelector('img.ticket-qr').naturalWidth") > 200
+    screenshot(page, "registration-ticket-phone")
+    no_horizontal_scroll(page)
+
+
+def test_attendees_list_searches_as_you_type_and_prints_badges(
+    new_page, make_user, open_assembly, make_attendee, db
+):
+    from assembly.grouping.models import Group
+
+    group = db.session.scalar(
+        db.select(Group).where(Group.assembly_id == open_assembly.id, Group.number == 2)
+    )
+    make_attendee(
+        open_assembly,
+        first_names="María José",
+        last_names="Peña Ruiz",
+        name_key="maria jose pena ruiz",
+        organization_name="Asociación de Cacaoteros de Tame",
+        group_id=group.id,
+        phone="3004445555",
+    )
+    for first, last in [("Pedro", "Gómez Díaz"), ("Ana Lucía", "Ríos"), ("Jhon Jairo", "Pérez")]:
+        make_attendee(
+            open_assembly,
+            first_names=first,
+            last_names=last,
+            name_key=f"{first} {last}".lower(),
+            organization_name="Cooperativa Arauca",
+        )
+    page = new_page(LAPTOP)
+    log_in(page, make_user("organizer"))
+    page.goto(f"/assemblies/{open_assembly.id}/attendees")
+    screenshot(page, "registration-attendees-laptop")
+    page.get_by_label("Buscar por nombre o documento").press_sequentially("PENA", delay=30)
+    page.wait_for_function("document.querySelectorAll('input[name=ids]').length === 1")
+    assert "María José Peña Ruiz" in page.locator("#results").inner_text()
+    assert "q=PENA" in page.url
+
+    page.goto(f"/assemblies/{open_assembly.id}/badges?all=1")
+    assert page.locator("article.badge").count() == 4
+    assert page.locator(".badge-agreement").first.inner_text().startswith("Convenio")
+    screenshot(page, "registration-badges-laptop")
+    page.goto(f"/assemblies/{open_assembly.id}/badges?all=1&format=roll")
+    screenshot(page, "registration-badges-roll-laptop")
+    page.goto(f"/assemblies/{open_assembly.id}/poster")
+    assert page.locator(".poster-qr svg").is_visible()
+    screenshot(page, "registration-poster-laptop")
+    page.emulate_media(media="print")
+    # printed A4: two badges side by side; the toolbar is not printed
+    page.goto(f"/assemblies/{open_assembly.id}/badges?all=1")
+    boxes = [b.bounding_box() for b in page.locator("article.badge").all()[:2]]
+    assert boxes[0]["y"] == boxes[1]["y"] and boxes[1]["x"] > boxes[0]["x"]
+    assert page.locator(".badge-toolbar").is_hidden()
+
+
+def test_import_in_the_browser_shows_progress_and_imports(
+    new_page, make_user, open_assembly, tmp_path
+):
+    rows = "\n".join(
+        f"CC;{1057200000 + n};Persona{chr(65 + n % 26)} Apellido Prueba;F;Ninguno;Arauca;Tame;{20 + n}"
+        for n in range(40)
+    )
+    path = tmp_path / "lista.csv"
+    path.write_text(
+        "Tipo documento;Cédula;Nombre completo;Sexo;Etnia;Departamento;Municipio;Edad\n" + rows
+    )
+    page = new_page(LAPTOP)
+    log_in(page, make_user("organizer"))
+    page.goto(f"/assemblies/{open_assembly.id}/import")
+    page.get_by_label("Archivo de la lista").set_input_files(str(path))
+    page.get_by_role("button", name="Subir y continuar").click()
+    page.wait_for_url(re.compile(r"/import/[A-Za-z0-9_-]{22}$"))
+    screenshot(page, "registration-import-mapping-laptop")
+    page.get_by_label("Las personas de esta lista ya autorizaron").check()
+    page.get_by_role("button", name="Revisar las filas").click()
+    page.wait_for_url(re.compile(r"/review$"))
+    assert page.locator("#count-new").inner_text() == "40"
+    screenshot(page, "registration-import-review-laptop")
+    page.get_by_role("button", name="Importar 40 personas").click()
+    page.wait_for_url(re.compile(r"/attendees$"))
+    assert "40 personas nuevas" in page.locator(".flashes").inner_text()
+
+
+def _post_form(opener, url: str, token: str) -> int:
+    data = urllib.parse.urlencode({"csrf_token": token, "first_names": "X"}).encode()
+    try:
+        return opener.open(urllib.request.Request(url, data=data), timeout=10).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_public_registration_is_rate_limited(app, database_url, open_assembly, tmp_path):
+    """A real server with its limiter on (the test app runs with RATELIMIT_ENABLED off)."""
+    server = start_server(
+        database_url,
+        secret_key=secrets.token_hex(16),
+        log_dir=tmp_path,
+        extra_env={"ASSEMBLY_PUBLIC_RATE_LIMIT": "3 per minute"},
+    )
+    try:
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        url = f"{server.url}/inscripcion/{open_assembly.id}"
+        page = opener.open(url, timeout=10).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        statuses = [_post_form(opener, url, token) for _ in range(4)]
+        assert statuses == [422, 422, 422, 429], server.log()[-2000:]
+        assert opener.open(url, timeout=10).status == 200  # reading the form is not limited
+    finally:
+        server.stop()
+
+
+def test_walk_in_with_a_registered_document_offers_that_record(
+    new_page, make_user, open_assembly, make_attendee
+):
+    holder = make_attendee(
+        open_assembly, document_number="52111222", first_names="Rosa", last_names="Ruiz"
+    )
+    page = new_page(LAPTOP)
+    log_in(page, make_user("organizer"))
+    page.goto(f"/assemblies/{open_assembly.id}/attendees/new?desk=Mesa%201&return=desk")
+    page.get_by_label("Tipo de documento").select_option("CC")
+    page.get_by_label("Número de documento").fill("52.111.222")
+    page.get_by_label("Nombres").fill("Rosa")
+    page.get_by_label("Apellidos").fill("Ruiz")
+    page.get_by_label("Rango de edad").select_option("41-59")
+    page.locator("#f-sex").select_option("mujer")
+    page.get_by_label("Autorreconocimiento étnico").select_option("ninguno")
+    page.get_by_label("Departamento").select_option("81")
+    page.wait_for_function("document.querySelector('#f-municipality_code').options.length > 2")
+    page.get_by_label("Municipio").select_option("81001")
+    page.locator("#f-consent_data").check()
+    page.get_by_role("button", name="Guardar y registrar llegada").click()
+    notice = page.locator(".holder")
+    notice.wait_for()
+    assert "Rosa Ruiz" in notice.inner_text()
+    link = notice.get_by_role("link", name="Registrar su llegada")
+    assert link.get_attribute("href").endswith(f"checkin={holder.ticket_token}")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / "registration-walkin-duplicate-laptop.png"))

@@ -1,0 +1,233 @@
+"""Importing a pre-registration list through the screens: upload, mapping with preview,
+review with errors (shown and downloadable), confirm; idempotent and all-or-nothing."""
+
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from assembly.registration import services
+from assembly.registration.models import Attendee
+
+HEADER = "Tipo de documento;Cédula;Nombre completo;Sexo;Etnia;Departamento;Municipio;Edad;Celular"
+ROWS = [
+    "CC;1.057.111.001;María José Peña Ruiz;F;Ninguno;Arauca;Tame;34;3001112233",
+    "CC;1057111002;Pedro Gómez Díaz;M;Afro;Arauca;Arauca;45;",
+    "CC;1057111003;Ana Ríos Mora;Mujer;Indígena;Arauca;Saravena;60;",
+    "CC;12ab;Error Documento Malo;F;Ninguno;Arauca;Tame;30;",  # bad document
+    "CC;1057111005;Sin Municipio Aquí;F;Ninguno;Arauca;Atlantis;30;",  # unknown municipality
+    "CC;1057111001;Repetida En Archivo;F;Ninguno;Arauca;Tame;30;",  # repeats row 2
+]
+
+
+def csv_bytes(rows=ROWS, header=HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode("utf-8")
+
+
+@pytest.fixture
+def desk(auth, make_assembly):
+    auth.login("organizer")
+    return make_assembly()
+
+
+def upload(client, assembly, data=None, name="lista.csv"):
+    return client.post(
+        f"/assemblies/{assembly.id}/import",
+        data={"file": (io.BytesIO(data if data is not None else csv_bytes()), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def mapping_form(page: str, consent=True, **changes) -> dict:
+    """The mapping step's form as the browser would send it (its selected options)."""
+    form = {}
+    for index, select_html in re.findall(
+        r'<select id="col-(\d+)" name="col-\d+">(.*?)</select>', page, re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)" selected>', select_html)
+        form[f"col-{index}"] = chosen.group(1) if chosen else ""
+    form.update(changes)
+    if consent:
+        form["consent_default"] = "si"
+    return form
+
+
+def run_to_review(client, assembly, data=None):
+    response = upload(client, assembly, data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    mapping_url = response.headers["Location"]
+    page = client.get(mapping_url).get_data(as_text=True)
+    response = client.post(mapping_url, data=mapping_form(page))
+    assert response.status_code == 302
+    return mapping_url, response.headers["Location"]
+
+
+def count(db, assembly):
+    return db.session.scalar(
+        select(func.count(Attendee.id)).where(Attendee.assembly_id == assembly.id)
+    )
+
+
+def test_mapping_step_suggests_columns_and_previews_rows(client, desk, app):
+    response = upload(client, desk)
+    key = response.headers["Location"].rsplit("/", 1)[1]
+    # the file waits in the instance folder under a random name, not in the session cookie
+    assert (Path(app.instance_path) / "imports" / f"{key}.data").read_bytes() == csv_bytes()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(
+        r'<label for="col-1">Cédula</label>.*?<option value="document_number" selected>', page, re.S
+    )
+    assert re.search(
+        r'<label for="col-2">Nombre completo</label>.*?<option value="full_name" selected>',
+        page,
+        re.S,
+    )
+    assert "María José Peña Ruiz" in page and "Pedro Gómez Díaz" in page
+    assert "Repetida En Archivo" not in page  # the preview shows the first 5 rows only
+
+
+def test_mapping_without_document_column_is_refused(client, desk):
+    mapping_url = upload(client, desk).headers["Location"]
+    page = client.get(mapping_url).get_data(as_text=True)
+    response = client.post(mapping_url, data=mapping_form(page, **{"col-1": ""}))
+    assert response.status_code == 422
+    assert "número de documento" in response.get_data(as_text=True)
+
+
+def test_review_counts_errors_duplicates_and_confirm_imports_valid_rows(client, desk, db):
+    _, review_url = run_to_review(client, desk)
+    page = client.get(review_url).get_data(as_text=True)
+    assert re.search(r'id="count-new">3<', page)
+    assert re.search(r'id="count-errors">2<', page)
+    assert re.search(r'id="count-repeated">1<', page)
+    assert "Número de documento:" in page and "Atlantis" in page
+    assert count(db, desk) == 0  # nothing stored before the confirmation
+
+    errors = client.get(review_url.replace("/review", "/errors.xlsx"))
+    assert errors.mimetype.endswith("spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(errors.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Fila" and rows[0][-1] == "Errores"
+    assert [row[0] for row in rows[1:]] == [5, 6, 7]
+
+    response = client.post(review_url.replace("/review", "/confirm"))
+    assert response.status_code == 302 and response.headers["Location"].endswith("/attendees")
+    people = db.session.scalars(select(Attendee).order_by(Attendee.document_number)).all()
+    assert [p.document_number for p in people] == ["1057111001", "1057111002", "1057111003"]
+    assert {p.source for p in people} == {"importado"}
+    assert people[0].full_name == "María José Peña Ruiz" and people[0].municipality_code == "81794"
+    assert people[0].name_key == "maria jose pena ruiz" and people[0].consent_data
+    assert len({p.ticket_token for p in people}) == 3
+    # the uploaded file is gone once imported
+    assert client.get(review_url).status_code == 404
+
+
+def test_the_same_file_twice_changes_nothing(client, desk, db):
+    _, review_url = run_to_review(client, desk)
+    client.post(review_url.replace("/review", "/confirm"))
+    assert count(db, desk) == 3
+    tokens = set(db.session.scalars(select(Attendee.ticket_token)))
+    _, review_url = run_to_review(client, desk)
+    page = client.get(review_url).get_data(as_text=True)
+    assert re.search(r'id="count-new">0<', page) and re.search(r'id="count-existing">3<', page)
+    client.post(review_url.replace("/review", "/confirm"))
+    assert count(db, desk) == 3
+    assert set(db.session.scalars(select(Attendee.ticket_token))) == tokens
+
+
+def test_import_is_all_or_nothing(client, desk, db, monkeypatch):
+    _, review_url = run_to_review(client, desk)
+    calls = []
+    real = services.new_ticket_token
+
+    def failing_token():
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disco lleno")
+        return real()
+
+    monkeypatch.setattr(services, "new_ticket_token", failing_token)
+    response = client.post(review_url.replace("/review", "/confirm"))
+    assert response.status_code == 500
+    assert count(db, desk) == 0
+    monkeypatch.setattr(services, "new_ticket_token", real)
+    client.post(review_url.replace("/review", "/confirm"))  # the file is still there: retry
+    assert count(db, desk) == 3
+
+
+def test_without_consent_rows_are_errors(client, desk, db):
+    mapping_url = upload(client, desk).headers["Location"]
+    page = client.get(mapping_url).get_data(as_text=True)
+    review_url = client.post(mapping_url, data=mapping_form(page, consent=False)).headers[
+        "Location"
+    ]
+    page = client.get(review_url).get_data(as_text=True)
+    assert re.search(r'id="count-new">0<', page) and "Ley 1581" in page
+
+
+def test_xlsx_lists_import_too(client, desk, db):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.split(";"))
+    for row in ROWS[:3]:
+        sheet.append(row.split(";"))
+    out = io.BytesIO()
+    workbook.save(out)
+    _, review_url = run_to_review(client, desk, out.getvalue())
+    client.post(review_url.replace("/review", "/confirm"))
+    assert count(db, desk) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("lista.csv", b"", "vacío"),
+        ("lista.pdf", b"%PDF-1.4", ".xlsx"),
+        ("lista.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 100, ".xlsx"),
+    ],
+)
+def test_unreadable_files_are_explained(client, desk, name, data, message):
+    response = upload(client, desk, data, name)
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+
+
+def test_an_upload_belongs_to_its_assembly(client, desk, make_assembly):
+    mapping_url = upload(client, desk).headers["Location"]
+    other = make_assembly()
+    key = mapping_url.rsplit("/", 1)[1]
+    assert client.get(f"/assemblies/{other.id}/import/{key}").status_code == 404
+    assert client.post(f"/assemblies/{other.id}/import/{key}/confirm").status_code == 404
+    assert client.get(f"/assemblies/{desk.id}/import/..%2F..%2Fsecret_key").status_code == 404
+
+
+def test_cancel_forgets_the_file(client, desk, app):
+    mapping_url = upload(client, desk).headers["Location"]
+    key = mapping_url.rsplit("/", 1)[1]
+    client.post(f"{mapping_url}/cancel")
+    assert not (Path(app.instance_path) / "imports" / f"{key}.data").exists()
+    assert client.get(mapping_url).status_code == 404
+
+
+def test_extra_questions_are_mapping_targets(client, desk, db, auth):
+    from assembly.assemblies.models import ExtraQuestion
+
+    db.session.add(
+        ExtraQuestion(
+            assembly_id=desk.id,
+            position=1,
+            label="Producto",
+            kind="choice",
+            choices=["Cacao", "Plátano"],
+        )
+    )
+    db.session.commit()
+    data = csv_bytes([row + ";cacao" for row in ROWS[:2]], HEADER + ";Producto")
+    _, review_url = run_to_review(client, desk, data)
+    client.post(review_url.replace("/review", "/confirm"))
+    question = db.session.scalar(select(ExtraQuestion))
+    answers = [a.extra_answers for a in db.session.scalars(select(Attendee))]
+    assert answers == [{str(question.id): "Cacao"}] * 2
