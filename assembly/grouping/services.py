@@ -128,6 +128,33 @@ def members_by_table(assembly_id: int) -> dict[int, list[Attendee]]:
     return out
 
 
+#: the columns to_person reads; loading only these keeps a late check-in cheap in a full room
+_PERSON_COLUMNS = (
+    Attendee.id,
+    Attendee.table_id,
+    Attendee.preferred_theme_id,
+    Attendee.organization_key,
+    Attendee.sex,
+    Attendee.age_range,
+    Attendee.municipality_code,
+    Attendee.knows_pit,
+    Attendee.took_part_before,
+)
+
+
+def people_by_table(assembly_id: int) -> dict[int, list[domain.Person]]:
+    """table id → what the split needs of its seated people (no full records loaded)."""
+    rows = db.session.execute(
+        select(*_PERSON_COLUMNS).where(
+            Attendee.assembly_id == assembly_id, Attendee.table_id.is_not(None)
+        )
+    )
+    out: dict[int, list[domain.Person]] = {}
+    for row in rows:
+        out.setdefault(row.table_id, []).append(to_person(row))
+    return out
+
+
 def unseated(assembly_id: int, *, checked_in_only: bool = True) -> list[Attendee]:
     query = select(Attendee).where(Attendee.assembly_id == assembly_id, Attendee.table_id.is_(None))
     if checked_in_only:
@@ -171,7 +198,7 @@ def is_split(assembly_id: int) -> bool:
 # --- the split --------------------------------------------------------------------------------
 
 
-def to_person(attendee: Attendee) -> domain.Person:
+def to_person(attendee) -> domain.Person:
     """What the split needs of an attendee; a leader candidate knows the PIT and took part
     in earlier spaces."""
     return domain.Person(
@@ -410,12 +437,12 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
         return None
     assembly = db.session.get(Assembly, assembly_id)
     groups = groups_of(assembly_id)
-    members = members_by_table(assembly_id)
+    people = people_by_table(assembly_id)
     seats = [
         domain.TableSeat(
             theme_id=t.group.theme_id,
             number=t.number,
-            members=tuple(to_person(a) for a in members.get(t.id, []) if a.id != attendee.id),
+            members=tuple(p for p in people.get(t.id, []) if p.id != attendee.id),
             capacity=t.capacity,
             locked=t.locked,
         )
