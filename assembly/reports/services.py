@@ -299,31 +299,46 @@ class _Builder:
         """Every attendee of the assemblies as a plain dict, streamed in batches; with
         ``track`` they are also counted for Participación and kept (lightly) for the rosters."""
         columns = Attendee.__table__.columns
-        statement = (
-            select(*columns)
+        # Ids first, then the rows in batches: memory stays flat without a server-side cursor
+        # (psycopg's named cursors outlive an export that stops half way and fail on cleanup).
+        order = db.session.scalars(
+            select(Attendee.id)
             .where(Attendee.assembly_id.in_(self.ids))
             .order_by(Attendee.assembly_id, Attendee.last_names, Attendee.first_names, Attendee.id)
-            .execution_options(yield_per=_STREAM_BATCH)
-        )
-        for count, record in enumerate(db.session.execute(statement).mappings(), start=1):
-            record = dict(record)
-            if track:
-                self.tally.add(record)
-                if self.multi:
-                    self.per_assembly[record["assembly_id"]].add(record)
-                if record["group_id"] is not None:
-                    self.roster_people.append(
-                        {
-                            "id": record["id"],
-                            "group_id": record["group_id"],
-                            "table_id": record["table_id"],
-                            "checked_in_at": record["checked_in_at"],
-                            "label": self.person_label(record),
-                        }
-                    )
-            if count % _YIELD_EVERY == 0:
-                self.cooperate()
-            yield record
+        ).all()
+        count = 0
+        for start in range(0, len(order), _STREAM_BATCH):
+            batch = order[start : start + _STREAM_BATCH]
+            rows = {
+                row["id"]: row
+                for row in db.session.execute(
+                    select(*columns).where(Attendee.id.in_(batch))
+                ).mappings()
+            }
+            for attendee_id in batch:
+                record = dict(rows[attendee_id])
+                if track:
+                    self._track(record)
+                count += 1
+                if count % _YIELD_EVERY == 0:
+                    self.cooperate()
+                yield record
+
+    def _track(self, record: dict) -> None:
+        """Count one attendee for Participación and keep what the rosters need."""
+        self.tally.add(record)
+        if self.multi:
+            self.per_assembly[record["assembly_id"]].add(record)
+        if record["group_id"] is not None:
+            self.roster_people.append(
+                {
+                    "id": record["id"],
+                    "group_id": record["group_id"],
+                    "table_id": record["table_id"],
+                    "checked_in_at": record["checked_in_at"],
+                    "label": self.person_label(record),
+                }
+            )
 
     def person_label(self, record) -> str:
         if self.private:

@@ -60,3 +60,10 @@ def _base():
     return {key: default for key, (default, _doc) in config.DEFAULTS.items()} | {
         "DATABASE_URL": "sqlite://"
     }
+
+
+def test_every_setting_is_documented_in_the_readme():
+    readme = (config.PROJECT_ROOT / "README.md").read_text()
+    table = readme[readme.index("## Configuration") : readme.index("## Tests")]
+    missing = [key for key in config.DEFAULTS if f"`ASSEMBLY_{key}`" not in table]
+    assert missing == []
