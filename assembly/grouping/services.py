@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -451,7 +451,26 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
     settings = domain.Settings(
         theme_ids=tuple(g.theme_id for g in groups), table_size=assembly.table_size
     )
-    placement = domain.place_late_arrival(to_person(attendee), seats, settings)
+    person = to_person(attendee)
+    while True:
+        placement = domain.place_late_arrival(person, seats, settings)
+        if placement.new_table:
+            break
+        chosen = next(
+            t
+            for t in tables
+            if t.group.theme_id == placement.theme_id and t.number == placement.number
+        )
+        if _still_has_a_seat(chosen, attendee.id):
+            break
+        # Another desk (another process) took the last seat since we read the room: mark the
+        # table full and place again, so that no table ever goes over its capacity.
+        seats = [
+            replace(seat, capacity=len(seat.members))
+            if (seat.theme_id, seat.number) == (placement.theme_id, placement.number)
+            else seat
+            for seat in seats
+        ]
     group = next(g for g in groups if g.theme_id == placement.theme_id)
     if placement.new_table:
         table = Table(
@@ -469,6 +488,17 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
         table.leader_id = attendee.id
     db.session.flush()
     return table
+
+
+def _still_has_a_seat(table: Table, attendee_id: int) -> bool:
+    """Lock the table's row (PostgreSQL; SQLite already serialises writers) and count again."""
+    db.session.execute(select(Table.id).where(Table.id == table.id).with_for_update())
+    seated = db.session.scalar(
+        select(func.count(Attendee.id)).where(
+            Attendee.table_id == table.id, Attendee.id != attendee_id
+        )
+    )
+    return seated < table.capacity
 
 
 # --- manual changes ---------------------------------------------------------------------------

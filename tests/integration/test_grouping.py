@@ -680,3 +680,23 @@ def test_grouping_screens_follow_the_role(
         db.session.expire_all()
         assert seating(db, assembly.id) == before
         assert not db.session.get(Table, table.id).locked
+
+
+def test_late_arrival_rechecks_the_seat_another_desk_may_have_just_taken(
+    room, db, make_user, make_attendee, monkeypatch
+):
+    assembly = room(n=25, checked_in=25, table_size=5)  # every table full
+    services.run_split(make_user(), assembly.id, population="checked_in", seed=1)
+    db.session.commit()
+    # What this desk read a moment ago: the preferred mesa's table still had room.
+    stale = services.people_by_table(assembly.id)
+    preferred = db.session.scalar(select(Group).where(Group.theme_id == assembly.themes[0].id))
+    full_table = preferred.tables[0]
+    stale[full_table.id] = stale[full_table.id][:3]
+    monkeypatch.setattr(services, "people_by_table", lambda assembly_id: stale)
+    late = make_attendee(assembly, preferred_theme_id=assembly.themes[0].id, checked_in_at=NOW)
+    table = services.seat_late_arrival(late)
+    db.session.commit()
+    assert table.id != full_table.id
+    assert services._seated_count(full_table) == full_table.capacity
+    assert all(services._seated_count(t) <= t.capacity for t in tables(db, assembly.id))
