@@ -161,7 +161,7 @@ def main() -> None:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
                 context = browser.new_context(
-                    viewport={"width": 1920, "height": 1080}, base_url=server.url
+                    viewport={"width": 1920, "height": 1080}, base_url=server.url, locale="es-CO"
                 )
                 page = context.new_page()
                 page.goto("/login")
