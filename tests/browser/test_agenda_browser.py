@@ -2,6 +2,8 @@
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import LAPTOP, PROJECTOR, SCREENSHOTS, log_in, screenshot
 
 COUNTDOWN = "[data-clock] [data-clock-time]"
@@ -99,7 +101,8 @@ def test_console_projector_and_desk_show_the_same_clock(new_page, make_user, mak
         wait_status(page, "paused")
     values = assert_same_remaining(screens)
     assert values[0] == values[1] == values[2] and 21 * 60 < values[0] <= 22 * 60
-    assert console.locator("[data-log] li").first.text_content().endswith("Pausó")
+    # the log is refreshed after the state: wait for it rather than read it at once
+    expect(console.locator("[data-log] li").first).to_have_text(re.compile(r"Pausó$"))
     assert console.locator("[data-log]").get_by_text("Extendió 2 min").is_visible()
     console.keyboard.press("Space")
     for page in screens:
