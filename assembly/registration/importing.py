@@ -282,7 +282,10 @@ _HEADER_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("zone", ("zona", "area de residencia", "rural urbano", "urbano rural")),
     ("consent_data", ("tratamiento de datos", "habeas data", "autorizacion de datos",
                       "proteccion de datos", "datos personales", "consentimiento")),
-    ("consent_photos", ("uso de imagen", "fotografia", "fotos", "autorizacion de imagen")),
+    ("consent_photos", ("uso de imagen", "uso de mi imagen", "fotografia", "fotografias", "fotos",
+                        "autorizacion de imagen")),
+    ("preferred_theme_id", ("eje tematico de preferencia", "eje de preferencia", "eje tematico",
+                            "mesa de preferencia", "tema de interes")),
     ("email", ("correo", "email", "e mail", "mail")),
     ("phone", ("celular", "telefono", "movil", "whatsapp", "tel", "contacto")),
     ("document_number", ("numero de documento", "numero documento", "no documento",
@@ -386,6 +389,7 @@ def apply_mapping(
     today: date,
     consent_default: bool,
     extra_questions: Sequence[ExtraQuestion] = (),
+    theme_titles: Mapping[int, str] | None = None,
 ) -> ImportPreview:
     """Validate every row of ``table`` as a registration, with columns read per ``mapping``.
 
@@ -394,8 +398,10 @@ def apply_mapping(
     with no document type and a numeric document is taken as a cédula (a tarjeta de identidad
     when it has 11 digits). Lists from an agreement carry the consent collected upstream: when
     no column is mapped to ``consent_data`` every row gets ``consent_default``; when one is,
-    each row's own answer counts. The same document twice in the file is reported once per
-    repetition and only its first valid row is kept.
+    each row's own answer counts. The preferred theme may be written as its title (as the
+    Asistencia report writes it) when ``theme_titles`` (id -> title) is given. The same
+    document twice in the file is reported once per repetition and only its first valid row
+    is kept.
     """
     columns = [
         (index, mapping[header])
@@ -407,6 +413,7 @@ def apply_mapping(
     first_row_of: dict[str, int] = {}
     for number, cells in zip(table.row_numbers, table.rows, strict=True):
         raw, pre_errors = _raw_registration(cells, columns)
+        _resolve_theme(raw, theme_titles or {}, pre_errors)
         if not has_consent_column:
             raw["consent_data"] = consent_default
         clean, errors = validate_registration(
@@ -455,6 +462,19 @@ def _raw_registration(
 
     _resolve_place(raw, errors)
     return dict(raw), errors
+
+
+def _resolve_theme(raw: dict, theme_titles: Mapping[int, str], errors: dict[str, str]) -> None:
+    """A preferred theme written as its title becomes the theme's id."""
+    value = str(raw.get("preferred_theme_id") or "").strip()
+    if not value or value.isdigit() or not theme_titles:
+        return
+    wanted = normalize_name(value)
+    for theme_id, title in theme_titles.items():
+        if normalize_name(title) == wanted:
+            raw["preferred_theme_id"] = str(theme_id)
+            return
+    errors["preferred_theme_id"] = f"No se reconoce el eje «{value}» en esta asamblea."
 
 
 def _resolve_place(raw: dict[str, str], errors: dict[str, str]) -> None:

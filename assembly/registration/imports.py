@@ -187,6 +187,7 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
         today=today,
         consent_default=upload.consent_default,
         extra_questions=services.extra_questions_of(assembly),
+        theme_titles={theme.id: theme.title for theme in assembly.themes},
     )
     holders = {
         number: f"{first} {last}"

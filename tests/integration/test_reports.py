@@ -551,14 +551,14 @@ def test_attendance_export_imports_back_as_the_same_people(client, auth, seeded)
     table = importing.read_table("asistencia.xlsx", response.data)
     mapping = importing.suggest_mapping(table.headers)
     for f in registration.FIELDS:
-        if f.key not in {"preferred_theme_id", "consent_photos"}:
-            assert mapping[f.label] == f.key, f.label
+        assert mapping[f.label] == f.key, f.label
     preview = importing.apply_mapping(
         table,
         mapping,
         theme_ids={t.id for t in assembly.themes},
         today=date(2026, 3, 14),
         consent_default=False,
+        theme_titles={t.id: t.title for t in assembly.themes},
     )
     assert preview.errors == [] and preview.duplicates_in_file == []
     imported = {clean["document_number"]: clean for _, clean in preview.valid}
@@ -568,7 +568,7 @@ def test_attendance_export_imports_back_as_the_same_people(client, auth, seeded)
         "gender_identity", "sexual_orientation", "ethnicity", "has_disability", "disability_kind",
         "is_victim", "is_migrant", "zone", "phone", "email", "department_code",
         "municipality_code", "organization_name", "organization_kind", "line_of_work",
-        "knows_pit", "took_part_before", "consent_data",
+        "knows_pit", "took_part_before", "consent_data", "consent_photos", "preferred_theme_id",
     ]  # fmt: skip
     for person in seeded["people"]:
         again = imported[person.document_number]

@@ -729,3 +729,31 @@ def test_the_errors_workbook_can_be_read_back_as_an_import():
     assert again.headers[1:-1] == table.headers
     mapping = suggest_mapping(again.headers)
     assert mapping["Fila"] is None and mapping["Errores"] is None
+
+
+def test_preferred_theme_by_title_and_photo_consent_by_the_form_label():
+    table = Table(
+        headers=["Cédula", "Nombres", "Apellidos", "Sexo", "Etnia", "Edad", "Departamento",
+                 "Municipio", "Eje temático de preferencia",
+                 "Autorizo el uso de mi imagen en fotografías y video"],
+        rows=[
+            ["1234567", "Ana", "Pérez", "Mujer", "Ninguno", "34", "Arauca", "Arauca",
+             "Acceso al crédito", "Sí"],
+            ["7654321", "Luis", "Gómez", "Hombre", "Ninguno", "40", "Arauca", "Arauca",
+             "Otro eje", "No"],
+        ],
+        row_numbers=[2, 3],
+    )  # fmt: skip
+    mapping = suggest_mapping(table.headers)
+    assert mapping["Eje temático de preferencia"] == "preferred_theme_id"
+    assert mapping["Autorizo el uso de mi imagen en fotografías y video"] == "consent_photos"
+    preview = apply_mapping(
+        table, mapping, theme_ids={7, 8}, today=date(2026, 3, 14), consent_default=True,
+        theme_titles={7: "Asociatividad", 8: "Acceso al crédito"},
+    )  # fmt: skip
+    assert [(n, c["preferred_theme_id"], c["consent_photos"]) for n, c in preview.valid] == [
+        (2, 8, True)
+    ]
+    assert preview.errors == [
+        (3, {"preferred_theme_id": "No se reconoce el eje «Otro eje» en esta asamblea."})
+    ]
