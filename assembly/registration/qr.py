@@ -1,11 +1,7 @@
-"""QR codes as PNG bytes (tickets) and inline SVG (badges and the poster, crisp in print).
+"""QR codes as PNG bytes (tickets, join cards) and inline SVG (badges and the poster, crisp in
+print), both from the ``qrcode`` library."""
 
-The matrix comes from the ``qrcode`` library; the PNG is written here with zlib so that no
-imaging library is needed on the venue laptop.
-"""
-
-import struct
-import zlib
+import io
 from html import escape
 
 import qrcode
@@ -21,28 +17,14 @@ def qr_matrix(data: str, *, border: int = 4) -> list[list[bool]]:
     return code.get_matrix()
 
 
-def _chunk(kind: bytes, payload: bytes) -> bytes:
-    body = kind + payload
-    return struct.pack(">I", len(payload)) + body + struct.pack(">I", zlib.crc32(body))
-
-
 def qr_png(data: str, *, box_size: int = 10, border: int = 4) -> bytes:
-    """A black-on-white PNG (1-bit grayscale) of the QR code of ``data``."""
-    matrix = qr_matrix(data, border=border)
-    size = len(matrix) * box_size
-    lines = []
-    for row in matrix:
-        bits = "".join(("0" if dark else "1") * box_size for dark in row)
-        bits += "1" * (-len(bits) % 8)
-        line = b"\x00" + int(bits, 2).to_bytes(len(bits) // 8, "big")
-        lines.extend([line] * box_size)
-    header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(b"".join(lines), 9))
-        + _chunk(b"IEND", b"")
-    )
+    """A black-on-white PNG of the QR code of ``data`` (qrcode's Pillow image)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
+    code.add_data(data)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def qr_svg(data: str, *, label: str = "") -> str:
