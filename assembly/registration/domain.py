@@ -16,209 +16,30 @@ from functools import cache
 from typing import Literal
 
 from . import divipola
-
-Choices = tuple[tuple[str, str], ...]
-
-# --------------------------------------------------------------------------------------------
-# Choice lists: (stored value, Spanish label). Values are the model's column values: ASCII,
-# snake_case, at most 30 characters; never change a value once data exist.
-# --------------------------------------------------------------------------------------------
-
-NO_ANSWER = "prefiero_no_responder"
-_NO_ANSWER_CHOICE = (NO_ANSWER, "Prefiero no responder")
-
-DOCUMENT_TYPES: Choices = (
-    ("CC", "Cédula de ciudadanía"),
-    ("TI", "Tarjeta de identidad"),
-    ("CE", "Cédula de extranjería"),
-    ("PPT", "Permiso por Protección Temporal"),
-    ("PEP", "Permiso Especial de Permanencia"),
-    ("PA", "Pasaporte"),
-    ("OTRO", "Otro"),
+from .choices import (  # noqa: F401  (re-exported: the form's vocabulary lives beside it)
+    AGE_BOUNDS,
+    AGE_RANGES,
+    CHOICE_ALIASES,
+    DISABILITY_KINDS,
+    DOCUMENT_TYPES,
+    ETHNICITIES,
+    GENDER_IDENTITIES,
+    LGBTIQ_GENDER_IDENTITIES,
+    LGBTIQ_SEXUAL_ORIENTATIONS,
+    LINES_OF_WORK,
+    MAX_AGE,
+    MIN_AGE,
+    NO_ANSWER,
+    OLDER_ADULT_AGE_RANGES,
+    ORGANIZATION_KINDS,
+    SEXES,
+    SEXUAL_ORIENTATIONS,
+    YOUTH_AGE_RANGES,
+    ZONES,
+    Choices,
+    is_lgbtiq,
 )
-SEXES: Choices = (
-    ("mujer", "Mujer"),
-    ("hombre", "Hombre"),
-    ("intersexual", "Intersexual"),
-    _NO_ANSWER_CHOICE,
-)
-GENDER_IDENTITIES: Choices = (
-    ("femenino", "Femenino"),
-    ("masculino", "Masculino"),
-    ("transgenero", "Transgénero"),
-    ("no_binario", "No binario"),
-    ("otra", "Otra"),
-    _NO_ANSWER_CHOICE,
-)
-SEXUAL_ORIENTATIONS: Choices = (
-    ("heterosexual", "Heterosexual"),
-    ("lesbiana", "Lesbiana"),
-    ("gay", "Gay"),
-    ("bisexual", "Bisexual"),
-    ("otra", "Otra"),
-    _NO_ANSWER_CHOICE,
-)
-ETHNICITIES: Choices = (
-    ("indigena", "Indígena"),
-    ("negro_afrocolombiano", "Negro(a) / afrocolombiano(a)"),
-    ("raizal", "Raizal"),
-    ("palenquero", "Palenquero(a)"),
-    ("rrom", "Rrom (gitano)"),
-    ("ninguno", "Ninguno"),
-    # Ethnic origin is sensitive data: Ley 1581 (art. 6) makes answering optional, so the
-    # required question always offers a way not to answer.
-    _NO_ANSWER_CHOICE,
-)
-DISABILITY_KINDS: Choices = (
-    ("fisica", "Física"),
-    ("auditiva", "Auditiva"),
-    ("visual", "Visual"),
-    ("sordoceguera", "Sordoceguera"),
-    ("intelectual", "Intelectual"),
-    ("psicosocial", "Psicosocial (mental)"),
-    ("multiple", "Múltiple"),
-)
-ZONES: Choices = (("rural", "Rural"), ("urbana", "Urbana"))
-
-# Youth is 14-28 (Ley 1622 de 2013, Estatuto de Ciudadanía Juvenil) and older adults are 60+
-# (Ley 1251 de 2008), so the ranges never straddle those limits. (value, label, min, max)
-_AGE_BOUNDS: tuple[tuple[str, str, int, int], ...] = (
-    ("0-13", "Menor de 14 años", 0, 13),
-    ("14-17", "14 a 17 años", 14, 17),
-    ("18-28", "18 a 28 años", 18, 28),
-    ("29-40", "29 a 40 años", 29, 40),
-    ("41-59", "41 a 59 años", 41, 59),
-    ("60+", "60 años o más", 60, 200),
-)
-AGE_RANGES: Choices = tuple((value, label) for value, label, _, _ in _AGE_BOUNDS)
-YOUTH_AGE_RANGES = frozenset({"14-17", "18-28"})
-OLDER_ADULT_AGE_RANGES = frozenset({"60+"})
-MIN_AGE, MAX_AGE = 10, 110
-
-ORGANIZATION_KINDS: Choices = (
-    ("economia_popular", "Economía popular"),
-    ("economia_solidaria", "Economía solidaria"),
-    ("comunitaria", "Comunitaria"),
-    ("entidad_publica", "Entidad pública"),
-    ("cooperacion", "Cooperación"),
-    ("otra", "Otra"),
-    ("ninguna", "Ninguna"),
-)
-LINES_OF_WORK: Choices = (
-    ("vendedor_ambulante", "Vendedor(a) ambulante o informal"),
-    ("tendero", "Tendero(a)"),
-    ("reciclador", "Reciclador(a)"),
-    ("constructor", "Constructor(a)"),
-    ("obrero_construccion", "Obrero(a) de la construcción"),
-    ("mototaxista", "Mototaxista"),
-    ("campesino", "Campesino(a)"),
-    ("pescador", "Pescador(a)"),
-    ("artesano", "Artesano(a)"),
-    ("comerciante", "Comerciante"),
-    ("trabajo_sexual", "Trabajador(a) sexual"),
-    ("trabajo_cuidado", "Trabajo del cuidado o del hogar"),
-    ("emprendedor", "Emprendedor(a)"),
-    ("estudiante", "Estudiante"),
-    ("servidor_publico", "Servidor(a) público(a)"),
-    ("sin_empleo", "Sin empleo"),
-    ("otro", "Otro"),
-)
-
-# How people write the choices in lists and at the desk, beyond the value and the label
-# (always accepted): field -> {value: variants}. Compared with _choice_key(), so accents,
-# case, spaces and punctuation do not matter ("C.C." is "cc").
-_CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "document_type": {
-        "CC": ("cedula", "cedula ciudadania"),
-        "TI": ("tarjeta identidad",),
-        "CE": ("cedula extranjeria",),
-        "PPT": ("permiso proteccion temporal",),
-        "PEP": ("permiso especial permanencia",),
-        "PA": ("pasaporte", "pas", "pp"),
-        "OTRO": ("registro civil", "rc", "nuip"),
-    },
-    "sex": {
-        "mujer": ("f", "femenino"),
-        "hombre": ("m", "h", "masculino"),
-        "intersexual": ("intersex",),
-        NO_ANSWER: ("no responde", "nr", "prefiero no decir"),
-    },
-    "gender_identity": {
-        "femenino": ("mujer",),
-        "masculino": ("hombre",),
-        "transgenero": ("trans", "mujer trans", "hombre trans"),
-        NO_ANSWER: ("no responde",),
-    },
-    "sexual_orientation": {
-        "heterosexual": ("hetero",),
-        "bisexual": ("bi",),
-        NO_ANSWER: ("no responde",),
-    },
-    "ethnicity": {
-        "negro_afrocolombiano": ("afro", "afrocolombiano", "afrocolombiana", "afrodescendiente",
-                                 "negro", "negra", "comunidad negra"),
-        "palenquero": ("palenquera",),
-        "rrom": ("gitano", "gitana"),
-        # DANE's ethnic self-identification has no mestizo or white category: "ninguno".
-        "ninguno": ("ninguna", "ningun", "ninguno de los anteriores", "no aplica", "na", "no",
-                    "mestizo", "mestiza", "blanco", "blanca"),
-    },
-    "disability_kind": {
-        "fisica": ("motora",),
-        "auditiva": ("sorda", "sordo"),
-        "visual": ("ceguera",),
-        "intelectual": ("cognitiva",),
-        "psicosocial": ("mental",),
-        "multiple": ("multiples",),
-    },
-    "zone": {"urbana": ("urbano", "cabecera"), "rural": ("rural disperso", "vereda")},
-    "organization_kind": {
-        "economia_popular": ("popular",),
-        "economia_solidaria": ("solidaria", "cooperativa"),
-        "comunitaria": ("junta de accion comunal", "jac"),
-        "entidad_publica": ("publica",),
-        "cooperacion": ("cooperacion internacional",),
-        "ninguna": ("ninguno", "no aplica"),
-    },
-    "line_of_work": {
-        "vendedor_ambulante": ("vendedor ambulante", "vendedora ambulante", "vendedor informal",
-                               "vendedora informal", "venta ambulante"),
-        "mototaxista": ("mototaxi",),
-        "campesino": ("agricultor", "agricultora"),
-        "trabajo_sexual": ("trabajo sexual",),
-        "trabajo_cuidado": ("ama de casa", "hogar"),
-        "sin_empleo": ("desempleado", "desempleada"),
-    },
-}  # fmt: skip
-
-
-# --------------------------------------------------------------------------------------------
-# LGBTIQ+: reports count it as its own population.
-# --------------------------------------------------------------------------------------------
-
-LGBTIQ_GENDER_IDENTITIES = frozenset({"transgenero", "no_binario", "otra"})
-LGBTIQ_SEXUAL_ORIENTATIONS = frozenset({"lesbiana", "gay", "bisexual", "otra"})
-
-
-def is_lgbtiq(record: Mapping[str, object] | object) -> bool:
-    """True when the person belongs to the LGBTIQ+ population.
-
-    ``record`` is a clean registration dict or an object with the same attributes (the
-    model). Counted: a trans, non-binary or other gender identity, a lesbian, gay, bisexual or
-    other orientation, and intersex people (the "I" of the acronym).
-    """
-
-    def get(key: str) -> object:
-        if isinstance(record, Mapping):
-            return record.get(key)
-        return getattr(record, key, None)
-
-    return (
-        get("gender_identity") in LGBTIQ_GENDER_IDENTITIES
-        or get("sexual_orientation") in LGBTIQ_SEXUAL_ORIENTATIONS
-        or get("sex") == "intersexual"
-    )
-
+from .consent import HABEAS_DATA_TEXT, PHOTO_CONSENT_TEXT  # noqa: F401
 
 # --------------------------------------------------------------------------------------------
 # The form's fields
@@ -385,7 +206,7 @@ def match_choice(text: object, choices: Choices, field_key: str | None = None) -
 def _choice_lookup(choices: Choices, field_key: str | None) -> dict[str, str]:
     # Built once per list: an import validates up to 20,000 rows against the same lists.
     lookup: dict[str, str] = {}
-    aliases = _CHOICE_ALIASES.get(field_key or "", {})
+    aliases = CHOICE_ALIASES.get(field_key or "", {})
     for value, _ in choices:  # aliases first, so that values and labels win a clash
         for alias in aliases.get(value, ()):
             lookup[_choice_key(alias)] = value
@@ -454,7 +275,7 @@ def age_on(birth_date: date, on_date: date) -> int:
 
 def age_range_for_age(age: int) -> str:
     """The AGE_RANGES value holding ``age`` (negative ages raise ValueError)."""
-    for value, _, low, high in _AGE_BOUNDS:
+    for value, _, low, high in AGE_BOUNDS:
         if low <= age <= high:
             return value
     raise ValueError(f"edad fuera de rango: {age}")
@@ -838,61 +659,6 @@ def _check_extra_answers(form: _Form, questions: Sequence[ExtraQuestion]) -> dic
             answer = text
         answers[str(question.id)] = answer
     return answers
-
-
-# --------------------------------------------------------------------------------------------
-# Consent texts. Format them with responsable="..." (the assembly's organisers).
-# --------------------------------------------------------------------------------------------
-
-HABEAS_DATA_TEXT = """\
-AUTORIZACIÓN PARA EL TRATAMIENTO DE DATOS PERSONALES
-
-En cumplimiento de la Ley Estatutaria 1581 de 2012 y del Decreto 1377 de 2013 (compilado en \
-el Decreto 1074 de 2015), autorizo de manera previa, expresa e informada a {responsable}, \
-como responsable del tratamiento, para recolectar, almacenar, usar, circular y suprimir los \
-datos personales que entrego en este formulario de registro, con estas finalidades:
-
-1. Registrar mi inscripción y mi asistencia a la asamblea, y organizar mi participación en \
-las mesas de trabajo.
-2. Elaborar los informes de asistencia y participación que se entregan a los supervisores \
-del convenio y a las entidades que lo suscriben, incluidas estadísticas agregadas por sexo, \
-edad, pertenencia étnica, discapacidad, condición de víctima, condición migrante y población \
-LGBTIQ+, para verificar que la oferta institucional llegue a quienes la necesitan.
-3. Contactarme para hacer seguimiento a los compromisos del plan de trabajo acordados en la \
-asamblea y para invitarme a otros espacios del mismo proceso.
-
-Datos sensibles y de menores de edad. Las preguntas sobre pertenencia étnica, discapacidad, \
-condición de víctima del conflicto armado, identidad de género y orientación sexual se \
-refieren a datos sensibles: responderlas es facultativo, y puedo elegir «Prefiero no \
-responder» o no marcarlas sin que eso impida mi registro. Los datos de niñas, niños y \
-adolescentes solo se tratan con la autorización de su madre, padre o representante legal y \
-respetando su interés superior.
-
-Mis derechos como titular. Conocer, actualizar y rectificar mis datos personales; solicitar \
-prueba de esta autorización; ser informado del uso que se les ha dado; presentar quejas ante \
-la Superintendencia de Industria y Comercio por infracciones a la ley; revocar esta \
-autorización y solicitar la supresión de mis datos cuando no exista un deber legal o \
-contractual de conservarlos; y acceder gratuitamente a ellos.
-
-Cómo ejercerlos. Puedo presentar consultas y reclamos ante {responsable}, por escrito o por \
-los canales de atención que informe en la mesa de registro y en sus sitios oficiales. Las \
-consultas se responden en un máximo de diez (10) días hábiles y los reclamos en un máximo de \
-quince (15) días hábiles (artículos 14 y 15 de la Ley 1581 de 2012).
-
-Mis datos no se venden ni se entregan a terceros con fines comerciales; se guardan con \
-medidas de seguridad y solo durante el tiempo necesario para las finalidades descritas y \
-para cumplir las obligaciones de reporte del convenio.
-"""
-
-PHOTO_CONSENT_TEXT = """\
-AUTORIZACIÓN DE USO DE IMAGEN
-
-Autorizo a {responsable} a tomar fotografías y grabar video en los que yo aparezca durante la \
-asamblea, y a usarlos sin fines comerciales en informes, memorias, piezas de comunicación y \
-redes sociales institucionales del convenio. Esta autorización es voluntaria y gratuita, no \
-es condición para registrarme ni para participar, y puedo revocarla en cualquier momento; \
-desde entonces no se publicarán nuevas piezas con mi imagen.
-"""
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,208 @@
+"""The unified form's choice lists (stored value, Spanish label), the variants people write
+for them, and who counts as LGBTIQ+ in the reports.  Pure data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+Choices = tuple[tuple[str, str], ...]
+
+# --------------------------------------------------------------------------------------------
+# Choice lists: (stored value, Spanish label). Values are the model's column values: ASCII,
+# snake_case, at most 30 characters; never change a value once data exist.
+# --------------------------------------------------------------------------------------------
+
+NO_ANSWER = "prefiero_no_responder"
+_NO_ANSWER_CHOICE = (NO_ANSWER, "Prefiero no responder")
+
+DOCUMENT_TYPES: Choices = (
+    ("CC", "Cédula de ciudadanía"),
+    ("TI", "Tarjeta de identidad"),
+    ("CE", "Cédula de extranjería"),
+    ("PPT", "Permiso por Protección Temporal"),
+    ("PEP", "Permiso Especial de Permanencia"),
+    ("PA", "Pasaporte"),
+    ("OTRO", "Otro"),
+)
+SEXES: Choices = (
+    ("mujer", "Mujer"),
+    ("hombre", "Hombre"),
+    ("intersexual", "Intersexual"),
+    _NO_ANSWER_CHOICE,
+)
+GENDER_IDENTITIES: Choices = (
+    ("femenino", "Femenino"),
+    ("masculino", "Masculino"),
+    ("transgenero", "Transgénero"),
+    ("no_binario", "No binario"),
+    ("otra", "Otra"),
+    _NO_ANSWER_CHOICE,
+)
+SEXUAL_ORIENTATIONS: Choices = (
+    ("heterosexual", "Heterosexual"),
+    ("lesbiana", "Lesbiana"),
+    ("gay", "Gay"),
+    ("bisexual", "Bisexual"),
+    ("otra", "Otra"),
+    _NO_ANSWER_CHOICE,
+)
+ETHNICITIES: Choices = (
+    ("indigena", "Indígena"),
+    ("negro_afrocolombiano", "Negro(a) / afrocolombiano(a)"),
+    ("raizal", "Raizal"),
+    ("palenquero", "Palenquero(a)"),
+    ("rrom", "Rrom (gitano)"),
+    ("ninguno", "Ninguno"),
+    # Ethnic origin is sensitive data: Ley 1581 (art. 6) makes answering optional, so the
+    # required question always offers a way not to answer.
+    _NO_ANSWER_CHOICE,
+)
+DISABILITY_KINDS: Choices = (
+    ("fisica", "Física"),
+    ("auditiva", "Auditiva"),
+    ("visual", "Visual"),
+    ("sordoceguera", "Sordoceguera"),
+    ("intelectual", "Intelectual"),
+    ("psicosocial", "Psicosocial (mental)"),
+    ("multiple", "Múltiple"),
+)
+ZONES: Choices = (("rural", "Rural"), ("urbana", "Urbana"))
+
+# Youth is 14-28 (Ley 1622 de 2013, Estatuto de Ciudadanía Juvenil) and older adults are 60+
+# (Ley 1251 de 2008), so the ranges never straddle those limits. (value, label, min, max)
+AGE_BOUNDS: tuple[tuple[str, str, int, int], ...] = (
+    ("0-13", "Menor de 14 años", 0, 13),
+    ("14-17", "14 a 17 años", 14, 17),
+    ("18-28", "18 a 28 años", 18, 28),
+    ("29-40", "29 a 40 años", 29, 40),
+    ("41-59", "41 a 59 años", 41, 59),
+    ("60+", "60 años o más", 60, 200),
+)
+AGE_RANGES: Choices = tuple((value, label) for value, label, _, _ in AGE_BOUNDS)
+YOUTH_AGE_RANGES = frozenset({"14-17", "18-28"})
+OLDER_ADULT_AGE_RANGES = frozenset({"60+"})
+MIN_AGE, MAX_AGE = 10, 110
+
+ORGANIZATION_KINDS: Choices = (
+    ("economia_popular", "Economía popular"),
+    ("economia_solidaria", "Economía solidaria"),
+    ("comunitaria", "Comunitaria"),
+    ("entidad_publica", "Entidad pública"),
+    ("cooperacion", "Cooperación"),
+    ("otra", "Otra"),
+    ("ninguna", "Ninguna"),
+)
+LINES_OF_WORK: Choices = (
+    ("vendedor_ambulante", "Vendedor(a) ambulante o informal"),
+    ("tendero", "Tendero(a)"),
+    ("reciclador", "Reciclador(a)"),
+    ("constructor", "Constructor(a)"),
+    ("obrero_construccion", "Obrero(a) de la construcción"),
+    ("mototaxista", "Mototaxista"),
+    ("campesino", "Campesino(a)"),
+    ("pescador", "Pescador(a)"),
+    ("artesano", "Artesano(a)"),
+    ("comerciante", "Comerciante"),
+    ("trabajo_sexual", "Trabajador(a) sexual"),
+    ("trabajo_cuidado", "Trabajo del cuidado o del hogar"),
+    ("emprendedor", "Emprendedor(a)"),
+    ("estudiante", "Estudiante"),
+    ("servidor_publico", "Servidor(a) público(a)"),
+    ("sin_empleo", "Sin empleo"),
+    ("otro", "Otro"),
+)
+
+# How people write the choices in lists and at the desk, beyond the value and the label
+# (always accepted): field -> {value: variants}. Compared with _choice_key(), so accents,
+# case, spaces and punctuation do not matter ("C.C." is "cc").
+CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "document_type": {
+        "CC": ("cedula", "cedula ciudadania"),
+        "TI": ("tarjeta identidad",),
+        "CE": ("cedula extranjeria",),
+        "PPT": ("permiso proteccion temporal",),
+        "PEP": ("permiso especial permanencia",),
+        "PA": ("pasaporte", "pas", "pp"),
+        "OTRO": ("registro civil", "rc", "nuip"),
+    },
+    "sex": {
+        "mujer": ("f", "femenino"),
+        "hombre": ("m", "h", "masculino"),
+        "intersexual": ("intersex",),
+        NO_ANSWER: ("no responde", "nr", "prefiero no decir"),
+    },
+    "gender_identity": {
+        "femenino": ("mujer",),
+        "masculino": ("hombre",),
+        "transgenero": ("trans", "mujer trans", "hombre trans"),
+        NO_ANSWER: ("no responde",),
+    },
+    "sexual_orientation": {
+        "heterosexual": ("hetero",),
+        "bisexual": ("bi",),
+        NO_ANSWER: ("no responde",),
+    },
+    "ethnicity": {
+        "negro_afrocolombiano": ("afro", "afrocolombiano", "afrocolombiana", "afrodescendiente",
+                                 "negro", "negra", "comunidad negra"),
+        "palenquero": ("palenquera",),
+        "rrom": ("gitano", "gitana"),
+        # DANE's ethnic self-identification has no mestizo or white category: "ninguno".
+        "ninguno": ("ninguna", "ningun", "ninguno de los anteriores", "no aplica", "na", "no",
+                    "mestizo", "mestiza", "blanco", "blanca"),
+    },
+    "disability_kind": {
+        "fisica": ("motora",),
+        "auditiva": ("sorda", "sordo"),
+        "visual": ("ceguera",),
+        "intelectual": ("cognitiva",),
+        "psicosocial": ("mental",),
+        "multiple": ("multiples",),
+    },
+    "zone": {"urbana": ("urbano", "cabecera"), "rural": ("rural disperso", "vereda")},
+    "organization_kind": {
+        "economia_popular": ("popular",),
+        "economia_solidaria": ("solidaria", "cooperativa"),
+        "comunitaria": ("junta de accion comunal", "jac"),
+        "entidad_publica": ("publica",),
+        "cooperacion": ("cooperacion internacional",),
+        "ninguna": ("ninguno", "no aplica"),
+    },
+    "line_of_work": {
+        "vendedor_ambulante": ("vendedor ambulante", "vendedora ambulante", "vendedor informal",
+                               "vendedora informal", "venta ambulante"),
+        "mototaxista": ("mototaxi",),
+        "campesino": ("agricultor", "agricultora"),
+        "trabajo_sexual": ("trabajo sexual",),
+        "trabajo_cuidado": ("ama de casa", "hogar"),
+        "sin_empleo": ("desempleado", "desempleada"),
+    },
+}  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# LGBTIQ+: reports count it as its own population.
+# --------------------------------------------------------------------------------------------
+
+LGBTIQ_GENDER_IDENTITIES = frozenset({"transgenero", "no_binario", "otra"})
+LGBTIQ_SEXUAL_ORIENTATIONS = frozenset({"lesbiana", "gay", "bisexual", "otra"})
+
+
+def is_lgbtiq(record: Mapping[str, object] | object) -> bool:
+    """True when the person belongs to the LGBTIQ+ population.
+
+    ``record`` is a clean registration dict or an object with the same attributes (the
+    model). Counted: a trans, non-binary or other gender identity, a lesbian, gay, bisexual or
+    other orientation, and intersex people (the "I" of the acronym).
+    """
+
+    def get(key: str) -> object:
+        if isinstance(record, Mapping):
+            return record.get(key)
+        return getattr(record, key, None)
+
+    return (
+        get("gender_identity") in LGBTIQ_GENDER_IDENTITIES
+        or get("sexual_orientation") in LGBTIQ_SEXUAL_ORIENTATIONS
+        or get("sex") == "intersexual"
+    )
