@@ -1,5 +1,8 @@
 """Small things every template and route uses: template globals, form error plumbing."""
 
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
 from flask import Flask, current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -16,6 +19,21 @@ def attach_errors(form, error: AssemblyError) -> None:
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def local_zone() -> ZoneInfo:
+    """The assemblies' zone (Colombia): planned times, check-in hours and ages are read there."""
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "America/Bogota")
+
+
+def venue_today() -> date:
+    """The date at the venue, which decides ages."""
+    return datetime.now(local_zone()).date()
+
+
+def utcnow() -> datetime:
+    """Now, as the database stores timestamps: naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def public_url(path: str) -> str:

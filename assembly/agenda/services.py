@@ -11,9 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, replace
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -21,8 +19,10 @@ from assembly.agenda import domain
 from assembly.agenda.domain import AgendaItem, ClockError, ClockState, MomentPlan, StepPlan
 from assembly.agenda.models import AgendaClock, ClockAction
 from assembly.assemblies.models import Assembly, Moment, Step
+from assembly.assemblies.services import get_assembly
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
+from assembly.helpers import local_zone
 
 #: step kind -> the puzzle piece kinds a table may write while that step runs
 PIECES_BY_STEP_KIND = {"needs": {"need"}, "solutions": {"solution"}, "plan": {"plan"}}
@@ -41,11 +41,6 @@ ACTION_LABELS = {
     "reset": "Reinició la agenda",
     "reanchor": "Agenda editada",
 }
-
-
-def local_zone() -> ZoneInfo:
-    """The assemblies' zone (Colombia); planned times are wall-clock times there."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "America/Bogota")
 
 
 @dataclass(frozen=True)
@@ -130,13 +125,6 @@ def _items_from_fingerprint(rows: list[dict]) -> list[AgendaItem]:
     return [AgendaItem(r["key"], "", None, int(r["planned_minutes"])) for r in rows]
 
 
-def _assembly(assembly_id: int) -> Assembly:
-    assembly = db.session.get(Assembly, assembly_id)
-    if assembly is None:
-        raise NotFound("La asamblea no existe.")
-    return assembly
-
-
 def _record(assembly_id: int, *, create: bool) -> AgendaClock | None:
     record = db.session.get(AgendaClock, assembly_id)
     if record is None and create:
@@ -202,7 +190,7 @@ def control(
     """Carry out one moderator command, store the new state and log who did it."""
     if action not in ACTIONS:
         raise InvalidInput("Acción del reloj desconocida.")
-    assembly = _assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     now = _now(now)
     agenda = load_agenda(assembly)
     record = _record(assembly.id, create=True)
@@ -256,7 +244,7 @@ def reanchor_after_edit(actor, assembly_id: int, now: float | None = None) -> Cl
     if record is None:
         return None
     state = ClockState.from_dict(record.state)
-    agenda = load_agenda(_assembly(assembly_id))
+    agenda = load_agenda(get_assembly(assembly_id))
     fingerprint = _agenda_fingerprint(agenda.items)
     if state.status not in domain.ACTIVE or not record.agenda:
         if record.agenda != fingerprint:
@@ -369,7 +357,7 @@ def _projection_now(assembly: Assembly, agenda: Agenda, state: ClockState, now: 
 
 
 def _current_state(assembly_id: int) -> tuple[Assembly, Agenda, ClockState]:
-    assembly = _assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     record = _record(assembly.id, create=False)
     state = ClockState.from_dict(record.state if record else None)
     agenda = load_agenda(assembly, _run_day(assembly, state))

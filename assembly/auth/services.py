@@ -1,7 +1,5 @@
 """Staff accounts: create, update, authenticate.  Flush, never commit (see unit_of_work)."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -9,6 +7,7 @@ from assembly.auth.domain import Role, password_problem
 from assembly.auth.models import User
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
+from assembly.helpers import utcnow
 
 # Checked when the username is unknown, so both failures take the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -66,7 +65,7 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
-    user.last_login_at = datetime.now(UTC).replace(tzinfo=None)
+    user.last_login_at = utcnow()
     db.session.flush()
     return user
 

@@ -3,46 +3,28 @@
 Every function flushes; the caller commits (``unit_of_work``) and broadcasts afterwards.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from assembly.assemblies.models import Assembly
+from assembly.assemblies.services import get_assembly
 from assembly.auth.models import User
 from assembly.board import domain
 from assembly.board.models import Acta, Approval, PieceVersion, PlenaryState, Vote
 from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
+from assembly.grouping.services import get_group as _group
+from assembly.helpers import utcnow
 from assembly.puzzle.broadcasts import piece_payload
 from assembly.puzzle.models import PIECE_KINDS, Piece
 from assembly.registration.models import Attendee
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
-
-
-def get_assembly(assembly_id: int) -> Assembly:
-    assembly = db.session.get(Assembly, assembly_id)
-    if assembly is None:
-        raise NotFound("La asamblea no existe.")
-    return assembly
-
-
-def _group(assembly_id: int, group_id) -> Group:
-    try:
-        group = db.session.get(Group, int(group_id))
-    except (TypeError, ValueError):
-        group = None
-    if group is None or group.assembly_id != assembly_id:
-        raise NotFound("La mesa no existe en esta asamblea.")
-    return group
 
 
 # --- what the board shows -------------------------------------------------------------------
@@ -279,8 +261,8 @@ def record_hands(actor: User, assembly_id: int, group_id, raw: dict) -> Approval
         votes_against=clean["against"],
         votes_abstain=clean["abstain"],
         approved=domain.decide(clean["for"], clean["against"]),
-        opened_at=_now(),
-        closed_at=_now(),
+        opened_at=utcnow(),
+        closed_at=utcnow(),
         recorded_by_id=actor.id if actor else None,
     )
     db.session.add(approval)
@@ -297,7 +279,7 @@ def open_vote(actor: User, assembly_id: int, group_id) -> Approval:
         group_id=group.id,
         method="telefono",
         status="open",
-        opened_at=_now(),
+        opened_at=utcnow(),
         recorded_by_id=actor.id if actor else None,
     )
     db.session.add(approval)
@@ -317,7 +299,7 @@ def close_vote(actor: User, assembly_id: int, group_id) -> Approval:
     approval.votes_abstain = counts["abstain"]
     approval.approved = domain.decide(counts["for"], counts["against"])
     approval.status = "closed"
-    approval.closed_at = _now()
+    approval.closed_at = utcnow()
     db.session.flush()
     return approval
 
@@ -450,7 +432,7 @@ def amend_piece(actor: User, assembly_id: int, piece_id: str, raw: dict) -> Piec
     if piece.kind == "plan":
         piece.who, piece.due = who, due
     piece.version += 1
-    piece.updated_at = _now()
+    piece.updated_at = utcnow()
     db.session.flush()
     return piece
 
@@ -546,7 +528,7 @@ def acta_snapshot(assembly: Assembly) -> dict:
             "agreement_line": assembly.agreement_line,
             "plan_period": f"{assembly.plan_start_year}–{assembly.plan_end_year}",
         },
-        "generated_at": _now().isoformat(timespec="seconds"),
+        "generated_at": utcnow().isoformat(timespec="seconds"),
         "attendance": attendance_totals(assembly.id),
         "agenda": consolidated_agenda(assembly.id),
         "kinds": PIECE_KINDS,

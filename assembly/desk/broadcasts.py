@@ -9,11 +9,11 @@ made before it (the last check-in of a burst is never left out).
 
 import logging
 import threading
-from datetime import UTC, datetime
 
 from flask import current_app
 
 from assembly.extensions import db, socketio
+from assembly.helpers import utcnow
 from assembly.registration import checkin
 
 log = logging.getLogger(__name__)
@@ -24,11 +24,6 @@ _lock = threading.Lock()  # a gevent lock under the gevent worker (monkey-patche
 
 def room(assembly_id: int) -> str:
     return f"desk:{assembly_id}"
-
-
-def now() -> datetime:
-    """Naive UTC, as every timestamp is stored."""
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def broadcast_desk_counters(assembly_id: int) -> None:
@@ -58,6 +53,6 @@ def _delayed_broadcast(app, assembly_id: int, delay_s: float) -> None:
 
 
 def _emit_counters(assembly_id: int) -> None:
-    state = checkin.counters(assembly_id, now())
+    state = checkin.counters(assembly_id, utcnow())
     db.session.rollback()  # end the read before emitting: gevent must not yield inside it
     socketio.emit("desk_counters", state, to=room(assembly_id))

@@ -5,9 +5,10 @@ from flask_socketio import join_room
 
 from assembly.assemblies.services import get_assembly
 from assembly.auth.domain import Permission
-from assembly.desk.broadcasts import now, room
+from assembly.desk.broadcasts import room
 from assembly.errors import InvalidInput, PermissionDenied, acknowledge
 from assembly.extensions import db, socketio
+from assembly.helpers import utcnow
 from assembly.registration import checkin
 
 
@@ -22,7 +23,7 @@ def on_join_desk(data):
     except (TypeError, ValueError, AttributeError):
         raise InvalidInput("Falta la asamblea.") from None
     get_assembly(assembly_id)
-    state = checkin.counters(assembly_id, now())
+    state = checkin.counters(assembly_id, utcnow())
     db.session.rollback()  # end the read transaction before the socket does any I/O
     join_room(room(assembly_id))
     return {"state": state}

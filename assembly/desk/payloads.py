@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from assembly.desk import domain
 from assembly.grouping.models import Table
+from assembly.helpers import local_zone
 from assembly.registration import checkin
 from assembly.registration.models import Attendee
 
@@ -32,7 +33,7 @@ def person(attendee: Attendee, *, show_documents: bool, table: Table | None = No
             else domain.mask_document(attendee.document_number)
         ),
         "checked_in": attendee.checked_in_at is not None,
-        "checked_in_time": domain.local_hhmm(attendee.checked_in_at, checkin.zone()),
+        "checked_in_time": domain.local_hhmm(attendee.checked_in_at, local_zone()),
         "checked_in_desk": attendee.checked_in_desk or "",
         "mesa": group.number if group is not None else None,
         "theme": group.theme.title if group is not None and group.theme is not None else "",

@@ -7,9 +7,10 @@ from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.desk import payloads
-from assembly.desk.broadcasts import broadcast_desk_counters, now
+from assembly.desk.broadcasts import broadcast_desk_counters
 from assembly.errors import InvalidInput
 from assembly.extensions import unit_of_work
+from assembly.helpers import utcnow
 from assembly.registration import checkin
 
 bp = Blueprint("desk", __name__, url_prefix="/assemblies/<int:assembly_id>/desk")
@@ -53,11 +54,11 @@ def check_in(assembly_id: int):
     with unit_of_work():
         if data.get("attendee_id") not in (None, ""):
             outcome = checkin.check_in_by_id(
-                current_user, assembly_id, _attendee_id(data), data.get("desk"), now()
+                current_user, assembly_id, _attendee_id(data), data.get("desk"), utcnow()
             )
         else:
             outcome = checkin.check_in(
-                current_user, assembly_id, str(data.get("ticket") or ""), data.get("desk"), now()
+                current_user, assembly_id, str(data.get("ticket") or ""), data.get("desk"), utcnow()
             )
     body = payloads.result(outcome, show_documents=_show_documents())
     if outcome.kind == checkin.OK:
@@ -92,4 +93,4 @@ def search(assembly_id: int):
 def counters(assembly_id: int):
     """The live counters as JSON (the screen's first paint, and a fallback with no socket)."""
     get_assembly(assembly_id)
-    return jsonify(ok=True, state=checkin.counters(assembly_id, now()))
+    return jsonify(ok=True, state=checkin.counters(assembly_id, utcnow()))

@@ -26,6 +26,7 @@ from assembly.grouping import domain
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
 from assembly.registration.models import Attendee
+from assembly.registration.services import get_attendee
 
 log = logging.getLogger(__name__)
 
@@ -75,8 +76,11 @@ def groups_of(assembly_id: int) -> list[Group]:
     )
 
 
-def _group(assembly_id: int, group_id: int) -> Group:
-    group = db.session.get(Group, group_id)
+def _group(assembly_id: int, group_id: object) -> Group:
+    try:
+        group = db.session.get(Group, int(group_id))
+    except (TypeError, ValueError):  # a socket sends whatever the client typed
+        group = None
     if group is None or group.assembly_id != assembly_id:
         raise NotFound("La mesa no existe en esta asamblea.")
     return group
@@ -89,14 +93,7 @@ def _table(assembly_id: int, table_id: int) -> Table:
     return table
 
 
-def _attendee(assembly_id: int, attendee_id: int) -> Attendee:
-    attendee = db.session.get(Attendee, attendee_id)
-    if attendee is None or attendee.assembly_id != assembly_id:
-        raise NotFound("La persona no está inscrita en esta asamblea.")
-    return attendee
-
-
-def get_group(assembly_id: int, group_id: int) -> Group:
+def get_group(assembly_id: int, group_id: object) -> Group:
     return _group(assembly_id, group_id)
 
 
@@ -540,7 +537,7 @@ def _seated_count(table: Table) -> int:
 
 def move_attendee(actor: User, assembly_id: int, attendee_id: int, table_id: int) -> Change:
     """Seat one person at another table (neither table locked, the target with a free seat)."""
-    attendee = _attendee(assembly_id, attendee_id)
+    attendee = get_attendee(assembly_id, attendee_id)
     target = _table(assembly_id, table_id)
     source = db.session.get(Table, attendee.table_id) if attendee.table_id else None
     if source is not None and source.id == target.id:
@@ -568,7 +565,7 @@ def swap_attendees(actor: User, assembly_id: int, first_id: int, second_id: int)
     """Two seated people trade tables (neither table locked)."""
     if first_id == second_id:
         raise InvalidInput("Elija a dos personas distintas para intercambiar.")
-    a, b = _attendee(assembly_id, first_id), _attendee(assembly_id, second_id)
+    a, b = get_attendee(assembly_id, first_id), get_attendee(assembly_id, second_id)
     for person in (a, b):
         if person.table_id is None:
             raise Conflict(f"{person.full_name} todavía no tiene sub-mesa: use «Mover».")
@@ -589,7 +586,7 @@ def set_leader(actor: User, assembly_id: int, table_id: int, attendee_id: int | 
     """Make a person seated at the table its leader, or clear the leader (None)."""
     table = _table(assembly_id, table_id)
     if attendee_id is not None:
-        attendee = _attendee(assembly_id, attendee_id)
+        attendee = get_attendee(assembly_id, attendee_id)
         if attendee.table_id != table.id:
             raise InvalidInput(
                 f"{attendee.full_name} no está en la sub-mesa {table.group.number}.{table.number}."

@@ -7,8 +7,6 @@ Socket.IO handlers commit, then call :mod:`assembly.puzzle.broadcasts`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from sqlalchemy import func, select
 
 from assembly.assemblies.models import Assembly
@@ -18,6 +16,7 @@ from assembly.board import services as board
 from assembly.errors import InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
+from assembly.helpers import utcnow
 from assembly.puzzle import domain
 from assembly.puzzle.broadcasts import piece_payload
 from assembly.puzzle.models import Piece
@@ -40,11 +39,6 @@ def clock_snapshot(assembly_id: int) -> dict:
     from assembly.agenda import services as agenda
 
     return agenda.clock_snapshot(assembly_id)
-
-
-def _keep_version(piece: Piece, actor: User | None, reason: str) -> None:
-    """Keep the piece as it was before a change (the board's history of amendments)."""
-    board.record_version(piece, actor, reason)
 
 
 # --- who may act -------------------------------------------------------------------------------
@@ -277,7 +271,7 @@ def submit_piece(identity: dict, raw: dict) -> tuple[Piece, bool]:
     except domain.PieceError as error:
         raise _invalid(error) from None
     # Microseconds (the database default has whole seconds): pieces keep the order written.
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     piece = Piece(
         table_id=table.id, status="pendiente", hidden=False, version=1, created_at=now, **clean
     )
@@ -329,7 +323,7 @@ def edit_piece_of(table: Table, piece: Piece, raw: dict) -> Piece:
     except domain.PieceError as error:
         raise _invalid(error) from None
     if not domain.same_content(_stored(piece), clean):
-        _keep_version(piece, None, "Editada por la mesa")
+        board.record_version(piece, None, "Editada por la mesa")
         piece.text, piece.who, piece.due = clean["text"], clean["who"], clean["due"]
         piece.version += 1
         db.session.flush()
@@ -402,7 +396,7 @@ def hide_piece(actor: User, piece_id: object, hidden: bool) -> Piece:
     """Hide a duplicate or out-of-place piece (kept for the record), or show it again."""
     piece = _facilitated_piece(actor, piece_id)
     if piece.hidden != bool(hidden):
-        _keep_version(
+        board.record_version(
             piece, actor, "Ocultada por la facilitación" if hidden else "Mostrada de nuevo"
         )
         piece.hidden = bool(hidden)
@@ -434,7 +428,7 @@ def merge_piece(actor: User, piece_id: object, into_id: object) -> tuple[Piece, 
             for child in moved:
                 child.parent_id = kept.id
                 child.version += 1
-    _keep_version(duplicate, actor, f"Unida como duplicado de la pieza {kept.id[:8]}")
+    board.record_version(duplicate, actor, f"Unida como duplicado de la pieza {kept.id[:8]}")
     duplicate.hidden = True
     duplicate.version += 1
     db.session.flush()
@@ -451,7 +445,7 @@ def fix_piece(actor: User, raw: dict) -> Piece:
     except domain.PieceError as error:
         raise _invalid(error) from None
     if (piece.text, piece.who, piece.due) != (clean["text"], clean["who"], clean["due"]):
-        _keep_version(piece, actor, "Corrección de la facilitación")
+        board.record_version(piece, actor, "Corrección de la facilitación")
         piece.text, piece.who, piece.due = clean["text"], clean["who"], clean["due"]
         piece.version += 1
         db.session.flush()

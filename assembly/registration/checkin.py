@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import and_, func, literal, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -22,6 +20,7 @@ from assembly.desk import domain
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
+from assembly.helpers import local_zone
 from assembly.registration.models import Attendee
 
 log = logging.getLogger(__name__)
@@ -38,10 +37,6 @@ class CheckInResult:
     attendee: Attendee | None = None
     #: the table the person sits at (seated now or before), when the room is split
     table: Table | None = None
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "America/Bogota")
 
 
 def _desk(desk: str | None) -> str:
@@ -90,7 +85,7 @@ def _mark(attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
     ).rowcount
     if changed != 1:
         db.session.refresh(attendee, ["checked_in_at", "checked_in_desk"])
-        when = domain.local_hhmm(attendee.checked_in_at, zone())
+        when = domain.local_hhmm(attendee.checked_in_at, local_zone())
         return CheckInResult(
             ALREADY,
             f"Ya registró su llegada a las {when} en {attendee.checked_in_desk or 'otra mesa'}.",
@@ -206,5 +201,5 @@ def counters(assembly_id: int, now: datetime) -> dict:
         "per_mesa": per_mesa,
         "unassigned": unassigned,
         "per_desk": per_desk,
-        "arrivals": domain.arrival_buckets(recent, now, zone()),
+        "arrivals": domain.arrival_buckets(recent, now, local_zone()),
     }

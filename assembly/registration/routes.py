@@ -1,9 +1,7 @@
 """Registration: the unified form (public link, desk walk-in, desk edit), the attendees list,
 QR tickets, badges, the poster, extra questions and list imports (import_routes.py)."""
 
-from datetime import datetime
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -24,7 +22,7 @@ from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.errors import AssemblyError, NotFound
 from assembly.extensions import limiter, unit_of_work
-from assembly.helpers import public_url
+from assembly.helpers import public_url, venue_today
 from assembly.registration import divipola, domain, services
 from assembly.registration.qr import qr_png, qr_svg
 
@@ -32,12 +30,6 @@ bp = Blueprint("registration", __name__)
 
 PER_PAGE = 50
 OPEN_STATUSES = {"open", "live"}
-_TIMEZONE = ZoneInfo("America/Bogota")
-
-
-def today():
-    """The date at the venue (Colombia), which decides ages."""
-    return datetime.now(_TIMEZONE).date()
 
 
 def _public_limit() -> str:
@@ -58,7 +50,7 @@ def _form_context(assembly, values: dict, errors: dict, *, mode: str, holder=Non
     return {
         "labels": labels,
         "theme_choices": [(theme.id, theme.title) for theme in assembly.themes],
-        "today_iso": today().isoformat(),
+        "today_iso": venue_today().isoformat(),
         "assembly": assembly,
         "values": values,
         "errors": errors,
@@ -98,7 +90,9 @@ def public_form(assembly_id: int):
         values = _submitted()
         try:
             with unit_of_work():
-                attendee = services.register(assembly, values, source="preregistro", today=today())
+                attendee = services.register(
+                    assembly, values, source="preregistro", today=venue_today()
+                )
         except services.DuplicateDocument:
             # Never say who holds a document on a public page: that would let anyone
             # look people up by their number.
@@ -135,7 +129,7 @@ def new_attendee(assembly_id: int):
         values = _submitted()
         try:
             with unit_of_work():
-                attendee = services.register(assembly, values, source="mesa", today=today())
+                attendee = services.register(assembly, values, source="mesa", today=venue_today())
         except AssemblyError as error:
             errors, holder = _failed(error)
         else:
@@ -161,7 +155,7 @@ def edit_attendee(assembly_id: int, attendee_id: int):
         values = _submitted()
         try:
             with unit_of_work():
-                services.update(assembly, attendee, values, today=today())
+                services.update(assembly, attendee, values, today=venue_today())
         except AssemblyError as error:
             errors, holder = _failed(error)
         else:
