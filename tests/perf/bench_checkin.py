@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests.support.live_server import Browserless, start_server
+from tests.support.perf import percentile, worker_cpu_seconds
 
 N = 500
 DESKS = 4
@@ -181,22 +182,6 @@ def run_desks(desks: list[Desk], jobs: list[list[tuple[str, dict]]], check) -> t
     return latencies, wall
 
 
-def cpu_seconds(server) -> float:
-    """User + system CPU time of the server's worker processes so far (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-    for pid in children.read_text().split():
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 def report(label: str, latencies: list[float], wall: float) -> tuple[float, float]:
     p50 = statistics.median(latencies) * 1000
     p95 = percentile(latencies, 0.95) * 1000
@@ -297,17 +282,17 @@ def main() -> None:
                 order = ("base", "app") if r % 2 == 0 else ("app", "base")
                 for which in order:
                     if which == "app":
-                        before = cpu_seconds(app_server)
+                        before = worker_cpu_seconds(app_server)
                         lat, wall = run_desks(desks, split_jobs(checkins[chunk], DESKS), check_app)
-                        app_cpu += cpu_seconds(app_server) - before
+                        app_cpu += worker_cpu_seconds(app_server) - before
                         app_lat += lat
                         app_wall += wall
                     else:
-                        before = cpu_seconds(base_server)
+                        before = worker_cpu_seconds(base_server)
                         lat, wall = run_desks(
                             base_desks, split_jobs(touches[chunk], DESKS), check_base
                         )
-                        base_cpu += cpu_seconds(base_server) - before
+                        base_cpu += worker_cpu_seconds(base_server) - before
                         base_lat += lat
                         base_wall += wall
 

@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.live_server import start_server  # noqa: E402
+from tests.support.perf import percentile, worker_cpu_seconds  # noqa: E402
 
 STEPS = (("needs", "need", 2), ("solutions", "solution", 2), ("plan", "plan", 1))
 
@@ -250,11 +251,6 @@ class TablePhone:
             gevent.sleep(random.uniform(1.0, 2.0))
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(len(ordered) * fraction + 0.5) - 1)] if ordered else float("nan")
-
-
 def main() -> None:
     if sys.argv[1:2] == ["--viewer-process"]:
         return viewer_process(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
@@ -307,12 +303,6 @@ def viewer_process(url: str, assembly_id: int, count: int) -> None:
     print(json.dumps({"missing": missing, "dup": dup}), flush=True)
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def run(server_url: str, setup: dict, args, server) -> dict:
     import subprocess
 
@@ -343,12 +333,7 @@ def run(server_url: str, setup: dict, args, server) -> dict:
         assert ack["ok"], ack
         baseline.append(ms)
 
-    worker = int(
-        Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-        .read_text()
-        .split()[0]
-    )
-    cpu_before, started, t0 = cpu_seconds(worker), time.perf_counter(), time.time()
+    cpu_before, started, t0 = worker_cpu_seconds(server), time.perf_counter(), time.time()
     for step_kind, kind, count in STEPS:
         move_clock(setup, step_kind)
         jobs = [
@@ -357,7 +342,7 @@ def run(server_url: str, setup: dict, args, server) -> dict:
         ]
         gevent.joinall(jobs, raise_error=True)
     elapsed = time.perf_counter() - started
-    server_cpu = cpu_seconds(worker) - cpu_before
+    server_cpu = worker_cpu_seconds(server) - cpu_before
     acked = [pid for p in phones for pid in p.acked]
     seen = {"missing": 0, "dup": 0}
     for watcher in watchers:
