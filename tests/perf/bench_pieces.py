@@ -102,7 +102,7 @@ def move_clock(setup: dict, step_kind: str) -> None:
     from assembly.extensions import db
 
     with setup["app"].app_context():
-        assembly = agenda._assembly(setup["assembly_id"])
+        assembly = agenda.get_assembly(setup["assembly_id"])
         slots = agenda.load_agenda(assembly).slots
         position = next(i for i, slot in enumerate(slots) if slot.step_kind == step_kind)
         running = agenda.clock_snapshot(assembly.id)["status"] in ("running", "paused")
