@@ -158,13 +158,14 @@ def export_report(
         copy += 1
 
     builder = _Builder(assemblies, variant=variant, secret=secret, now=now, cooperate=cooperate)
-    workbook = workbooks.new_workbook()
+    directory.mkdir(parents=True, exist_ok=True)
+    book = workbooks.Book(workbooks.partial_path(path))
     try:
-        rows = builder.build(workbook, domain.SHEETS[kind])
+        rows = builder.build(book, domain.SHEETS[kind])
     except BaseException:
-        workbooks.discard(workbook)
+        workbooks.discard(book)
         raise
-    workbooks.save(workbook, path)
+    workbooks.save(book, path)
 
     entry = ExportLog(
         user_id=actor.id,
