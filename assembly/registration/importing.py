@@ -245,6 +245,8 @@ def _cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # 1234567.0 is how a document number arrives
+    if isinstance(value, str) and value[:1] == "'" and value.lstrip("'")[:1] in tuple("=+-@\t\r"):
+        value = value[1:]  # the apostrophe the reports put before formula-like text (OWASP)
     return " ".join(str(value).split())
 
 

@@ -56,6 +56,8 @@ PEOPLE = [
     ("Ana", "Torres", "1012345678", "mujer", {
         "age_range": "60+", "ethnicity": "ninguno", "phone": "3109876543",
         "organization_kind": "economia_popular", "line_of_work": "vendedor_ambulante",
+        # typed text that a spreadsheet would run as a formula: inert in every export
+        "organization_name": '=HYPERLINK("http://x","Asociación")', "organization_role": "@lider",
     }),
     ("Luis Fernando", "Gómez Ruiz", "7777777", "hombre", {
         "birth_date": date(1970, 1, 2), "age_range": "41-59", "ethnicity": "ninguno",
@@ -275,6 +277,10 @@ def test_attendance_has_every_field_in_spanish_with_real_dates(client, auth, see
     assert sheet.cell(row, column).number_format == "DD/MM/YYYY HH:MM"
     ana = dict(zip(headers, next(r for r in rows if r[2] == "Ana"), strict=True))
     assert ana["¿Asistió?"] == "No" and ana["Fecha y hora de llegada"] is None
+    # typed text that looks like a formula is text, behind one apostrophe (OWASP)
+    assert ana["Organización a la que pertenece"] == '\'=HYPERLINK("http://x","Asociación")'
+    assert ana["Rol en la organización"] == "'@lider"
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
 
 
 def test_participation_totals_add_up_with_formulas_and_charts(client, auth, seeded):
@@ -578,7 +584,8 @@ def test_attendance_export_imports_back_as_the_same_people(client, auth, seeded)
         "document_type", "first_names", "last_names", "birth_date", "age_range", "sex",
         "gender_identity", "sexual_orientation", "ethnicity", "has_disability", "disability_kind",
         "is_victim", "is_migrant", "zone", "phone", "email", "department_code",
-        "municipality_code", "organization_name", "organization_kind", "line_of_work",
+        "municipality_code", "organization_name", "organization_kind", "organization_role",
+        "line_of_work",
         "knows_pit", "took_part_before", "consent_data", "consent_photos", "preferred_theme_id",
     ]  # fmt: skip
     for person in seeded["people"]:

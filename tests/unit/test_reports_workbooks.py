@@ -10,7 +10,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from assembly.registration import importing
 from assembly.reports import domain, workbooks
 
 
@@ -191,3 +194,73 @@ def test_a_saved_workbook_appears_under_its_name_only_when_complete(tmp_path):
     workbooks.save(book, target)
     assert [p.name for p in tmp_path.iterdir()] == ["informe.xlsx"]
     assert reopen(Path(target).read_bytes())["A"]["A1"].value == "x"
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+573001234567", "'+573001234567"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("'=1", "''=1"),  # a typed apostrophe survives the round trip too
+        ("'hola", "'hola"),
+        ("Juan = Pedro", "Juan = Pedro"),
+        ("", ""),
+    ],
+)
+def test_formula_like_text_gets_one_leading_apostrophe(text, stored):
+    assert workbooks.inert(text) == stored
+
+
+def test_every_text_cell_is_inert_in_the_file():
+    hostile = ["=1+2", "+57 300", "-x", "@y", "\tz", "\rw", "normal"]
+
+    def build(book):
+        workbooks.write_table(
+            book,
+            "Hoja",
+            ["=convenio", "@asamblea"],
+            [domain.Column(f"={n}") for n in range(len(hostile))],
+            [hostile],
+        )
+
+    sheet = reopen(written(build))["Hoja"]
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                assert cell.data_type == "s"
+                assert not str(cell.value).startswith(FORMULA_START), cell.value
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=12)
+        | st.sampled_from(["'=1", "''+2", "'hola", "=A1", "-", "@"]),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_importer_reads_back_what_was_written(texts):
+    """inert() and the importer's cell reader are two halves of one rule: the importer strips
+    the apostrophe again, so every text reads back as the importer reads any typed text
+    (blanks collapsed; control characters, which XML cannot hold, dropped)."""
+    headers = ["Fila", *(f"Columna {n}" for n in range(len(texts)))]
+
+    def build(book):
+        sheet = book.sheet("Lista")
+        sheet.append(headers)
+        sheet.append(["1", *texts])
+
+    assert all(not workbooks.inert(t).startswith(FORMULA_START) for t in texts)
+    table = importing.read_table("lista.xlsx", written(build))
+    expected = [
+        " ".join("".join(ch for ch in t if ch >= " " or ch in "\t\n\r").split()) for t in texts
+    ]
+    assert table.rows == [["1", *expected]]

@@ -77,7 +77,7 @@ def inert(text: str) -> str:
     apostrophe again, so an exported list imports back unchanged."""
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
-    return text  # TEMP
+    return "'" + text if _FORMULA_START.match(text) else text
 
 
 class Formula(str):
