@@ -225,7 +225,7 @@ def child_bare(database: Path, exports: Path, assembly_id: int) -> dict:
     from assembly.extensions import db
     from assembly.registration.models import Attendee
     from assembly.reports import domain
-    from assembly.reports.services import _Builder
+    from assembly.reports.builder import ReportBuilder as _Builder
 
     app = _app(database, exports)
     with app.app_context():

@@ -207,7 +207,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
-        ("\r=1", "'\r=1"),
+        ("\r=1", "\n=1"),  # line breaks are LF in a cell: no CR is written at all
+        ("a\r\nb", "a\nb"),
         ("'=1", "''=1"),  # a typed apostrophe survives the round trip too
         ("'hola", "'hola"),
         ("Juan = Pedro", "Juan = Pedro"),

@@ -74,9 +74,12 @@ def inert(text: str) -> str:
     """The text to store in a cell so that no spreadsheet can take it for a formula: a value
     starting with = + - @ tab or CR (after any apostrophes) gets one leading apostrophe, as
     OWASP advises for CSV injection. The pre-registration importer strips exactly that
-    apostrophe again, so an exported list imports back unchanged."""
+    apostrophe again, so an exported list imports back unchanged. Characters XML cannot hold
+    are dropped and line breaks are written as LF (so a CR never reaches a cell at all)."""
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
+    if "\r" in text:  # a line break in a cell is LF; a CR would only travel as "_x000D_"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "'" + text if _FORMULA_START.match(text) else text
 
 

@@ -1,0 +1,309 @@
+"""Reading the database into the report sheets: what they refer to is read once, and the
+attendees are streamed in batches (memory stays flat whatever the size of the assembly)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+
+from assembly.assemblies.models import ExtraQuestion, Theme
+from assembly.auth.models import User
+from assembly.board import services as board
+from assembly.extensions import db
+from assembly.grouping.models import Group, Table
+from assembly.puzzle.models import Piece
+from assembly.registration.models import Attendee
+from assembly.reports import domain, workbooks
+
+#: rows between two cooperative yields (under gevent, other requests run meanwhile)
+YIELD_EVERY = 500
+STREAM_BATCH = 1000
+
+
+def cooperate() -> None:
+    """Under gevent (monkey-patched) this lets the worker's other greenlets run: a long export
+    must not freeze the live room's sockets. Elsewhere it costs nothing."""
+    time.sleep(0)
+
+
+class ReportBuilder:
+    """Reads what the sheets need once, and streams the attendees into them."""
+
+    def __init__(self, assemblies, *, variant: str, secret: str, now: datetime, cooperate):
+        self.assemblies = assemblies
+        self.ids = [a.id for a in assemblies]
+        self.multi = len(assemblies) > 1
+        self.private = variant != domain.FULL
+        self.variant = variant
+        self.secret = secret
+        self.now = now
+        self.cooperate = cooperate
+        self.infos = [
+            domain.AssemblyInfo(
+                a.id, a.name, a.region, a.venue, a.date, a.agreement_line, a.municipality_code
+            )
+            for a in assemblies
+        ]
+        self.names = {a.id: a.name for a in assemblies}
+        self.tally = domain.Tally()
+        self.per_assembly = {a.id: domain.Tally() for a in assemblies}
+        self.roster_people: list[dict] = []
+        self._context: domain.Context | None = None
+
+    def lines(self, kind: str) -> list[str]:
+        variant = self.variant if kind in (domain.ATTENDANCE, domain.ROSTERS) else ""
+        return domain.header_lines(domain.REPORTS[kind][0], self.infos, self.now, variant=variant)
+
+    # -- what every sheet refers to -----------------------------------------------------------
+
+    @property
+    def context(self) -> domain.Context:
+        if self._context is None:
+            context = domain.Context(assemblies=self.names)
+            context.themes = dict(
+                db.session.execute(
+                    select(Theme.id, Theme.title).where(Theme.assembly_id.in_(self.ids))
+                ).all()
+            )
+            for group in self.groups():
+                context.groups[group.id] = (group.number, group.theme)
+            for table in self.tables():
+                group_number = context.groups.get(table.group_id, (0, ""))[0]
+                context.tables[table.id] = (group_number, table.number)
+            questions = db.session.execute(
+                select(ExtraQuestion.id, ExtraQuestion.label, ExtraQuestion.kind)
+                .where(ExtraQuestion.assembly_id.in_(self.ids))
+                .order_by(ExtraQuestion.assembly_id, ExtraQuestion.position)
+            ).all()
+            context.extra_columns = domain.extra_columns_of(questions)
+            self._context = context
+        return self._context
+
+    def groups(self) -> list[domain.GroupInfo]:
+        if not hasattr(self, "_groups"):
+            rows = db.session.execute(
+                select(
+                    Group.id,
+                    Group.assembly_id,
+                    Group.number,
+                    Theme.title,
+                    User.display_name,
+                    Group.spokesperson_id,
+                )
+                .join(Theme, Theme.id == Group.theme_id)
+                .outerjoin(User, User.id == Group.facilitator_id)
+                .where(Group.assembly_id.in_(self.ids))
+                .order_by(Group.assembly_id, Group.number)
+            ).all()
+            self._groups = [domain.GroupInfo(*row) for row in rows]
+        return self._groups
+
+    def tables(self) -> list[domain.TableInfo]:
+        if not hasattr(self, "_tables"):
+            rows = db.session.execute(
+                select(
+                    Table.id, Table.group_id, Table.number, Table.leader_id, Table.spokesperson_id
+                )
+                .join(Group, Group.id == Table.group_id)
+                .where(Group.assembly_id.in_(self.ids))
+            ).all()
+            self._tables = [domain.TableInfo(*row) for row in rows]
+        return self._tables
+
+    def attendees(self, *, track: bool) -> Iterator[dict]:
+        """Every attendee of the assemblies as a plain dict, streamed in batches; with
+        ``track`` they are also counted for Participación and kept (lightly) for the rosters."""
+        columns = Attendee.__table__.columns
+        # Ids first, then the rows in batches: memory stays flat without a server-side cursor
+        # (psycopg's named cursors outlive an export that stops half way and fail on cleanup).
+        order = db.session.scalars(
+            select(Attendee.id)
+            .where(Attendee.assembly_id.in_(self.ids))
+            .order_by(Attendee.assembly_id, Attendee.last_names, Attendee.first_names, Attendee.id)
+        ).all()
+        count = 0
+        for start in range(0, len(order), STREAM_BATCH):
+            batch = order[start : start + STREAM_BATCH]
+            rows = {
+                row["id"]: row
+                for row in db.session.execute(
+                    select(*columns).where(Attendee.id.in_(batch))
+                ).mappings()
+            }
+            for attendee_id in batch:
+                record = dict(rows[attendee_id])
+                if track:
+                    self._track(record)
+                count += 1
+                if count % YIELD_EVERY == 0:
+                    self.cooperate()
+                yield record
+
+    def _track(self, record: dict) -> None:
+        """Count one attendee for Participación and keep what the rosters need."""
+        self.tally.add(record)
+        if self.multi:
+            self.per_assembly[record["assembly_id"]].add(record)
+        if record["group_id"] is not None:
+            self.roster_people.append(
+                {
+                    "id": record["id"],
+                    "group_id": record["group_id"],
+                    "table_id": record["table_id"],
+                    "checked_in_at": record["checked_in_at"],
+                    "label": self.person_label(record),
+                }
+            )
+
+    def person_label(self, record) -> str:
+        if self.private:
+            return domain.pseudonym(self.secret, record["document_type"], record["document_number"])
+        return f"{record['first_names']} {record['last_names']}"
+
+    def pieces(self) -> list[domain.PieceInfo]:
+        if not hasattr(self, "_pieces"):
+            rows = db.session.execute(
+                select(
+                    Piece.id,
+                    Piece.kind,
+                    Piece.parent_id,
+                    Piece.text,
+                    Piece.who,
+                    Piece.due,
+                    Piece.status,
+                    Piece.hidden,
+                    Group.assembly_id,
+                    Group.id,
+                    Group.number,
+                    Theme.title,
+                    Table.number,
+                    Piece.updated_at,
+                )
+                .join(Table, Table.id == Piece.table_id)
+                .join(Group, Group.id == Table.group_id)
+                .join(Theme, Theme.id == Group.theme_id)
+                .where(Group.assembly_id.in_(self.ids))
+                .order_by(Piece.created_at, Piece.id)
+            ).all()
+            self._pieces = [domain.PieceInfo(*row) for row in rows]
+        return self._pieces
+
+    def approvals(self) -> dict[int, dict]:
+        merged: dict[int, dict] = {}
+        for assembly_id in self.ids:
+            merged.update(board.approval_results(assembly_id))
+        return merged
+
+    # -- the sheets ------------------------------------------------------------------------------
+
+    def build(self, workbook, sheets: Sequence[str]) -> int:
+        """Write ``sheets`` in order; returns the data rows of the first one."""
+        counts = []
+        tracked = False
+        for sheet in sheets:
+            if sheet == domain.ATTENDANCE:
+                counts.append(self.attendance(workbook, track=True))
+                tracked = True
+            elif sheet == domain.PARTICIPATION:
+                if not tracked:
+                    for _ in self.attendees(track=True):
+                        pass
+                    tracked = True
+                self.participation(workbook)
+                counts.append(self.tally.total.registered)
+            elif sheet == domain.ROSTERS:
+                if not tracked:
+                    for _ in self.attendees(track=True):
+                        pass
+                    tracked = True
+                counts.append(self.rosters(workbook))
+            elif sheet == domain.AGENDA:
+                counts.append(self.agenda(workbook))
+            elif sheet == domain.COMMITMENTS:
+                counts.append(self.commitments(workbook))
+        return counts[0] if counts else 0
+
+    def attendance(self, workbook, *, track: bool) -> int:
+        context = self.context
+        columns = domain.attendance_columns(
+            [label for label, _ in context.extra_columns], private=self.private, multi=self.multi
+        )
+        rows = (
+            domain.attendance_row(
+                record, context, private=self.private, multi=self.multi, secret=self.secret
+            )
+            for record in self.attendees(track=track)
+        )
+        return workbooks.write_table(
+            workbook,
+            domain.SHEET_TITLES[domain.ATTENDANCE],
+            self.lines(domain.ATTENDANCE),
+            columns,
+            rows,
+        )
+
+    def participation(self, workbook) -> None:
+        per_assembly = (
+            [(a.name, a.date, self.per_assembly[a.id]) for a in self.assemblies]
+            if self.multi
+            else ()
+        )
+        workbooks.write_participation(
+            workbook,
+            domain.SHEET_TITLES[domain.PARTICIPATION],
+            self.lines(domain.PARTICIPATION),
+            self.tally,
+            per_assembly=per_assembly,
+        )
+
+    def _assembly_column(self, columns):
+        return (domain.Column("Asamblea", "long"), *columns) if self.multi else tuple(columns)
+
+    def rosters(self, workbook) -> int:
+        rows = domain.roster_rows(
+            self.groups(),
+            self.tables(),
+            self.roster_people,
+            person_label=lambda person: person["label"],
+            assembly_names=self.names if self.multi else None,
+        )
+        columns = list(self._assembly_column(domain.ROSTER_COLUMNS))
+        if self.private:
+            columns = [
+                domain.Column("Persona (seudónimo)", c.kind) if c.header == "Persona" else c
+                for c in columns
+            ]
+        return workbooks.write_table(
+            workbook, domain.SHEET_TITLES[domain.ROSTERS], self.lines(domain.ROSTERS), columns, rows
+        )
+
+    def agenda(self, workbook) -> int:
+        rows = domain.agenda_rows(
+            self.pieces(), self.approvals(), assembly_names=self.names if self.multi else None
+        )
+        return workbooks.write_table(
+            workbook,
+            domain.SHEET_TITLES[domain.AGENDA],
+            self.lines(domain.AGENDA),
+            self._assembly_column(domain.AGENDA_COLUMNS),
+            rows,
+        )
+
+    def commitments(self, workbook) -> int:
+        columns = self._assembly_column(domain.COMMITMENT_COLUMNS)
+        rows = domain.commitment_rows(
+            self.pieces(), assembly_names=self.names if self.multi else None
+        )
+        status_column = next(i for i, c in enumerate(columns) if c.header == "Estado")
+        self.cooperate()
+        return workbooks.write_table(
+            workbook,
+            domain.SHEET_TITLES[domain.COMMITMENTS],
+            self.lines(domain.COMMITMENTS),
+            columns,
+            rows,
+            choices={status_column: domain.STATUS_CHOICES},
+        )

@@ -1,0 +1,190 @@
+"""Agenda consolidada and Compromisos: need → solution → plan, and the plans to follow up."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from .common import Column
+
+STATUS_LABELS = {"pendiente": "Pendiente", "en_curso": "En curso", "cumplido": "Cumplido"}
+METHOD_LABELS = {"manos": "A mano alzada", "telefono": "Votación por teléfono"}
+_QUARTER = re.compile(r"^(\d{4})-T([1-4])$")
+_QUARTER_ENDS = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
+_ORDINALS = {1: "1.er", 2: "2.º", 3: "3.er", 4: "4.º"}
+
+
+def due_parts(due: str | None) -> tuple[str | None, date | None]:
+    """(label, deadline) of a plan's "when": "2025-T2" -> ("2.º trimestre de 2025",
+    30/06/2025); an ISO date -> ("14/03/2026", that date); anything else is kept as text."""
+    if not due:
+        return None, None
+    match = _QUARTER.match(due)
+    if match:
+        year, quarter = int(match.group(1)), int(match.group(2))
+        month, day = _QUARTER_ENDS[quarter]
+        return f"{_ORDINALS[quarter]} trimestre de {year}", date(year, month, day)
+    try:
+        deadline = date.fromisoformat(due)
+    except ValueError:
+        return due, None
+    return deadline.strftime("%d/%m/%Y"), deadline
+
+
+def approval_parts(result: Mapping[str, object] | None) -> list[object]:
+    """[decision, method, for, against, abstain] of one mesa's approval (blank when none)."""
+    if not result:
+        return [None, None, None, None, None]
+    approved = result.get("approved")
+    if approved is True:
+        decision = "Aprobada"
+    elif approved is False:
+        decision = "No aprobada"
+    else:
+        decision = "Votación abierta"
+    return [
+        decision,
+        METHOD_LABELS.get(str(result.get("method")), result.get("method")),
+        result.get("for"),
+        result.get("against"),
+        result.get("abstain"),
+    ]
+
+
+APPROVAL_COLUMNS = (
+    Column("Aprobación en plenaria"),
+    Column("Método de aprobación"),
+    Column("Votos a favor", "int"),
+    Column("Votos en contra", "int"),
+    Column("Abstenciones", "int"),
+)
+AGENDA_COLUMNS = (
+    Column("Mesa", "short"),
+    Column("Eje temático", "long"),
+    Column("Sub-mesa", "short"),
+    Column("Necesidad", "wide"),
+    Column("Solución", "wide"),
+    Column("Plan de trabajo: qué se hará", "wide"),
+    Column("Quién", "long"),
+    Column("Cuándo"),
+    *APPROVAL_COLUMNS,
+)
+COMMITMENT_COLUMNS = (
+    Column("Código", "short"),
+    Column("Mesa", "short"),
+    Column("Eje temático", "long"),
+    Column("Sub-mesa", "short"),
+    Column("Necesidad", "wide"),
+    Column("Solución", "wide"),
+    Column("Compromiso (qué se hará)", "wide"),
+    Column("Responsables (quién)", "long"),
+    Column("Plazo", "text"),
+    Column("Fecha límite", "date"),
+    Column("Estado", "text"),
+    Column("Última actualización", "datetime"),
+    Column("Observaciones de seguimiento", "wide"),
+    Column("Fecha de seguimiento", "date"),
+)
+#: the Estado column offers these in a drop-down list
+STATUS_CHOICES = tuple(STATUS_LABELS.values())
+
+
+@dataclass(frozen=True)
+class PieceInfo:
+    """A piece with where it was written: what the agenda and commitments need."""
+
+    id: str
+    kind: str
+    parent_id: str | None
+    text: str
+    who: str | None
+    due: str | None
+    status: str
+    hidden: bool
+    assembly_id: int
+    group_id: int
+    group_number: int
+    theme: str
+    table_number: int
+    updated_at: datetime | None = None
+
+
+def _sort_key(piece: PieceInfo) -> tuple:
+    return (piece.assembly_id, piece.group_number, piece.table_number)
+
+
+def agenda_rows(
+    pieces: Sequence[PieceInfo],
+    approvals: Mapping[int, Mapping[str, object]],
+    *,
+    assembly_names: Mapping[int, str] | None = None,
+) -> list[list[object]]:
+    """One row per need → solution → plan chain, mesa by mesa, as the plenary saw it: hidden
+    pieces (duplicates merged by the facilitator) and what hangs from them are left out; a
+    need without a solution, or a solution without a plan, still gets its row. ``pieces``
+    come in writing order; ``approvals`` is board.services.approval_results()."""
+    visible = [p for p in pieces if not p.hidden]
+    children: dict[str, list[PieceInfo]] = {}
+    for piece in visible:
+        if piece.parent_id:
+            children.setdefault(piece.parent_id, []).append(piece)
+    needs = sorted((p for p in visible if p.kind == "need"), key=_sort_key)
+    rows = []
+    for need in needs:
+        solutions = [c for c in children.get(need.id, []) if c.kind == "solution"] or [None]
+        for solution in solutions:
+            plans = (
+                [c for c in children.get(solution.id, []) if c.kind == "plan"] if solution else []
+            )
+            for plan in plans or [None]:
+                when, _ = due_parts(plan.due if plan else None)
+                row = [
+                    need.group_number,
+                    need.theme,
+                    f"{need.group_number}.{need.table_number}",
+                    need.text,
+                    solution.text if solution else None,
+                    plan.text if plan else None,
+                    plan.who if plan else None,
+                    when,
+                    *approval_parts(approvals.get(need.group_id)),
+                ]
+                if assembly_names is not None:
+                    row.insert(0, assembly_names.get(need.assembly_id))
+                rows.append(row)
+    return rows
+
+
+def commitment_rows(
+    pieces: Sequence[PieceInfo], *, assembly_names: Mapping[int, str] | None = None
+) -> list[list[object]]:
+    """One row per visible work-plan piece, with its solution and need, ready to follow up:
+    a short code, a real deadline date, the status and blank follow-up columns."""
+    by_id = {p.id: p for p in pieces}
+    rows = []
+    for plan in sorted((p for p in pieces if p.kind == "plan" and not p.hidden), key=_sort_key):
+        solution = by_id.get(plan.parent_id or "")
+        need = by_id.get(solution.parent_id or "") if solution else None
+        when, deadline = due_parts(plan.due)
+        row = [
+            plan.id[:8].upper(),
+            plan.group_number,
+            plan.theme,
+            f"{plan.group_number}.{plan.table_number}",
+            need.text if need else None,
+            solution.text if solution else None,
+            plan.text,
+            plan.who,
+            when,
+            deadline,
+            STATUS_LABELS.get(plan.status, plan.status),
+            plan.updated_at,
+            None,
+            None,
+        ]
+        if assembly_names is not None:
+            row.insert(0, assembly_names.get(plan.assembly_id))
+        rows.append(row)
+    return rows

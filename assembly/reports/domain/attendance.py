@@ -1,0 +1,150 @@
+"""The Asistencia sheet: every field of the unified form, extra questions, arrival and mesa."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from assembly.registration import divipola
+from assembly.registration import domain as registration
+
+from .common import BOOL_KEYS, CHOICE_LABELS, Column, pseudonym, yes_no
+
+#: form fields left out of the pseudonymised attendance list (identity and contact)
+PRIVATE_KEYS = frozenset(
+    {
+        "document_type",
+        "document_number",
+        "first_names",
+        "last_names",
+        "birth_date",
+        "phone",
+        "email",
+    }
+)
+_FIELD_KINDS = {"date": "date", "bool": "short", "email": "long", "phone": "text"}
+_LONG_KEYS = frozenset({"organization_name", "first_names", "last_names", "preferred_theme_id"})
+SOURCE_LABELS = {
+    "preregistro": "Preinscripción",
+    "mesa": "Mesa de registro",
+    "importado": "Lista importada",
+}
+
+ATTENDED = "¿Asistió?"
+ARRIVED_AT = "Fecha y hora de llegada"
+
+
+def attendance_columns(extra_labels: Sequence[str], *, private: bool, multi: bool) -> list[Column]:
+    """The Asistencia columns: every form field by its Spanish label (the pre-registration
+    importer recognises them, so an export can be imported back), extra questions, arrival."""
+    columns = [Column("Asamblea", "long")] if multi else []
+    if private:
+        columns.append(Column("Seudónimo"))
+    for f in registration.FIELDS:
+        if private and f.key in PRIVATE_KEYS:
+            continue
+        kind = "long" if f.key in _LONG_KEYS else _FIELD_KINDS.get(f.kind, "text")
+        columns.append(Column(f.label, kind))
+    columns += [Column(label, "text") for label in extra_labels]
+    columns += [
+        Column(ATTENDED, "short"),
+        Column(ARRIVED_AT, "datetime"),
+        Column("Punto de registro"),
+        Column("Mesa temática", "long"),
+        Column("Sub-mesa", "short"),
+        Column("Origen del registro"),
+        Column("Fecha de inscripción", "datetime"),
+    ]
+    return columns
+
+
+@dataclass
+class Context:
+    """Names the rows refer to by id: assemblies, themes, mesas, sub-mesas, extra questions."""
+
+    assemblies: dict[int, str] = field(default_factory=dict)
+    themes: dict[int, str] = field(default_factory=dict)
+    #: group id -> (number, theme title)
+    groups: dict[int, tuple[int, str]] = field(default_factory=dict)
+    #: table id -> (group number, table number)
+    tables: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: the extra-question columns, in order: (label, {question id: kind})
+    extra_columns: list[tuple[str, dict[int, str]]] = field(default_factory=list)
+
+    def group_label(self, group_id: int | None) -> str | None:
+        if group_id is None or group_id not in self.groups:
+            return None
+        number, title = self.groups[group_id]
+        return f"Mesa {number} — {title}"
+
+    def table_label(self, table_id: int | None) -> str | None:
+        if table_id is None or table_id not in self.tables:
+            return None
+        group_number, number = self.tables[table_id]
+        return f"{group_number}.{number}"
+
+
+def extra_columns_of(questions: Iterable[tuple[int, str, str]]) -> list[tuple[str, dict[int, str]]]:
+    """One column per distinct question label (the same question asked in several assemblies
+    shares a column in the national file): [(label, {question id: kind})]."""
+    columns: dict[str, dict[int, str]] = {}
+    for question_id, label, kind in questions:
+        columns.setdefault(label.strip(), {})[question_id] = kind
+    return list(columns.items())
+
+
+def _extra_value(answers: Mapping[str, object], ids: dict[int, str]) -> object:
+    for question_id, kind in ids.items():
+        value = answers.get(str(question_id))
+        if value is None or value == "":
+            continue
+        if kind == "yesno" or isinstance(value, bool):
+            return yes_no(value)
+        return str(value)
+    return None
+
+
+def place_names(department_code: str | None, municipality_code: str | None) -> tuple[str, str]:
+    return (
+        divipola.department_name(department_code or "") or (department_code or ""),
+        divipola.municipality_name(municipality_code or "") or (municipality_code or ""),
+    )
+
+
+def attendance_row(
+    record: Mapping[str, object], context: Context, *, private: bool, multi: bool, secret: str
+) -> list[object]:
+    """One person's row, with the same cells as :func:`attendance_columns`: labels instead of
+    codes, real dates, "Sí"/"No"."""
+    row: list[object] = [context.assemblies.get(record["assembly_id"])] if multi else []
+    if private:
+        row.append(pseudonym(secret, record["document_type"], record["document_number"]))
+    department, municipality = place_names(record["department_code"], record["municipality_code"])
+    for f in registration.FIELDS:
+        key = f.key
+        if private and key in PRIVATE_KEYS:
+            continue
+        value = record.get(key)
+        if key == "department_code":
+            value = department
+        elif key == "municipality_code":
+            value = municipality
+        elif key == "preferred_theme_id":
+            value = context.themes.get(value) if value is not None else None
+        elif key in BOOL_KEYS:
+            value = yes_no(value)
+        elif key in CHOICE_LABELS and value is not None:
+            value = CHOICE_LABELS[key].get(value, value)
+        row.append(value)
+    answers = record.get("extra_answers") or {}
+    row += [_extra_value(answers, ids) for _, ids in context.extra_columns]
+    row += [
+        yes_no(record["checked_in_at"] is not None),
+        record["checked_in_at"],
+        record.get("checked_in_desk"),
+        context.group_label(record.get("group_id")),
+        context.table_label(record.get("table_id")),
+        SOURCE_LABELS.get(record.get("source") or "", record.get("source")),
+        record.get("created_at"),
+    ]
+    return row
