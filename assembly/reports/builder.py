@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
@@ -29,6 +30,15 @@ def cooperate() -> None:
     time.sleep(0)
 
 
+def venue_zone(assembly) -> tzinfo:
+    """The zone of the assembly's venue. Stand-in for ``helpers.venue_zone`` (contract 6)
+    until it is on main: ``Assembly.time_zone`` when the model has it, else Colombia."""
+    try:
+        return ZoneInfo(getattr(assembly, "time_zone", None) or "America/Bogota")
+    except (ZoneInfoNotFoundError, ValueError):
+        return domain.DEFAULT_ZONE
+
+
 class ReportBuilder:
     """Reads what the sheets need once, and streams the attendees into them."""
 
@@ -41,9 +51,17 @@ class ReportBuilder:
         self.secret = secret
         self.now = now
         self.cooperate = cooperate
+        self.zones = {a.id: venue_zone(a) for a in assemblies}
         self.infos = [
             domain.AssemblyInfo(
-                a.id, a.name, a.region, a.venue, a.date, a.agreement_line, a.municipality_code
+                a.id,
+                a.name,
+                a.region,
+                a.venue,
+                a.date,
+                a.agreement_line,
+                a.municipality_code,
+                self.zones[a.id],
             )
             for a in assemblies
         ]
@@ -62,7 +80,7 @@ class ReportBuilder:
     @property
     def context(self) -> domain.Context:
         if self._context is None:
-            context = domain.Context(assemblies=self.names)
+            context = domain.Context(assemblies=self.names, zones=self.zones)
             context.themes = dict(
                 db.session.execute(
                     select(Theme.id, Theme.title).where(Theme.assembly_id.in_(self.ids))
@@ -295,7 +313,7 @@ class ReportBuilder:
     def commitments(self, workbook) -> int:
         columns = self._assembly_column(domain.COMMITMENT_COLUMNS)
         rows = domain.commitment_rows(
-            self.pieces(), assembly_names=self.names if self.multi else None
+            self.pieces(), assembly_names=self.names if self.multi else None, zones=self.zones
         )
         status_column = next(i for i, c in enumerate(columns) if c.header == "Estado")
         self.cooperate()

@@ -32,7 +32,8 @@ class ExportLog(db.Model):
     rows: Mapped[int] = mapped_column(nullable=False, default=0)
     #: how long the export took, in milliseconds
     duration_ms: Mapped[int] = mapped_column(nullable=False, default=0)
-    #: the server's local time, the same as in the file name
+    #: naive UTC, as every stored time (the file name and the log show it at the venue);
+    #: exports logged before the reports moved to venue time hold the server's local time
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
 
     user = relationship("User")

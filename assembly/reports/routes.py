@@ -71,14 +71,14 @@ def export():
         )
     entry = result.log
     if wants_json():
-        described = services.describe_export(entry, result.names)
+        described = services.describe_export(entry, result.names, result.zones)
         return jsonify(
             ok=True,
             url=url_for("reports.download", export_id=entry.id),
             filename=entry.filename,
             rows=entry.rows,
             seconds=round(entry.duration_ms / 1000, 1),
-            log={**described, "when": entry.created_at.strftime("%d/%m/%Y %H:%M")},
+            log={**described, "when": described["when"].strftime("%d/%m/%Y %H:%M")},
         )
     return send_file(result.path, mimetype=XLSX, as_attachment=True, download_name=entry.filename)
 

@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -21,9 +21,10 @@ from assembly.auth.domain import Permission
 from assembly.auth.models import User
 from assembly.errors import InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
+from assembly.helpers import utcnow
 from assembly.registration.models import Attendee
 from assembly.reports import domain, workbooks
-from assembly.reports.builder import ReportBuilder, cooperate
+from assembly.reports.builder import ReportBuilder, cooperate, venue_zone
 from assembly.reports.models import ExportLog
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ class ExportResult:
     path: Path
     #: assembly id -> name, of the assemblies the file covers
     names: dict[int, str]
+    #: assembly id -> zone of its venue
+    zones: dict[int, tzinfo]
 
 
 def reportable_assemblies() -> list[dict]:
@@ -68,17 +71,21 @@ def recent_exports(limit: int = 30) -> list[dict]:
         select(ExportLog).order_by(ExportLog.created_at.desc(), ExportLog.id.desc()).limit(limit)
     ).all()
     ids = {i for entry in logs for i in entry.assembly_ids}
-    names = dict(
-        db.session.execute(select(Assembly.id, Assembly.name).where(Assembly.id.in_(ids))).all()
-    )
-    return [describe_export(entry, names) for entry in logs]
+    found = db.session.scalars(select(Assembly).where(Assembly.id.in_(ids))).all()
+    names = {a.id: a.name for a in found}
+    zones = {a.id: venue_zone(a) for a in found}
+    return [describe_export(entry, names, zones) for entry in logs]
 
 
-def describe_export(entry: ExportLog, names: dict[int, str]) -> dict:
+def describe_export(
+    entry: ExportLog, names: dict[int, str], zones: dict[int, tzinfo] | None = None
+) -> dict:
+    """One export for the log: ``when`` is the time at the venue of its first assembly."""
     assemblies = [names.get(i, f"#{i} (borrada)") for i in entry.assembly_ids]
+    zone = (zones or {}).get(entry.assembly_ids[0] if entry.assembly_ids else None)
     return {
         "id": entry.id,
-        "when": entry.created_at,
+        "when": domain.venue.local(entry.created_at, zone or domain.DEFAULT_ZONE),
         "who": entry.username,
         "report": domain.REPORTS.get(entry.report, (entry.report,))[0],
         "variant": {domain.FULL: "Completa", domain.PSEUDONYMISED: "Seudonimizada"}.get(
@@ -133,14 +140,16 @@ def export_report(
     assembly, "nacional" for several) with a timestamped name, and log the export."""
     kind, variant, assemblies = _clean_request(actor, kind, assembly_ids, variant)
     started = time.perf_counter()
-    now = now or datetime.now()
+    now = now or utcnow()  # naive UTC, as stored; the file shows it at the venue
     folder = (
         f"{assemblies[0].id}-{domain.slugify(assemblies[0].name)}"
         if len(assemblies) == 1
         else "nacional"
     )
     directory = Path(exports_dir) / folder
-    filename = domain.export_filename(kind, variant, now)
+    filename = domain.export_filename(
+        kind, variant, domain.venue.local(now, venue_zone(assemblies[0]))
+    )
     path = directory / filename
     copy = 2
     while path.exists():  # two exports in the same second
@@ -168,7 +177,7 @@ def export_report(
         path=f"{folder}/{path.name}",
         rows=rows,
         duration_ms=round((time.perf_counter() - started) * 1000),
-        created_at=now,
+        created_at=now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now,
     )
     db.session.add(entry)
     db.session.flush()
@@ -181,7 +190,9 @@ def export_report(
         rows,
         entry.duration_ms,
     )
-    return ExportResult(entry, path, {a.id: a.name for a in assemblies})
+    return ExportResult(
+        entry, path, {a.id: a.name for a in assemblies}, {a.id: venue_zone(a) for a in assemblies}
+    )
 
 
 def export_file(actor: User, export_id: int, *, exports_dir: Path) -> tuple[Path, str]:

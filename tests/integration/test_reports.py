@@ -4,10 +4,12 @@ pre-registration importer."""
 
 import io
 import re
+import time
 import uuid
 import zipfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -38,19 +40,20 @@ SHEET_NAMES = {
     ],
 }
 
+# Times are stored as naive UTC (07:45 in Bogotá is 12:45 UTC); the workbooks show the venue's.
 PEOPLE = [
     # (first, last, document, sex, extra columns)
     ("María José", "Pérez Gómez", "52123456", "mujer", {
         "birth_date": date(1990, 5, 17), "age_range": "29-40", "ethnicity": "indigena",
         "phone": "3001234567", "email": "maria@correo.co", "is_victim": True,
-        "checked_in_at": datetime(2026, 3, 14, 7, 45), "checked_in_desk": "Mesa 1",
+        "checked_in_at": datetime(2026, 3, 14, 12, 45), "checked_in_desk": "Mesa 1",
         "organization_name": "Asociación de Cacaoteros", "organization_kind": "economia_solidaria",
         "line_of_work": "campesino", "zone": "rural", "gender_identity": "femenino",
     }),
     ("Juan", "Rodríguez Díaz", "80111222", "hombre", {
         "age_range": "18-28", "ethnicity": "negro_afrocolombiano", "has_disability": True,
         "disability_kind": "visual", "is_migrant": True, "sexual_orientation": "gay",
-        "checked_in_at": datetime(2026, 3, 14, 8, 5), "checked_in_desk": "Mesa 2",
+        "checked_in_at": datetime(2026, 3, 14, 13, 5), "checked_in_desk": "Mesa 2",
         "zone": "urbana", "line_of_work": "mototaxista", "municipality_code": "81065",
     }),
     ("Ana", "Torres", "1012345678", "mujer", {
@@ -61,9 +64,19 @@ PEOPLE = [
     }),
     ("Luis Fernando", "Gómez Ruiz", "7777777", "hombre", {
         "birth_date": date(1970, 1, 2), "age_range": "41-59", "ethnicity": "ninguno",
-        "checked_in_at": datetime(2026, 3, 14, 9, 30), "checked_in_desk": "Mesa 1",
+        "checked_in_at": datetime(2026, 3, 14, 14, 30), "checked_in_desk": "Mesa 1",
     }),
 ]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def server_elsewhere(monkeypatch):
+    """The server's own zone is neither UTC nor the venue's: nothing may depend on it."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
@@ -186,6 +199,23 @@ def chart_count(data: bytes) -> int:
         return sum(1 for name in archive.namelist() if re.match(r"xl/charts/chart\d+\.xml", name))
 
 
+BOGOTA = ZoneInfo("America/Bogota")
+
+
+def assert_venue_time(workbook, entry):
+    """Every sheet says when it was made at the venue, and in which zone; the file name and
+    the log agree with it; the log stores UTC."""
+    now = datetime.now(BOGOTA).replace(tzinfo=None)
+    for sheet in workbook.worksheets:
+        block = sheet["A1"].value
+        assert block.count("hora de Colombia, America/Bogota (UTC−5)") == 1
+        stamp = re.search(r"Generado el (\d\d/\d\d/\d{4} \d\d:\d\d)", block).group(1)
+        assert abs(datetime.strptime(stamp, "%d/%m/%Y %H:%M") - now) < timedelta(minutes=2)
+    named = datetime.strptime(re.search(r"(\d{8}-\d{6})", entry.filename).group(1), "%Y%m%d-%H%M%S")
+    assert abs(named - now) < timedelta(minutes=2)
+    assert abs(entry.created_at - datetime.now(UTC).replace(tzinfo=None)) < timedelta(minutes=2)
+
+
 def table_rows(sheet):
     """Header and data rows of a table sheet (the header block is rows 1-2)."""
     rows = list(sheet.iter_rows(min_row=HEADER_ROW, values_only=True))
@@ -228,6 +258,7 @@ def test_every_report_is_a_workbook_saved_and_logged(kind, app, client, auth, se
 
     entry = _db.session.scalars(select(ExportLog)).one()
     assert (entry.user_id, entry.username, entry.report) == (user.id, user.username, kind)
+    assert_venue_time(workbook, entry)
     assert entry.assembly_ids == [assembly.id]
     saved = Path(app.config["EXPORTS_DIR"]) / entry.path
     assert saved.parent.name == f"{assembly.id}-asamblea-regional-pit-arauca"
@@ -485,6 +516,8 @@ def test_fetch_export_answers_json_then_downloads_the_logged_file(client, auth, 
     assert body["ok"] is True and body["rows"] == len(PEOPLE)
     assert body["filename"].startswith("completo-completa-") and body["filename"].endswith(".xlsx")
     assert body["log"]["report"] == "Informe completo"
+    shown = datetime.strptime(body["log"]["when"], "%d/%m/%Y %H:%M")
+    assert abs(shown - datetime.now(BOGOTA).replace(tzinfo=None)) < timedelta(minutes=2)
     assert body["log"]["assemblies"] == seeded["assembly"].name
     download = read(client.get(body["url"]))
     assert download.headers["Content-Disposition"].startswith("attachment")

@@ -39,7 +39,7 @@ def record(**overrides):
         "consent_data": True,
         "consent_photos": False,
         "extra_answers": {"3": True, "4": "Cacao"},
-        "checked_in_at": datetime(2026, 3, 14, 7, 45),
+        "checked_in_at": datetime(2026, 3, 14, 12, 45),  # stored as naive UTC
         "checked_in_desk": "Mesa 1",
         "group_id": 10,
         "table_id": 20,
@@ -75,7 +75,7 @@ def test_attendance_row_matches_its_columns_with_labels_and_dates():
     assert value["¿Es población migrante?"] == "No"
     assert value["¿Emprende?"] == "Sí" and value["Cultivo"] == "Cacao"
     assert value["Fecha de nacimiento"] == date(1990, 5, 17)
-    assert value["Fecha y hora de llegada"] == datetime(2026, 3, 14, 7, 45)
+    assert value["Fecha y hora de llegada"] == datetime(2026, 3, 14, 7, 45)  # Bogotá
     assert value["Mesa temática"] == "Mesa 2 — Acceso al crédito"
     assert value["Sub-mesa"] == "2.3"
     assert value["Origen del registro"] == "Mesa de registro"
@@ -225,7 +225,8 @@ def test_header_lines_carry_the_agreement_and_the_assembly():
     assert lines[0] == "Convenio No. 02 de 2023"
     assert lines[1] == "Asistencia — Asamblea PIT Arauca"
     assert lines[2] == "Orinoquía · Coliseo, Arauca · 14/03/2026"
-    assert "15/03/2026 09:05" in lines[3] and "seudonimizada" in lines[3]
+    assert "15/03/2026 04:05" in lines[3] and "seudonimizada" in lines[3]  # 09:05 UTC
+    assert "hora de Colombia, America/Bogota (UTC−5)" in lines[3]
     two = domain.header_lines("Agenda consolidada", [info, info], datetime(2026, 3, 15), variant="")
     assert two[1] == "Agenda consolidada — consolidado de 2 asambleas"
 
@@ -238,4 +239,27 @@ def test_file_names_are_timestamped_and_say_the_variant():
     assert domain.export_filename("agenda", "", when) == "agenda-20260314-170502.xlsx"
     assert (
         domain.slugify("Asamblea Regional PIT Arauca — 2026") == "asamblea-regional-pit-arauca-2026"
+    )
+
+
+def test_times_are_shown_in_each_assemblys_zone_and_the_sheet_says_which():
+    from zoneinfo import ZoneInfo
+
+    lima, madrid = ZoneInfo("America/Lima"), ZoneInfo("Europe/Madrid")
+    person = record(assembly_id=2, checked_in_at=datetime(2026, 7, 1, 12, 0))
+    context = domain.Context(assemblies={2: "Madrid"}, zones={2: madrid})
+    row = domain.attendance_row(person, context, private=True, multi=False, secret="s")
+    columns = domain.attendance_columns([], private=True, multi=False)
+    value = dict(zip([c.header for c in columns], row, strict=True))
+    assert value["Fecha y hora de llegada"] == datetime(2026, 7, 1, 14, 0)  # summer: UTC+2
+
+    infos = [
+        domain.AssemblyInfo(1, "A", "", "", date(2026, 7, 1), "", zone=lima),
+        domain.AssemblyInfo(2, "B", "", "", date(2026, 7, 1), "", zone=madrid),
+    ]
+    last = domain.header_lines("Agenda", infos, datetime(2026, 7, 1, 12, 0), variant="")[-1]
+    assert last.startswith("Generado el 01/07/2026 07:00.")  # the first assembly's venue
+    assert "America/Lima (UTC−5)" in last and "Europe/Madrid (UTC+2)" in last
+    assert domain.venue.zone_label(ZoneInfo("Asia/Kolkata"), datetime(2026, 1, 1)).endswith(
+        "Asia/Kolkata (UTC+5:30)"
     )

@@ -6,6 +6,7 @@ Pure logic: plain data in (records as mappings, as read from the database), plai
 reads the database. One module per report, :mod:`.common` for what they share.
 """
 
+from . import venue
 from .agenda import (
     AGENDA_COLUMNS,
     APPROVAL_COLUMNS,
@@ -35,6 +36,7 @@ from .common import (
     ALL,
     ATTENDANCE,
     COMMITMENTS,
+    DEFAULT_ZONE,
     FULL,
     NO,
     NO_DATA,
@@ -81,6 +83,7 @@ __all__ = [
     "ATTENDED",
     "COMMITMENTS",
     "COMMITMENT_COLUMNS",
+    "DEFAULT_ZONE",
     "DIMENSIONS",
     "FULL",
     "GROUP_SPOKESPERSON",
@@ -125,5 +128,6 @@ __all__ = [
     "pseudonym",
     "roster_rows",
     "slugify",
+    "venue",
     "yes_no",
 ]

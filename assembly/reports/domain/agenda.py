@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 
-from .common import Column
+from . import venue
+from .common import DEFAULT_ZONE, Column
 
 STATUS_LABELS = {"pendiente": "Pendiente", "en_curso": "En curso", "cumplido": "Cumplido"}
 METHOD_LABELS = {"manos": "A mano alzada", "telefono": "Votación por teléfono"}
@@ -158,10 +159,15 @@ def agenda_rows(
 
 
 def commitment_rows(
-    pieces: Sequence[PieceInfo], *, assembly_names: Mapping[int, str] | None = None
+    pieces: Sequence[PieceInfo],
+    *,
+    assembly_names: Mapping[int, str] | None = None,
+    zones: Mapping[int, tzinfo] | None = None,
 ) -> list[list[object]]:
     """One row per visible work-plan piece, with its solution and need, ready to follow up:
-    a short code, a real deadline date, the status and blank follow-up columns."""
+    a short code, a real deadline date, the status, the last change (at the venue: ``zones``
+    maps assembly ids to zones) and blank follow-up columns."""
+    zones = zones or {}
     by_id = {p.id: p for p in pieces}
     rows = []
     for plan in sorted((p for p in pieces if p.kind == "plan" and not p.hidden), key=_sort_key):
@@ -180,7 +186,7 @@ def commitment_rows(
             when,
             deadline,
             STATUS_LABELS.get(plan.status, plan.status),
-            plan.updated_at,
+            venue.local(plan.updated_at, zones.get(plan.assembly_id, DEFAULT_ZONE)),
             None,
             None,
         ]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 from assembly.registration import divipola
 from assembly.registration import domain as registration
 
-from .common import BOOL_KEYS, CHOICE_LABELS, Column, pseudonym, yes_no
+from . import venue
+from .common import BOOL_KEYS, CHOICE_LABELS, DEFAULT_ZONE, Column, pseudonym, yes_no
 
 #: form fields left out of the pseudonymised attendance list (identity and contact)
 PRIVATE_KEYS = frozenset(
@@ -70,6 +72,11 @@ class Context:
     tables: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: the extra-question columns, in order: (label, {question id: kind})
     extra_columns: list[tuple[str, dict[int, str]]] = field(default_factory=list)
+    #: assembly id -> the venue's zone (times are shown there; DEFAULT_ZONE when missing)
+    zones: dict[int, tzinfo] = field(default_factory=dict)
+
+    def zone(self, assembly_id: object) -> tzinfo:
+        return self.zones.get(assembly_id, DEFAULT_ZONE)
 
     def group_label(self, group_id: int | None) -> str | None:
         if group_id is None or group_id not in self.groups:
@@ -115,7 +122,7 @@ def attendance_row(
     record: Mapping[str, object], context: Context, *, private: bool, multi: bool, secret: str
 ) -> list[object]:
     """One person's row, with the same cells as :func:`attendance_columns`: labels instead of
-    codes, real dates, "Sí"/"No"."""
+    codes, real dates, "Sí"/"No", times at the assembly's venue."""
     row: list[object] = [context.assemblies.get(record["assembly_id"])] if multi else []
     if private:
         row.append(pseudonym(secret, record["document_type"], record["document_number"]))
@@ -138,13 +145,14 @@ def attendance_row(
         row.append(value)
     answers = record.get("extra_answers") or {}
     row += [_extra_value(answers, ids) for _, ids in context.extra_columns]
+    zone = context.zone(record["assembly_id"])
     row += [
         yes_no(record["checked_in_at"] is not None),
-        record["checked_in_at"],
+        venue.local(record["checked_in_at"], zone),
         record.get("checked_in_desk"),
         context.group_label(record.get("group_id")),
         context.table_label(record.get("table_id")),
         SOURCE_LABELS.get(record.get("source") or "", record.get("source")),
-        record.get("created_at"),
+        venue.local(record.get("created_at"), zone),
     ]
     return row

@@ -12,10 +12,16 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from assembly.registration import divipola
 from assembly.registration import domain as registration
+
+from . import venue
+
+#: the zone of an assembly that names none (Colombia has one zone and no summer time)
+DEFAULT_ZONE = ZoneInfo("America/Bogota")
 
 ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, ALL = (
     "asistencia",
@@ -112,6 +118,8 @@ class AssemblyInfo:
     date: date
     agreement_line: str
     municipality_code: str | None = None
+    #: the venue's zone: every time the report shows is local time there
+    zone: tzinfo = DEFAULT_ZONE
 
     @property
     def place(self) -> str:
@@ -122,7 +130,9 @@ class AssemblyInfo:
 def header_lines(
     title: str, assemblies: Sequence[AssemblyInfo], generated_at: datetime, *, variant: str
 ) -> list[str]:
-    """The lines above a report's table: agreement, report, assembly data, when and how."""
+    """The lines above a report's table: agreement, report, assembly data, when (at the
+    venue of the first assembly; ``generated_at`` is naive UTC or aware) and how, and the
+    zone the sheet's times are in."""
     agreements = list(dict.fromkeys(a.agreement_line for a in assemblies if a.agreement_line))
     lines = [" · ".join(agreements)] if agreements else []
     if len(assemblies) == 1:
@@ -140,7 +150,9 @@ def header_lines(
         if variant == PSEUDONYMISED
         else ""
     )
-    lines.append(f"Generado el {generated_at.strftime('%d/%m/%Y %H:%M')}.{note}")
+    generated = venue.local(generated_at, assemblies[0].zone)
+    zones = venue.zone_note((a.zone for a in assemblies), generated_at)
+    lines.append(f"Generado el {generated.strftime('%d/%m/%Y %H:%M')}. {zones}{note}")
     return lines
 
 
@@ -161,6 +173,6 @@ BOOL_KEYS = frozenset(f.key for f in registration.FIELDS if f.kind == "bool")
 
 
 def export_filename(kind: str, variant: str, when: datetime) -> str:
-    """ "asistencia-seudonimizada-20260314-170502.xlsx"."""
+    """ "asistencia-seudonimizada-20260314-170502.xlsx" (``when`` as the venue reads it)."""
     suffix = f"-{variant}" if kind in (ATTENDANCE, ROSTERS, ALL) else ""
     return f"{kind}{suffix}-{when.strftime('%Y%m%d-%H%M%S')}.xlsx"
