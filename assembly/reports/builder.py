@@ -39,6 +39,14 @@ def venue_zone(assembly) -> tzinfo:
         return domain.DEFAULT_ZONE
 
 
+def _span(columns: Sequence[domain.Column], first: str, last: str) -> tuple[int, int] | None:
+    """The 0-based first and last index of the columns headed ``first`` .. ``last``."""
+    headers = [c.header for c in columns]
+    if first not in headers or last not in headers:
+        return None
+    return headers.index(first), headers.index(last)
+
+
 class ReportBuilder:
     """Reads what the sheets need once, and streams the attendees into them."""
 
@@ -71,9 +79,10 @@ class ReportBuilder:
         self.roster_people: list[dict] = []
         self._context: domain.Context | None = None
 
-    def lines(self, kind: str) -> list[str]:
+    def lines(self, kind: str, title: str | None = None) -> list[str]:
         variant = self.variant if kind in (domain.ATTENDANCE, domain.ROSTERS) else ""
-        return domain.header_lines(domain.REPORTS[kind][0], self.infos, self.now, variant=variant)
+        title = title or domain.REPORTS[kind][0]
+        return domain.header_lines(title, self.infos, self.now, variant=variant)
 
     # -- what every sheet refers to -----------------------------------------------------------
 
@@ -244,24 +253,60 @@ class ReportBuilder:
                 counts.append(self.commitments(workbook))
         return counts[0] if counts else 0
 
+    def marks(self) -> workbooks.Marks:
+        """The page header (agreement line) and footer (assembly) of every printed page."""
+        agreements = dict.fromkeys(a.agreement_line for a in self.infos if a.agreement_line)
+        if self.multi:
+            footer = f"Consolidado de {len(self.infos)} asambleas"
+        else:
+            only = self.infos[0]
+            footer = f"{only.name} · {only.date.strftime('%d/%m/%Y')}"
+        return workbooks.Marks(" · ".join(agreements), footer)
+
     def attendance(self, workbook, *, track: bool) -> int:
+        """The full data sheet and, for the full variant, the printable planilla beside it,
+        both written as the attendees stream past once."""
         context = self.context
         columns = domain.attendance_columns(
             [label for label, _ in context.extra_columns], private=self.private, multi=self.multi
         )
-        rows = (
-            domain.attendance_row(
-                record, context, private=self.private, multi=self.multi, secret=self.secret
+        sheet_title = domain.SHEET_TITLES[domain.ATTENDANCE]
+        lines = self.lines(domain.ATTENDANCE)
+        data = workbook.sheet(sheet_title)  # first: it is the sheet that imports back
+        planilla = None
+        if not self.private:
+            planilla = workbooks.SignInSheet(
+                workbook, domain.SIGN_IN_TITLE, self.lines(domain.ATTENDANCE, domain.SIGN_IN_TITLE)
             )
-            for record in self.attendees(track=track)
-        )
-        return workbooks.write_table(
+        dates = {a.id: a.date.strftime("%d/%m/%Y") for a in self.infos}
+
+        def rows():
+            for record in self.attendees(track=track):
+                if planilla is not None:
+                    if self.multi:
+                        assembly_id = record["assembly_id"]
+                        planilla.section(
+                            assembly_id, f"{self.names[assembly_id]} — {dates[assembly_id]}"
+                        )
+                    planilla.person(domain.sign_in_row(0, record, context))
+                yield domain.attendance_row(
+                    record, context, private=self.private, multi=self.multi, secret=self.secret
+                )
+
+        count = workbooks.write_table(
             workbook,
-            domain.SHEET_TITLES[domain.ATTENDANCE],
-            self.lines(domain.ATTENDANCE),
+            sheet_title,
+            lines,
             columns,
-            rows,
-        )
+            rows(),
+            sheet=data,
+            marks=self.marks(),
+            identity=_span(columns, "Seudónimo" if self.private else "Número de documento",
+                           "Seudónimo" if self.private else "Apellidos"),
+        )  # fmt: skip
+        if planilla is not None:
+            planilla.finish(self.marks())
+        return count
 
     def participation(self, workbook) -> None:
         per_assembly = (
@@ -275,6 +320,7 @@ class ReportBuilder:
             self.lines(domain.PARTICIPATION),
             self.tally,
             per_assembly=per_assembly,
+            marks=self.marks(),
         )
 
     def _assembly_column(self, columns):
@@ -295,19 +341,28 @@ class ReportBuilder:
                 for c in columns
             ]
         return workbooks.write_table(
-            workbook, domain.SHEET_TITLES[domain.ROSTERS], self.lines(domain.ROSTERS), columns, rows
+            workbook,
+            domain.SHEET_TITLES[domain.ROSTERS],
+            self.lines(domain.ROSTERS),
+            columns,
+            rows,
+            marks=self.marks(),
+            identity=_span(columns, "Mesa", "Mesa"),
         )
 
     def agenda(self, workbook) -> int:
         rows = domain.agenda_rows(
             self.pieces(), self.approvals(), assembly_names=self.names if self.multi else None
         )
+        columns = self._assembly_column(domain.AGENDA_COLUMNS)
         return workbooks.write_table(
             workbook,
             domain.SHEET_TITLES[domain.AGENDA],
             self.lines(domain.AGENDA),
-            self._assembly_column(domain.AGENDA_COLUMNS),
+            columns,
             rows,
+            marks=self.marks(),
+            identity=_span(columns, "Mesa", "Sub-mesa"),
         )
 
     def commitments(self, workbook) -> int:
@@ -324,4 +379,6 @@ class ReportBuilder:
             columns,
             rows,
             choices={status_column: domain.STATUS_CHOICES},
+            marks=self.marks(),
+            identity=_span(columns, "Código", "Código"),
         )

@@ -26,13 +26,14 @@ from assembly.reports.models import ExportLog
 HEADER_ROW = 3
 KINDS = ["asistencia", "participacion", "mesas", "agenda", "compromisos", "completo"]
 SHEET_NAMES = {
-    "asistencia": ["Asistencia"],
+    "asistencia": ["Asistencia", "Planilla de asistencia"],
     "participacion": ["Participación"],
     "mesas": ["Mesas y sub-mesas"],
     "agenda": ["Agenda consolidada"],
     "compromisos": ["Compromisos"],
     "completo": [
         "Asistencia",
+        "Planilla de asistencia",
         "Participación",
         "Mesas y sub-mesas",
         "Agenda consolidada",
@@ -644,3 +645,58 @@ def test_an_export_that_fails_half_way_logs_nothing_and_leaves_no_file(
     assert response.status_code == 500
     assert _db.session.scalar(select(ExportLog.id)) is None
     assert set(exports.rglob("*.xlsx")) == before
+
+
+def test_the_planilla_lists_everyone_ready_to_sign(client, auth, seeded):
+    auth.login("supervisor")
+    workbook = workbook_of(export(client, "asistencia", [seeded["assembly"].id]))
+    sheet = workbook["Planilla de asistencia"]
+    headers, rows = table_rows(sheet)
+    assert headers == ["No.", "Nombre completo", "Documento", "Organización", "Municipio",
+                       "Llegada", "Firma"]  # fmt: skip
+    assert [r[0] for r in rows] == [1, 2, 3, 4]
+    by_document = {r[2]: r for r in rows}
+    maria = by_document["CC 52123456"]
+    assert maria[1] == "María José Pérez Gómez"
+    assert maria[3] == "Asociación de Cacaoteros" and maria[4] == "Arauca"
+    assert maria[5] == datetime(2026, 3, 14, 7, 45)  # the venue's time (stored 12:45 UTC)
+    assert sheet.cell(HEADER_ROW + 1 + rows.index(maria), 6).number_format == "HH:MM"
+    assert by_document["CC 1012345678"][5] is None  # not arrived: blank, to fill by hand
+    assert all(r[6] is None for r in rows)  # the signature column is left blank
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
+    assert (sheet.page_setup.scale or 100) >= 70
+    assert sheet.print_title_rows.replace("$", "") == f"{HEADER_ROW}:{HEADER_ROW}"
+    # only with the full data: a pseudonymised list has nobody to sign
+    private = workbook_of(export(client, "completo", [seeded["assembly"].id], "seudonimizada"))
+    assert "Planilla de asistencia" not in private.sheetnames
+
+
+def test_every_sheet_prints_with_the_agreement_and_page_numbers(client, auth, seeded):
+    auth.login("supervisor")
+    workbook = workbook_of(export(client, "completo", [seeded["assembly"].id]))
+    for sheet in workbook.worksheets:
+        assert sheet.page_setup.paperSize == 9, sheet.title
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert seeded["assembly"].agreement_line in sheet.oddHeader.left.text, sheet.title
+        assert "&P" in sheet.oddFooter.right.text, sheet.title
+    data = workbook["Asistencia"]
+    assert data.print_title_rows.replace("$", "") == f"{HEADER_ROW}:{HEADER_ROW}"
+    headers, _ = table_rows(data)
+    first, last = data.print_title_cols.replace("$", "").split(":")
+    assert (headers[openpyxl.utils.column_index_from_string(first) - 1],
+            headers[openpyxl.utils.column_index_from_string(last) - 1]) == (
+        "Número de documento", "Apellidos")  # fmt: skip
+    assert data.max_column == len(headers)  # every column kept
+
+
+def test_the_export_works_with_lxml_installed(client, auth, seeded):
+    """openpyxl switches to lxml when it is importable (it broke the old writer): lxml is a
+    dev dependency, so the whole suite runs with it; this test says so explicitly."""
+    import lxml.etree
+
+    assert lxml.etree.LXML_VERSION and openpyxl.LXML is True
+    auth.login("supervisor")
+    response = export(client, "completo", [seeded["assembly"].id])
+    assert workbook_of(response).sheetnames == SHEET_NAMES["completo"]
+    table = importing.read_table("completo.xlsx", response.data)  # the first sheet imports
+    assert len(table.rows) == len(PEOPLE)

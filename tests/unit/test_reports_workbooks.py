@@ -265,3 +265,71 @@ def test_the_importer_reads_back_what_was_written(texts):
         " ".join("".join(ch for ch in t if ch >= " " or ch in "\t\n\r").split()) for t in texts
     ]
     assert table.rows == [["1", *expected]]
+
+
+# -- printing ------------------------------------------------------------------------------
+
+
+def test_tables_print_landscape_on_a4_with_titles_header_and_footer():
+    marks = workbooks.Marks("Convenio No. 02 & Unidad Solidaria", "Asamblea X · 14/03/2026")
+    data = written(
+        lambda book: workbooks.write_table(
+            book, "Hoja", ["Convenio"], COLUMNS, [["a", 1, None, None, "b"]], marks=marks
+        )
+    )
+    sheet = reopen(data)["Hoja"]
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert (sheet.page_setup.scale or 100) == 100  # five columns fit one page wide
+    assert sheet.print_title_rows.replace("$", "") == "3:3"
+    assert "Convenio No. 02 && Unidad Solidaria" in sheet.oddHeader.left.text  # & escaped
+    assert sheet.oddHeader.right.text == "&A"  # the sheet's name
+    assert sheet.oddFooter.left.text == "Asamblea X · 14/03/2026"
+    assert "&P" in sheet.oddFooter.right.text
+
+
+def test_a_wide_table_keeps_every_column_and_repeats_who_the_row_is_about():
+    columns = [domain.Column(f"Columna {n}", "wide") for n in range(12)]
+    data = written(
+        lambda book: workbooks.write_table(
+            book, "Ancha", ["x"], columns, [["t"] * 12], identity=(0, 1)
+        )
+    )
+    sheet = reopen(data)["Ancha"]
+    assert sheet.page_setup.scale == workbooks.tables.MIN_SCALE
+    assert (
+        sheet.print_title_rows.replace("$", "") == "3:3"
+        and sheet.print_title_cols.replace("$", "") == "A:B"
+    )
+    assert sheet.page_setup.pageOrder == "overThenDown"
+    assert sheet.max_column == 12
+
+
+def test_the_planilla_fits_one_landscape_page_wide_at_70_percent_or_more():
+    page = workbooks.signin.page()
+    assert page.landscape and page.scale >= 70
+    needed = sum(workbooks.printing.column_cm(w) for w in workbooks.signin.widths())
+    assert needed * page.scale / 100 <= workbooks.printing.printable_cm(landscape=True)[0]
+    assert page.repeat_rows == (workbooks.HEADER_ROW, workbooks.HEADER_ROW)
+
+
+def test_a_participation_table_and_its_chart_are_never_split_across_pages():
+    tally = _tally(40)
+    built = []
+    data = written(
+        lambda book: built.append(
+            workbooks.write_participation(book, "P", ["Convenio"], tally, marks=workbooks.Marks())
+        )
+    )
+    sheet = built[0]
+    breaks = sorted(reopen(data)["P"].row_breaks.brk, key=lambda b: b.id)
+    starts = [b.id + 1 for b in breaks]  # a break after row id: the next page starts below
+    assert starts, "a dozen tables do not fit one page"
+    boundaries = [1, *starts, sheet.rows + 1]
+    for first, last in sheet.sections:
+        page = max(b for b in boundaries if b <= first)
+        following = min(b for b in boundaries if b > first)
+        assert last < following, (first, last, page, following)
+    for column, top, bottom in chart_anchors(data):  # each chart within its own page too
+        assert column == 7
+        assert not any(top + 1 < start <= bottom + 1 for start in starts), (top, bottom)

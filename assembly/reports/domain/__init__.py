@@ -72,6 +72,7 @@ from .rosters import (
     TableInfo,
     roster_rows,
 )
+from .signin import SIGN_IN_COLUMNS, SIGN_IN_TITLE, SIGNATURE_ROW_POINTS, sign_in_row
 
 __all__ = [
     "AGENDA",
@@ -100,6 +101,9 @@ __all__ = [
     "ROSTER_COLUMNS",
     "SHEETS",
     "SHEET_TITLES",
+    "SIGNATURE_ROW_POINTS",
+    "SIGN_IN_COLUMNS",
+    "SIGN_IN_TITLE",
     "SOURCE_LABELS",
     "STATUS_CHOICES",
     "STATUS_LABELS",
@@ -127,6 +131,7 @@ __all__ = [
     "place_names",
     "pseudonym",
     "roster_rows",
+    "sign_in_row",
     "slugify",
     "venue",
     "yes_no",

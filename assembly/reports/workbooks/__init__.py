@@ -5,6 +5,8 @@ sheets, :mod:`.participation` the counts with their charts.
 """
 
 from .participation import PARTICIPATION_HEADERS, write_participation
+from .printing import Marks, Page
+from .signin import SignInSheet
 from .tables import HEADER_ROW, write_table
 from .writer import (
     DATE_FORMAT,
@@ -28,7 +30,10 @@ __all__ = [
     "PERCENT_FORMAT",
     "Book",
     "Formula",
+    "Marks",
+    "Page",
     "Sheet",
+    "SignInSheet",
     "Styled",
     "discard",
     "inert",

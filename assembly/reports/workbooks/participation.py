@@ -9,6 +9,7 @@ from datetime import date
 from xlsxwriter.utility import xl_col_to_name
 
 from ..domain import DIMENSIONS, KEY_POPULATIONS, Tally
+from . import printing
 from .tables import header_cells
 from .writer import Book, Formula, Sheet, Styled
 
@@ -20,9 +21,12 @@ PARTICIPATION_HEADERS = (
     "% de asistentes",
 )
 WIDTHS = (44, 12, 13, 12, 14)
+DEFAULT_WIDTH = 8.43  # F, G (a gap before the charts; the national table uses them too)
 #: the charts stand beside the tables, from this column on
 CHART_COLUMN = 7  # H
-CHART_WIDTH_CM = 17
+CHART_WIDTH_CM = 15
+#: the columns from H on that a chart covers (default width: 64 pixels each)
+CHART_COLUMNS = math.ceil(CHART_WIDTH_CM / (64 / 96 * 2.54))
 ROW_CM = 0.53  # a default-height row (15 points)
 _PX_PER_CM = 96 / 2.54
 
@@ -84,11 +88,15 @@ def write_participation(
     *,
     per_assembly: Sequence[tuple[str, date, Tally]] = (),
     dimensions=None,
+    marks: printing.Marks | None = None,
 ) -> Sheet:
     """Counts and percentages by each dimension, registered and attended apart; a total row
     per table made of =SUM formulas and percentages made of formulas (so that they add up in
     Excel and follow any correction typed there); one native bar chart per table. Each
-    formula is written with its value, for viewers that do not recalculate."""
+    formula is written with its value, for viewers that do not recalculate.
+
+    It prints landscape, tables and charts one page wide, with a page break before any table
+    that would not fit whole (with its chart) on the rest of the page."""
     dimensions = dimensions or DIMENSIONS
     sheet = book.sheet(title)
     for index, width in enumerate(WIDTHS):
@@ -187,6 +195,15 @@ def write_participation(
             sheet.pad_to(start + math.ceil(height / ROW_CM))
         sections.append((start, sheet.rows))
     sheet.sections = sections
+    page = printing.Page(
+        landscape=True,
+        scale=printing.fit_scale(
+            (*WIDTHS, DEFAULT_WIDTH, DEFAULT_WIDTH), landscape=True, extra_cm=CHART_WIDTH_CM
+        ),
+        last_column=CHART_COLUMN + CHART_COLUMNS,
+    )
+    printing.apply(sheet, page, marks or printing.Marks())
+    printing.page_breaks(sheet, page, top_rows=2)
     return sheet
 
 

@@ -55,13 +55,14 @@ STYLES: dict[str, dict] = {
     "datetime": {"num_format": DATETIME_FORMAT},
     "time": {"num_format": TIME_FORMAT},
     "bold": {"bold": True},
-    "wrap": {"text_wrap": True, "valign": "top"},
-    "ruled": {"border": 1, "border_color": "#9CA3AF", "valign": "vcenter"},
-    "ruled_wrap": {"border": 1, "border_color": "#9CA3AF", "valign": "vcenter", "text_wrap": True},
-    "ruled_time": {"border": 1, "border_color": "#9CA3AF", "valign": "vcenter",
+    "wrap": {"text_wrap": True},
+    "ruled": {"border": 1, "border_color": "#6B7280", "valign": "vcenter", "font_size": 9},
+    "ruled_wrap": {"border": 1, "border_color": "#6B7280", "valign": "vcenter", "font_size": 9,
+                   "text_wrap": True},
+    "ruled_time": {"border": 1, "border_color": "#6B7280", "valign": "vcenter", "font_size": 9,
                    "num_format": TIME_FORMAT, "align": "center"},
-    "ruled_number": {"border": 1, "border_color": "#9CA3AF", "valign": "vcenter",
-                     "align": "center"},
+    "ruled_number": {"border": 1, "border_color": "#6B7280", "valign": "vcenter",
+                     "font_size": 9, "align": "center"},
 }  # fmt: skip
 
 # Control characters other than tab and line breaks are not allowed in XML 1.0.
@@ -118,6 +119,9 @@ class Book:
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
                 "default_date_format": DATETIME_FORMAT,
+                # Arial: LibreOffice prints it with Liberation Sans, of the same widths, so
+                # the pages come out as in Excel (Calibri would fall back to a wider font)
+                "default_format_properties": {"font_name": "Arial", "font_size": 10},
             },
         )
         self.workbook.set_properties({"title": "Asamblea", "author": "Asamblea"})
