@@ -69,6 +69,7 @@ STYLES: dict[str, dict] = {
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: a text that a spreadsheet would read as a formula (or as the start of one): OWASP's list
 _FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
+_RISKY_FIRST = frozenset("=+-@\t\r'")
 
 
 def inert(text: str) -> str:
@@ -77,11 +78,13 @@ def inert(text: str) -> str:
     OWASP advises for CSV injection. The pre-registration importer strips exactly that
     apostrophe again, so an exported list imports back unchanged. Characters XML cannot hold
     are dropped and line breaks are written as LF (so a CR never reaches a cell at all)."""
-    if _ILLEGAL.search(text):
+    if not text.isprintable():  # fast path: most texts have no control character at all
         text = _ILLEGAL.sub("", text)
-    if "\r" in text:  # a line break in a cell is LF; a CR would only travel as "_x000D_"
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return "'" + text if _FORMULA_START.match(text) else text
+        if "\r" in text:  # a line break in a cell is LF; a CR would only travel as "_x000D_"
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text[:1] in _RISKY_FIRST and _FORMULA_START.match(text):
+        return "'" + text
+    return text
 
 
 class Formula(str):
