@@ -587,6 +587,17 @@ def test_national_file_has_an_assembly_column_and_per_assembly_totals(
     assert cells[(start + 4, 1)] == "Total"
     assert cells[(start + 4, 3)] == f"=SUM(C{start + 2}:C{start + 3})"
 
+    planilla = workbook["Planilla de asistencia"]
+    cells = [list(r) for r in planilla.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+    titles = [i for i, r in enumerate(cells) if isinstance(r[0], str)]
+    assert [cells[i][0] for i in titles] == [
+        "Asamblea Regional PIT Arauca — 14/03/2026",
+        "Asamblea Regional Meta — 20/04/2026",
+    ]
+    assert [r[0] for r in cells[titles[1] + 1 :]] == [1, 2, 3]  # each assembly counts from 1
+    second = HEADER_ROW + 1 + titles[1]
+    assert [b.id for b in planilla.row_breaks.brk] == [second - 1]  # Meta starts a new page
+
     entry = _db.session.scalars(select(ExportLog)).one()
     assert entry.path.startswith("nacional/") and entry.assembly_ids == sorted(ids)
     page = client.get("/reports").get_data(as_text=True)
