@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         __name__,
         instance_path=str(PROJECT_ROOT / "instance"),
         template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        static_folder=None,  # served by assembly.core.web under a versioned prefix
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     settings = config_module.load(Path(app.instance_path), test_config)
@@ -87,7 +87,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         max_http_buffer_size=256 * 1024,
     )
 
+    from assembly.core import web
     from assembly.errors import register_error_handlers
+
+    web.init_app(app)
 
     register_error_handlers(app)
     for blueprint in _blueprints():

@@ -2,7 +2,7 @@
 // countdown; red with "¡Tiempo!" when the time is up.  Any screen that has a Socket.IO
 // connection allowed to follow the assembly (staff, table_code, ticket, board) mounts it:
 //
-//   import { mountClock } from "/static/js/clock_widget.js";
+//   import { mountClock } from "./clock_widget.js";
 //   mountClock(document.querySelector("[data-clock]"), socket, assemblyId);
 //
 // It joins the clock room on every (re)connect, so the first snapshot after a reconnect

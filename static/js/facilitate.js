@@ -1,6 +1,6 @@
 // The mesa facilitator's phone view: the mesa's sub-tables side by side with their progress and
 // pieces, live; nudge a lagging table; hide, merge or fix a piece; record the mesa's spokesperson.
-import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
+import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 
 const root = document.querySelector("[data-facilitate]");
 const groupId = Number(root.dataset.groupId);
@@ -174,7 +174,7 @@ socket.on("group_changed", (group) => { state.group = group; render(); });
 
 const clockElement = document.querySelector("[data-clock]");
 if (clockElement) {
-  import("/static/js/clock_widget.js")
+  import("./clock_widget.js")
     .then(({ mountClock }) => mountClock(clockElement, socket, Number(root.dataset.assemblyId), (snapshot) => {
       const active = snapshot.status === "running" || snapshot.status === "paused";
       const kind = active && STEP_KINDS[snapshot.step?.kind];

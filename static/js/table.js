@@ -4,7 +4,7 @@
 // are sent in order over Socket.IO with an acknowledgement; what is not acknowledged stays in
 // the outbox and is sent again on reconnect (the server stores each UUID once).  Whatever is
 // being typed is saved in localStorage on every keystroke, so a reload loses nothing.
-import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
+import { io } from "../vendor/socket.io/socket.io.esm.min.js";
 
 const root = document.querySelector("[data-table]");
 const code = root.dataset.code;
@@ -452,7 +452,7 @@ window.addEventListener("online", () => {
 
 const clockElement = document.querySelector("[data-clock]");
 if (clockElement) {
-  import("/static/js/clock_widget.js")
+  import("./clock_widget.js")
     .then(({ mountClock }) =>
       mountClock(clockElement, socket, Number(root.dataset.assemblyId), (snapshot) => {
         const active = snapshot.status === "running" || snapshot.status === "paused";

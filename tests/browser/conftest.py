@@ -1,9 +1,11 @@
 """Playwright driving Debian's Chromium against the real server (gunicorn + gevent)."""
 
+import contextlib
 import secrets
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import TEST_PASSWORD
 from tests.support.live_server import start_server
@@ -45,21 +47,55 @@ def browser():
         browser.close()
 
 
+#: every page reports what its Content-Security-Policy blocked (see watch_csp)
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} in ${event.sourceFile}` +
+      `:${event.lineNumber} ${event.sample}`,
+  );
+}, true);
+"""
+
+
+def watch_csp(context, found: list) -> None:
+    """Collect the CSP violations and CSP console errors of every page of ``context``."""
+    context.expose_function("__cspViolation", lambda text: found.append(text))
+    context.add_init_script(CSP_WATCH)
+    context.on(
+        "console",
+        lambda message: (
+            found.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+
+
 @pytest.fixture
 def new_page(browser, live_server):
+    """New pages in fresh contexts; the test fails if any page broke the CSP (contexts made
+    with ``bypass_csp=True``, for axe-core, are not watched: nothing is enforced there)."""
     contexts = []
+    violations: list[str] = []
 
     def make(viewport=LAPTOP, **kwargs):
         context = browser.new_context(
             viewport=viewport, base_url=live_server.url, locale="es-CO", **kwargs
         )
         context.set_default_timeout(10_000)
+        if not kwargs.get("bypass_csp"):
+            watch_csp(context, violations)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
+        for page in context.pages:
+            with contextlib.suppress(PlaywrightError):
+                page.evaluate("0")  # let the page's last reports arrive
         context.close()
+    assert violations == [], "Content-Security-Policy violations"
 
 
 def log_in(page, user) -> None:

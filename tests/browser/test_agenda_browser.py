@@ -11,7 +11,8 @@ AXE = SCREENSHOTS.parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
 def axe_violations(page) -> list:
-    """WCAG A/AA violations found by axe-core (contrast included)."""
+    """WCAG A/AA violations found by axe-core (contrast included); the page's context must
+    bypass the CSP (``new_page(..., bypass_csp=True)``) for the script to be injected."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations"
@@ -51,8 +52,8 @@ def wait_status(page, status: str) -> None:
 def test_console_projector_and_desk_show_the_same_clock(new_page, make_user, make_assembly):
     admin = make_user("admin")
     assembly = make_assembly()
-    console = new_page(LAPTOP)
-    projector = new_page(PROJECTOR)
+    console = new_page(LAPTOP, bypass_csp=True)
+    projector = new_page(PROJECTOR, bypass_csp=True)
     desk = new_page(LAPTOP)
     for page, path in [
         (console, f"/assemblies/{assembly.id}/console"),
@@ -64,7 +65,7 @@ def test_console_projector_and_desk_show_the_same_clock(new_page, make_user, mak
     screens = [console, projector, desk]
     for page in screens:
         page.wait_for_function(
-            "document.querySelector('[data-clock] [data-clock-status]').textContent"
+            "() => document.querySelector('[data-clock] [data-clock-status]').textContent"
             ".includes('aún no ha comenzado')"
         )
     # Before the day: the projector is in idle mode with the first moment and its time.
@@ -85,12 +86,14 @@ def test_console_projector_and_desk_show_the_same_clock(new_page, make_user, mak
     console.locator("tr.slot", has_text="Necesidades").get_by_role("button").click()
     for page in screens:
         page.wait_for_function(
-            "document.querySelector('[data-clock] [data-clock-step]').textContent === 'Necesidades'"
+            "() => document.querySelector('[data-clock] [data-clock-step]').textContent === 'Necesidades'"
         )
     assert projector.locator("[data-projector]").get_attribute("data-mode") == "clock"
     console.get_by_role("button", name="+5 min").click()
     for page in screens:
-        page.wait_for_function(f"parseInt(document.querySelector('{COUNTDOWN}').textContent) >= 19")
+        page.wait_for_function(
+            f"() => parseInt(document.querySelector('{COUNTDOWN}').textContent) >= 19"
+        )
     values = assert_same_remaining(screens)
     assert 19 * 60 < values[0] <= 20 * 60
     # Typed extension and pause reach every screen too.
@@ -117,7 +120,7 @@ def test_console_projector_and_desk_show_the_same_clock(new_page, make_user, mak
         assert projector.evaluate("document.documentElement.scrollHeight") <= size["height"]
         screenshot(projector, name)
     console.wait_for_function(
-        "document.querySelector('[data-delay]').textContent.startsWith('vamos')"
+        "() => document.querySelector('[data-delay]').textContent.startsWith('vamos')"
     )
     # What the moderator sees without scrolling (the console card is sticky).
     console.screenshot(path=str(SCREENSHOTS / "agenda-console-laptop.png"))
@@ -139,7 +142,7 @@ def test_time_up_is_signalled_on_the_projector_and_console(new_page, make_user, 
     # Needs (15 min) started 16 minutes ago: one minute overtime.
     services.control(admin, assembly.id, "jump", position=needs, now=time.time() - 16 * 60)
     db.session.commit()
-    projector = new_page(PROJECTOR)
+    projector = new_page(PROJECTOR, bypass_csp=True)
     log_in(projector, admin)
     projector.goto(f"/assemblies/{assembly.id}/projector")
     projector.wait_for_selector("[data-clock].is-overtime")
@@ -185,7 +188,7 @@ def _png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
 def test_slides_are_uploaded_shown_in_idle_mode_and_deleted(new_page, make_user, make_assembly):
     admin = make_user("admin")
     assembly = make_assembly()
-    page = new_page(LAPTOP)
+    page = new_page(LAPTOP, bypass_csp=True)
     log_in(page, admin)
     page.goto(f"/assemblies/{assembly.id}/slides")
     page.get_by_label("Imágenes").set_input_files(
@@ -236,6 +239,6 @@ def test_slides_are_uploaded_shown_in_idle_mode_and_deleted(new_page, make_user,
     page.on("dialog", lambda dialog: dialog.accept())
     for left in (1, 0):
         page.locator(".slide-item").first.get_by_role("button", name="Borrar").click()
-        page.wait_for_function(f"document.querySelectorAll('.slide-item').length === {left}")
+        page.wait_for_function(f"() => document.querySelectorAll('.slide-item').length === {left}")
     page.reload()
     assert page.get_by_text("Aún no hay imágenes").is_visible()

@@ -57,13 +57,14 @@ GEOMETRY = """
 def open_board(page, assembly, count, path=None):
     page.goto(path or f"/assemblies/{assembly.id}/board")
     page.wait_for_function(
-        f"document.querySelectorAll('.board-stage .piece').length === {count}"
+        f"() => document.querySelectorAll('.board-stage .piece').length === {count}"
         " && document.querySelectorAll('.board-stage .region').length === 5"
     )
     page.wait_for_timeout(900)  # the pieces' entry animation
 
 
 def contrast_violations(page) -> list:
+    """axe-core's contrast check; the page's context bypasses the CSP (bypass_csp=True)."""
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => (await axe.run(document, {runOnly: ['color-contrast']})).violations"
@@ -79,7 +80,7 @@ def test_board_holds_pieces_without_overflow_at_both_projector_sizes(
     assembly = make_assembly()
     seed_pieces(assembly, count)
     for name, viewport in (("projector", PROJECTOR), ("projector720", SMALL_PROJECTOR)):
-        page = new_page(viewport)
+        page = new_page(viewport, bypass_csp=True)
         log_in(page, moderator)
         open_board(page, assembly, count)
         screenshot(page, f"board-board{count}-{name}")
@@ -122,7 +123,7 @@ def test_moderator_zooms_and_the_phone_board_follows(new_page, make_user, make_a
     projector = new_page(PROJECTOR)
     log_in(projector, moderator)
     open_board(projector, assembly, 10)
-    phone = new_page(PHONE)
+    phone = new_page(PHONE, bypass_csp=True)
     open_board(phone, assembly, 10, path=f"/tablero/{assembly.id}")
     screenshot(phone, "board-public-phone")
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -160,7 +161,7 @@ def test_console_reveals_a_mesa_and_the_room_votes_from_phones(
     log_in(console, moderator)
     console.goto(f"/assemblies/{assembly.id}/plenaria")
     console.get_by_text("Sin decisión todavía.").first.wait_for()
-    board = new_page(PROJECTOR)
+    board = new_page(PROJECTOR, bypass_csp=True)
     log_in(board, moderator)
     open_board(board, assembly, 30)
     phone = new_page(PHONE)
@@ -169,7 +170,7 @@ def test_console_reveals_a_mesa_and_the_room_votes_from_phones(
 
     mesa1 = console.locator("[data-group]").first
     mesa1.get_by_role("button", name="Revelar: turno del vocero").click()
-    board.wait_for_function("document.querySelectorAll('.board-stage .region').length === 1")
+    board.wait_for_function("() => document.querySelectorAll('.board-stage .region').length === 1")
     assert "Turno de la Mesa 1" in board.locator("[data-mode-text]").inner_text()
 
     mesa1.get_by_role("button", name="Abrir votación por teléfono").click()
@@ -202,7 +203,7 @@ def test_printable_documents(new_page, make_user, make_assembly):
     services.record_hands(moderator, assembly.id, groups[0].id, {"for": 210, "against": 12})
     services.record_hands(moderator, assembly.id, groups[1].id, {"for": 40, "against": 90})
     db.session.commit()
-    page = new_page(LAPTOP)
+    page = new_page(LAPTOP, bypass_csp=True)
     log_in(page, moderator)
     page.goto(f"/assemblies/{assembly.id}/agenda-consolidada")
     screenshot(page, "board-consolidated-laptop")

@@ -68,7 +68,7 @@ def test_desk_scan_search_undo_walk_in_and_badge(new_page, make_user, make_assem
     assert result.get_by_text("Ana Lucía Pérez Gómez").is_visible()
     assert result.get_by_text("Llegada registrada").is_visible()
     assert _stored(ana.id).checked_in_desk == "Mesa 1"
-    page.wait_for_function("document.querySelector('[data-count-in]').textContent === '4'")
+    page.wait_for_function("() => document.querySelector('[data-count-in]').textContent === '4'")
     assert scan_input.input_value() == ""
     assert scan_input.evaluate("el => el === document.activeElement")
     screenshot(page, "desk-desk-laptop")
@@ -104,7 +104,7 @@ def test_desk_scan_search_undo_walk_in_and_badge(new_page, make_user, make_assem
     page.get_by_role("button", name="Deshacer última llegada").click()
     page.wait_for_selector("[data-result][data-kind=undone]")
     assert _stored(jose.id).checked_in_at is None
-    page.wait_for_function("document.querySelector('[data-count-in]').textContent === '4'")
+    page.wait_for_function("() => document.querySelector('[data-count-in]').textContent === '4'")
     assert page.get_by_role("button", name="Deshacer última llegada").is_disabled()
 
     # and a tap on a search result checks in as well
@@ -143,7 +143,9 @@ def test_desk_scan_search_undo_walk_in_and_badge(new_page, make_user, make_assem
     page.locator('input[name="is_victim"][value="no"]').check()
     page.locator('input[name="has_disability"][value="no"]').check()
     page.get_by_label("Departamento").select_option("81")
-    page.wait_for_function("document.querySelector('#f-municipality_code').options.length > 2")
+    page.wait_for_function(
+        "() => document.querySelector('#f-municipality_code').options.length > 2"
+    )
     page.get_by_label("Municipio").select_option("81794")
     page.locator("#f-consent_data").check()
     page.locator("form button[type=submit]").last.click()
@@ -205,7 +207,7 @@ def test_desk_on_a_phone(new_page, make_user, make_assembly, make_attendee):
     page.wait_for_selector("[data-net][data-state=online]")
     page.keyboard.type(f"/t/{person.ticket_token}\n", delay=2)
     page.wait_for_selector("[data-result][data-kind=ok]")
-    page.wait_for_function("document.querySelector('[data-count-in]').textContent === '1'")
+    page.wait_for_function("() => document.querySelector('[data-count-in]').textContent === '1'")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{overflow}px of horizontal overflow"
     screenshot(page, "desk-desk-phone")

@@ -12,7 +12,7 @@ def test_admin_creates_an_assembly_in_the_browser(new_page, make_user):
     page.get_by_label("Fecha").fill("2026-03-14")
     page.get_by_label("Departamento").select_option("81")
     # the municipality list follows the department (fetched from the DIVIPOLA API)
-    page.wait_for_function("document.querySelector('#municipality_code').options.length > 2")
+    page.wait_for_function("() => document.querySelector('#municipality_code').options.length > 2")
     page.get_by_label("Municipio").select_option("81001")
     screenshot(page, "assembly-form-laptop")
     page.get_by_role("button", name="Crear asamblea").click()

@@ -66,7 +66,7 @@ def test_split_and_move_in_the_browser(new_page, make_user, make_assembly, db):
     watcher = new_page(LAPTOP)
     log_in(watcher, organizer)
     watcher.goto(f"/assemblies/{assembly.id}/groups")
-    watcher.wait_for_function("window.io !== undefined")
+    watcher.wait_for_function("() => window.io !== undefined")
     watcher.wait_for_timeout(500)  # its socket joins the room
 
     db.session.expire_all()
@@ -130,12 +130,12 @@ def test_split_and_move_in_the_browser(new_page, make_user, make_assembly, db):
     screenshot(roster, "grouping-roster-print")
     roster.goto(f"/assemblies/{assembly.id}/groups/cards?group={first_group.id}")
     expect(roster.locator(".join-card")).to_have_count(2)
-    roster.wait_for_function("[...document.images].every((img) => img.complete)")
+    roster.wait_for_function("() => [...document.images].every((img) => img.complete)")
     assert roster.evaluate("document.querySelector('.jc-qr').naturalWidth") > 200  # the PNG loaded
     screenshot(roster, "grouping-cards-print")
     # every card of the room, four to an A4 sheet
     roster.goto(f"/assemblies/{assembly.id}/groups/cards")
-    roster.wait_for_function("[...document.images].every((img) => img.complete)")
+    roster.wait_for_function("() => [...document.images].every((img) => img.complete)")
     pdf = roster.pdf(prefer_css_page_size=True, print_background=True)
     pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
     assert pages == 3, f"10 cards should fill 3 A4 sheets, got {pages}"

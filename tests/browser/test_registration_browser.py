@@ -52,7 +52,9 @@ def test_public_form_on_a_phone_error_fix_and_ticket(new_page, open_assembly):
     page.locator('input[name="has_disability"][value="si"]').check()
     page.get_by_label("Tipo de discapacidad").select_option("visual")
     page.get_by_label("Departamento").select_option("81")
-    page.wait_for_function("document.querySelector('#f-municipality_code').options.length > 2")
+    page.wait_for_function(
+        "() => document.querySelector('#f-municipality_code').options.length > 2"
+    )
     page.get_by_label("Municipio").select_option("81794")
     page.get_by_label("Teléfono o celular").fill("300 444 5555")
     page.locator("#f-consent_data").check()
@@ -111,7 +113,7 @@ def test_attendees_list_searches_as_you_type_and_prints_badges(
     page.goto(f"/assemblies/{open_assembly.id}/attendees")
     screenshot(page, "registration-attendees-laptop")
     page.get_by_label("Buscar por nombre o documento").press_sequentially("PENA", delay=30)
-    page.wait_for_function("document.querySelectorAll('input[name=ids]').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('input[name=ids]').length === 1")
     assert "María José Peña Ruiz" in page.locator("#results").inner_text()
     assert "q=PENA" in page.url
 
@@ -207,7 +209,9 @@ def test_walk_in_with_a_registered_document_offers_that_record(
     page.locator("#f-sex").select_option("mujer")
     page.get_by_label("Autorreconocimiento étnico").select_option("ninguno")
     page.get_by_label("Departamento").select_option("81")
-    page.wait_for_function("document.querySelector('#f-municipality_code').options.length > 2")
+    page.wait_for_function(
+        "() => document.querySelector('#f-municipality_code').options.length > 2"
+    )
     page.get_by_label("Municipio").select_option("81001")
     page.locator("#f-consent_data").check()
     page.get_by_role("button", name="Guardar y registrar llegada").click()

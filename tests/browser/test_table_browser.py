@@ -160,7 +160,7 @@ def test_leader_writes_goes_offline_and_the_board_gets_each_piece_once(room, new
 
         leader.context.set_offline(False)
         leader.locator(".conn[data-state=online]").wait_for(timeout=20_000)
-        leader.wait_for_function("!document.body.innerText.includes('Pendiente de envío')")
+        leader.wait_for_function("() => !document.body.innerText.includes('Pendiente de envío')")
         coleader.get_by_text(solution).first.wait_for()
         facilitator.get_by_text(solution).wait_for()
 

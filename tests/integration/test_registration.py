@@ -583,9 +583,9 @@ def test_badges_carry_name_org_seat_qr_and_agreement(client, auth, open_assembly
     assert page.count('class="badge"') == 2
     assert "Ana" in page and "Coop Arauca" in page and "Caro" not in page
     assert page.count("Convenio Interadministrativo No. 02 de 2023") >= 2
-    assert page.count("<svg") == 2 and "size: A4" in page
+    assert page.count("<svg") == 2 and "css/page/a4-badges.css" in page  # @page: A4
     page = client.get(f"{url}?ids={one.id}&ids={two.id}&format=roll").get_data(as_text=True)
-    assert page.count('class="badge"') == 2 and "size: 62mm" in page
+    assert page.count('class="badge"') == 2 and "css/page/roll.css" in page  # @page: 62 mm
     page = client.get(f"{url}?all=1").get_data(as_text=True)
     assert page.count('class="badge"') == 3
 
@@ -595,7 +595,7 @@ def test_poster_links_to_the_public_form(client, auth, open_assembly):
     page = client.get(f"/assemblies/{open_assembly.id}/poster").get_data(as_text=True)
     assert f"http://localhost/inscripcion/{open_assembly.id}" in page
     assert "<svg" in page and "Convenio Interadministrativo No. 02 de 2023" in page
-    assert "size: A4" in page
+    assert "css/page/a4-poster.css" in page  # @page: A4
 
 
 def test_assembly_page_links_to_the_registration_screens(client, auth, open_assembly):

@@ -171,7 +171,7 @@ def main() -> None:
                 page.wait_for_url("**/assemblies/")
                 page.goto(f"/assemblies/{assembly_id}/board")
                 page.wait_for_function(
-                    f"document.querySelectorAll('.board-stage .piece').length === {PIECES}"
+                    f"() => document.querySelectorAll('.board-stage .piece').length === {PIECES}"
                 )
                 page.wait_for_timeout(1500)
                 page.evaluate(

@@ -119,7 +119,7 @@ def run(seconds: float) -> None:
                 page.wait_for_url("**/assemblies/")
                 page.goto(path)
                 page.wait_for_function(
-                    "document.querySelector('[data-clock]')?.assemblyClock?.snapshot() != null"
+                    "() => document.querySelector('[data-clock]')?.assemblyClock?.snapshot() != null"
                 )
                 pages.append(page)
             console = pages[0]

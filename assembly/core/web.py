@@ -1,0 +1,185 @@
+"""What every HTTP response carries: security headers, cache rules, compression, and the static
+files under a versioned prefix.
+
+- ``/static/<release>/<path>`` serves ``static/``; ``release`` is a hash of the static files (and
+  the compiled translations, which the JS catalogs are built from), so a changed file gets a new
+  URL and every asset of the current release is cached for a year (``immutable``). A request
+  for another release (a page loaded before a restart) still gets the file, uncached.
+- One after-request hook sets the Content-Security-Policy (no inline script or style anywhere:
+  pages load modules from ``/static``, JS sets styles through the CSSOM), ``frame-ancestors
+  'none'``, nosniff and the Referrer-Policy, and the cache rule of dynamic responses (pages
+  with personal data are ``no-store``, the others ``no-cache``).
+- Flask-Compress answers with brotli or gzip, as the client asks; compressed static files are
+  kept in memory (one release's files, bounded).
+"""
+
+import hashlib
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, abort, current_app, request
+from flask_compress import Compress
+from flask_login import current_user
+from werkzeug.security import safe_join
+
+from assembly import config as config_module
+from assembly.core import js_modules
+
+STATIC_DIR = config_module.PROJECT_ROOT / "static"
+TRANSLATIONS_DIR = config_module.PROJECT_ROOT / "assembly" / "translations"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+#: one policy for every response; nothing inline, nothing from elsewhere
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self'",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Same-origin requests keep their Referer (Flask-WTF checks it on HTTPS); ticket URLs never
+    # leave the site in one.
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=(), payment=()",
+}
+#: pages reached without an account that show a person's data: never stored by the browser
+PERSONAL_ENDPOINTS = frozenset(
+    {"registration.ticket", "board.vote", "puzzle.table", "puzzle.table_entry"}
+)
+
+
+def release_of(*roots: Path) -> str:
+    """A short hash of every file under ``roots`` (names and contents)."""
+    digest = hashlib.sha256()
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            if path.suffix == ".po":  # the compiled .mo is what the server reads
+                continue
+            digest.update(path.relative_to(root.parent).as_posix().encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Asset:
+    data: bytes
+    mimetype: str
+    etag: str
+
+
+class StaticFiles:
+    """The files of ``static/``, read once per process (they belong to one release)."""
+
+    def __init__(self, root: Path, release: str, *, cache: bool):
+        self.root = root
+        self.release = release
+        self.cache = cache
+        self._assets: dict[str, Asset] = {}
+
+    def cache_control(self, release: str) -> str:
+        """A year for the current release's files; an older release's are revalidated."""
+        return IMMUTABLE if release == self.release and self.cache else "no-cache"
+
+    def get(self, filename: str) -> Asset | None:
+        asset = self._assets.get(filename)
+        if asset is not None:
+            return asset
+        path = safe_join(str(self.root), filename)
+        if path is None or not Path(path).is_file():
+            return None
+        data = Path(path).read_bytes()
+        if filename.endswith(".js"):
+            mimetype = "text/javascript"
+        else:
+            mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        asset = Asset(data, mimetype, hashlib.sha256(data).hexdigest()[:20])
+        if self.cache:
+            self._assets[filename] = asset
+        return asset
+
+
+def static_files() -> StaticFiles:
+    return current_app.extensions["assembly.static"]
+
+
+def serve_static(release: str, filename: str):
+    """A file of ``static/``: cached for a year under the current release's prefix."""
+    files = static_files()
+    asset = files.get(filename)
+    if asset is None:
+        abort(404)
+    response = Response(asset.data, mimetype=asset.mimetype)
+    response.set_etag(asset.etag)
+    response.headers["Cache-Control"] = files.cache_control(release)
+    return response.make_conditional(request)
+
+
+class _StaticCompressionCache:
+    """Flask-Compress's cache, used only for the current release's static files: a page's key
+    is empty (see ``_compression_key``) and is neither read nor stored."""
+
+    def __init__(self):
+        self.data: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return None if key.endswith(";") else self.data.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(";"):
+            self.data[key] = value
+
+
+def _compression_key(req) -> str:
+    files = current_app.extensions["assembly.static"]
+    args = req.view_args or {}
+    if req.endpoint == "static" and args.get("release") == files.release and files.cache:
+        return req.path
+    return ""
+
+
+def _headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    if "Cache-Control" not in response.headers:
+        personal = current_user.is_authenticated or request.endpoint in PERSONAL_ENDPOINTS
+        html = response.mimetype == "text/html"
+        response.headers["Cache-Control"] = "no-cache" if html and not personal else "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Serve ``static/`` under its release, compress, and set the headers of every response."""
+    release = release_of(STATIC_DIR, TRANSLATIONS_DIR)
+    app.extensions["assembly.static"] = StaticFiles(
+        STATIC_DIR, release, cache=not (app.debug or app.config.get("STATIC_NO_CACHE"))
+    )
+    app.config["STATIC_RELEASE"] = release
+    app.add_url_rule("/static/<release>/<path:filename>", endpoint="static", view_func=serve_static)
+
+    @app.url_defaults
+    def _static_release(endpoint, values):
+        if endpoint in {"static", "js_catalog"} and "release" not in values:
+            values["release"] = release
+
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    app.config.setdefault("COMPRESS_CACHE_BACKEND", _StaticCompressionCache)
+    app.config.setdefault("COMPRESS_CACHE_KEY", _compression_key)
+    Compress(app)
+    app.after_request(_headers)
+    js_modules.init_app(app)
