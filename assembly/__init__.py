@@ -97,6 +97,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     _socket_handlers()
 
+    from assembly.desk import ticket_rules
+
+    ticket_rules.register(app)  # the desk page's JS applies the desk's own patterns
+
     from assembly import cli, helpers
 
     cli.register(app)

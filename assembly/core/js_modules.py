@@ -1,17 +1,19 @@
 """How pages load their JavaScript, and the JS catalogs of translated strings.
 
 A template ends with ``{{ screens("table") }}`` (several names for several screens). That
-renders ``<link rel="modulepreload">`` for every module the screens import, followed by one
-``<script type="module" src=".../js/boot.js" data-screen="table">`` which imports
-``js/screens/<name>.js`` and calls its ``init()``. The preloads give the browser the whole
-import graph at once (no waterfall of round trips on a slow network); there is no inline
-script and no import map (modules import each other by relative paths).
+renders ``<link rel="modulepreload">`` for every module the screens import (the browser gets
+the whole import graph at once: no waterfall of round trips on a slow network), then one
+``<script type="module" src="/static/<release>/boot/<lang>/<screens>.js">``: the page's entry
+module, generated here, which imports ``js/boot.js`` and ``js/screens/<name>.js`` statically
+and calls ``start()`` with the screens and their catalog. Static imports mean every screen's
+``init()`` has run before DOMContentLoaded. No inline script, no import map: modules import
+each other by relative paths under the release prefix.
 
-On a page in another language than Spanish (the language of the message ids), the script tag
-also names the screens' catalog: ``/static/<release>/i18n/<lang>/<screens>.js``, an ES module
-``export default {msgid: translation}`` built at run time from the compiled Babel catalog, with
-only the messages of those screens' modules (what ``pybabel extract`` finds in ``t()`` and
-``tn()`` calls, see babel.cfg). It lives under the release, so it is cached like any asset.
+The catalog holds the translated strings of those screens' modules only (what ``pybabel
+extract`` finds in their ``t()``/``tn()`` calls, see babel.cfg), built at run time from the
+compiled Babel catalog; Spanish pages (the language of the message ids) carry none. The entry
+lives under the release (whose hash covers the compiled translations), so it is cached like
+any asset.
 """
 
 import hashlib
@@ -133,36 +135,46 @@ def _catalog(language: str, names: tuple[str, ...]) -> tuple:
     return tuple(entries.items())
 
 
+def entry_source(language: str, names: tuple[str, ...]) -> str:
+    """The page's entry module: the catalog, then each screen's init() (see js/boot.js)."""
+    lines = ['import { start } from "../../js/boot.js";']
+    for index, name in enumerate(names):
+        lines.append(f'import * as screen{index} from "../../js/screens/{name}.js";')
+    messages = catalog(language, names) if language != SOURCE_LANGUAGE else {}
+    screens_list = ", ".join(f'["{name}", screen{index}]' for index, name in enumerate(names))
+    lines.append(
+        f"start([{screens_list}], {json.dumps(messages, ensure_ascii=False, sort_keys=True)}, "
+        f"{json.dumps(language)});"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _language() -> str:
+    language = str(get_locale() or SOURCE_LANGUAGE)
+    return language if language in config_module.LANGUAGES else SOURCE_LANGUAGE
+
+
 def screens(*names: str) -> Markup:
     """The tags that boot ``names`` (see the module docstring)."""
     if not _valid(names):
         raise ValueError(f"unknown screen module in {names!r}")
-    graph = _graph()
-    modules = graph.closure(["js/boot.js", *_screen_paths(names)])
+    modules = _graph().closure(["js/boot.js", *_screen_paths(names)])
     tags = [
         f'<link rel="modulepreload" href="{escape(url_for("static", filename=path))}">'
         for path in modules
     ]
-    language = str(get_locale() or SOURCE_LANGUAGE)
-    attributes = f'data-screen="{escape(" ".join(names))}"'
-    if language != SOURCE_LANGUAGE and catalog(language, names):
-        href = url_for("js_catalog", language=language, names="+".join(names))
-        tags.append(f'<link rel="modulepreload" href="{escape(href)}">')
-        attributes += f' data-catalog="{escape(href)}"'
-    boot = escape(url_for("static", filename="js/boot.js"))
-    tags.append(f'<script type="module" src="{boot}" {attributes}></script>')
+    entry = url_for("js_entry", language=_language(), names="+".join(names))
+    tags.append(f'<script type="module" src="{escape(entry)}"></script>')
     return Markup("\n".join(tags))
 
 
-def serve_catalog(release: str, language: str, names: str):
-    """The catalog module of ``names`` ("table", "divipola+registration_form") in ``language``."""
+def serve_entry(release: str, language: str, names: str):
+    """The entry module of ``names`` ("table", "divipola+registration_form") in ``language``."""
     screen_names = tuple(names.split("+"))
     if language not in config_module.LANGUAGES or not _valid(screen_names):
         abort(404)
-    body = "export default " + json.dumps(
-        catalog(language, screen_names), ensure_ascii=False, sort_keys=True
-    )
-    response = Response(body + ";\n", mimetype="text/javascript")
+    body = entry_source(language, screen_names)
+    response = Response(body, mimetype="text/javascript")
     response.set_etag(hashlib.sha256(body.encode()).hexdigest()[:20])
     static = current_app.extensions["assembly.static"]
     response.headers["Cache-Control"] = static.cache_control(release)
@@ -173,8 +185,8 @@ def init_app(app: Flask) -> None:
     app.extensions["assembly.js"] = ModuleGraph(STATIC_DIR)
     _catalog.cache_clear()
     app.add_url_rule(
-        "/static/<release>/i18n/<language>/<names>.js",
-        endpoint="js_catalog",
-        view_func=serve_catalog,
+        "/static/<release>/boot/<language>/<names>.js",
+        endpoint="js_entry",
+        view_func=serve_entry,
     )
     app.jinja_env.globals["screens"] = screens

@@ -9,15 +9,21 @@ files under a versioned prefix.
   pages load modules from ``/static``, JS sets styles through the CSSOM), ``frame-ancestors
   'none'``, nosniff and the Referrer-Policy, and the cache rule of dynamic responses (pages
   with personal data are ``no-store``, the others ``no-cache``).
-- Flask-Compress answers with brotli or gzip, as the client asks; compressed static files are
-  kept in memory (one release's files, bounded).
+- Static files are compressed once, at brotli's and gzip's best (kept in memory: one release's
+  files); every other response is compressed by Flask-Compress, as the client asks.
+- Style sheets, scripts and images are never documents: they carry only nosniff, not the
+  document headers (the policy is the page's), which keeps the leader page light.
 """
 
+import gzip
 import hashlib
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import brotli
+import rcssmin
+import rjsmin
 from flask import Flask, Response, abort, current_app, request
 from flask_compress import Compress
 from flask_login import current_user
@@ -55,10 +61,16 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(self), microphone=(), geolocation=(), payment=()",
 }
-#: pages reached without an account that show a person's data: never stored by the browser
-PERSONAL_ENDPOINTS = frozenset(
-    {"registration.ticket", "board.vote", "puzzle.table", "puzzle.table_entry"}
+#: what a subresource needs (a style sheet, a script or an image is never rendered as a page)
+SUBRESOURCE_HEADERS = {"X-Content-Type-Options": "nosniff"}
+SUBRESOURCE_TYPES = frozenset(
+    {"text/css", "text/javascript", "image/png", "image/x-icon", "application/json"}
 )
+#: text worth compressing once per release (images other than SVG are compressed already)
+COMPRESSIBLE = frozenset({"text/css", "text/javascript", "image/svg+xml", "application/json"})
+MIN_COMPRESS = 512
+#: pages reached without an account that show a person's data: never stored by the browser
+PERSONAL_ENDPOINTS = frozenset({"registration.ticket", "board.vote", "puzzle.table_page"})
 
 
 def release_of(*roots: Path) -> str:
@@ -74,15 +86,49 @@ def release_of(*roots: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Asset:
     data: bytes
     mimetype: str
     etag: str
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    def body(self, encoding: str | None) -> bytes:
+        """The file as sent with ``encoding`` ("br", "gzip" or None), compressed once."""
+        if encoding is None:
+            return self.data
+        if encoding not in self.encoded:
+            if encoding == "br":
+                self.encoded[encoding] = brotli.compress(self.data, quality=11)
+            else:
+                self.encoded[encoding] = gzip.compress(self.data, 9, mtime=0)
+        return self.encoded[encoding]
+
+    def encoding_for(self, req) -> str | None:
+        """The best encoding the client accepts, None for raw (small files, images)."""
+        if self.mimetype not in COMPRESSIBLE or len(self.data) < MIN_COMPRESS:
+            return None
+        for encoding in ("br", "gzip"):
+            if req.accept_encodings[encoding] > 0:
+                return encoding
+        return None
+
+
+def minified(filename: str, data: bytes) -> bytes:
+    """Our own scripts and style sheets without comments and indentation (a build step's job,
+    done once per process: the sources stay readable); vendored files are minified already."""
+    if filename.startswith("vendor/"):
+        return data
+    if filename.endswith(".js"):
+        return rjsmin.jsmin(data.decode("utf-8")).encode("utf-8")
+    if filename.endswith(".css"):
+        return rcssmin.cssmin(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
 class StaticFiles:
-    """The files of ``static/``, read once per process (they belong to one release)."""
+    """The files of ``static/``, read once per process (they belong to one release); served
+    minified except in debug mode."""
 
     def __init__(self, root: Path, release: str, *, cache: bool):
         self.root = root
@@ -102,6 +148,8 @@ class StaticFiles:
         if path is None or not Path(path).is_file():
             return None
         data = Path(path).read_bytes()
+        if self.cache:
+            data = minified(filename, data)
         if filename.endswith(".js"):
             mimetype = "text/javascript"
         else:
@@ -122,37 +170,19 @@ def serve_static(release: str, filename: str):
     asset = files.get(filename)
     if asset is None:
         abort(404)
-    response = Response(asset.data, mimetype=asset.mimetype)
-    response.set_etag(asset.etag)
+    encoding = asset.encoding_for(request)
+    response = Response(asset.body(encoding), mimetype=asset.mimetype)
+    response.set_etag(f"{asset.etag}-{encoding}" if encoding else asset.etag)
     response.headers["Cache-Control"] = files.cache_control(release)
+    response.vary.add("Accept-Encoding")
+    if encoding:
+        response.headers["Content-Encoding"] = encoding  # Flask-Compress leaves it as it is
     return response.make_conditional(request)
 
 
-class _StaticCompressionCache:
-    """Flask-Compress's cache, used only for the current release's static files: a page's key
-    is empty (see ``_compression_key``) and is neither read nor stored."""
-
-    def __init__(self):
-        self.data: dict[str, bytes] = {}
-
-    def get(self, key: str) -> bytes | None:
-        return None if key.endswith(";") else self.data.get(key)
-
-    def set(self, key: str, value: bytes) -> None:
-        if not key.endswith(";"):
-            self.data[key] = value
-
-
-def _compression_key(req) -> str:
-    files = current_app.extensions["assembly.static"]
-    args = req.view_args or {}
-    if req.endpoint == "static" and args.get("release") == files.release and files.cache:
-        return req.path
-    return ""
-
-
 def _headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
+    document = response.mimetype not in SUBRESOURCE_TYPES
+    for name, value in (SECURITY_HEADERS if document else SUBRESOURCE_HEADERS).items():
         response.headers.setdefault(name, value)
     if "Cache-Control" not in response.headers:
         personal = current_user.is_authenticated or request.endpoint in PERSONAL_ENDPOINTS
@@ -164,22 +194,18 @@ def _headers(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Serve ``static/`` under its release, compress, and set the headers of every response."""
     release = release_of(STATIC_DIR, TRANSLATIONS_DIR)
-    app.extensions["assembly.static"] = StaticFiles(
-        STATIC_DIR, release, cache=not (app.debug or app.config.get("STATIC_NO_CACHE"))
-    )
+    app.extensions["assembly.static"] = StaticFiles(STATIC_DIR, release, cache=not app.debug)
     app.config["STATIC_RELEASE"] = release
     app.add_url_rule("/static/<release>/<path:filename>", endpoint="static", view_func=serve_static)
 
     @app.url_defaults
     def _static_release(endpoint, values):
-        if endpoint in {"static", "js_catalog"} and "release" not in values:
+        if endpoint in {"static", "js_entry"} and "release" not in values:
             values["release"] = release
 
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
-    app.config.setdefault("COMPRESS_CACHE_BACKEND", _StaticCompressionCache)
-    app.config.setdefault("COMPRESS_CACHE_KEY", _compression_key)
     Compress(app)
     app.after_request(_headers)
     js_modules.init_app(app)

@@ -66,8 +66,7 @@ def test_split_and_move_in_the_browser(new_page, make_user, make_assembly, db):
     watcher = new_page(LAPTOP)
     log_in(watcher, organizer)
     watcher.goto(f"/assemblies/{assembly.id}/groups")
-    watcher.wait_for_function("() => window.io !== undefined")
-    watcher.wait_for_timeout(500)  # its socket joins the room
+    watcher.wait_for_selector("#mesas[data-live=joined]", state="attached")  # joined its rooms
 
     db.session.expire_all()
     person = db.session.scalar(select(Attendee).where(Attendee.first_names == "Ana 06"))

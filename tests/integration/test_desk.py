@@ -432,7 +432,7 @@ def test_desk_screen_has_everything_the_js_needs(client, auth, make_assembly):
     assert f'data-walk-in-url="/assemblies/{assembly.id}/attendees/new"' in html
     assert "vendor/jsqr/jsQR.js" in html
     assert 'id="scan-input"' in html
-    assert "js/desk.js" in html
+    assert "js/screens/desk.js" in html and "data-ticket-rules" in html
 
 
 # ---------------------------------------------------------------- the race

@@ -10,7 +10,7 @@ from assembly.auth.domain import Role, role_can
 #: endpoints anyone may open (log-in, static files, public APIs)
 PUBLIC = {
     "static",
-    "js_catalog",
+    "js_entry",
     "core.home",
     "core.server_time",
     "core.health",

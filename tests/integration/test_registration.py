@@ -76,7 +76,7 @@ def test_public_form_shows_every_field_and_the_full_consent(client, open_assembl
     assert "AUTORIZACIÓN DE USO DE IMAGEN" in page
     assert page.count('type="checkbox"') == 2
     # the department -> municipality select reuses divipola.js
-    assert "data-municipalities" in page and "js/divipola.js" in page
+    assert "data-municipalities" in page and "js/screens/divipola.js" in page
 
 
 def test_public_registration_creates_a_preregistration_and_shows_the_ticket(

@@ -66,7 +66,9 @@ def urls(app, make_assembly, make_attendee, db):
         "ticket_token": person.ticket_token,
         "code": "HEAD23",
         "release": app.config["STATIC_RELEASE"],
-        "filename": "css/app.css",
+        "filename": "img/icon.svg",
+        "language": "en",
+        "names": "table",
     }
     found = []
     for rule in app.url_map.iter_rules():
@@ -80,6 +82,10 @@ def urls(app, make_assembly, make_attendee, db):
 def _check_headers(url: str, response) -> list[str]:
     problems = []
     headers = response.headers
+    if headers.get("X-Content-Type-Options") != "nosniff":
+        problems.append(f"{url}: no nosniff")
+    if response.mimetype in web.SUBRESOURCE_TYPES:  # never shown as a page: the page's policy
+        return problems + ([] if headers.get("Cache-Control") else [f"{url}: no Cache-Control"])
     expected = {
         "Content-Security-Policy": POLICY,
         "X-Content-Type-Options": "nosniff",
@@ -198,3 +204,45 @@ def test_the_release_changes_with_any_static_file(tmp_path):
     (root / "js" / "a.js").write_text("one")
     (root / "b.css").write_text("")
     assert web.release_of(root) != first
+
+
+def test_a_page_boots_its_screens_through_one_generated_entry_module(app, client):
+    release = app.config["STATIC_RELEASE"]
+    page = client.get("/mesa").get_data(as_text=True)  # no screens: no scripts at all
+    assert "<script" not in page
+    spanish = client.get(f"/static/{release}/boot/es/table.js")
+    assert spanish.status_code == 200 and spanish.mimetype == "text/javascript"
+    assert spanish.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    body = spanish.get_data(as_text=True)
+    assert 'import * as screen0 from "../../js/screens/table.js";' in body
+    assert 'start([["table", screen0]], {}, "es");' in body
+    english = client.get(f"/static/{release}/boot/en/divipola+registration_form.js")
+    body = english.get_data(as_text=True)
+    assert '"Cargando…": "Loading…"' in body and "screen1" in body
+    assert client.get(f"/static/{release}/boot/fr/table.js").status_code == 404
+    assert client.get(f"/static/{release}/boot/en/nothing.js").status_code == 404
+    assert client.get(f"/static/{release}/boot/en/table+table.js").status_code == 404
+
+
+def test_the_page_preloads_every_module_its_screens_import(app, client, auth, make_assembly):
+    assembly = make_assembly()
+    auth.login("admin")
+    page = client.get(f"/assemblies/{assembly.id}/desk?desk=Mesa+1").get_data(as_text=True)
+    release = app.config["STATIC_RELEASE"]
+    preloads = re.findall(r'<link rel="modulepreload" href="/static/[^/]+/([^"]+)">', page)
+    for module in ("js/boot.js", "js/screens/desk.js", "js/shared/socket.js", "js/shared/net.js",
+                   "js/shared/tickets.js", "vendor/socket.io/socket.io.esm.min.js"):  # fmt: skip
+        assert module in preloads
+    assert f'<script type="module" src="/static/{release}/boot/es/desk.js"></script>' in page
+
+
+def test_scripts_are_served_minified_and_style_sheets_too(app, client):
+    release = app.config["STATIC_RELEASE"]
+    raw = (web.STATIC_DIR / "js" / "shared" / "socket.js").read_bytes()
+    served = client.get(f"/static/{release}/js/shared/socket.js").get_data()
+    assert b"// The one way a screen talks" in raw and b"// The one way" not in served
+    assert len(served) < len(raw) * 0.8 and b"export class Connection" in served
+    vendored = client.get(f"/static/{release}/vendor/socket.io/socket.io.esm.min.js").get_data()
+    assert vendored == (web.STATIC_DIR / "vendor/socket.io/socket.io.esm.min.js").read_bytes()
+    css = client.get(f"/static/{release}/css/app.css").get_data()
+    assert b"/*" not in css

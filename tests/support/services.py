@@ -54,3 +54,10 @@ def require_chromium() -> str:
         f"Chromium no está instalado ({CHROMIUM}); en Debian: apt-get install -y chromium",
     )
     return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+
+
+def require_node() -> str:
+    """Node.js runs the shared JS modules' unit tests (tests/js, its built-in test runner)."""
+    node = shutil.which("node")
+    require(node is not None, "Node.js no está instalado; en Debian: apt-get install -y nodejs")
+    return node

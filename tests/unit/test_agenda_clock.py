@@ -788,13 +788,12 @@ def test_remaining_is_duration_minus_time_actually_run(script):
 # --------------------------------------------------------------------------- clock.js mirrors it
 
 
-CLOCK_JS = Path(__file__).parents[2] / "static" / "js" / "clock.js"
+CLOCK_JS = Path(__file__).parents[2] / "static" / "js" / "shared" / "clock.js"
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
 def test_clock_js_computes_exactly_what_python_computes(items, tmp_path):
-    # Copied to .mjs so Node loads it as the ES module the browser sees.
-    (tmp_path / "clock.mjs").write_text(CLOCK_JS.read_text(encoding="utf-8"), encoding="utf-8")
+    # Imported where it is: static/package.json makes Node read it as the ES module it is.
     running_state = domain.extend(running(items), at(14, 16), 2)
     paused_state = domain.resume(domain.pause(running_state, at(14, 17)), at(14, 18))
     paused_state = domain.pause(paused_state, at(14, 20))
@@ -811,7 +810,7 @@ def test_clock_js_computes_exactly_what_python_computes(items, tmp_path):
     }
     script = f"""
     import {{ remainingAt, elapsedAt, formatMmss, clockOffset, bestOffset, createClock }}
-      from "./clock.mjs";
+      from "{CLOCK_JS.as_uri()}";
     const states = {json.dumps([s.to_dict() for s in states])};
     const nows = {json.dumps(nows)};
     const o = clockOffset(1000.0, 1180.3, 1000.32);

@@ -1,4 +1,5 @@
-// The agenda clock shared by every screen (projector, moderator console, phones).
+// The agenda clock shared by every screen (projector, moderator console, phones), and the
+// clock widget that shows it.
 //
 // The server owns the clock. It sends ClockState.to_dict() from assembly/agenda/domain.py
 // plus the server's own time when it sent it:
@@ -18,6 +19,8 @@
 // So a phone waking up after minutes shows the right time on its next tick, and two
 // screens differ only by their offset errors (at most half a round trip each).
 // The arithmetic mirrors domain.py exactly; keep the two in step.
+import { setText } from "./dom.js";
+import { t } from "./i18n.js";
 
 const ACTIVE = new Set(["running", "paused"]);
 
@@ -154,4 +157,77 @@ export function createClock({
       globalThis.removeEventListener?.("online", sync);
     },
   };
+}
+
+// --- the widget (templates/agenda/_clock.html) --------------------------------------------
+//
+// Current moment, step and countdown; red with "¡Tiempo!" when the time is up. Any screen whose
+// connection may follow the assembly (staff, table_code, ticket, board) mounts it:
+//
+//   mountClock(document.querySelector("[data-clock]"), conn, assemblyId, (snapshot) => …);
+//
+// It joins the clock room through the connection (so again after every reconnect, resync or
+// gap: the first snapshot corrects the screen at once); between snapshots it counts from the
+// stored state only.
+
+function statusText(status) {
+  if (status === "idle") return t("La agenda aún no ha comenzado");
+  if (status === "paused") return t("En pausa");
+  if (status === "finished") return t("La agenda terminó");
+  return "";
+}
+
+/**
+ * Mount the widget on ``element`` (the [data-clock] node of _clock.html) over ``conn`` (a
+ * Connection of socket.js). Returns {clock, snapshot(), stop()}; ``onSnapshot`` is called with
+ * every newer state the server sends, for screens that show more than the widget.
+ */
+export function mountClock(element, conn, assemblyId, onSnapshot = () => {}) {
+  const id = Number(assemblyId ?? element.dataset.assemblyId);
+  const parts = {
+    moment: element.querySelector("[data-clock-moment]"),
+    step: element.querySelector("[data-clock-step]"),
+    time: element.querySelector("[data-clock-time]"),
+    status: element.querySelector("[data-clock-status]"),
+  };
+  let snapshot = null;
+
+  function render({ text: mmss, overtime, state }) {
+    const status = state ? state.status : "idle";
+    element.dataset.status = status;
+    element.classList.toggle("is-overtime", overtime);
+    element.classList.toggle("is-paused", status === "paused");
+    setText(parts.moment, state?.moment ? state.moment.title : "");
+    setText(parts.step, state?.step ? state.step.title : "");
+    setText(parts.time, ACTIVE.has(status) ? mmss : "--:--");
+    setText(parts.status, overtime ? t("¡Tiempo!") : statusText(status));
+  }
+
+  const clock = createClock({ onTick: render });
+
+  function accept(next) {
+    if (!next || next.assembly_id !== id) return;
+    if (clock.setState(next)) {
+      snapshot = next;
+      onSnapshot(next);
+    }
+  }
+
+  const stopState = conn.on("clock_state", accept);
+  const joined = conn.join("join_clock", { assembly_id: id }, (ack) => accept(ack.state), {
+    onRefused: (ack) => setText(parts.status, ack.error || t("No se pudo conectar con el reloj.")),
+  });
+
+  const api = {
+    clock,
+    snapshot: () => snapshot,
+    stop() {
+      clock.stop();
+      stopState();
+      joined.stop();
+    },
+  };
+  // Reachable from the page (tests and tests/perf/bench_clock.py read the exact remaining time).
+  element.assemblyClock = api;
+  return api;
 }

@@ -7,13 +7,19 @@
 // fails the scan goes back into the input and the screen says so: nothing is lost silently.
 // Counters arrive over Socket.IO (room desk:<assembly>); the camera decoder (jsQR) is loaded
 // only when the camera button is pressed.
+import { mountClock } from "../shared/clock.js";
+import { el, svg } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { getJson, NetworkError, postJson, Refusal } from "../shared/net.js";
+import { connect } from "../shared/socket.js";
+import { looksLikeTicket, ticketRules } from "../shared/tickets.js";
 
-const root = document.getElementById("desk");
-const assemblyId = Number(root.dataset.assemblyId);
-const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content || "";
+// Set by init(): the page, its parts, the connection.
+let root, assemblyId, els, conn, STORE_LAST, lastCheckIn, rules;
 const $ = (selector) => root.querySelector(selector);
 
-const els = {
+function elements() {
+  return {
   input: $("#scan-input"),
   results: $("[data-results]"),
   empty: $("[data-search-empty]"),
@@ -37,10 +43,10 @@ const els = {
   cameraPanel: $("[data-camera-panel]"),
   video: $("[data-camera-video]"),
   cameraStatus: $("[data-camera-status]"),
-};
+  };
+}
 
 const STORE_DESK = "asamblea.desk.name";
-const STORE_LAST = `asamblea.desk.last.${assemblyId}`;
 let desk = "";
 let results = [];
 let highlighted = -1;
@@ -48,8 +54,6 @@ let searchTimer = null;
 let searchSeq = 0;
 let busy = false;
 let retryAction = null;
-let lastCheckIn = JSON.parse(localStorage.getItem(STORE_LAST) || "null");
-let socket = null;
 
 // ------------------------------------------------------------------ desk name
 
@@ -70,23 +74,25 @@ function setDesk(name) {
 
 let pendingTicket = null; // a walk-in's ?checkin= that arrived before the desk had a name
 
-els.setup.addEventListener("submit", (event) => {
-  event.preventDefault();
-  setDesk(document.getElementById("desk-name-input").value);
-  if (desk && pendingTicket) {
-    const ticket = pendingTicket;
-    pendingTicket = null;
-    scan(ticket);
-  }
-});
+function listenSetup() {
+  els.setup.addEventListener("submit", (event) => {
+    event.preventDefault();
+    setDesk(document.getElementById("desk-name-input").value);
+    if (desk && pendingTicket) {
+      const ticket = pendingTicket;
+      pendingTicket = null;
+      scan(ticket);
+    }
+  });
 
-els.changeDesk.addEventListener("click", () => {
-  document.getElementById("desk-name-input").value = desk;
-  els.setup.hidden = false;
-  els.work.hidden = true;
-  els.changeDesk.hidden = true;
-  document.getElementById("desk-name-input").select();
-});
+  els.changeDesk.addEventListener("click", () => {
+    document.getElementById("desk-name-input").value = desk;
+    els.setup.hidden = false;
+    els.work.hidden = true;
+    els.changeDesk.hidden = true;
+    document.getElementById("desk-name-input").select();
+  });
+}
 
 // ------------------------------------------------------------------ focus
 
@@ -96,69 +102,21 @@ function focusInput() {
 
 // Focus that falls to nothing (a click on the page, a closed result) goes back to the input,
 // so the scanner never types into the void.  Links and buttons keep their keyboard focus.
-document.addEventListener("focusout", () => {
-  setTimeout(() => {
+function keepFocus() {
+  document.addEventListener("focusout", () => {
+    setTimeout(() => {
+      const active = document.activeElement;
+      if (!active || active === document.body || active === els.result) focusInput();
+    }, 0);
+  });
+  document.addEventListener("keydown", (event) => {
     const active = document.activeElement;
-    if (!active || active === document.body || active === els.result) focusInput();
-  }, 0);
-});
-document.addEventListener("keydown", (event) => {
-  const active = document.activeElement;
-  const typing = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
-  if (!typing && !els.work.hidden && event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
-    focusInput(); // the key lands in the input
-  }
-});
-
-// ------------------------------------------------------------------ network
-
-async function postJson(url, body) {
-  let response;
-  try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        Accept: "application/json",
-        "X-CSRFToken": csrfToken,
-      },
-      credentials: "same-origin",
-      body: JSON.stringify(body),
-    });
-  } catch {
-    throw new NetworkError();
-  }
-  return readJson(response);
+    const typing = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+    if (!typing && !els.work.hidden && event.key.length === 1 && !event.ctrlKey && !event.metaKey) {
+      focusInput(); // the key lands in the input
+    }
+  });
 }
-
-async function getJson(url) {
-  let response;
-  try {
-    response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-  } catch {
-    throw new NetworkError();
-  }
-  return readJson(response);
-}
-
-async function readJson(response) {
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (response.redirected && response.url.includes("/login")) {
-    throw new ServerError("La sesión se cerró. Vuelva a iniciar sesión y repita el registro.");
-  }
-  if (!response.ok || !data || data.ok === false) {
-    throw new ServerError(data?.error || `El servidor respondió ${response.status}. No se guardó nada.`);
-  }
-  return data;
-}
-
-class NetworkError extends Error {}
-class ServerError extends Error {}
 
 // ------------------------------------------------------------------ result panel
 
@@ -179,10 +137,10 @@ function show(kind, { title, name = "", detail = "", seat = "", badge = null, re
 }
 
 function seatText(person) {
-  if (!person || person.mesa == null) return "Mesa temática: por asignar";
+  if (!person || person.mesa == null) return t("Mesa temática: por asignar");
   const theme = person.theme ? ` · ${person.theme}` : "";
-  const table = person.table != null ? ` · Subgrupo ${person.table}` : "";
-  return `Mesa ${person.mesa}${table}${theme}`;
+  const table = person.table != null ? ` · ${t("Subgrupo {number}", { number: person.table })}` : "";
+  return `${t("Mesa {number}", { number: person.mesa })}${table}${theme}`;
 }
 
 function personDetail(person) {
@@ -196,7 +154,7 @@ function showOutcome(data) {
   const person = data.person;
   if (data.result === "ok") {
     show("ok", {
-      title: `✓ Llegada registrada${person.checked_in_time ? ` · ${person.checked_in_time}` : ""}`,
+      title: `✓ ${t("Llegada registrada")}${person.checked_in_time ? ` · ${person.checked_in_time}` : ""}`,
       name: person.name,
       detail: personDetail(person),
       seat: seatText(person),
@@ -205,7 +163,10 @@ function showOutcome(data) {
     rememberLast(person);
   } else if (data.result === "already") {
     show("already", {
-      title: `Ya registrada a las ${person.checked_in_time} en ${person.checked_in_desk || "otra mesa"}`,
+      title: t("Ya registrada a las {time} en {desk}", {
+        time: person.checked_in_time,
+        desk: person.checked_in_desk || t("otra mesa"),
+      }),
       name: person.name,
       detail: personDetail(person),
       seat: seatText(person),
@@ -213,8 +174,8 @@ function showOutcome(data) {
     });
   } else {
     show("unknown", {
-      title: "✗ Tiquete no válido",
-      detail: `${data.message} Busque a la persona por nombre o documento.`,
+      title: `✗ ${t("Tiquete no válido")}`,
+      detail: `${data.message} ${t("Busque a la persona por nombre o documento.")}`,
     });
   }
   beep(data.result);
@@ -223,12 +184,12 @@ function showOutcome(data) {
 function showFailure(error, retry) {
   if (error instanceof NetworkError) {
     show("error", {
-      title: "Sin conexión: NO se registró",
-      detail: "No hubo respuesta del servidor. Revise la red y pulse Enter o «Reintentar».",
+      title: t("Sin conexión: NO se registró"),
+      detail: t("No hubo respuesta del servidor. Revise la red y pulse Enter o «Reintentar»."),
       retry,
     });
   } else {
-    show("error", { title: "No se registró", detail: error.message, retry: null });
+    show("error", { title: t("No se registró"), detail: error.message, retry: null });
   }
   beep("unknown");
 }
@@ -290,55 +251,47 @@ function rememberLast(person) {
 
 function renderUndo() {
   els.undo.disabled = !lastCheckIn;
-  els.undoHint.textContent = lastCheckIn ? `Última llegada en esta mesa: ${lastCheckIn.name}` : "";
+  els.undoHint.textContent = lastCheckIn ? t("Última llegada en esta mesa: {name}", { name: lastCheckIn.name }) : "";
 }
 
-els.undo.addEventListener("click", async () => {
-  if (!lastCheckIn || busy) return;
-  busy = true;
-  const target = lastCheckIn;
-  try {
-    const data = await postJson(root.dataset.undoUrl, { attendee_id: target.id });
-    show("undone", {
-      title: "Llegada deshecha",
-      name: data.person.name,
-      detail: "Ya no cuenta como presente. Si llega, vuelva a registrarla.",
-    });
-    lastCheckIn = null;
-    localStorage.removeItem(STORE_LAST);
-    renderUndo();
-  } catch (error) {
-    if (error instanceof ServerError) {
-      lastCheckIn = null; // nothing to undo any more (someone else did it)
+function listenActions() {
+  els.undo.addEventListener("click", async () => {
+    if (!lastCheckIn || busy) return;
+    busy = true;
+    const target = lastCheckIn;
+    try {
+      const data = await postJson(root.dataset.undoUrl, { attendee_id: target.id });
+      show("undone", {
+        title: t("Llegada deshecha"),
+        name: data.person.name,
+        detail: t("Ya no cuenta como presente. Si llega, vuelva a registrarla."),
+      });
+      lastCheckIn = null;
       localStorage.removeItem(STORE_LAST);
       renderUndo();
+    } catch (error) {
+      if (error instanceof Refusal) {
+        lastCheckIn = null; // nothing to undo any more (someone else did it)
+        localStorage.removeItem(STORE_LAST);
+        renderUndo();
+      }
+      showFailure(error, null);
+    } finally {
+      busy = false;
+      focusInput();
     }
-    showFailure(error, null);
-  } finally {
-    busy = false;
-    focusInput();
-  }
-});
+  });
 
-els.retry.addEventListener("click", () => {
-  const action = retryAction;
-  if (action) {
-    els.input.value = "";
-    action();
-  }
-});
+  els.retry.addEventListener("click", () => {
+    const action = retryAction;
+    if (action) {
+      els.input.value = "";
+      action();
+    }
+  });
+}
 
 // ------------------------------------------------------------------ search
-
-function looksLikeTicket(text) {
-  // The last test: a US-keyboard scanner on a Spanish layout types "/t/" as "-t-" (see
-  // assembly/desk/domain.py; the server translates it back).
-  return (
-    text.includes("/t/") ||
-    /^[A-Za-z0-9_-]{24,64}$/.test(text) ||
-    /-t-[A-Za-z0-9'?]{16,64}$/.test(text)
-  );
-}
 
 function looksLikeTyping(text) {
   // A scanner's URL while it is still being typed: never a name or a document.
@@ -367,8 +320,7 @@ async function runSearch(text) {
     if (seq !== searchSeq) return;
     els.results.hidden = true;
     els.empty.hidden = false;
-    els.empty.textContent =
-      error instanceof NetworkError ? "Sin conexión: no se pudo buscar." : error.message;
+    els.empty.textContent = error instanceof NetworkError ? t("Sin conexión: no se pudo buscar.") : error.message;
   }
 }
 
@@ -376,34 +328,35 @@ function renderResults(list, text) {
   results = list;
   highlighted = list.length ? 0 : -1;
   els.results.replaceChildren(
-    ...list.map((person, index) => {
-      const li = document.createElement("li");
-      li.id = `result-${index}`;
-      li.setAttribute("role", "option");
-      li.className = "search-result";
-      li.dataset.index = index;
-      const name = document.createElement("strong");
-      name.textContent = person.name;
-      const meta = document.createElement("span");
-      meta.className = "meta";
-      meta.textContent = [personDetail(person), person.mesa != null ? seatText(person) : ""]
-        .filter(Boolean)
-        .join(" · ");
-      const state = document.createElement("span");
-      state.className = person.checked_in ? "state in" : "state";
-      state.textContent = person.checked_in
-        ? `Llegó ${person.checked_in_time} · ${person.checked_in_desk}`
-        : "Registrar ↵";
-      li.append(name, meta, state);
-      li.addEventListener("mousedown", (event) => event.preventDefault()); // keep input focus
-      li.addEventListener("click", () => checkInPerson(person));
-      return li;
-    }),
+    ...list.map((person, index) =>
+      el(
+        "li",
+        {
+          id: `result-${index}`,
+          role: "option",
+          class: "search-result",
+          "data-index": index,
+          onmousedown: (event) => event.preventDefault(), // keep the input's focus
+          onclick: () => checkInPerson(person),
+        },
+        el("strong", { text: person.name }),
+        el("span", {
+          class: "meta",
+          text: [personDetail(person), person.mesa != null ? seatText(person) : ""].filter(Boolean).join(" · "),
+        }),
+        el("span", {
+          class: person.checked_in ? "state in" : "state",
+          text: person.checked_in
+            ? t("Llegó {time} · {desk}", { time: person.checked_in_time, desk: person.checked_in_desk })
+            : `${t("Registrar")} ↵`,
+        }),
+      ),
+    ),
   );
   els.results.hidden = !list.length;
   els.input.setAttribute("aria-expanded", String(Boolean(list.length)));
   els.empty.hidden = Boolean(list.length);
-  els.empty.textContent = list.length ? "" : `Nadie inscrito coincide con «${text}».`;
+  els.empty.textContent = list.length ? "" : t("Nadie inscrito coincide con «{text}».", { text });
   paintHighlight();
 }
 
@@ -419,48 +372,50 @@ function paintHighlight() {
   }
 }
 
-els.input.addEventListener("input", () => {
-  const text = els.input.value.trim();
-  clearTimeout(searchTimer);
-  if (text.length < 2 || looksLikeTyping(text) || looksLikeTicket(text)) {
-    if (!text) clearResults();
-    return;
-  }
-  searchTimer = setTimeout(() => runSearch(text), 120);
-});
-
-els.input.addEventListener("keydown", (event) => {
-  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-    if (!results.length) return;
-    event.preventDefault();
-    const delta = event.key === "ArrowDown" ? 1 : -1;
-    highlighted = (highlighted + delta + results.length) % results.length;
-    paintHighlight();
-  } else if (event.key === "Escape") {
-    els.input.value = "";
-    clearResults();
-  } else if (event.key === "Enter") {
-    event.preventDefault();
+function listenInput() {
+  els.input.addEventListener("input", () => {
     const text = els.input.value.trim();
-    if (!text) {
-      if (retryAction) retryAction();
+    clearTimeout(searchTimer);
+    if (text.length < 2 || looksLikeTyping(text) || looksLikeTicket(text, rules)) {
+      if (!text) clearResults();
       return;
     }
-    if (looksLikeTicket(text)) {
-      scan(text);
-    } else if (highlighted >= 0 && results[highlighted]) {
-      checkInPerson(results[highlighted]);
-    } else if (text.length >= 2) {
-      clearTimeout(searchTimer);
-      runSearch(text); // Enter before the results came: show them, a second Enter picks
+    searchTimer = setTimeout(() => runSearch(text), 120);
+  });
+
+  els.input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!results.length) return;
+      event.preventDefault();
+      const delta = event.key === "ArrowDown" ? 1 : -1;
+      highlighted = (highlighted + delta + results.length) % results.length;
+      paintHighlight();
+    } else if (event.key === "Escape") {
+      els.input.value = "";
+      clearResults();
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      const text = els.input.value.trim();
+      if (!text) {
+        if (retryAction) retryAction();
+        return;
+      }
+      if (looksLikeTicket(text, rules)) {
+        scan(text);
+      } else if (highlighted >= 0 && results[highlighted]) {
+        checkInPerson(results[highlighted]);
+      } else if (text.length >= 2) {
+        clearTimeout(searchTimer);
+        runSearch(text); // Enter before the results came: show them, a second Enter picks
+      }
     }
-  }
-});
+  });
+}
 
 // ------------------------------------------------------------------ counters
 
 function socketConnected() {
-  return Boolean(socket && socket.connected);
+  return Boolean(conn?.connected);
 }
 
 async function refreshCounters() {
@@ -475,28 +430,18 @@ async function refreshCounters() {
 function barList(list, items) {
   const max = Math.max(1, ...items.map((item) => item.value));
   list.replaceChildren(
-    ...items.map((item) => {
-      const li = document.createElement("li");
-      const label = document.createElement("span");
-      label.className = "bar-label";
-      label.textContent = item.label;
-      label.title = item.title || item.label;
-      const track = document.createElement("span");
-      track.className = "bar-track";
-      const fill = document.createElement("span");
-      fill.className = "bar-fill";
-      fill.style.width = `${(100 * item.value) / max}%`;
-      track.append(fill);
-      const value = document.createElement("span");
-      value.className = "bar-value";
-      value.textContent = item.value;
-      li.append(label, track, value);
-      return li;
-    }),
+    ...items.map((item) =>
+      el(
+        "li",
+        {},
+        el("span", { class: "bar-label", title: item.title || item.label, text: item.label }),
+        el("span", { class: "bar-track" }, el("span", { class: "bar-fill", style: { width: `${(100 * item.value) / max}%` } })),
+        el("span", { class: "bar-value", text: item.value }),
+      ),
+    ),
   );
 }
 
-const SVG = "http://www.w3.org/2000/svg";
 function renderArrivals(buckets) {
   const holder = $("[data-arrivals]");
   const width = 240;
@@ -504,38 +449,45 @@ function renderArrivals(buckets) {
   const gap = 2;
   const barWidth = width / buckets.length - gap;
   const max = Math.max(1, ...buckets.map((b) => b.count));
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", `0 0 ${width} ${height + 14}`);
-  svg.setAttribute("role", "img");
   const total = buckets.reduce((sum, b) => sum + b.count, 0);
   const last = buckets[buckets.length - 1];
-  svg.setAttribute(
-    "aria-label",
-    `${total} llegadas en las últimas 2 horas; ${last ? last.count : 0} desde las ${last ? last.start : ""}`,
-  );
+  const chart = svg("svg", {
+    viewBox: `0 0 ${width} ${height + 14}`,
+    role: "img",
+    "aria-label": t("{total} llegadas en las últimas 2 horas; {count} desde las {time}", {
+      total,
+      count: last ? last.count : 0,
+      time: last ? last.start : "",
+    }),
+  });
   buckets.forEach((bucket, index) => {
     const h = bucket.count ? Math.max(2, (height * bucket.count) / max) : 0;
-    const rect = document.createElementNS(SVG, "rect");
-    rect.setAttribute("x", index * (barWidth + gap));
-    rect.setAttribute("y", height - h);
-    rect.setAttribute("width", barWidth);
-    rect.setAttribute("height", h);
-    rect.setAttribute("class", index === buckets.length - 1 ? "bar now" : "bar");
-    const title = document.createElementNS(SVG, "title");
-    title.textContent = `${bucket.start}: ${bucket.count}`;
-    rect.append(title);
-    svg.append(rect);
+    chart.append(
+      svg(
+        "rect",
+        {
+          x: index * (barWidth + gap),
+          y: height - h,
+          width: barWidth,
+          height: h,
+          class: index === buckets.length - 1 ? "bar now" : "bar",
+        },
+        svg("title", { text: `${bucket.start}: ${bucket.count}` }),
+      ),
+    );
   });
   [0, Math.floor(buckets.length / 2), buckets.length - 1].forEach((index, i) => {
     if (!buckets[index]) return;
-    const label = document.createElementNS(SVG, "text");
-    label.setAttribute("x", index * (barWidth + gap) + (i === 2 ? barWidth : 0));
-    label.setAttribute("y", height + 12);
-    label.setAttribute("text-anchor", ["start", "middle", "end"][i]);
-    label.textContent = buckets[index].start;
-    svg.append(label);
+    chart.append(
+      svg("text", {
+        x: index * (barWidth + gap) + (i === 2 ? barWidth : 0),
+        y: height + 12,
+        "text-anchor": ["start", "middle", "end"][i],
+        text: buckets[index].start,
+      }),
+    );
   });
-  holder.replaceChildren(svg);
+  holder.replaceChildren(chart);
 }
 
 function renderCounters(state) {
@@ -546,11 +498,11 @@ function renderCounters(state) {
     state.registered ? Math.min(100, (100 * state.checked_in) / state.registered) : 0
   }%`;
   const mesas = state.per_mesa.map((m) => ({
-    label: `Mesa ${m.number}`,
+    label: t("Mesa {number}", { number: m.number }),
     title: m.theme,
     value: m.checked_in,
   }));
-  if (state.unassigned) mesas.push({ label: "Sin mesa", value: state.unassigned });
+  if (state.unassigned) mesas.push({ label: t("Sin mesa"), value: state.unassigned });
   barList($("[data-per-mesa]"), mesas);
   barList(
     $("[data-per-desk]"),
@@ -564,38 +516,25 @@ function setNet(state, text) {
   els.net.textContent = text;
 }
 
-async function connectSocket() {
-  let io;
-  try {
-    ({ io } = await import(root.dataset.socketioUrl));
-  } catch {
-    setNet("offline", "Sin contadores en vivo");
-    return;
-  }
-  socket = io({ transports: ["websocket", "polling"] });
-  socket.on("connect", () => {
-    socket.emit("join_desk", { assembly_id: assemblyId }, (ack) => {
-      if (ack && ack.ok) {
-        setNet("online", "En línea");
-        renderCounters(ack.state);
-      } else {
-        setNet("offline", ack?.error || "Sin contadores en vivo");
-      }
-    });
+function connectSocket() {
+  conn = connect({ assemblyId });
+  conn.onStatus((status) => {
+    if (status === "offline" || status === "refused") setNet("offline", t("Sin conexión con el servidor"));
   });
-  socket.on("disconnect", () => setNet("offline", "Sin conexión con el servidor"));
-  socket.on("connect_error", () => setNet("offline", "Sin conexión con el servidor"));
-  socket.on("desk_counters", renderCounters);
-  try {
-    const { mountClock } = await import(root.dataset.clockUrl);
-    const clock = document.querySelector("[data-clock]");
-    if (clock) mountClock(clock, socket, assemblyId);
-  } catch {
-    /* the clock widget is optional on this screen */
-  }
+  conn.join(
+    "join_desk",
+    { assembly_id: assemblyId },
+    (ack) => {
+      setNet("online", t("En línea"));
+      renderCounters(ack.state);
+    },
+    { onRefused: (ack) => setNet("offline", ack.error || t("Sin contadores en vivo")) },
+  );
+  conn.on("desk_counters", renderCounters);
+  const clock = document.querySelector("[data-clock]");
+  if (clock) mountClock(clock, conn, assemblyId);
+  window.addEventListener("offline", () => setNet("offline", t("Sin red en este equipo")));
 }
-
-window.addEventListener("offline", () => setNet("offline", "Sin red en este equipo"));
 
 // ------------------------------------------------------------------ camera
 
@@ -609,14 +548,14 @@ function loadScript(src) {
     const script = document.createElement("script");
     script.src = src;
     script.onload = () => resolve();
-    script.onerror = () => reject(new Error("no se pudo cargar el lector de QR"));
+    script.onerror = () => reject(new Error(t("no se pudo cargar el lector de QR")));
     document.head.append(script);
   });
 }
 
 async function startCamera() {
   els.cameraPanel.hidden = false;
-  els.cameraStatus.textContent = "Abriendo la cámara…";
+  els.cameraStatus.textContent = t("Abriendo la cámara…");
   try {
     await loadScript(root.dataset.jsqrUrl);
     stream = await navigator.mediaDevices.getUserMedia({
@@ -624,15 +563,17 @@ async function startCamera() {
       audio: false,
     });
   } catch (error) {
-    els.cameraStatus.textContent = `No se pudo abrir la cámara (${error.message || error.name}). Use el escáner o la búsqueda.`;
+    els.cameraStatus.textContent = t("No se pudo abrir la cámara ({reason}). Use el escáner o la búsqueda.", {
+      reason: error.message || error.name,
+    });
     stream = null;
     return;
   }
   els.video.srcObject = stream;
   await els.video.play().catch(() => {});
   els.camera.setAttribute("aria-pressed", "true");
-  els.cameraLabel.textContent = "Cerrar cámara";
-  els.cameraStatus.textContent = "Acerque el QR del tiquete a la cámara.";
+  els.cameraLabel.textContent = t("Cerrar cámara");
+  els.cameraStatus.textContent = t("Acerque el QR del tiquete a la cámara.");
   const canvas = document.createElement("canvas");
   const context = canvas.getContext("2d", { willReadFrequently: true });
   scanTimer = setInterval(() => {
@@ -662,28 +603,40 @@ function stopCamera() {
   els.video.srcObject = null;
   els.cameraPanel.hidden = true;
   els.camera.setAttribute("aria-pressed", "false");
-  els.cameraLabel.textContent = "Cámara";
+  els.cameraLabel.textContent = t("Cámara");
 }
-
-els.camera.addEventListener("click", () => {
-  if (stream) stopCamera();
-  else startCamera();
-  focusInput();
-});
 
 // ------------------------------------------------------------------ start
 
-const params = new URLSearchParams(location.search);
-setDesk(params.get("desk") || localStorage.getItem(STORE_DESK) || "");
-renderUndo();
-connectSocket();
-refreshCounters();
+export function init() {
+  root = document.getElementById("desk");
+  assemblyId = Number(root.dataset.assemblyId);
+  els = elements();
+  rules = ticketRules(root.dataset.ticketRules);
+  STORE_LAST = `asamblea.desk.last.${assemblyId}`;
+  lastCheckIn = JSON.parse(localStorage.getItem(STORE_LAST) || "null");
+  listenSetup();
+  keepFocus();
+  listenActions();
+  listenInput();
+  els.camera.addEventListener("click", () => {
+    if (stream) stopCamera();
+    else startCamera();
+    focusInput();
+  });
 
-// The walk-in form comes back with ?checkin=<token>: check the new person in at once.
-const pending = params.get("checkin");
-if (pending) {
-  params.delete("checkin");
-  history.replaceState(null, "", `${location.pathname}?${params}`);
-  if (desk) scan(pending);
-  else pendingTicket = pending;
+  const params = new URLSearchParams(location.search);
+  setDesk(params.get("desk") || localStorage.getItem(STORE_DESK) || "");
+  renderUndo();
+  connectSocket();
+  refreshCounters();
+
+  // The walk-in form comes back with ?checkin=<token>: check the new person in at once.
+  const pending = params.get("checkin");
+  if (pending) {
+    params.delete("checkin");
+    history.replaceState(null, "", `${location.pathname}?${params}`);
+    if (desk) scan(pending);
+    else pendingTicket = pending;
+  }
 }

@@ -5,22 +5,23 @@
 // whole puzzle) and approval_changed (tallies and votes).  Rendering is batched into one
 // animation frame and only the mesas that changed are laid out again; texts are fitted to
 // their piece (largest font that fits, then an ellipsis) in a few batched passes.
-import { fitRegion, knob, piecePath, regionGrids, tableCells } from "./board_layout.js";
-import { mountClock } from "./clock_widget.js";
+import { fitRegion, knob, piecePath, regionGrids, tableCells } from "../lib/board_layout.js";
+import { mountClock } from "../shared/clock.js";
+import { el } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { connect } from "../shared/socket.js";
 
-const root = document.querySelector("[data-board]");
-const assemblyId = Number(root.dataset.assemblyId);
-const isPublic = root.dataset.public === "true";
-const canControl = root.dataset.canControl === "true";
-const stage = root.querySelector("[data-stage]");
-const zoomLayer = root.querySelector("[data-zoom]");
-const votePanel = root.querySelector("[data-vote]");
-const modeText = root.querySelector("[data-mode-text]");
-const progress = root.querySelector("[data-progress]");
-const connection = root.querySelector("[data-connection]");
+// Set by init(): the board's elements and its connection.
+let root, assemblyId, isPublic, canControl, stage, zoomLayer, votePanel, modeText, progress;
+let connection, conn;
 
-const LABELS = { need: "Necesidad", solution: "Solución", plan: "Plan" };
-const CHOICE_LABELS = { for: "A favor", against: "En contra", abstain: "Abstención" };
+function kindLabel(kind) {
+  return { need: t("Necesidad"), solution: t("Solución"), plan: t("Plan") }[kind] || kind;
+}
+
+function choiceLabel(choice) {
+  return { for: t("A favor"), against: t("En contra"), abstain: t("Abstención") }[choice];
+}
 
 const state = {
   groups: [],
@@ -37,28 +38,33 @@ let fresh = new Set(); // ids that animate in on their next render
 
 // --- socket ---------------------------------------------------------------------------------
 
-const socket = window.io({ auth: isPublic ? { board: assemblyId } : undefined });
-const clockElement = root.querySelector("[data-clock]");
-if (clockElement) mountClock(clockElement, socket, assemblyId);
-
 function say(text) {
   if (connection.textContent !== text) connection.textContent = text;
 }
 
-socket.on("connect", () => {
-  say("");
-  socket.emit("join_board", { assembly_id: assemblyId }, (ack) => {
-    if (!ack || !ack.ok) {
-      say(ack ? ack.error : "No se pudo abrir el tablero.");
-      return;
-    }
-    loadState(ack.state);
+function listen() {
+  conn.onStatus((status) => {
+    if (status === "online") say("");
+    else if (status !== "connecting") say(t("Sin conexión: reintentando…"));
   });
-});
-socket.on("disconnect", () => say("Sin conexión: reintentando…"));
-socket.on("connect_error", () => say("Sin conexión: reintentando…"));
+  conn.join("join_board", { assembly_id: assemblyId }, (ack) => loadState(ack.state), {
+    onRefused: (ack) => say(ack.error || t("No se pudo abrir el tablero.")),
+  });
+  conn.on("piece_saved", onPieceSaved);
+  conn.on("piece_deleted", (payload) => {
+    const known = state.pieces.get(payload.id);
+    if (known) removePiece(known);
+  });
+  conn.on("plenary_state", onPlenary);
+  conn.on("approval_changed", (payload) => {
+    if (payload.approval) state.approvals[payload.group_id] = payload.approval;
+    else delete state.approvals[payload.group_id];
+    state.electorate = payload.electorate;
+    renderApprovals();
+  });
+}
 
-socket.on("piece_saved", (piece) => {
+function onPieceSaved(piece) {
   if (piece.assembly_id !== assemblyId) return;
   const known = state.pieces.get(piece.id);
   if (known && known.version > piece.version) return; // a stale update
@@ -69,32 +75,20 @@ socket.on("piece_saved", (piece) => {
   if (!known) fresh.add(piece.id);
   state.pieces.set(piece.id, piece);
   dirty.add(piece.group_id);
-  if (!state.groups.some((g) => g.tables.some((t) => t.id === piece.table_id))) {
+  if (!state.groups.some((g) => g.tables.some((table) => table.id === piece.table_id))) {
     addTable(piece);
   }
   schedule();
-});
+}
 
-socket.on("piece_deleted", (payload) => {
-  const known = state.pieces.get(payload.id);
-  if (known) removePiece(known);
-});
-
-socket.on("plenary_state", (plenary) => {
+function onPlenary(plenary) {
   if (plenary.version < state.plenary.version) return;
   const modeChanged =
     plenary.mode !== state.plenary.mode || plenary.group_id !== state.plenary.group_id;
   state.plenary = plenary;
   if (modeChanged) fullLayout = true;
   schedule();
-});
-
-socket.on("approval_changed", (payload) => {
-  if (payload.approval) state.approvals[payload.group_id] = payload.approval;
-  else delete state.approvals[payload.group_id];
-  state.electorate = payload.electorate;
-  renderApprovals();
-});
+}
 
 function removePiece(piece) {
   state.pieces.delete(piece.id);
@@ -154,26 +148,23 @@ function render() {
   fresh.clear();
 }
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text != null) node.textContent = text;
-  return node;
+function part(tag, className, text) {
+  return el(tag, { class: className || null, text });
 }
 
 function regionFor(group) {
   let region = regions.get(group.id);
   if (region) return region;
-  const section = el("section", "region");
+  const section = part("section", "region");
   section.dataset.groupId = group.id;
-  const head = el("header", "region-head");
-  const title = el("h2", "region-title");
-  title.append(el("span", "region-number", `Mesa ${group.number}`), " ", el("span", "", group.title));
-  const badge = el("p", "region-badge");
+  const head = part("header", "region-head");
+  const title = part("h2", "region-title");
+  title.append(part("span", "region-number", t("Mesa {number}", { number: group.number })), " ", part("span", "", group.title));
+  const badge = part("p", "region-badge");
   badge.hidden = true;
   head.append(title, badge);
-  const field = el("div", "region-field");
-  const empty = el("p", "region-empty", "Esperando las piezas de esta mesa…");
+  const field = part("div", "region-field");
+  const empty = part("p", "region-empty", t("Esperando las piezas de esta mesa…"));
   field.append(empty);
   section.append(head, field);
   region = { el: section, field, empty, badge, pieceEls: new Map(), labels: new Map(), group };
@@ -219,13 +210,13 @@ function arrangeRegions(shown) {
 }
 
 function blocksOf(group) {
-  const byTable = new Map(group.tables.map((t) => [t.id, []]));
+  const byTable = new Map(group.tables.map((table) => [table.id, []]));
   for (const piece of state.pieces.values()) {
     if (piece.group_id !== group.id) continue;
     if (!byTable.has(piece.table_id)) byTable.set(piece.table_id, []);
     byTable.get(piece.table_id).push(piece);
   }
-  const numbers = new Map(group.tables.map((t) => [t.id, t.number]));
+  const numbers = new Map(group.tables.map((table) => [table.id, table.number]));
   const blocks = [];
   for (const [tableId, pieces] of byTable) {
     if (pieces.length === 0) continue;
@@ -264,19 +255,19 @@ function placeBlocks(region, fit, { maxFont, focusId = null }) {
     const x0 = column * (fit.columnWidth + fit.colGap);
     let label = region.labels.get(block.tableId);
     if (!label) {
-      label = el("p", "table-label");
+      label = part("p", "table-label");
       region.field.append(label);
       region.labels.set(block.tableId, label);
     }
     seenLabels.add(block.tableId);
-    label.textContent = `Submesa ${block.number}`;
+    label.textContent = t("Submesa {number}", { number: block.number });
     setBox(label, x0, y, fit.columnWidth, header);
     label.style.fontSize = `${Math.round(header * 0.72)}px`;
     for (const cell of block.cells) {
       const piece = cell.piece;
       seen.add(piece.id);
       const h = cell.span * hr;
-      const body = { w, h, tabs: cell.col < 2 ? cell.tabs.map((t) => t * hr) : [] };
+      const body = { w, h, tabs: cell.col < 2 ? cell.tabs.map((tab) => tab * hr) : [] };
       body.blank = cell.col > 0 ? h / 2 : null;
       const x = x0 + cell.col * w;
       const top = y + header + cell.row * hr;
@@ -305,7 +296,7 @@ function setBox(node, x, y, w, h) {
 }
 
 function pieceNode(piece) {
-  const node = el("div", `piece piece-${piece.kind}`);
+  const node = part("div", `piece piece-${piece.kind}`);
   node.dataset.pieceId = piece.id;
   const svgNS = "http://www.w3.org/2000/svg";
   const svg = document.createElementNS(svgNS, "svg");
@@ -313,17 +304,17 @@ function pieceNode(piece) {
   svg.setAttribute("aria-hidden", "true");
   const path = document.createElementNS(svgNS, "path");
   svg.append(path);
-  const box = el("div", "piece-text");
-  const label = el("p", "piece-label");
+  const box = part("div", "piece-text");
+  const label = part("p", "piece-label");
   const icon = document.createElementNS(svgNS, "svg");
   icon.setAttribute("class", "icon");
   icon.setAttribute("aria-hidden", "true");
   const use = document.createElementNS(svgNS, "use");
   use.setAttribute("href", `#icon-${piece.kind}`);
   icon.append(use);
-  label.append(icon, el("span", "piece-kind", LABELS[piece.kind] || piece.kind));
-  const text = el("p", "piece-body");
-  const meta = el("p", "piece-meta");
+  label.append(icon, part("span", "piece-kind", kindLabel(piece.kind)));
+  const text = part("p", "piece-body");
+  const meta = part("p", "piece-meta");
   box.append(label, text, meta);
   node.append(svg, box);
   if (canControl && !node.closest(".board-zoom")) {
@@ -366,12 +357,12 @@ function placePiece(region, piece, x, y, body, kn, hr, maxFont, focusId) {
   const meta = box.lastChild;
   meta.textContent = "";
   if (who || due) {
-    if (due) meta.append(el("strong", "", "Cuándo: "), due);
+    if (due) meta.append(part("strong", "", t("Cuándo: ")), due);
     if (who && due) meta.append(" · ");
-    if (who) meta.append(el("strong", "", "Quién: "), who);
+    if (who) meta.append(part("strong", "", t("Quién: ")), who);
   }
   meta.hidden = !(who || due);
-  node.setAttribute("aria-label", `${LABELS[piece.kind]}: ${piece.text}`);
+  node.setAttribute("aria-label", `${kindLabel(piece.kind)}: ${piece.text}`);
   node.title = piece.text;
   return [{ box, text: box.children[1], full: piece.text, lo: 11, hi: Math.max(12, Math.min(maxFont, hr * 0.3)) }];
 }
@@ -441,14 +432,16 @@ function groupById(id) {
 function renderMode() {
   const { mode, group_id: groupId, revealed } = state.plenary;
   const current = groupById(groupId);
-  let text = "En vivo: las piezas llegan de las mesas";
-  if (mode === "reveal" && current) text = `Turno de la Mesa ${current.number}: ${current.title}`;
-  if (mode === "whole") text = "El rompecabezas completo";
+  let text = t("En vivo: las piezas llegan de las mesas");
+  if (mode === "reveal" && current) {
+    text = t("Turno de la Mesa {number}: {title}", { number: current.number, title: current.title });
+  }
+  if (mode === "whole") text = t("El rompecabezas completo");
   if (modeText.textContent !== text) modeText.textContent = text;
   progress.textContent = "";
   if (mode === "live") return;
   for (const group of state.groups) {
-    const item = el("li", "", `Mesa ${group.number}`);
+    const item = part("li", "", t("Mesa {number}", { number: group.number }));
     if (group.id === groupId && mode === "reveal") {
       item.className = "is-current";
       item.setAttribute("aria-current", "step");
@@ -463,8 +456,8 @@ function renderMode() {
 
 function approvalText(approval) {
   if (!approval) return "";
-  if (approval.status === "open") return "Votación abierta";
-  return approval.approved ? "✓ Agenda aprobada" : "✗ Agenda no aprobada";
+  if (approval.status === "open") return t("Votación abierta");
+  return approval.approved ? `✓ ${t("Agenda aprobada")}` : `✗ ${t("Agenda no aprobada")}`;
 }
 
 function renderApprovals() {
@@ -492,26 +485,26 @@ function renderApprovals() {
   }
   votePanel.textContent = "";
   const total = approval.for + approval.against + approval.abstain;
-  const head = el("p", "vote-head");
-  head.append(el("strong", "", `Agenda de la Mesa ${group.number}: `), approvalText(approval));
+  const head = part("p", "vote-head");
+  head.append(part("strong", "", t("Agenda de la Mesa {number}: ", { number: group.number })), approvalText(approval));
   if (approval.status === "open") {
-    head.append(` · ${approval.method === "telefono" ? "vote desde su tiquete" : ""}`);
+    head.append(` · ${approval.method === "telefono" ? t("vote desde su tiquete") : ""}`);
   }
-  const bars = el("ul", "vote-bars");
+  const bars = part("ul", "vote-bars");
   for (const choice of ["for", "against", "abstain"]) {
-    const item = el("li", `vote-${choice}`);
+    const item = part("li", `vote-${choice}`);
     const share = total ? Math.round((approval[choice] / total) * 100) : 0;
-    const bar = el("span", "vote-bar");
+    const bar = part("span", "vote-bar");
     bar.style.setProperty("--share", `${share}%`);
-    item.append(el("span", "vote-label", CHOICE_LABELS[choice]), bar, el("span", "vote-count", String(approval[choice])));
+    item.append(part("span", "vote-label", choiceLabel(choice)), bar, part("span", "vote-count", String(approval[choice])));
     bars.append(item);
   }
-  const foot = el(
+  const foot = part(
     "p",
     "vote-foot",
     approval.method === "telefono"
-      ? `${total} de ${state.electorate} personas registradas han votado`
-      : `Conteo a mano alzada: ${total} votos`,
+      ? t("{total} de {electorate} personas registradas han votado", { total, electorate: state.electorate })
+      : t("Conteo a mano alzada: {total} votos", { total }),
   );
   votePanel.append(head, bars, foot);
   if (wasHidden) {
@@ -543,8 +536,9 @@ function renderZoom() {
   zoomLayer.dataset.key = key;
   zoomLayer.textContent = "";
   const group = groupById(piece.group_id);
-  const caption = el("p", "zoom-caption", `Mesa ${piece.group_number} · Submesa ${piece.table_number}${group ? ` · ${group.title}` : ""}`);
-  const field = el("div", "region-field zoom-field");
+  const where = t("Mesa {mesa} · Submesa {table}", { mesa: piece.group_number, table: piece.table_number });
+  const caption = part("p", "zoom-caption", `${where}${group ? ` · ${group.title}` : ""}`);
+  const field = part("div", "region-field zoom-field");
   zoomLayer.append(caption, field);
   const { cells, rows } = tableCells(chain.sort((a, b) => order(a) - order(b)));
   const fit = fitRegion([{ tableId: piece.table_id, number: piece.table_number, cells, rows }], field.clientWidth, field.clientHeight, { maxRow: 420, aspect: 0.7 });
@@ -554,11 +548,11 @@ function renderZoom() {
 
 // --- the moderator clicks a piece to zoom (projector only) ------------------------------------
 
-if (canControl) {
-  const command = (payload) =>
-    socket.emit("plenary_command", { assembly_id: assemblyId, ...payload }, (ack) => {
-      if (ack && !ack.ok) say(ack.error);
-    });
+function controls() {
+  const command = async (payload) => {
+    const answer = await conn.request("plenary_command", { assembly_id: assemblyId, ...payload });
+    if (!answer.ok) say(answer.error);
+  };
   stage.addEventListener("click", (event) => {
     const node = event.target.closest(".piece");
     if (node) command({ action: "zoom", piece_id: node.dataset.pieceId });
@@ -573,15 +567,34 @@ if (canControl) {
   zoomLayer.addEventListener("click", () => command({ action: "unzoom" }));
 }
 
-let resizeTimer = 0;
-window.addEventListener("resize", () => {
-  clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => {
-    fullLayout = true;
-    zoomLayer.dataset.key = "";
-    schedule();
-  }, 150);
-});
+export function init() {
+  root = document.querySelector("[data-board]");
+  assemblyId = Number(root.dataset.assemblyId);
+  isPublic = root.dataset.public === "true";
+  canControl = root.dataset.canControl === "true";
+  stage = root.querySelector("[data-stage]");
+  zoomLayer = root.querySelector("[data-zoom]");
+  votePanel = root.querySelector("[data-vote]");
+  modeText = root.querySelector("[data-mode-text]");
+  progress = root.querySelector("[data-progress]");
+  connection = root.querySelector("[data-connection]");
 
-// Exposed for the browser tests and the benchmark (read-only use).
-window.asambleaBoard = { state, regions, schedule, socket };
+  conn = connect({ auth: isPublic ? { board: assemblyId } : undefined, assemblyId });
+  const clockElement = root.querySelector("[data-clock]");
+  if (clockElement) mountClock(clockElement, conn, assemblyId);
+  listen();
+  if (canControl) controls();
+
+  let resizeTimer = 0;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => {
+      fullLayout = true;
+      zoomLayer.dataset.key = "";
+      schedule();
+    }, 150);
+  });
+
+  // Exposed for the browser tests and the benchmark (read-only use).
+  window.asambleaBoard = { state, regions, schedule, socket: conn.socket, conn };
+}
