@@ -3,7 +3,8 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from assembly import config as config_module
@@ -22,7 +23,9 @@ def _blueprints():
     from assembly.desk.routes import bp as desk_bp
     from assembly.grouping.routes import bp as grouping_bp
     from assembly.puzzle.routes import bp as puzzle_bp
-    from assembly.registration.routes import bp as registration_bp
+    from assembly.registration import routes as registration_routes  # noqa: F401
+    from assembly.registration.blueprint import bp as registration_bp
+    from assembly.registration.imports import routes as import_routes  # noqa: F401
     from assembly.reports.routes import bp as reports_bp
 
     return [
@@ -40,12 +43,23 @@ def _blueprints():
 
 
 def _socket_handlers():
+    # The connect handler and the credentials first, then each package's events.
     from assembly.agenda import events as agenda_events  # noqa: F401
+    from assembly.assemblies import events as assembly_events  # noqa: F401
+    from assembly.auth import events as auth_events  # noqa: F401
     from assembly.board import events as board_events  # noqa: F401
-    from assembly.core import events  # noqa: F401  (registers the connect handler)
     from assembly.desk import events as desk_events  # noqa: F401
     from assembly.grouping import events as grouping_events  # noqa: F401
     from assembly.puzzle import events as puzzle_events  # noqa: F401
+
+
+def _signal_receivers():
+    # Each package that reacts to a lower one's signals (ARCHITECTURE.md) connects here.
+    from assembly.agenda import receivers as agenda_receivers  # noqa: F401
+    from assembly.board import receivers as board_receivers  # noqa: F401
+    from assembly.grouping import receivers as grouping_receivers  # noqa: F401
+    from assembly.puzzle import receivers as puzzle_receivers  # noqa: F401
+    from assembly.registration import receivers as registration_receivers  # noqa: F401
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -75,7 +89,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Inicie sesión para continuar."
+    login_manager.login_message = _l("Inicie sesión para continuar.")
     login_manager.login_message_category = "info"
     socketio.init_app(
         app,
@@ -96,19 +110,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
     _socket_handlers()
+    _signal_receivers()
 
     from assembly.desk import ticket_rules
 
     ticket_rules.register(app)  # the desk page's JS applies the desk's own patterns
 
     from assembly import cli, helpers
+    from assembly.auth import access
 
     cli.register(app)
     helpers.register(app)
+    access.register(app)
     return app
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # a background job, the CLI: the configured language
+        return current_app.config.get("DEFAULT_LOCALE") or "es"
     requested = request.args.get("lang")
     if requested in config_module.LANGUAGES:
         session["lang"] = requested

@@ -39,6 +39,8 @@ DEFAULTS: dict[str, tuple[object, str]] = {
 }
 
 LANGUAGES = ("es", "en")
+#: the venue zone of an assembly that names none (Assembly.time_zone, helpers.venue_zone)
+DEFAULT_TIME_ZONE = "America/Bogota"
 
 
 def _coerce(raw: str, default: object) -> object:
@@ -99,7 +101,6 @@ def flask_settings(config: dict) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "BABEL_DEFAULT_LOCALE": config["DEFAULT_LOCALE"],
-        "BABEL_DEFAULT_TIMEZONE": "America/Bogota",
         "RATELIMIT_STORAGE_URI": config["REDIS_URL"] or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

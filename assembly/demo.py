@@ -15,9 +15,9 @@ from assembly.assemblies import services as assemblies
 from assembly.assemblies.models import Assembly
 from assembly.auth import services as accounts
 from assembly.auth.models import User
+from assembly.core import divipola
 from assembly.extensions import db, unit_of_work
 from assembly.grouping.models import Group
-from assembly.registration import divipola
 from assembly.registration import services as registration
 
 log = logging.getLogger(__name__)

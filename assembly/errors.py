@@ -1,41 +1,130 @@
-"""Domain errors and the one place that turns them into pages, JSON or acknowledgements."""
+"""Domain errors and the one place that turns them into pages, JSON or acknowledgements.
+
+Every refusal the app sends — a Socket.IO acknowledgement or a JSON HTTP error — is built by
+:func:`refusal`::
+
+    {"ok": false, "error": "<translated message>", "code": "<code>", "retry": <bool>,
+     "fields": {"<field>": "<message>"}}
+
+``code`` tells a client what to do without reading the message (the list is :data:`CODES`);
+``retry`` says whether sending the same thing again later may succeed (a client keeps a
+retryable write in its outbox, and puts a non-retryable one back in the form).
+"""
 
 import functools
 import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from assembly.extensions import db
 
 log = logging.getLogger(__name__)
 
+#: every refusal code, and whether that kind of refusal is worth retrying by default
+CODES = {
+    "invalid": False,  # the input breaks a rule: fix it (``fields`` says where)
+    "not_found": False,
+    "forbidden": False,
+    "conflict": False,  # the state does not allow it (already done, someone else did...)
+    "closed": False,  # the assembly is closed: nothing of the day is written any more
+    "time_up": False,  # the step's time ran out: keep it, it may be sent if the step reopens
+    "frozen": False,  # the mesa's agenda was approved: only plenary amendments change it
+    "code_changed": False,  # the table's join code was rotated: ask for the new one
+    "rate_limited": True,
+    "unavailable": True,  # the database or the message queue is unreachable right now
+    "internal": True,  # a bug on our side; nothing was stored
+}
+
 
 class AssemblyError(Exception):
-    """A rule of the domain was broken; ``message`` is shown to the user as is (Spanish)."""
+    """A rule of the domain was broken; ``message`` is shown to the person as is (translated).
+
+    Subclasses give the HTTP ``status`` and the default ``code``; ``code`` and ``retry`` can be
+    given per raise (``Conflict(_("..."), code="closed")``)."""
 
     status = 400
+    code = "invalid"
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message
-        #: per-field messages for forms and imports
-        self.fields = fields or {}
-
-
-class NotFound(AssemblyError):
-    status = 404
-
-
-class PermissionDenied(AssemblyError):
-    status = 403
-
-
-class Conflict(AssemblyError):
-    status = 409
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        fields: dict[str, str] | None = None,
+        retry: bool | None = None,
+    ):
+        super().__init__(str(message))
+        self.message = str(message)
+        if code is not None:
+            if code not in CODES:
+                raise ValueError(f"unknown refusal code {code!r}: add it to errors.CODES")
+            self.code = code
+        #: per-field messages for forms, imports and the phones' forms
+        self.fields = {key: str(value) for key, value in (fields or {}).items()}
+        self.retry = CODES[self.code] if retry is None else retry
 
 
 class InvalidInput(AssemblyError):
     status = 422
+    code = "invalid"
+
+
+class NotFound(AssemblyError):
+    status = 404
+    code = "not_found"
+
+
+class PermissionDenied(AssemblyError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(AssemblyError):
+    status = 409
+    code = "conflict"
+
+
+class RateLimited(AssemblyError):
+    status = 429
+    code = "rate_limited"
+
+
+class Unavailable(AssemblyError):
+    """The database (or the queue) cannot be reached now; the same request may work later."""
+
+    status = 503
+    code = "unavailable"
+
+
+class InternalError(AssemblyError):
+    status = 500
+    code = "internal"
+
+
+def refusal(error: AssemblyError) -> dict:
+    """THE refusal shape, for acknowledgements and JSON error bodies alike."""
+    return {
+        "ok": False,
+        "error": error.message,
+        "code": error.code,
+        "retry": error.retry,
+        "fields": dict(error.fields),
+    }
+
+
+def as_domain_error(error: Exception) -> AssemblyError:
+    """Any exception as the refusal a person may see: domain errors as they are, a lost
+    database connection as ``unavailable``, anything else as ``internal`` (details stay in
+    the log)."""
+    if isinstance(error, AssemblyError):
+        return error
+    if isinstance(error, (OperationalError, DisconnectionError)):
+        return Unavailable(str(MESSAGES[503]))
+    return InternalError(str(MESSAGES[500]))
 
 
 def wants_json() -> bool:
@@ -48,75 +137,82 @@ def wants_json() -> bool:
     )
 
 
-def _error_response(status: int, title: str, message: str, fields: dict | None = None):
+def _error_response(status: int, title: str, error: AssemblyError):
     if wants_json():
-        return jsonify(ok=False, error=message, fields=fields or {}), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+        return jsonify(refusal(error)), status
+    return render_template(
+        "errors/error.html", status=status, title=title, message=error.message
+    ), status
 
 
 TITLES = {
-    400: "Solicitud no válida",
-    403: "No tiene permiso",
-    404: "No encontrado",
-    405: "Método no permitido",
-    409: "Conflicto",
-    413: "Archivo demasiado grande",
-    422: "Datos no válidos",
-    429: "Demasiados intentos",
-    500: "Error interno",
+    400: _l("Solicitud no válida"),
+    403: _l("No tiene permiso"),
+    404: _l("No encontrado"),
+    405: _l("Método no permitido"),
+    409: _l("Conflicto"),
+    413: _l("Archivo demasiado grande"),
+    422: _l("Datos no válidos"),
+    429: _l("Demasiados intentos"),
+    500: _l("Error interno"),
+    503: _l("Servicio no disponible"),
 }
 
 MESSAGES = {
-    400: "La solicitud no se pudo procesar. Vuelva a intentarlo desde la página anterior.",
-    403: "Su cuenta no tiene permiso para ver esta página.",
-    404: "La página que busca no existe o fue movida.",
-    405: "Esta dirección no acepta esa acción.",
-    413: "El archivo supera el tamaño máximo permitido (20 MB).",
-    429: "Hizo demasiados intentos seguidos. Espere un minuto y vuelva a intentarlo.",
-    500: "Algo falló de nuestro lado. Lo que envió no se guardó; intente de nuevo.",
+    400: _l("La solicitud no se pudo procesar. Vuelva a intentarlo desde la página anterior."),
+    403: _l("Su cuenta no tiene permiso para ver esta página."),
+    404: _l("La página que busca no existe o fue movida."),
+    405: _l("Esta dirección no acepta esa acción."),
+    413: _l("El archivo supera el tamaño máximo permitido (20 MB)."),
+    429: _l("Hizo demasiados intentos seguidos. Espere un minuto y vuelva a intentarlo."),
+    500: _l("Algo falló de nuestro lado. Lo que envió no se guardó; intente de nuevo."),
+    503: _l(
+        "El servidor no puede guardar en este momento. Lo que envió no se perdió: intente de nuevo en unos segundos."
+    ),
 }
+
+#: the refusal code of an HTTP status that has no domain error behind it
+_HTTP_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 429: "rate_limited"}
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AssemblyError)
     def handle_domain_error(error: AssemblyError):
-        return _error_response(
-            error.status, _(TITLES.get(error.status, "Error")), error.message, error.fields
-        )
+        return _error_response(error.status, str(TITLES.get(error.status, _("Error"))), error)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
-        message = MESSAGES.get(status) or error.description
+        message = str(MESSAGES.get(status) or error.description)
         if status == 400 and "CSRF" in (error.description or ""):
             message = _(
                 "El formulario venció o fue enviado dos veces. Recargue la página e intente de nuevo."
             )
-        return _error_response(status, _(TITLES.get(status, "Error")), _(message))
+        refused = AssemblyError(message, code=_HTTP_CODES.get(status, "invalid"))
+        return _error_response(status, str(TITLES.get(status, _("Error"))), refused)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        refused = as_domain_error(error)
         log.exception("unhandled error on %s", request.path)
-        return _error_response(500, _(TITLES[500]), _(MESSAGES[500]))
+        return _error_response(refused.status, str(TITLES[refused.status]), refused)
 
 
 def acknowledge(handler):
-    """Wrap a Socket.IO handler: its result becomes ``{"ok": true, ...}``, a domain error
-    becomes ``{"ok": false, "error": "..."}`` for the client's acknowledgement callback."""
+    """Wrap a Socket.IO handler: its result becomes ``{"ok": true, ...}``; any error becomes
+    :func:`refusal` (and the session's transaction is rolled back)."""
 
     @functools.wraps(handler)
     def wrapper(*args, **kwargs):
-        from assembly.extensions import db
-
         try:
             result = handler(*args, **kwargs) or {}
         except AssemblyError as error:
             db.session.rollback()
-            return {"ok": False, "error": error.message, "fields": error.fields}
-        except Exception:
+            return refusal(error)
+        except Exception as error:
             db.session.rollback()
             log.exception("unhandled error in socket handler %s", handler.__name__)
-            return {"ok": False, "error": _(MESSAGES[500])}
+            return refusal(as_domain_error(error))
         return {"ok": True, **result}
 
     return wrapper

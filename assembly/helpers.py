@@ -1,13 +1,18 @@
-"""Small things every template and route uses: template globals, form error plumbing."""
+"""Small things every package uses: venue time, form error plumbing, public URLs, choices.
+
+Venue time (ARCHITECTURE.md, contract 6): the database stores naive UTC; every time a person
+reads goes through :func:`to_venue` (or the Jinja filter ``venue_time``) with the assembly's
+own zone (``Assembly.time_zone``), never the server's zone or a global setting.
+"""
 
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, current_app, request
 from flask_babel import get_locale
-from flask_login import current_user
+from wtforms import SelectChoice
 
-from assembly.auth.domain import ROLE_LABELS, Permission
+from assembly.config import DEFAULT_TIME_ZONE
 from assembly.errors import AssemblyError
 
 
@@ -21,14 +26,38 @@ def attach_errors(form, error: AssemblyError) -> None:
             form.form_errors.append(message)
 
 
-def local_zone() -> ZoneInfo:
-    """The assemblies' zone (Colombia): planned times, check-in hours and ages are read there."""
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "America/Bogota")
+def zone_named(name: str | None) -> ZoneInfo:
+    """The IANA zone called ``name``; the default zone for an empty or unknown name."""
+    try:
+        return ZoneInfo(name or DEFAULT_TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
-def venue_today() -> date:
-    """The date at the venue, which decides ages."""
-    return datetime.now(local_zone()).date()
+def venue_zone(assembly) -> ZoneInfo:
+    """The zone of the assembly's venue (anything with a ``time_zone`` attribute)."""
+    return zone_named(getattr(assembly, "time_zone", None))
+
+
+def to_venue(moment: datetime | None, assembly) -> datetime | None:
+    """A stored time (naive UTC, or aware) as an aware time at the venue; None stays None."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(venue_zone(assembly))
+
+
+def venue_time(moment: datetime | None, assembly, fmt: str = "%H:%M") -> str:
+    """A stored time as the venue reads it ("08:12"); "" for None. The Jinja filter:
+    ``{{ attendee.checked_in_at|venue_time(assembly) }}`` or ``|venue_time(assembly, "%d/%m/%Y %H:%M")``."""
+    local = to_venue(moment, assembly)
+    return local.strftime(fmt) if local else ""
+
+
+def venue_today(assembly) -> date:
+    """Today's date at the venue, which decides ages."""
+    return datetime.now(venue_zone(assembly)).date()
 
 
 def utcnow() -> datetime:
@@ -43,21 +72,15 @@ def public_url(path: str) -> str:
     return base.rstrip("/") + path
 
 
-def register(app: Flask) -> None:
-    @app.context_processor
-    def inject():
-        def can(permission: str) -> bool:
-            return current_user.is_authenticated and current_user.can(Permission(permission))
-
-        return {
-            "can": can,
-            "role_labels": ROLE_LABELS,
-            "current_locale": str(get_locale() or "es"),
-        }
-
-
 def select_choices(pairs) -> list:
     """(value, label) pairs as WTForms 3.3 wants them (tuples are deprecated there)."""
-    from wtforms import SelectChoice
-
     return [SelectChoice(str(value), str(label)) for value, label in pairs]
+
+
+def register(app: Flask) -> None:
+    """Template helpers every page may use (auth registers ``can`` and the role labels)."""
+    app.add_template_filter(venue_time, "venue_time")
+
+    @app.context_processor
+    def inject():
+        return {"current_locale": str(get_locale() or "es")}

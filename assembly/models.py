@@ -1,11 +1,12 @@
 """Every model, imported once so that Alembic and ``create_all`` see the whole schema."""
 
 from assembly.agenda.models import AgendaClock, ClockAction, Slide
-from assembly.assemblies.models import Assembly, ExtraQuestion, Moment, Step, Theme
+from assembly.assemblies.models import Assembly, ExtraQuestion, Moment, RoomSequence, Step, Theme
 from assembly.auth.models import User
-from assembly.board.models import Acta, Approval, PieceVersion, PlenaryState, Vote
+from assembly.board.models import Acta, Approval, PlenaryState, Vote
+from assembly.core.jobs import Job
 from assembly.grouping.models import Group, Table
-from assembly.puzzle.models import Piece
+from assembly.puzzle.models import Piece, PieceVersion
 from assembly.registration.models import Attendee
 from assembly.reports.models import ExportLog
 
@@ -19,10 +20,12 @@ __all__ = [
     "ExportLog",
     "ExtraQuestion",
     "Group",
+    "Job",
     "Moment",
     "Piece",
     "PieceVersion",
     "PlenaryState",
+    "RoomSequence",
     "Slide",
     "Step",
     "Table",

@@ -1,15 +1,22 @@
-"""What the clock tells the screens, after the commit.  One named function per event."""
+"""What the clock tells the screens. One named builder per event; the handler (or a receiver,
+through ``realtime.queue``) adds it to the write's outbox, sent after the commit.
+
+Room: ``clock:<assembly id>`` (every screen that shows the clock).
+"""
 
 from assembly.agenda import services
-from assembly.extensions import db, socketio
+from assembly.assemblies.realtime import Broadcast, broadcast
 
 
-def broadcast_clock_state(assembly_id: int) -> dict:
-    """Send the stored clock (the same snapshot ``join_clock`` answers) to ``clock:<id>``.
+def room(assembly_id: int) -> str:
+    return f"clock:{assembly_id}"
 
-    Reads the snapshot and ends the read transaction before emitting: under gevent an
-    emit may yield, and an open SQLite transaction must not be held across it."""
-    snapshot = services.clock_snapshot(assembly_id)
-    db.session.rollback()
-    socketio.emit("clock_state", snapshot, to=f"clock:{assembly_id}")
-    return snapshot
+
+def clock_state(assembly_id: int) -> Broadcast:
+    """The stored clock: the same snapshot ``join_clock`` answers, read in this transaction."""
+    return broadcast(
+        "clock_state",
+        services.clock_snapshot(assembly_id),
+        rooms=[room(assembly_id)],
+        assembly_id=assembly_id,
+    )

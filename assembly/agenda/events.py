@@ -1,67 +1,72 @@
-"""Socket.IO for the clock: follow it (``join_clock``) and run it (``clock_control``)."""
+"""Socket.IO for the clock: follow it (``join_clock``), run it (``clock_control``), and the
+projector's registration counter (``join_projector``)."""
 
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import join_room
 
-from assembly.agenda import services
-from assembly.agenda.broadcasts import broadcast_clock_state
+from assembly.agenda import broadcasts, services
+from assembly.assemblies import services as assemblies
+from assembly.assemblies.realtime import broadcasting, join
 from assembly.auth.domain import Permission
-from assembly.core.events import current_identity, identity_may_follow
-from assembly.errors import InvalidInput, PermissionDenied, acknowledge
-from assembly.extensions import db, socketio, unit_of_work
+from assembly.auth.events import current_identity, identity_may_follow
+from assembly.core.schemas import AssemblyId, Payload, Text
+from assembly.core.sockets import event
+from assembly.desk.broadcasts import room as desk_room
+from assembly.errors import PermissionDenied
 
 
-def _assembly_id(data) -> int:
-    value = (data or {}).get("assembly_id") if isinstance(data, dict) else None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidInput("Falta la asamblea.") from None
+class FollowClock(Payload):
+    assembly_id: AssemblyId
 
 
-@socketio.on("join_clock")
-@acknowledge
-def on_join_clock(data):
+class ClockControl(Payload):
+    assembly_id: AssemblyId
+    action: Text[20] = ""
+    #: "extend": minutes to add (a number, or the text typed)
+    minutes: float | Text[20] | None = None
+    #: "start" / "jump": the slot's index or key ("m3.s2")
+    position: int | Text[40] | None = None
+
+
+@event("join_clock", FollowClock)
+def on_join_clock(data: FollowClock) -> dict:
     """Follow an assembly's clock; the reply is the full snapshot (also after a reconnect)."""
-    assembly_id = _assembly_id(data)
-    if not identity_may_follow(current_identity(), assembly_id):
-        raise PermissionDenied("No puede seguir el reloj de esta asamblea.")
-    snapshot = services.clock_snapshot(assembly_id)
-    db.session.rollback()  # end the read before the socket does any I/O
-    join_room(f"clock:{assembly_id}")
-    return {"state": snapshot}
+    if not identity_may_follow(current_identity(), data.assembly_id):
+        raise PermissionDenied(_("No puede seguir el reloj de esta asamblea."))
+    return join(
+        data.assembly_id,
+        [broadcasts.room(data.assembly_id)],
+        lambda: services.clock_snapshot(data.assembly_id),
+    )
 
 
-@socketio.on("clock_control")
-@acknowledge
-def on_clock_control(data):
+@event("clock_control", ClockControl)
+def on_clock_control(data: ClockControl) -> dict:
     """Start, pause, resume, extend, next, back, jump or reset; every screen hears it."""
-    assembly_id = _assembly_id(data)
     if not current_user.is_authenticated or not current_user.can(Permission.RUN_CLOCK):
-        raise PermissionDenied("Su cuenta no puede manejar el reloj.")
-    with unit_of_work():
+        raise PermissionDenied(_("Su cuenta no puede manejar el reloj."))
+    with broadcasting() as out:
         services.control(
             current_user,
-            assembly_id,
-            str(data.get("action", "")),
-            minutes=data.get("minutes"),
-            position=data.get("position"),
+            data.assembly_id,
+            data.action,
+            minutes=data.minutes,
+            position=data.position,
         )
-    return {"state": broadcast_clock_state(assembly_id)}
+        message = broadcasts.clock_state(data.assembly_id)
+        out.add(message)
+    return {"state": message.payload}
 
 
-@socketio.on("join_projector")
-@acknowledge
-def on_join_projector(data):
+@event("join_projector", FollowClock)
+def on_join_projector(data: FollowClock) -> dict:
     """The projector follows the registration counter live: it joins the desks' counter
     room (``desk:<id>``, counts only) and gets the current counts in the reply."""
-    from assembly.assemblies import services as assemblies
-
-    assembly_id = _assembly_id(data)
     if not current_user.is_authenticated or not current_user.can(Permission.RUN_CLOCK):
-        raise PermissionDenied("Su cuenta no puede abrir el proyector.")
-    assembly = assemblies.get_assembly(assembly_id)
-    counts = assemblies.overview(assembly)
-    db.session.rollback()  # end the read before the socket does any I/O
-    join_room(f"desk:{assembly.id}")
-    return {"state": {"assembly_id": assembly.id, **counts}}
+        raise PermissionDenied(_("Su cuenta no puede abrir el proyector."))
+    assembly = assemblies.get_assembly(data.assembly_id)
+    return join(
+        assembly.id,
+        [desk_room(assembly.id)],
+        lambda: {"assembly_id": assembly.id, **assemblies.overview(assembly)},
+    )

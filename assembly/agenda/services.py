@@ -12,6 +12,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, replace
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,10 +20,10 @@ from assembly.agenda import domain
 from assembly.agenda.domain import AgendaItem, ClockError, ClockState, MomentPlan, StepPlan
 from assembly.agenda.models import AgendaClock, ClockAction
 from assembly.assemblies.models import Assembly, Moment, Step
-from assembly.assemblies.services import get_assembly
+from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
-from assembly.helpers import local_zone
+from assembly.helpers import venue_zone
 
 #: step kind -> the puzzle piece kinds a table may write while that step runs
 PIECES_BY_STEP_KIND = {"needs": {"need"}, "solutions": {"solution"}, "plan": {"plan"}}
@@ -95,7 +96,7 @@ def load_agenda(assembly: Assembly, day: dt.date | None = None) -> Agenda:
     steps = db.session.scalars(
         select(Step).where(Step.moment_id.in_([m.id for m in moments])).order_by(Step.position)
     ).all()
-    items = domain.flatten(moment_plans(day or assembly.date, moments, steps, local_zone()))
+    items = domain.flatten(moment_plans(day or assembly.date, moments, steps, venue_zone(assembly)))
     by_id = {m.id: m for m in moments}
     step_by_id = {s.id: s for s in steps}
     slots = []
@@ -164,18 +165,18 @@ def _parse_minutes(value) -> float:
         try:
             value = float(value)
         except ValueError:
-            raise InvalidInput("La extensión debe ser un número de minutos.") from None
+            raise InvalidInput(_("La extensión debe ser un número de minutos.")) from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidInput("La extensión debe ser un número de minutos.")
+        raise InvalidInput(_("La extensión debe ser un número de minutos."))
     return value
 
 
 def _parse_position(value) -> int | str:
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return int(value.strip())
     if isinstance(value, (int, str)) and not isinstance(value, bool):
         return value
-    raise InvalidInput("Indique a qué momento o paso saltar.")
+    raise InvalidInput(_("Indique a qué momento o paso saltar."))
 
 
 def control(
@@ -189,8 +190,9 @@ def control(
 ) -> ClockState:
     """Carry out one moderator command, store the new state and log who did it."""
     if action not in ACTIONS:
-        raise InvalidInput("Acción del reloj desconocida.")
+        raise InvalidInput(_("Acción del reloj desconocida."))
     assembly = get_assembly(assembly_id)
+    ensure_writable(assembly)
     now = _now(now)
     agenda = load_agenda(assembly)
     record = _record(assembly.id, create=True)
@@ -215,7 +217,7 @@ def control(
             after = domain.back(items, before, now)
         elif action == "jump":
             if position is None:
-                raise InvalidInput("Indique a qué momento o paso saltar.")
+                raise InvalidInput(_("Indique a qué momento o paso saltar."))
             after = domain.jump(items, before, now, _parse_position(position))
         else:
             after = domain.reset(before)
@@ -231,7 +233,7 @@ def control(
         db.session.flush()
     except StaleDataError:
         raise Conflict(
-            "Otra persona cambió el reloj en este mismo momento; revise y repita."
+            _("Otra persona cambió el reloj en este mismo momento; revise y repita.")
         ) from None
     return after
 
@@ -296,8 +298,8 @@ def _log(actor, assembly_id: int, action: str, details: dict, now: float) -> Non
 
 
 def action_log(assembly_id: int, limit: int = 50) -> list[dict]:
-    """The latest clock commands, newest first, with local times for the console."""
-    zone = local_zone()
+    """The latest clock commands, newest first, with venue times for the console."""
+    zone = venue_zone(get_assembly(assembly_id))
     rows = db.session.scalars(
         select(ClockAction)
         .where(ClockAction.assembly_id == assembly_id)
@@ -342,7 +344,7 @@ def _run_day(assembly: Assembly, state: ClockState) -> dt.date:
     first = state.history[0].actual_start if state.history else state.started_at
     if first is None:
         return assembly.date
-    return dt.datetime.fromtimestamp(first, local_zone()).date()
+    return dt.datetime.fromtimestamp(first, venue_zone(assembly)).date()
 
 
 def _projection_now(assembly: Assembly, agenda: Agenda, state: ClockState, now: float) -> float:
@@ -350,7 +352,7 @@ def _projection_now(assembly: Assembly, agenda: Agenda, state: ClockState, now: 
     assembly's, the plan itself (no delay, projected = planned)."""
     if state.status != domain.IDLE or not agenda.items:
         return now
-    if dt.datetime.fromtimestamp(now, local_zone()).date() == assembly.date:
+    if dt.datetime.fromtimestamp(now, venue_zone(assembly)).date() == assembly.date:
         return now
     first = domain.planned_times(agenda.items)[0][0]
     return now if first is None else first
@@ -379,12 +381,12 @@ def _hhmm(epoch: float | None, zone: dt.tzinfo) -> str:
 
 
 def clock_snapshot(assembly_id: int, now: float | None = None) -> dict:
-    """CONTRACT: what every clock screen needs — ``ClockState.to_dict()`` plus the current
+    """What every clock screen needs — ``ClockState.to_dict()`` plus the current
     moment and step (title, kind), the next moment with its start, the delay and
     ``server_now`` (epoch seconds)."""
     now = _now(now)
-    zone = local_zone()
     assembly, agenda, state = _current_state(assembly_id)
+    zone = venue_zone(assembly)
     slot = _current_slot(agenda, state)
     at = _projection_now(assembly, agenda, state, now)
     delay = domain.delay_minutes(agenda.items, state, at) if agenda.items else 0.0
@@ -437,8 +439,8 @@ def schedule(assembly_id: int, now: float | None = None) -> dict:
     """The moderator's agenda: every slot with planned, actual and projected times (epoch
     seconds and local HH:MM), the running delay and how far each slot is from the current."""
     now = _now(now)
-    zone = local_zone()
     assembly, agenda, state = _current_state(assembly_id)
+    zone = venue_zone(assembly)
     now = _projection_now(assembly, agenda, state, now)
     rows = domain.projected_schedule(agenda.items, state, now) if agenda.items else []
     delay = domain.delay_minutes(agenda.items, state, now) if agenda.items else 0.0
@@ -480,7 +482,7 @@ def _range(start: float | None, end: float | None, zone) -> str:
 
 
 def open_piece_kinds(assembly_id: int) -> set[str]:
-    """CONTRACT: the piece kinds a table may write/edit/delete now — the kind of the current
+    """The piece kinds a table may write/edit/delete now — the kind of the current
     (running or paused) step: needs -> {"need"}, solutions -> {"solution"}, plan -> {"plan"};
     otherwise an empty set."""
     try:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from assembly.agenda.models import Slide
 from assembly.assemblies.models import Assembly
+from assembly.core.ordering import moved, renumber
 from assembly.errors import InvalidInput, NotFound
 from assembly.extensions import db
 
@@ -128,20 +129,11 @@ def delete_slide(actor, assembly_id: int, slide_id: int) -> Path:
     path = slide_path(slide)
     db.session.delete(slide)
     db.session.flush()
-    _renumber(list_slides(assembly_id))
+    renumber(list_slides(assembly_id))
     return path
 
 
 def move_slide(actor, assembly_id: int, slide_id: int, delta: int) -> None:
     slide = get_slide(assembly_id, slide_id)
     slides = list_slides(assembly_id)
-    index = slides.index(slide)
-    target = min(max(index + delta, 0), len(slides) - 1)
-    slides.insert(target, slides.pop(index))
-    _renumber(slides)
-
-
-def _renumber(slides: list[Slide]) -> None:
-    for position, slide in enumerate(slides, start=1):
-        slide.position = position
-    db.session.flush()
+    renumber(moved(slides, slides.index(slide), delta))

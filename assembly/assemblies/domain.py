@@ -2,10 +2,20 @@
 
 from collections.abc import Mapping
 from datetime import date, time
+from functools import cache
+from zoneinfo import available_timezones
 
 from assembly.assemblies.template import MOMENT_KINDS, STEP_KINDS
+from assembly.config import DEFAULT_TIME_ZONE
 
 Errors = dict[str, str]
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    """Every IANA zone, Colombia's first (the venue's zone is almost always it)."""
+    others = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
+    return (DEFAULT_TIME_ZONE, *(z for z in others if z != DEFAULT_TIME_ZONE))
 
 
 def parse_time(text: str) -> time | None:
@@ -63,6 +73,10 @@ def clean_assembly(raw: Mapping[str, str]) -> tuple[dict, Errors]:
         and clean["plan_end_year"] < clean["plan_start_year"]
     ):
         errors["plan_end_year"] = "El año final del plan no puede ser anterior al inicial."
+    zone = (raw.get("time_zone") or "").strip() or DEFAULT_TIME_ZONE
+    if zone not in time_zones():
+        errors["time_zone"] = "Elija la zona horaria de la lista."
+    clean["time_zone"] = zone
     clean["department_code"] = (raw.get("department_code") or "").strip() or None
     clean["municipality_code"] = (raw.get("municipality_code") or "").strip() or None
     return clean, errors
@@ -116,11 +130,3 @@ def clean_step(raw: Mapping[str, str]) -> tuple[dict, Errors]:
     if kind not in STEP_KINDS:
         errors["kind"] = "Tipo de paso no válido."
     return {"title": title[:200], "minutes": minutes, "kind": kind}, errors
-
-
-def moved(items: list, index: int, delta: int) -> list:
-    """``items`` with the element at ``index`` moved by ``delta`` places (clamped)."""
-    target = max(0, min(len(items) - 1, index + delta))
-    result = list(items)
-    result.insert(target, result.pop(index))
-    return result

@@ -18,10 +18,9 @@ class AssemblyForm(FlaskForm):
     plan_start_year = StringField(_l("Plan de trabajo desde"))
     plan_end_year = StringField(_l("Plan de trabajo hasta"))
     agreement_line = StringField(_l("Línea del convenio"))
+    #: the venue's IANA zone: every time a person reads is shown in it
+    time_zone = SelectField(_l("Zona horaria del lugar"), choices=[], validate_choice=False)
 
     def raw(self) -> dict:
         """The submitted values as strings, for the domain checks."""
-        return {
-            name: "" if field.data is None else str(field.data)
-            for name, field in self._fields.items()
-        }
+        return {field.name: "" if field.data is None else str(field.data) for field in self}

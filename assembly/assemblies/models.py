@@ -3,6 +3,7 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from assembly.config import DEFAULT_TIME_ZONE
 from assembly.extensions import db
 
 STATUSES = {
@@ -36,6 +37,13 @@ class Assembly(db.Model):
     #: the work plan's period (the methodology's 2024–2026)
     plan_start_year: Mapped[int] = mapped_column(nullable=False, default=2024)
     plan_end_year: Mapped[int] = mapped_column(nullable=False, default=2026)
+    #: IANA zone of the venue: every time a person reads is shown there (stored times are UTC)
+    time_zone: Mapped[str] = mapped_column(
+        String(64), nullable=False, default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
+    #: bumped in the same transaction as every change that is broadcast (realtime.py): a
+    #: screen compares it with its snapshot's
+    revision: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), nullable=False)
 
     themes: Mapped[list["Theme"]] = relationship(
@@ -151,3 +159,20 @@ class ExtraQuestion(db.Model):
 
     def __repr__(self) -> str:
         return f"<ExtraQuestion {self.id} {self.label!r}>"
+
+
+class RoomSequence(db.Model):
+    """A Socket.IO room's message counter: every broadcast to the room carries the next
+    number, so a screen that sees a gap knows it missed one and asks for a fresh snapshot."""
+
+    __tablename__ = "room_sequences"
+
+    #: "table:12", "board:3"...
+    room: Mapped[str] = mapped_column(String(60), primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    seq: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    def __repr__(self) -> str:
+        return f"<RoomSequence {self.room} {self.seq}>"

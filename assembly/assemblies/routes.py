@@ -4,14 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from assembly.agenda import services as clock
-from assembly.agenda.broadcasts import broadcast_clock_state
-from assembly.assemblies import services, template
+from assembly.assemblies import broadcasts, services, template
+from assembly.assemblies.domain import time_zones
 from assembly.assemblies.forms import AssemblyForm
 from assembly.assemblies.models import STATUSES
+from assembly.assemblies.realtime import broadcasting
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
-from assembly.core.events import broadcast_assembly_changed
+from assembly.core import divipola
 from assembly.errors import AssemblyError, NotFound
 from assembly.extensions import unit_of_work
 from assembly.helpers import attach_errors, select_choices
@@ -19,9 +19,8 @@ from assembly.helpers import attach_errors, select_choices
 bp = Blueprint("assemblies", __name__, url_prefix="/assemblies")
 
 
-def _divipola_choices(form: AssemblyForm) -> None:
-    from assembly.registration import divipola
-
+def _choices(form: AssemblyForm) -> None:
+    form.time_zone.choices = select_choices((zone, zone.replace("_", " ")) for zone in time_zones())
     form.department_code.choices = select_choices([("", "—"), *divipola.departments()])
     department = form.department_code.data or ""
     municipalities = divipola.municipalities(department) if department else []
@@ -40,7 +39,7 @@ def index():
 def new():
     """Create an assembly from the methodology template (agenda, 5 themes, one mesa each)."""
     form = AssemblyForm(data=services.template_defaults() if request.method == "GET" else None)
-    _divipola_choices(form)
+    _choices(form)
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -79,7 +78,7 @@ def edit(assembly_id: int):
     """Edit the assembly's own fields."""
     assembly = services.get_assembly(assembly_id)
     form = AssemblyForm(obj=assembly)
-    _divipola_choices(form)
+    _choices(form)
     if form.validate_on_submit():
         try:
             with unit_of_work():
@@ -98,10 +97,18 @@ def edit(assembly_id: int):
 @require(Permission.MANAGE_ASSEMBLIES)
 def status(assembly_id: int):
     """Move the assembly between draft, open, live and closed."""
-    with unit_of_work():
-        assembly = services.set_status(current_user, assembly_id, request.form.get("status", ""))
-    broadcast_assembly_changed(assembly.id, {"status": assembly.status})
-    flash(_("Estado: %(status)s.", status=assembly.status_label), "success")
+    try:
+        with broadcasting() as out:
+            assembly = services.set_status(
+                current_user, assembly_id, request.form.get("status", "")
+            )
+            out.add(broadcasts.assembly_changed(assembly))
+    except AssemblyError as error:
+        if error.status in (404, 422):
+            raise
+        flash(error.message, "error")  # refused by a package above (a vote still open...)
+    else:
+        flash(_("Estado: %(status)s.", status=assembly.status_label), "success")
     return redirect(url_for("assemblies.show", assembly_id=assembly_id))
 
 
@@ -165,17 +172,15 @@ def row_action(assembly_id: int, kind: str, row_id: int, action: str):
         raise NotFound("Acción desconocida.")
     run, page = entry
     try:
-        with unit_of_work():
+        with broadcasting():
             run(assembly_id, row_id, request.form.to_dict())
             if kind != "themes":
                 # A running clock follows the edit in the same transaction (or refuses it).
-                clock.reanchor_after_edit(current_user, assembly_id)
+                services.agenda_edited(current_user, assembly_id)
     except AssemblyError as error:
         if error.status == 404:
             raise
         flash(error.message, "error")
     else:
-        if kind != "themes":
-            broadcast_clock_state(assembly_id)
         flash(_(_DONE[action]), "success")
     return redirect(url_for(f"assemblies.{page}", assembly_id=assembly_id) + f"#{kind}-{row_id}")

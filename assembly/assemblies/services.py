@@ -1,19 +1,23 @@
-"""Assemblies, their themes and their agenda.  Every function flushes; the caller commits."""
+"""Assemblies, their themes and their agenda; the one way to close an assembly.
 
-import secrets
+Every function flushes; the caller commits (``unit_of_work`` or ``realtime.broadcasting``).
+The packages above react through :mod:`assembly.assemblies.signals` (a theme's mesa, the
+clock over an agenda edit, the acta at closing), so nothing here imports them.
+"""
 
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import select
 
-from assembly.assemblies import template
-from assembly.assemblies.domain import clean_assembly, clean_moment, clean_step, clean_theme, moved
-from assembly.assemblies.models import Assembly, Moment, Step, Theme
+from assembly.assemblies import signals, template
+from assembly.assemblies.domain import clean_assembly, clean_moment, clean_step, clean_theme
+from assembly.assemblies.models import STATUSES, Assembly, Moment, Step, Theme
 from assembly.auth.models import User
+from assembly.config import DEFAULT_TIME_ZONE
+from assembly.core.ordering import moved, renumber
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
-from assembly.grouping.models import Group, Table
-from assembly.registration.models import Attendee
 
-JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a noisy room
+CLOSED = "closed"
 
 
 def _raise_if(errors: dict) -> None:
@@ -32,12 +36,13 @@ def list_assemblies() -> list[Assembly]:
 def get_assembly(assembly_id: int) -> Assembly:
     assembly = db.session.get(Assembly, assembly_id)
     if assembly is None:
-        raise NotFound("La asamblea no existe.")
+        raise NotFound(_("La asamblea no existe."))
     return assembly
 
 
-def create_from_template(actor: User, raw: dict) -> Assembly:
-    """A new assembly with the methodology's agenda, its 5 themes and one mesa per theme."""
+def create_from_template(actor: User | None, raw: dict) -> Assembly:
+    """A new assembly with the methodology's agenda and its 5 themes (grouping opens one mesa
+    per theme on ``theme_added``)."""
     clean, errors = clean_assembly(raw)
     _raise_if(errors)
     assembly = Assembly(**clean, status="draft")
@@ -63,7 +68,7 @@ def create_from_template(actor: User, raw: dict) -> Assembly:
     db.session.add(assembly)
     db.session.flush()
     for theme in assembly.themes:
-        db.session.add(Group(assembly_id=assembly.id, theme_id=theme.id, number=theme.position))
+        signals.theme_added.send(theme)
     db.session.flush()
     return assembly
 
@@ -76,6 +81,7 @@ def template_defaults() -> dict:
         "agreement_line": template.AGREEMENT_LINE,
         "plan_start_year": template.PLAN_START_YEAR,
         "plan_end_year": template.PLAN_END_YEAR,
+        "time_zone": DEFAULT_TIME_ZONE,
     }
 
 
@@ -89,20 +95,44 @@ def update_assembly(actor: User, assembly_id: int, raw: dict) -> Assembly:
     return assembly
 
 
-def set_status(actor: User, assembly_id: int, status: str) -> Assembly:
-    from assembly.assemblies.models import STATUSES
-
+def set_status(actor: User | None, assembly_id: int, status: str) -> Assembly:
+    """Move the assembly between draft, open, live and closed; closing goes through
+    :func:`close_assembly` (the status form and the plenary button share it)."""
     assembly = get_assembly(assembly_id)
     if status not in STATUSES:
-        raise InvalidInput("Estado no válido.")
-    closing = status == "closed" and assembly.status != "closed"
+        raise InvalidInput(_("Estado no válido."))
+    if status == CLOSED:
+        if assembly.status != CLOSED:
+            close_assembly(actor, assembly)
+        return assembly
+    reopening = assembly.status == CLOSED
     assembly.status = status
     db.session.flush()
-    if closing:  # the acta is the snapshot taken at the moment the assembly closes
-        from assembly.board.services import store_acta
-
-        store_acta(actor, assembly)
+    if reopening:
+        signals.assembly_reopened.send(assembly, actor=actor)
     return assembly
+
+
+def close_assembly(actor: User | None, assembly: Assembly) -> Assembly:
+    """THE way to close an assembly: the packages above may refuse (``assembly_closing``: the
+    board while a vote is open), then the status is stored and ``assembly_closed`` lets them
+    finish (the board stores the acta). Closing a closed assembly is refused."""
+    if assembly.status == CLOSED:
+        raise Conflict(_("La asamblea ya está cerrada."), code="closed")
+    signals.assembly_closing.send(assembly, actor=actor)
+    assembly.status = CLOSED
+    db.session.flush()
+    signals.assembly_closed.send(assembly, actor=actor)
+    return assembly
+
+
+def ensure_writable(assembly: Assembly) -> None:
+    """Refuse a write of the day (pieces, votes, amendments, clock, check-in, grouping) once
+    the assembly is closed: ``Conflict(code="closed")``, never retryable."""
+    if assembly.status == CLOSED:
+        raise Conflict(
+            _("La asamblea está cerrada: ya no se registran cambios del día."), code="closed"
+        )
 
 
 # --- themes (each theme is one mesa) -------------------------------------------------------
@@ -116,11 +146,7 @@ def add_theme(actor: User, assembly_id: int, raw: dict) -> Theme:
     theme = Theme(assembly_id=assembly.id, position=position, **clean)
     db.session.add(theme)
     db.session.flush()
-    number = (
-        db.session.scalar(select(func.max(Group.number)).where(Group.assembly_id == assembly.id))
-        or 0
-    ) + 1
-    db.session.add(Group(assembly_id=assembly.id, theme_id=theme.id, number=number))
+    signals.theme_added.send(theme)
     db.session.flush()
     return theme
 
@@ -143,34 +169,17 @@ def update_theme(actor: User, assembly_id: int, theme_id: int, raw: dict) -> The
 
 def delete_theme(actor: User, assembly_id: int, theme_id: int) -> None:
     theme = _theme(assembly_id, theme_id)
-    group = db.session.scalar(select(Group).where(Group.theme_id == theme.id))
-    seated = group and db.session.scalar(
-        select(func.count(Attendee.id)).where(Attendee.group_id == group.id)
-    )
-    if seated:
-        raise Conflict(
-            f"La mesa de este eje ya tiene {seated} personas asignadas; muévalas antes de borrarlo."
-        )
+    signals.theme_removing.send(theme)  # grouping refuses while its mesa has people
     assembly = theme.assembly
     assembly.themes.remove(theme)
     db.session.flush()
-    _renumber(assembly.themes)
+    renumber(assembly.themes)
 
 
 def move_theme(actor: User, assembly_id: int, theme_id: int, delta: int) -> None:
     theme = _theme(assembly_id, theme_id)
     themes = theme.assembly.themes
-    _renumber(moved(themes, themes.index(theme), delta))
-
-
-def _renumber(rows) -> None:
-    # Two passes so that a unique (parent, position) never sees a transient duplicate.
-    for offset, row in enumerate(rows, start=1):
-        row.position = -offset
-    db.session.flush()
-    for offset, row in enumerate(rows, start=1):
-        row.position = offset
-    db.session.flush()
+    renumber(moved(themes, themes.index(theme), delta))
 
 
 # --- agenda ---------------------------------------------------------------------------------
@@ -208,13 +217,13 @@ def delete_moment(actor: User, assembly_id: int, moment_id: int) -> None:
     assembly = moment.assembly
     assembly.moments.remove(moment)
     db.session.flush()
-    _renumber(assembly.moments)
+    renumber(assembly.moments)
 
 
 def move_moment(actor: User, assembly_id: int, moment_id: int, delta: int) -> None:
     moment = _moment(assembly_id, moment_id)
     moments = moment.assembly.moments
-    _renumber(moved(moments, moments.index(moment), delta))
+    renumber(moved(moments, moments.index(moment), delta))
 
 
 def _step(assembly_id: int, step_id: int) -> Step:
@@ -249,31 +258,25 @@ def delete_step(actor: User, assembly_id: int, step_id: int) -> None:
     moment = step.moment
     moment.steps.remove(step)
     db.session.flush()
-    _renumber(moment.steps)
+    renumber(moment.steps)
 
 
 def move_step(actor: User, assembly_id: int, step_id: int, delta: int) -> None:
     step = _step(assembly_id, step_id)
     steps = step.moment.steps
-    _renumber(moved(steps, steps.index(step), delta))
+    renumber(moved(steps, steps.index(step), delta))
 
 
-def new_join_code(length: int = 6) -> str:
-    """A short table code nobody can guess from another table's code."""
-    while True:
-        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
-        if not db.session.scalar(select(Table.id).where(Table.join_code == code)):
-            return code
+def agenda_edited(actor: User | None, assembly_id: int) -> None:
+    """Tell the packages above that the moments or steps changed in this transaction (the
+    agenda re-anchors a running clock, or refuses the edit)."""
+    signals.agenda_edited.send(get_assembly(assembly_id), actor=actor)
 
 
 def overview(assembly: Assembly) -> dict:
-    """Counts for the assembly's landing page."""
-    registered = db.session.scalar(
-        select(func.count(Attendee.id)).where(Attendee.assembly_id == assembly.id)
-    )
-    checked_in = db.session.scalar(
-        select(func.count(Attendee.id)).where(
-            Attendee.assembly_id == assembly.id, Attendee.checked_in_at.is_not(None)
-        )
-    )
-    return {"registered": registered or 0, "checked_in": checked_in or 0}
+    """Counters for the assembly's landing page and the staff screens' snapshot: what the
+    packages above answer to ``assembly_counts`` (registered, checked_in)."""
+    counts: dict = {}
+    for _receiver, part in signals.assembly_counts.send(assembly):
+        counts.update(part or {})
+    return counts

@@ -2,9 +2,11 @@
 
 import functools
 
+from flask import Flask
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from assembly.auth.domain import Permission
+from assembly.auth.domain import ROLE_LABELS, Permission
 from assembly.errors import PermissionDenied
 
 
@@ -16,10 +18,21 @@ def require(permission: Permission):
         @login_required
         def wrapper(*args, **kwargs):
             if not current_user.can(permission):
-                raise PermissionDenied("Su cuenta no tiene permiso para esta acción.")
+                raise PermissionDenied(_("Su cuenta no tiene permiso para esta acción."))
             return view(*args, **kwargs)
 
         wrapper.required_permission = permission
         return wrapper
 
     return decorator
+
+
+def register(app: Flask) -> None:
+    """Template globals: ``can("permission")`` and the role labels."""
+
+    @app.context_processor
+    def inject():
+        def can(permission: str) -> bool:
+            return current_user.is_authenticated and current_user.can(Permission(permission))
+
+        return {"can": can, "role_labels": ROLE_LABELS}

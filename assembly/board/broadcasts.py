@@ -1,20 +1,26 @@
-"""What the plenary tells the screens, after the commit.  One named function per event.
+"""What the plenary tells the screens. One named builder per event; the handler adds the
+result to its ``broadcasting()`` outbox, sent after the commit with ``rev``/``room``/``seq``.
 
 Rooms: ``board:<assembly id>`` (projector and read-only phone boards), ``vote:<assembly id>``
 (attendees' vote pages: told only when a vote opens, closes or is annulled).
 """
 
-from assembly.extensions import socketio
+from assembly.assemblies.realtime import Broadcast, broadcast
 
 
-def broadcast_plenary_state(state: dict) -> None:
+def plenary_state(state: dict) -> Broadcast:
     """The moderator revealed a mesa, zoomed, or switched to the whole puzzle."""
-    socketio.emit("plenary_state", state, to=f"board:{state['assembly_id']}")
+    return broadcast(
+        "plenary_state",
+        state,
+        rooms=[f"board:{state['assembly_id']}"],
+        assembly_id=state["assembly_id"],
+    )
 
 
-def broadcast_approval_changed(
+def approval_changed(
     assembly_id: int, group_id: int, approval: dict | None, *, electorate: int, phones: bool
-) -> None:
+) -> Broadcast:
     """A mesa's approval changed (tally, vote count, close, annulment).  ``phones`` also tells
     the vote pages, which only care when a vote opens or closes, not about every vote."""
     payload = {
@@ -26,4 +32,4 @@ def broadcast_approval_changed(
     rooms = [f"board:{assembly_id}"]
     if phones:
         rooms.append(f"vote:{assembly_id}")
-    socketio.emit("approval_changed", payload, to=rooms)
+    return broadcast("approval_changed", payload, rooms=rooms, assembly_id=assembly_id)

@@ -3,8 +3,31 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from assembly.puzzle.domain import PieceError, check_texts, clean_text
+
 CHOICES = ("for", "against", "abstain")
 MODES = ("live", "reveal", "whole")
+REASON_MAX_LENGTH = 300
+
+
+def clean_amendment(
+    kind: str, raw: dict, plan_years: tuple[int, int]
+) -> tuple[dict, dict[str, str]]:
+    """A plenary amendment of a piece of ``kind``: the SAME rules as the phones'
+    (:func:`assembly.puzzle.domain.check_texts`: length limits, a quarter of the plan period
+    for "when"), plus the reason that goes into the acta. Returns (clean values, errors)."""
+    errors: dict[str, str] = {}
+    values: dict = {"text": None, "who": None, "due": None}
+    try:
+        values = check_texts(kind, raw, plan_years)
+    except PieceError as error:
+        errors[next(iter(error.fields), "text")] = error.message
+    reason = clean_text(raw.get("reason"))
+    if not reason:
+        errors["reason"] = "Diga por qué se enmienda (queda en el acta)."
+    elif len(reason) > REASON_MAX_LENGTH:
+        errors["reason"] = f"El motivo puede tener como máximo {REASON_MAX_LENGTH} caracteres."
+    return {**values, "reason": reason}, errors
 
 
 def decide(votes_for: int, votes_against: int) -> bool:

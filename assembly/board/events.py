@@ -1,36 +1,59 @@
 """Socket.IO for the plenary: board screens follow, the moderator commands, phones vote.
 
-Credentials registered here (see assembly/core/events.py):
+Credentials registered here (see assembly/auth/events.py):
 - ``board``: the public read-only board, value = assembly id; identity {"assembly_id"}.
 - ``ticket``: an attendee's ticket token (vote page); identity {"assembly_id", "attendee_id"}.
 """
 
-from flask_login import current_user
-from flask_socketio import join_room
+from typing import Annotated
 
+from flask_babel import gettext as _
+from flask_login import current_user
+from pydantic import Field
+from sqlalchemy import select
+
+from assembly.assemblies.models import Assembly
+from assembly.assemblies.realtime import broadcasting, join
 from assembly.auth.domain import Permission
+from assembly.auth.events import credential, current_identity, identity_may_follow
 from assembly.board import broadcasts, services
-from assembly.core.events import credential, current_identity, identity_may_follow
-from assembly.errors import InvalidInput, PermissionDenied, acknowledge
-from assembly.extensions import db, socketio, unit_of_work
+from assembly.core.schemas import AssemblyId, Count, Id, OptionalId, Payload, Text, as_id
+from assembly.core.sockets import event
+from assembly.errors import InvalidInput, PermissionDenied
+from assembly.extensions import db
+from assembly.registration.models import Attendee
+
+
+class FollowBoard(Payload):
+    assembly_id: AssemblyId
+
+
+class PlenaryCommand(Payload):
+    assembly_id: AssemblyId
+    action: Text[20] = ""
+    group_id: OptionalId = None
+    piece_id: Text[64] | None = None
+
+
+class ApprovalCommand(Payload):
+    assembly_id: AssemblyId
+    action: Text[20] = ""
+    group_id: Id
+    #: hands: the show-of-hands tally (board.domain.clean_tally reads and checks it)
+    for_: Annotated[Count | Text[20] | None, Field(alias="for")] = None
+    against: Count | Text[20] | None = None
+    abstain: Count | Text[20] | None = None
 
 
 @credential("board")
 def check_board(value):
-    try:
-        assembly_id = int(value)
-    except (TypeError, ValueError):
-        return None
-    assembly = db.session.get(services.Assembly, assembly_id)
+    assembly_id = as_id(value)
+    assembly = db.session.get(Assembly, assembly_id) if assembly_id else None
     return {"assembly_id": assembly.id} if assembly else None
 
 
 @credential("ticket")
 def check_ticket(value):
-    from sqlalchemy import select
-
-    from assembly.registration.models import Attendee
-
     if not isinstance(value, str) or not value or len(value) > 64:
         return None
     attendee = db.session.scalar(select(Attendee).where(Attendee.ticket_token == value))
@@ -39,90 +62,76 @@ def check_ticket(value):
     return {"assembly_id": attendee.assembly_id, "attendee_id": attendee.id}
 
 
-def _assembly_id(data) -> int:
-    try:
-        return int((data or {}).get("assembly_id"))
-    except (TypeError, ValueError):
-        raise InvalidInput("Falta la asamblea.") from None
-
-
-def _follow(data) -> int:
-    assembly_id = _assembly_id(data)
+def _follow(assembly_id: int) -> int:
     if not identity_may_follow(current_identity(), assembly_id):
-        raise PermissionDenied("Esta conexión no puede seguir esa asamblea.")
+        raise PermissionDenied(_("Esta conexión no puede seguir esa asamblea."))
     return assembly_id
 
 
 def _moderator() -> None:
     if not current_user.is_authenticated or not current_user.can(Permission.RUN_CLOCK):
-        raise PermissionDenied("Solo la moderación dirige la plenaria.")
+        raise PermissionDenied(_("Solo la moderación dirige la plenaria."))
 
 
-@socketio.on("join_board")
-@acknowledge
-def on_join_board(data):
+@event("join_board", FollowBoard)
+def on_join_board(data: FollowBoard) -> dict:
     """Follow an assembly's board; the reply is the full state, deltas follow."""
-    assembly_id = _follow(data)
-    state = services.board_snapshot(assembly_id)
-    db.session.rollback()  # end the read before the socket does any I/O
-    join_room(f"board:{assembly_id}")
-    return {"state": state}
+    assembly_id = _follow(data.assembly_id)
+    return join(assembly_id, [f"board:{assembly_id}"], lambda: services.board_snapshot(assembly_id))
 
 
-@socketio.on("join_votes")
-@acknowledge
-def on_join_votes(data):
+@event("join_votes", FollowBoard)
+def on_join_votes(data: FollowBoard) -> dict:
     """A vote page follows when votes open and close (not every single vote)."""
-    assembly_id = _follow(data)
-    open_ids = [a.id for a in services.open_votes(assembly_id)]
-    db.session.rollback()
-    join_room(f"vote:{assembly_id}")
-    return {"open": open_ids}
+    assembly_id = _follow(data.assembly_id)
+    reply = join(
+        assembly_id,
+        [f"vote:{assembly_id}"],
+        lambda: {"open": [a.id for a in services.open_votes(assembly_id)]},
+    )
+    return {"open": reply["state"]["open"], **reply}
 
 
-@socketio.on("plenary_command")
-@acknowledge
-def on_plenary_command(data):
+@event("plenary_command", PlenaryCommand)
+def on_plenary_command(data: PlenaryCommand) -> dict:
     """reveal / zoom / unzoom / whole / live, for every board screen of the assembly."""
     _moderator()
-    data = data or {}
-    with unit_of_work():
+    with broadcasting() as out:
         state = services.plenary_command(
-            current_user,
-            _assembly_id(data),
-            str(data.get("action", "")),
-            data.get("group_id"),
-            data.get("piece_id"),
+            current_user, data.assembly_id, data.action, data.group_id, data.piece_id
         )
-    broadcasts.broadcast_plenary_state(state)
+        out.add(broadcasts.plenary_state(state))
     return {"state": state}
 
 
 _APPROVAL_ACTIONS = {
-    "hands": lambda user, a, g, data: services.record_hands(user, a, g, data),
-    "open": lambda user, a, g, data: services.open_vote(user, a, g),
-    "close": lambda user, a, g, data: services.close_vote(user, a, g),
+    "hands": lambda user, a, g, tally: services.record_hands(user, a, g, tally),
+    "open": lambda user, a, g, tally: services.open_vote(user, a, g),
+    "close": lambda user, a, g, tally: services.close_vote(user, a, g),
     # annulled: nothing left to show, the screens drop the mesa's result
-    "reset": lambda user, a, g, data: services.reset_approval(user, a, g) and None,
+    "reset": lambda user, a, g, tally: services.reset_approval(user, a, g) and None,
 }
 
 
-@socketio.on("approval_command")
-@acknowledge
-def on_approval_command(data):
+@event("approval_command", ApprovalCommand)
+def on_approval_command(data: ApprovalCommand) -> dict:
     """hands (record a show-of-hands tally), open / close a phone vote, reset (annul)."""
     _moderator()
-    data = data or {}
-    run = _APPROVAL_ACTIONS.get(str(data.get("action", "")))
+    run = _APPROVAL_ACTIONS.get(data.action)
     if run is None:
-        raise InvalidInput("Acción de aprobación desconocida.")
-    assembly_id = _assembly_id(data)
-    with unit_of_work():
-        approval = run(current_user, assembly_id, data.get("group_id"), data)
+        raise InvalidInput(_("Acción de aprobación desconocida."))
+    tally = {
+        key: value
+        for key, value in (("for", data.for_), ("against", data.against), ("abstain", data.abstain))
+        if value is not None
+    }
+    with broadcasting() as out:
+        approval = run(current_user, data.assembly_id, data.group_id, tally)
         result = services.json_approval(approval)
-        group_id = int(data.get("group_id"))
-        electorate = services.checked_in_count(assembly_id)
-    broadcasts.broadcast_approval_changed(
-        assembly_id, group_id, result, electorate=electorate, phones=True
-    )
+        electorate = services.checked_in_count(data.assembly_id)
+        out.add(
+            broadcasts.approval_changed(
+                data.assembly_id, data.group_id, result, electorate=electorate, phones=True
+            )
+        )
     return {"approval": result}

@@ -1,35 +1,33 @@
 """The plenary: projector board, public phone board, moderator console, consolidated agenda,
 amendments, phone vote and acta."""
 
-import io
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assembly.assemblies import broadcasts as assembly_broadcasts
+from assembly.assemblies import periods
+from assembly.assemblies.realtime import broadcasting
+from assembly.assemblies.services import close_assembly as close
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.board import broadcasts, services
 from assembly.board.models import APPROVAL_METHODS, VOTE_CHOICES
+from assembly.core.qr import qr_svg
+from assembly.core.schemas import as_id
 from assembly.errors import AssemblyError, NotFound
-from assembly.extensions import limiter, unit_of_work
+from assembly.extensions import limiter
 from assembly.helpers import public_url
-from assembly.puzzle.broadcasts import broadcast_piece_saved
+from assembly.puzzle import broadcasts as puzzle_broadcasts
 from assembly.puzzle.models import PIECE_KINDS
+from assembly.puzzle.services import piece_history
 
 bp = Blueprint("board", __name__)
 
 
 def _qr_svg(url: str) -> str:
-    """An inline SVG QR code (no image library needed, crisp at any projector size)."""
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage, border=2)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode()
-    return svg[svg.index("<svg") :]
+    """The board's QR as inline SVG (crisp at any projector size)."""
+    return qr_svg(url, label=_("Código QR del tablero"), border=2)
 
 
 def _render_board(assembly_id: int, *, public: bool):
@@ -96,14 +94,14 @@ def amend(assembly_id: int, piece_id: str):
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in ("text", "who", "due", "reason")}
         try:
-            with unit_of_work():
+            with broadcasting() as out:
                 piece = services.amend_piece(current_user, assembly_id, piece_id, values)
+                out.add(puzzle_broadcasts.piece_saved(piece))
         except AssemblyError as error:
             if error.status == 404:
                 raise
             errors = error.fields or {"text": error.message}
         else:
-            broadcast_piece_saved(piece)
             flash(_("Pieza enmendada; la versión anterior queda en el historial."), "success")
             return redirect(url_for("board.consolidated", assembly_id=assembly_id))
     return render_template(
@@ -113,8 +111,9 @@ def amend(assembly_id: int, piece_id: str):
         kinds=PIECE_KINDS,
         values=values,
         errors=errors,
-        history=services.piece_history(piece.id),
+        history=piece_history(piece.id),
         frozen=services.is_frozen(piece.table.group_id),
+        quarters=periods.choices(assembly),
     ), 422 if errors else 200
 
 
@@ -131,27 +130,27 @@ def vote(ticket_token: str):
     attendee = services.attendee_by_ticket(ticket_token)
     status = 200
     if request.method == "POST":
-        approval_id = request.form.get("approval_id")
+        approval_id = as_id(request.form.get("approval_id"))
         try:
-            with unit_of_work():
+            with broadcasting() as out:
                 approval = services.cast_vote(
                     ticket_token, approval_id, request.form.get("choice", "")
                 )
-                result = services.json_approval(approval)
-                electorate = services.checked_in_count(attendee.assembly_id)
+                out.add(
+                    broadcasts.approval_changed(
+                        attendee.assembly_id,
+                        approval.group_id,
+                        services.json_approval(approval),
+                        electorate=services.checked_in_count(attendee.assembly_id),
+                        phones=False,
+                    )
+                )
         except AssemblyError as error:
             if error.status == 404:
                 raise
             flash(error.message, "error")
             status = error.status
         else:
-            broadcasts.broadcast_approval_changed(
-                attendee.assembly_id,
-                approval.group_id,
-                result,
-                electorate=electorate,
-                phones=False,
-            )
             flash(_("Su voto quedó registrado. Puede cambiarlo hasta que se cierre."), "success")
             return redirect(url_for("board.vote", ticket_token=ticket_token))
     assembly = services.get_assembly(attendee.assembly_id)
@@ -185,18 +184,16 @@ def acta(assembly_id: int):
 @bp.post("/assemblies/<int:assembly_id>/acta")
 @require(Permission.RUN_CLOCK)
 def close_assembly(assembly_id: int):
-    """Close the assembly and store the acta's snapshot."""
+    """Close the assembly (the one close service: the acta is stored as it closes)."""
     try:
-        with unit_of_work():
-            services.close_and_generate_acta(current_user, assembly_id)
+        with broadcasting() as out:
+            assembly = close(current_user, services.get_assembly(assembly_id))
+            out.add(assembly_broadcasts.assembly_changed(assembly))
     except AssemblyError as error:
         if isinstance(error, NotFound):
             raise
         flash(error.message, "error")
     else:
-        from assembly.core.events import broadcast_assembly_changed
-
-        broadcast_assembly_changed(assembly_id, {"status": "closed"})
         flash(_("Asamblea cerrada. El acta quedó guardada."), "success")
     return redirect(url_for("board.acta", assembly_id=assembly_id))
 

@@ -1,25 +1,27 @@
 """The plenary board, the approval of each mesa's agenda, piece amendments and the acta.
 
-Every function flushes; the caller commits (``unit_of_work``) and broadcasts afterwards.
+Every function flushes; the caller commits (``realtime.broadcasting`` or ``unit_of_work``).
 """
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from assembly.assemblies import periods
 from assembly.assemblies.models import Assembly
-from assembly.assemblies.services import get_assembly
+from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.models import User
-from assembly.board import domain
-from assembly.board.models import Acta, Approval, PieceVersion, PlenaryState, Vote
+from assembly.board import domain, signals
+from assembly.board.models import Acta, Approval, PlenaryState, Vote
 from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.grouping.services import get_group as _group
 from assembly.helpers import utcnow
-from assembly.puzzle.broadcasts import piece_payload
-from assembly.puzzle.models import PIECE_KINDS, Piece
+from assembly.puzzle.models import PIECE_KINDS, Piece, PieceVersion
+from assembly.puzzle.services import piece_payload, record_version
 from assembly.registration.models import Attendee
 
 
@@ -173,7 +175,8 @@ def _live_counts(approval: Approval) -> dict[str, int]:
 
 
 def approval_dict(approval: Approval, *, live: bool = False) -> dict:
-    """The contract shape (CONTRACTS.md), plus id, group and status for the screens."""
+    """The approval as the screens, the acta and the reports read it: method, the counts, the
+    decision and when it closed, plus id, group and status."""
     if live and approval.status == "open":
         counts = _live_counts(approval)
     else:
@@ -215,25 +218,20 @@ def json_approval(approval: Approval | None) -> dict | None:
 
 
 def is_frozen(group_id: int) -> bool:
-    """True once the plenary approved this mesa's agenda: its pieces can no longer be edited
-    from the tables' phones (amendments go through :func:`amend_piece`, which keeps history)."""
-    return bool(
-        db.session.scalar(
-            select(Approval.id).where(
-                Approval.group_id == group_id,
-                Approval.status == "closed",
-                Approval.approved.is_(True),
-            )
-        )
-    )
+    """True once the plenary approved this mesa's agenda (``Group.agenda_frozen``): its pieces
+    can no longer be edited from the tables' phones (amendments go through
+    :func:`amend_piece`, which keeps history)."""
+    group = db.session.get(Group, group_id)
+    return bool(group and group.agenda_frozen)
 
 
-def ensure_editable(group_id: int) -> None:
-    """Raise Conflict when the mesa's agenda is frozen (for the phones' piece services)."""
-    if is_frozen(group_id):
-        raise Conflict(
-            "La plenaria ya aprobó la agenda de esta mesa: sus piezas no se pueden cambiar."
-        )
+def _decided(approval: Approval) -> None:
+    """Keep the mesa's frozen flag in step with its decision, and tell who listens."""
+    group = db.session.get(Group, approval.group_id)
+    group.agenda_frozen = bool(approval.status == "closed" and approval.approved)
+    db.session.flush()
+    if group.agenda_frozen:
+        signals.agenda_approved.send(group)
 
 
 def _refuse_if_decided(group: Group) -> None:
@@ -245,8 +243,9 @@ def _refuse_if_decided(group: Group) -> None:
     raise Conflict("La agenda de esta mesa ya tiene una decisión. Anúlela para repetirla.")
 
 
-def record_hands(actor: User, assembly_id: int, group_id, raw: dict) -> Approval:
+def record_hands(actor: User, assembly_id: int, group_id: int, raw: dict) -> Approval:
     """A show-of-hands tally counted in the room: recorded and closed at once."""
+    ensure_writable(get_assembly(assembly_id))
     group = _group(assembly_id, group_id)
     _refuse_if_decided(group)
     clean, errors = domain.clean_tally(raw)
@@ -267,11 +266,13 @@ def record_hands(actor: User, assembly_id: int, group_id, raw: dict) -> Approval
     )
     db.session.add(approval)
     db.session.flush()
+    _decided(approval)
     return approval
 
 
-def open_vote(actor: User, assembly_id: int, group_id) -> Approval:
+def open_vote(actor: User, assembly_id: int, group_id: int) -> Approval:
     """Open a phone vote on a mesa's agenda: every checked-in ticket may vote once."""
+    ensure_writable(get_assembly(assembly_id))
     group = _group(assembly_id, group_id)
     _refuse_if_decided(group)
     approval = Approval(
@@ -287,8 +288,9 @@ def open_vote(actor: User, assembly_id: int, group_id) -> Approval:
     return approval
 
 
-def close_vote(actor: User, assembly_id: int, group_id) -> Approval:
+def close_vote(actor: User, assembly_id: int, group_id: int) -> Approval:
     """Close a phone vote: count it, decide, freeze the agenda if approved."""
+    ensure_writable(get_assembly(assembly_id))
     group = _group(assembly_id, group_id)
     approval = _approval(group.id)
     if approval is None or approval.status != "open":
@@ -301,17 +303,21 @@ def close_vote(actor: User, assembly_id: int, group_id) -> Approval:
     approval.status = "closed"
     approval.closed_at = utcnow()
     db.session.flush()
+    _decided(approval)
     return approval
 
 
-def reset_approval(actor: User, assembly_id: int, group_id) -> Group:
+def reset_approval(actor: User, assembly_id: int, group_id: int) -> Group:
     """Annul a mesa's decision (a mistaken tally): its votes go, its agenda thaws."""
+    ensure_writable(get_assembly(assembly_id))
     group = _group(assembly_id, group_id)
     approval = _approval(group.id)
     if approval is None:
-        raise Conflict("Esta mesa no tiene una decisión que anular.")
+        raise Conflict(_("Esta mesa no tiene una decisión que anular."))
     db.session.delete(approval)
+    group.agenda_frozen = False
     db.session.flush()
+    signals.approval_annulled.send(group)
     return group
 
 
@@ -343,15 +349,13 @@ def votes_of(attendee: Attendee) -> dict[int, str]:
     return dict(rows)
 
 
-def cast_vote(token: str, approval_id, choice: str) -> Approval:
+def cast_vote(token: str, approval_id: int | None, choice: str) -> Approval:
     """One vote per ticket and mesa; casting again changes it while the vote is open."""
     attendee = attendee_by_ticket(token)
+    ensure_writable(get_assembly(attendee.assembly_id))
     if choice not in domain.CHOICES:
-        raise InvalidInput("Elija a favor, en contra o abstención.")
-    try:
-        approval = db.session.get(Approval, int(approval_id))
-    except (TypeError, ValueError):
-        approval = None
+        raise InvalidInput(_("Elija a favor, en contra o abstención."))
+    approval = db.session.get(Approval, approval_id) if approval_id else None
     if approval is None or approval.assembly_id != attendee.assembly_id:
         raise NotFound("Esa votación no existe.")
     if approval.method != "telefono":
@@ -376,24 +380,6 @@ def cast_vote(token: str, approval_id, choice: str) -> Approval:
 # --- amendments and history -----------------------------------------------------------------
 
 
-def record_version(piece: Piece, actor: User | None = None, reason: str = "") -> PieceVersion:
-    """Keep the piece as it is now before it changes; the caller then edits it and bumps
-    ``piece.version``.  The phones helper may call this before every edit as well."""
-    row = PieceVersion(
-        piece_id=piece.id,
-        version=piece.version,
-        text=piece.text,
-        who=piece.who,
-        due=piece.due,
-        status=piece.status,
-        hidden=piece.hidden,
-        changed_by_id=actor.id if actor else None,
-        reason=reason[:300],
-    )
-    db.session.add(row)
-    return row
-
-
 def get_piece(assembly_id: int, piece_id: str) -> Piece:
     piece = db.session.get(Piece, piece_id)
     if piece is None or piece.table.group.assembly_id != assembly_id:
@@ -402,47 +388,25 @@ def get_piece(assembly_id: int, piece_id: str) -> Piece:
 
 
 def amend_piece(actor: User, assembly_id: int, piece_id: str, raw: dict) -> Piece:
-    """The plenary amends a piece (also of an approved, frozen agenda): the old text is kept
-    as a PieceVersion and the piece's version grows, so every screen takes the new one."""
+    """The plenary amends a piece (also of an approved, frozen agenda): the same rules as the
+    phones' (:func:`board.domain.clean_amendment`), the old text is kept as a PieceVersion and
+    the piece's version grows, so every screen takes the new one."""
+    assembly = get_assembly(assembly_id)
+    ensure_writable(assembly)
     piece = get_piece(assembly_id, piece_id)
-    text = " ".join(str(raw.get("text", "")).split())
-    reason = " ".join(str(raw.get("reason", "")).split())
-    errors = {}
-    if not text:
-        errors["text"] = "Escriba el texto de la pieza."
-    elif len(text) > 600:
-        errors["text"] = "El texto no puede pasar de 600 caracteres."
-    who = " ".join(str(raw.get("who", "")).split()) or None
-    due = str(raw.get("due", "")).strip() or None
-    if piece.kind == "plan":
-        if who and len(who) > 300:
-            errors["who"] = "«Quién» no puede pasar de 300 caracteres."
-        if due and len(due) > 10:
-            errors["due"] = "«Cuándo» es un trimestre (2025-T2) o una fecha."
-    if not reason:
-        errors["reason"] = "Diga por qué se enmienda (queda en el acta)."
+    clean, errors = domain.clean_amendment(piece.kind, raw, periods.plan_years(assembly))
     if errors:
         raise InvalidInput(
-            "Revise los campos marcados. " + " ".join(errors.values()), fields=errors
+            _("Revise los campos marcados.") + " " + " ".join(errors.values()), fields=errors
         )
-    if piece.text == text and (piece.kind != "plan" or (piece.who, piece.due) == (who, due)):
-        raise InvalidInput("La enmienda no cambia nada.", fields={"text": "No hay cambios."})
-    record_version(piece, actor, reason)
-    piece.text = text
-    if piece.kind == "plan":
-        piece.who, piece.due = who, due
+    if (piece.text, piece.who, piece.due) == (clean["text"], clean["who"], clean["due"]):
+        raise InvalidInput(_("La enmienda no cambia nada."), fields={"text": _("No hay cambios.")})
+    record_version(piece, actor, clean["reason"])
+    piece.text, piece.who, piece.due = clean["text"], clean["who"], clean["due"]
     piece.version += 1
     piece.updated_at = utcnow()
     db.session.flush()
     return piece
-
-
-def piece_history(piece_id: str) -> list[PieceVersion]:
-    return db.session.scalars(
-        select(PieceVersion)
-        .where(PieceVersion.piece_id == piece_id)
-        .order_by(PieceVersion.version.desc())
-    ).all()
 
 
 # --- the consolidated agenda and the acta ---------------------------------------------------
@@ -546,14 +510,10 @@ def store_acta(actor: User | None, assembly: Assembly) -> Acta:
     return acta
 
 
-def close_and_generate_acta(actor: User, assembly_id: int) -> Acta:
-    """Close the assembly and take the acta's snapshot."""
-    assembly = get_assembly(assembly_id)
-    open_ones = open_votes(assembly_id)
-    if open_ones:
-        raise Conflict("Cierre primero las votaciones abiertas.")
-    assembly.status = "closed"
-    return store_acta(actor, assembly)
+def refuse_closing_with_open_votes(assembly: Assembly) -> None:
+    """The assembly does not close while a phone vote is open (``assembly_closing``)."""
+    if open_votes(assembly.id):
+        raise Conflict(_("Cierre primero las votaciones abiertas."))
 
 
 def latest_acta(assembly_id: int) -> Acta | None:

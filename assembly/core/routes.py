@@ -4,6 +4,10 @@ import time
 
 from flask import Blueprint, jsonify, redirect, url_for
 from flask_login import current_user
+from sqlalchemy import text
+
+from assembly.core import divipola
+from assembly.extensions import db
 
 bp = Blueprint("core", __name__)
 
@@ -27,10 +31,6 @@ def server_time():
 @bp.route("/healthz")
 def health():
     """Liveness probe for a reverse proxy."""
-    from sqlalchemy import text
-
-    from assembly.extensions import db
-
     db.session.execute(text("SELECT 1"))
     return jsonify(ok=True)
 
@@ -38,8 +38,6 @@ def health():
 @bp.route("/api/divipola/<department_code>")
 def municipalities(department_code: str):
     """Municipalities of a department (DANE DIVIPOLA), for the dependent select of every form."""
-    from assembly.registration import divipola
-
     rows = divipola.municipalities(department_code)
     response = jsonify(municipalities=[{"code": code, "name": name} for code, name in rows])
     response.headers["Cache-Control"] = "public, max-age=86400"

@@ -2,15 +2,16 @@
 
 from urllib.parse import urlencode
 
+from assembly.assemblies.models import Assembly
 from assembly.desk import domain
+from assembly.desk.services import CheckInResult
 from assembly.grouping.models import Table
-from assembly.helpers import local_zone
-from assembly.registration import checkin
+from assembly.helpers import venue_zone
 from assembly.registration.models import Attendee
 
 
 def badge_url(assembly_id: int, attendee_id: int) -> str:
-    """The registration feature's print view for one badge (CONTRACTS.md)."""
+    """The registration feature's print view for one badge."""
     return f"/assemblies/{assembly_id}/badges?{urlencode({'ids': attendee_id})}"
 
 
@@ -19,7 +20,9 @@ def walk_in_url(assembly_id: int, desk: str) -> str:
     return f"/assemblies/{assembly_id}/attendees/new?{urlencode({'desk': desk, 'return': 'desk'})}"
 
 
-def person(attendee: Attendee, *, show_documents: bool, table: Table | None = None) -> dict:
+def person(
+    assembly: Assembly, attendee: Attendee, *, show_documents: bool, table: Table | None = None
+) -> dict:
     table = table or attendee.table
     group = table.group if table is not None else attendee.group
     return {
@@ -33,7 +36,7 @@ def person(attendee: Attendee, *, show_documents: bool, table: Table | None = No
             else domain.mask_document(attendee.document_number)
         ),
         "checked_in": attendee.checked_in_at is not None,
-        "checked_in_time": domain.local_hhmm(attendee.checked_in_at, local_zone()),
+        "checked_in_time": domain.local_hhmm(attendee.checked_in_at, venue_zone(assembly)),
         "checked_in_desk": attendee.checked_in_desk or "",
         "mesa": group.number if group is not None else None,
         "theme": group.theme.title if group is not None and group.theme is not None else "",
@@ -42,12 +45,12 @@ def person(attendee: Attendee, *, show_documents: bool, table: Table | None = No
     }
 
 
-def result(outcome: checkin.CheckInResult, *, show_documents: bool) -> dict:
+def result(assembly: Assembly, outcome: CheckInResult, *, show_documents: bool) -> dict:
     return {
         "result": outcome.kind,
         "message": outcome.message,
         "person": (
-            person(outcome.attendee, show_documents=show_documents, table=outcome.table)
+            person(assembly, outcome.attendee, show_documents=show_documents, table=outcome.table)
             if outcome.attendee is not None
             else None
         ),

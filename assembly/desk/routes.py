@@ -1,35 +1,36 @@
 """The registration desk: scan a ticket or find a person, check them in, undo, see counters."""
 
 from flask import Blueprint, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
-from assembly.desk import payloads
-from assembly.desk.broadcasts import broadcast_desk_counters
-from assembly.errors import InvalidInput
-from assembly.extensions import unit_of_work
+from assembly.core.schemas import Id, OptionalId, Payload, Text, json_body
+from assembly.desk import payloads, services
+from assembly.desk.broadcasts import schedule_desk_counters
+from assembly.grouping import broadcasts as grouping_broadcasts
 from assembly.helpers import utcnow
-from assembly.registration import checkin
 
 bp = Blueprint("desk", __name__, url_prefix="/assemblies/<int:assembly_id>/desk")
 
 
-def _json_body() -> dict:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+class CheckIn(Payload):
+    """A scanned ticket (the token or the whole ticket URL) or a person picked in the search."""
+
+    ticket: Text[2000] = ""
+    attendee_id: OptionalId = None
+    desk: Text[200] | None = None
+
+
+class Undo(Payload):
+    attendee_id: Id
 
 
 def _show_documents() -> bool:
     return current_user.can(Permission.PERSONAL_DATA)
-
-
-def _attendee_id(data: dict) -> int:
-    try:
-        return int(data.get("attendee_id"))
-    except (TypeError, ValueError):
-        raise InvalidInput("Falta la persona (attendee_id).") from None
 
 
 @bp.route("")
@@ -46,51 +47,61 @@ def screen(assembly_id: int):
 
 @bp.route("/checkin", methods=["POST"])
 @require(Permission.DESK)
-def check_in(assembly_id: int):
+@json_body(CheckIn)
+def check_in(assembly_id: int, body: CheckIn):
     """Check a person in, by scanned ticket (``ticket``) or by search pick (``attendee_id``);
     JSON in and out.  Unknown and repeated tickets are answers (red, amber), not errors."""
-    data = _json_body()
-    # No assembly lookup: the service checks the ticket's assembly, one query less per scan.
-    with unit_of_work():
-        if data.get("attendee_id") not in (None, ""):
-            outcome = checkin.check_in_by_id(
-                current_user, assembly_id, _attendee_id(data), data.get("desk"), utcnow()
+    with broadcasting() as out:
+        if body.attendee_id is not None:
+            outcome = services.check_in_by_id(
+                current_user, assembly_id, body.attendee_id, body.desk, utcnow()
             )
         else:
-            outcome = checkin.check_in(
-                current_user, assembly_id, str(data.get("ticket") or ""), data.get("desk"), utcnow()
-            )
-    body = payloads.result(outcome, show_documents=_show_documents())
-    if outcome.kind == checkin.OK:
-        broadcast_desk_counters(assembly_id)
-    return jsonify(ok=True, **body)
+            outcome = services.check_in(current_user, assembly_id, body.ticket, body.desk, utcnow())
+        if outcome.kind == services.OK:
+            out.touch(assembly_id)  # the counters follow in a moment (debounced)
+        if outcome.seated_now:
+            out.add(grouping_broadcasts.seated(outcome.table))
+        assembly = get_assembly(assembly_id)
+        reply = payloads.result(assembly, outcome, show_documents=_show_documents())
+    if outcome.kind == services.OK:
+        schedule_desk_counters(assembly_id)
+    return jsonify(ok=True, **reply)
 
 
 @bp.route("/undo", methods=["POST"])
 @require(Permission.DESK)
-def undo(assembly_id: int):
+@json_body(Undo)
+def undo(assembly_id: int, body: Undo):
     """Take back a check-in (the desk's "deshacer")."""
-    data = _json_body()
-    with unit_of_work():
-        attendee = checkin.undo_check_in(current_user, assembly_id, _attendee_id(data))
-    body = payloads.person(attendee, show_documents=_show_documents())
-    broadcast_desk_counters(assembly_id)
-    return jsonify(ok=True, message=f"Se deshizo la llegada de {attendee.full_name}.", person=body)
+    with broadcasting() as out:
+        attendee = services.undo_check_in(current_user, assembly_id, body.attendee_id)
+        out.touch(assembly_id)
+        person = payloads.person(
+            get_assembly(assembly_id), attendee, show_documents=_show_documents()
+        )
+    schedule_desk_counters(assembly_id)
+    return jsonify(
+        ok=True,
+        message=_("Se deshizo la llegada de %(name)s.", name=attendee.full_name),
+        person=person,
+    )
 
 
 @bp.route("/search")
 @require(Permission.DESK)
 def search(assembly_id: int):
     """People matching a name (every word, accents ignored) or a document number prefix."""
-    get_assembly(assembly_id)
-    people = checkin.search(assembly_id, request.args.get("q", ""), limit=8)
+    assembly = get_assembly(assembly_id)
+    people = services.search(assembly_id, request.args.get("q", ""), limit=8)
     show = _show_documents()
-    return jsonify(ok=True, results=[payloads.person(a, show_documents=show) for a in people])
+    return jsonify(
+        ok=True, results=[payloads.person(assembly, a, show_documents=show) for a in people]
+    )
 
 
 @bp.route("/counters")
 @require(Permission.DESK)
 def counters(assembly_id: int):
     """The live counters as JSON (the screen's first paint, and a fallback with no socket)."""
-    get_assembly(assembly_id)
-    return jsonify(ok=True, state=checkin.counters(assembly_id, utcnow()))
+    return jsonify(ok=True, state=services.counters(get_assembly(assembly_id), utcnow()))

@@ -1,23 +1,25 @@
-"""What the grouping tells the screens, after the commit.  One named function per event.
+"""What the grouping tells the screens. One named builder per event; the handler adds the
+result to its ``broadcasting()`` outbox (sent after the commit, with rev/room/seq).
 
 Rooms: ``assembly:<id>`` (staff screens, e.g. the groups screen), ``group:<id>`` (a mesa's
 facilitator), ``table:<id>`` (the table's phones).  The payload says what changed; screens
 that need the new roster fetch it (a split can touch hundreds of people).
 """
 
-from assembly.extensions import socketio
+from assembly.assemblies.realtime import Broadcast, broadcast
+from assembly.grouping.models import Table
 from assembly.grouping.services import Change
 
 
-def _emit(payload: dict, group_ids, table_ids) -> None:
+def _grouping_changed(payload: dict, group_ids, table_ids) -> Broadcast:
     rooms = [f"assembly:{payload['assembly_id']}"]
     rooms += [f"group:{gid}" for gid in sorted(set(group_ids))]
     rooms += [f"table:{tid}" for tid in sorted(set(table_ids))]
-    socketio.emit("grouping_changed", payload, to=rooms)
+    return broadcast("grouping_changed", payload, rooms=rooms, assembly_id=payload["assembly_id"])
 
 
-def broadcast_grouping_changed(change: Change) -> None:
-    """A manual change (move, swap, leader, lock, facilitator) was committed."""
+def grouping_changed(change: Change) -> Broadcast:
+    """A manual change (move, swap, leader, lock, facilitator)."""
     payload = {
         "assembly_id": change.assembly_id,
         "action": change.action,
@@ -25,10 +27,10 @@ def broadcast_grouping_changed(change: Change) -> None:
         "table_ids": list(change.table_ids),
         "attendee_ids": list(change.attendee_ids),
     }
-    _emit(payload, change.group_ids, change.table_ids)
+    return _grouping_changed(payload, change.group_ids, change.table_ids)
 
 
-def broadcast_split(assembly_id: int, group_ids: list[int], table_ids: list[int]) -> None:
+def split(assembly_id: int, group_ids: list[int], table_ids: list[int]) -> Broadcast:
     """The whole room was (re-)split: every mesa and table may have changed."""
     payload = {
         "assembly_id": assembly_id,
@@ -37,12 +39,12 @@ def broadcast_split(assembly_id: int, group_ids: list[int], table_ids: list[int]
         "table_ids": list(table_ids),
         "attendee_ids": [],
     }
-    _emit(payload, group_ids, table_ids)
+    return _grouping_changed(payload, group_ids, table_ids)
 
 
-def broadcast_seated(table) -> None:
-    """Someone who checked in late was seated at ``table`` (the desk calls this after its
-    commit when seat_late_arrival returned a table)."""
+def seated(table: Table) -> Broadcast:
+    """Someone who checked in late was seated at ``table`` (the desk adds it when
+    ``seat_late_arrival`` returned a table)."""
     payload = {
         "assembly_id": table.group.assembly_id,
         "action": "late_arrival",
@@ -50,4 +52,4 @@ def broadcast_seated(table) -> None:
         "table_ids": [table.id],
         "attendee_ids": [],
     }
-    _emit(payload, [table.group_id], [table.id])
+    return _grouping_changed(payload, [table.group_id], [table.id])

@@ -1,30 +1,27 @@
 """Socket.IO for the grouping: a staff screen follows one mesa's room (``group:<id>``)."""
 
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import join_room
 
+from assembly.assemblies.realtime import join
 from assembly.auth.domain import Permission
-from assembly.errors import PermissionDenied, acknowledge
-from assembly.extensions import db, socketio
+from assembly.core.schemas import Id, Payload
+from assembly.core.sockets import event
+from assembly.errors import PermissionDenied
+from assembly.grouping import services
 
 
-@socketio.on("follow_group")
-@acknowledge
-def on_follow_group(data):
+class FollowGroup(Payload):
+    assembly_id: Id
+    group_id: Id
+
+
+@event("follow_group", FollowGroup)
+def on_follow_group(data: FollowGroup) -> dict:
     """Staff who run or facilitate mesas join ``group:<id>``; the reply is the mesa's roster."""
-    from assembly.grouping import services
-
     if not current_user.is_authenticated or not (
         current_user.can(Permission.MANAGE_GROUPS) or current_user.can(Permission.FACILITATE)
     ):
-        raise PermissionDenied("Su cuenta no puede seguir las mesas.")
-    data = data or {}
-    try:
-        assembly_id, group_id = int(data.get("assembly_id", 0)), int(data.get("group_id", 0))
-    except (TypeError, ValueError):
-        assembly_id = group_id = 0
-    group = services.get_group(assembly_id, group_id)
-    state = services.group_snapshot(group)
-    db.session.rollback()  # end the read transaction before the socket does any I/O
-    join_room(f"group:{group.id}")
-    return {"state": state}
+        raise PermissionDenied(_("Su cuenta no puede seguir las mesas."))
+    group = services.get_group(data.assembly_id, data.group_id)
+    return join(group.assembly_id, [f"group:{group.id}"], lambda: services.group_snapshot(group))

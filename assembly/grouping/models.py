@@ -1,4 +1,4 @@
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
@@ -24,6 +24,12 @@ class Group(db.Model):
     #: the mesa's vocero / vocera for the plenary
     spokesperson_id: Mapped[int | None] = mapped_column(
         ForeignKey("attendees.id", ondelete="SET NULL", use_alter=True), nullable=True
+    )
+
+    #: set by the plenary when it approves the mesa's agenda (cleared when the approval is
+    #: annulled): the tables' phones and facilitators can no longer change its pieces
+    agenda_frozen: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=false()
     )
 
     theme = relationship("Theme")

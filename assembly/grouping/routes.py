@@ -6,11 +6,12 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
+from assembly.core.qr import qr_png
 from assembly.errors import AssemblyError, InvalidInput
-from assembly.extensions import unit_of_work
 from assembly.grouping import broadcasts, services
 from assembly.helpers import public_url
 
@@ -37,7 +38,7 @@ def _int(name: str, *, optional: bool = False) -> int | None:
 
 def _seed() -> int:
     raw = (request.values.get("seed") or "1").strip()
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise InvalidInput(_("La semilla debe ser un número entero positivo."))
     return int(raw)
 
@@ -90,7 +91,7 @@ def index(assembly_id: int):
 def split(assembly_id: int):
     """Split the chosen population into mesas and sub-mesas (a re-split needs confirmation)."""
     try:
-        with unit_of_work():
+        with broadcasting() as out:
             report = services.run_split(
                 current_user,
                 assembly_id,
@@ -99,14 +100,16 @@ def split(assembly_id: int):
                 confirm=request.form.get("confirm") == "1",
             )
             groups = services.groups_of(assembly_id)
-            group_ids = [g.id for g in groups]
-            table_ids = [t.id for g in groups for t in g.tables]
+            out.add(
+                broadcasts.split(
+                    assembly_id, [g.id for g in groups], [t.id for g in groups for t in g.tables]
+                )
+            )
     except AssemblyError as error:
         if error.status == 404:
             raise
         flash(error.message, "error")
         return _back(assembly_id)
-    broadcasts.broadcast_split(assembly_id, group_ids, table_ids)
     q = report.quality
     flash(
         _(
@@ -124,14 +127,14 @@ def split(assembly_id: int):
 
 def _change(assembly_id: int, run, anchor: str = ""):
     try:
-        with unit_of_work():
+        with broadcasting() as out:
             change = run()
+            out.add(broadcasts.grouping_changed(change))
     except AssemblyError as error:
         if error.status == 404:
             raise
         flash(error.message, "error")
         return _back(assembly_id, anchor)
-    broadcasts.broadcast_grouping_changed(change)
     flash(_(_DONE[change.action]), "success")
     return _back(assembly_id, anchor)
 
@@ -258,7 +261,6 @@ def cards(assembly_id: int):
 @require(Permission.MANAGE_GROUPS)
 def table_qr(assembly_id: int, table_id: int):
     """The QR a leader scans: it opens the table's phone page, public_url('/mesa/<code>')."""
-    from assembly.registration.qr import qr_png
 
     table = services.get_table(assembly_id, table_id)
     png = qr_png(public_url("/mesa/" + table.join_code), box_size=10, border=2)

@@ -9,29 +9,24 @@ become :class:`domain.Person`, the plans become ``Table`` rows, and every attend
 from __future__ import annotations
 
 import logging
-import re
-import secrets
 from dataclasses import dataclass, field, replace
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from assembly.assemblies.models import Assembly
-from assembly.assemblies.services import JOIN_CODE_ALPHABET, get_assembly, new_join_code
+from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.domain import Role
 from assembly.auth.models import User
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
-from assembly.grouping import domain
+from assembly.grouping import codes, domain, signals
 from assembly.grouping.models import Group, Table
-from assembly.puzzle.models import Piece
 from assembly.registration.models import Attendee
 from assembly.registration.services import get_attendee
 
 log = logging.getLogger(__name__)
-
-#: characters of a join code (as assemblies.services.new_join_code makes them)
-JOIN_CODE_LENGTH = 6
 
 POPULATIONS = {
     "checked_in": "Personas registradas hoy (la sala real)",
@@ -76,24 +71,21 @@ def groups_of(assembly_id: int) -> list[Group]:
     )
 
 
-def _group(assembly_id: int, group_id: object) -> Group:
-    try:
-        group = db.session.get(Group, int(group_id))
-    except (TypeError, ValueError):  # a socket sends whatever the client typed
-        group = None
+def _group(assembly_id: int, group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
     if group is None or group.assembly_id != assembly_id:
-        raise NotFound("La mesa no existe en esta asamblea.")
+        raise NotFound(_("La mesa no existe en esta asamblea."))
     return group
 
 
 def _table(assembly_id: int, table_id: int) -> Table:
     table = db.session.get(Table, table_id)
     if table is None or table.group.assembly_id != assembly_id:
-        raise NotFound("La sub-mesa no existe en esta asamblea.")
+        raise NotFound(_("La sub-mesa no existe en esta asamblea."))
     return table
 
 
-def get_group(assembly_id: int, group_id: object) -> Group:
+def get_group(assembly_id: int, group_id: int) -> Group:
     return _group(assembly_id, group_id)
 
 
@@ -174,10 +166,10 @@ def groups_facilitated_by(user: User, assembly_id: int) -> list[Group]:
     return [g for g in groups_of(assembly_id) if g.facilitator_id == user.id]
 
 
-def find_table_by_code(code: str) -> Table | None:
+def find_table_by_code(code: object) -> Table | None:
     """The table a typed or scanned join code opens (case, spaces and dashes ignored)."""
-    clean = re.sub(r"[\s\-]", "", code or "").upper()
-    if not clean or len(clean) > 12 or any(ch not in JOIN_CODE_ALPHABET for ch in clean):
+    clean = codes.normalize(code)
+    if clean is None:
         return None
     return db.session.scalar(select(Table).where(Table.join_code == clean))
 
@@ -315,8 +307,7 @@ def run_split(
     """
     plan = _compute(assembly_id, population, seed)
     report = plan.report
-    if plan.assembly.status == "closed":
-        raise Conflict("La asamblea está cerrada: ya no se puede repartir la sala.")
+    ensure_writable(plan.assembly)
     if report.resplit and report.changes_anything and not confirm:
         raise Conflict(
             "Ya hay un reparto. Volver a repartir "
@@ -337,7 +328,7 @@ def run_split(
                 group=by_theme[p.theme_id],
                 number=p.number,
                 capacity=plan.assembly.table_size,
-                join_code=_fresh_code(taken),
+                join_code=codes.new_join_code(taken),
             )
             db.session.add(table)
             rows[(p.theme_id, p.number)] = table
@@ -368,7 +359,7 @@ def run_split(
     for key, table in rows.items():
         if key not in planned and not table.locked:
             table.leader_id = table.spokesperson_id = None
-            if not db.session.scalar(select(Piece.id).where(Piece.table_id == table.id).limit(1)):
+            if not any(keep for _receiver, keep in signals.table_retiring.send(table)):
                 table.group.tables.remove(table)
     db.session.flush()
     report.applied = True
@@ -399,29 +390,12 @@ def describe_changes(report: SplitReport) -> str:
     return _describe_changes(report)
 
 
-def _fresh_code(taken: set[str] | None = None) -> str:
-    """A new join code (assemblies.services.new_join_code's alphabet and length), checked
-    against ``taken`` when the caller loaded the codes in use (a split opens hundreds of
-    tables: one query, not one per table), else against the database."""
-    if taken is None:
-        pending = {o.join_code for o in db.session.new if isinstance(o, Table)}
-        with db.session.no_autoflush:
-            while (code := new_join_code()) in pending:
-                pass
-        return code
-    while True:
-        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
-        if code not in taken:
-            taken.add(code)
-            return code
-
-
 # --- late arrivals ----------------------------------------------------------------------------
 
 
 def seat_late_arrival(attendee: Attendee) -> Table | None:
-    """Seat someone who just checked in, moving nobody (CONTRACTS.md: the desk calls it inside
-    its check-in transaction).  None while the room has not been split; the person's table
+    """Seat someone who just checked in, moving nobody (the desk calls it inside its check-in
+    transaction).  None while the room has not been split; the person's table
     when already seated; otherwise the best table with a free seat, or a new table when every
     table is full (as :func:`domain.place_late_arrival` decides)."""
     if attendee.table_id is not None:
@@ -474,7 +448,7 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
             group=group,
             number=placement.number,
             capacity=assembly.table_size,
-            join_code=_fresh_code(),
+            join_code=codes.new_join_code(),
         )
         db.session.add(table)
         db.session.flush()
@@ -537,6 +511,7 @@ def _seated_count(table: Table) -> int:
 
 def move_attendee(actor: User, assembly_id: int, attendee_id: int, table_id: int) -> Change:
     """Seat one person at another table (neither table locked, the target with a free seat)."""
+    ensure_writable(get_assembly(assembly_id))
     attendee = get_attendee(assembly_id, attendee_id)
     target = _table(assembly_id, table_id)
     source = db.session.get(Table, attendee.table_id) if attendee.table_id else None
@@ -563,6 +538,7 @@ def move_attendee(actor: User, assembly_id: int, attendee_id: int, table_id: int
 
 def swap_attendees(actor: User, assembly_id: int, first_id: int, second_id: int) -> Change:
     """Two seated people trade tables (neither table locked)."""
+    ensure_writable(get_assembly(assembly_id))
     if first_id == second_id:
         raise InvalidInput("Elija a dos personas distintas para intercambiar.")
     a, b = get_attendee(assembly_id, first_id), get_attendee(assembly_id, second_id)
@@ -584,6 +560,7 @@ def swap_attendees(actor: User, assembly_id: int, first_id: int, second_id: int)
 
 def set_leader(actor: User, assembly_id: int, table_id: int, attendee_id: int | None) -> Change:
     """Make a person seated at the table its leader, or clear the leader (None)."""
+    ensure_writable(get_assembly(assembly_id))
     table = _table(assembly_id, table_id)
     if attendee_id is not None:
         attendee = get_attendee(assembly_id, attendee_id)
@@ -598,6 +575,7 @@ def set_leader(actor: User, assembly_id: int, table_id: int, attendee_id: int | 
 
 def set_locked(actor: User, assembly_id: int, table_id: int, locked: bool) -> Change:
     """Lock a table (its people stay through re-splits; nobody new is seated there) or unlock."""
+    ensure_writable(get_assembly(assembly_id))
     table = _table(assembly_id, table_id)
     table.locked = bool(locked)
     db.session.flush()
@@ -606,6 +584,7 @@ def set_locked(actor: User, assembly_id: int, table_id: int, locked: bool) -> Ch
 
 def assign_facilitator(actor: User, assembly_id: int, group_id: int, user_id: int | None) -> Change:
     """Put a staff facilitator in charge of a mesa, or leave it without one (None)."""
+    ensure_writable(get_assembly(assembly_id))
     group = _group(assembly_id, group_id)
     if user_id is not None:
         user = db.session.get(User, user_id)

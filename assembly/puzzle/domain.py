@@ -12,7 +12,8 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from datetime import date
+
+from assembly.assemblies import periods
 
 KINDS = ("need", "solution", "plan")
 #: the kind a piece's parent must have
@@ -22,8 +23,6 @@ LIMITS = {"need": 280, "solution": 280, "plan": 280, "who": 200, "nudge": 160}
 #: plural nouns for messages ("ya no se pueden agregar ni editar necesidades")
 PLURALS = {"need": "necesidades", "solution": "soluciones", "plan": "planes de trabajo"}
 LABELS = {"need": "Necesidad", "solution": "Solución", "plan": "Plan de trabajo"}
-
-_QUARTER = re.compile(r"^(\d{4})-T([1-4])$")
 
 
 class PieceError(Exception):
@@ -62,41 +61,24 @@ def clean_text(value: object) -> str:
     return text.strip()
 
 
-def quarters(start_year: int, end_year: int) -> list[tuple[str, str]]:
-    """Every quarter of the plan period, as (value, label): ("2025-T2", "2025 · abr–jun")."""
-    names = ("ene–mar", "abr–jun", "jul–sep", "oct–dic")
-    return [
-        (f"{year}-T{q}", f"{year} · {names[q - 1]}")
-        for year in range(start_year, end_year + 1)
-        for q in range(1, 5)
-    ]
-
-
 def clean_due(value: object, start_year: int, end_year: int) -> str:
-    """A quarter ("2025-T2") or an ISO date inside the plan period, normalised; else PieceError."""
-    raw = str(value or "").strip().upper()
-    period = f"{start_year}–{end_year}"
-    if not raw:
+    """A quarter of the plan period, as stored ("2025-T2"); else PieceError. Only quarters:
+    the phones, the facilitators and the plenary offer the same list (assemblies.periods)."""
+    if not str(value or "").strip():
+        raise PieceError("Indique cuándo: elija un trimestre.", fields={"due": "Indique cuándo."})
+    quarter = periods.parse(value)
+    if quarter is None:
         raise PieceError(
-            "Indique cuándo: un trimestre o una fecha.", fields={"due": "Indique cuándo."}
+            "La fecha no es válida: elija un trimestre de la lista.",
+            fields={"due": "Elija un trimestre."},
         )
-    match = _QUARTER.match(raw)
-    if match:
-        year = int(match.group(1))
-    else:
-        try:
-            year = date.fromisoformat(raw).year
-        except ValueError:
-            raise PieceError(
-                "La fecha no es válida: elija un trimestre de la lista.",
-                fields={"due": "Fecha no válida."},
-            ) from None
-    if not start_year <= year <= end_year:
+    if not start_year <= quarter.year <= end_year:
+        period = f"{start_year}–{end_year}"
         raise PieceError(
-            f"La fecha debe estar dentro del periodo del plan ({period}).",
+            f"El trimestre debe estar dentro del periodo del plan ({period}).",
             fields={"due": f"Fuera del periodo {period}."},
         )
-    return raw
+    return quarter.value
 
 
 def step_message(kind: str, open_kinds: set[str]) -> str:

@@ -3,19 +3,68 @@
 Phones connect with ``auth={"table_code": "K7P2QX"}``; their identity names one table and
 every handler acts on that table only (services check each piece's table again).
 Facilitators connect with their staff log-in; every handler checks their mesa.
-Each write commits, builds the payloads, ends the read transaction, then broadcasts.
+Each write runs in ``broadcasting()``: commit, then the broadcasts go out.
 """
 
 from flask import session
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import join_room
 from sqlalchemy.exc import IntegrityError
 
-from assembly.core.events import credential, current_identity
-from assembly.errors import PermissionDenied, acknowledge
-from assembly.extensions import db, socketio, unit_of_work
+from assembly.assemblies.realtime import broadcasting, join
+from assembly.auth.events import credential, current_identity
+from assembly.core.schemas import Id, OptionalId, Payload, Text
+from assembly.core.sockets import event
+from assembly.errors import PermissionDenied
 from assembly.puzzle import broadcasts, services
-from assembly.puzzle.broadcasts import piece_payload
+from assembly.puzzle.services import piece_payload
+
+#: generous bounds: the piece rules (puzzle.domain) give the exact limits and messages
+_TEXT = 4000
+
+
+class JoinTable(Payload):
+    #: a staff socket (a facilitator trying the phone page) names the table by its code
+    code: Text[40] | None = None
+
+
+class PieceRef(Payload):
+    id: Text[64] = ""
+
+
+class PieceContent(PieceRef):
+    kind: Text[20] | None = None
+    parent_id: Text[64] | None = None
+    text: Text[_TEXT] | None = None
+    who: Text[_TEXT] | None = None
+    due: Text[40] | None = None
+
+
+class TableSpokesperson(Payload):
+    attendee_id: OptionalId = None
+    name: Text[200] | None = None
+
+
+class FacilitateGroup(Payload):
+    group_id: Id
+
+
+class HidePiece(PieceRef):
+    hidden: bool = True
+
+
+class MergePiece(PieceRef):
+    into_id: Text[64] = ""
+
+
+class Nudge(Payload):
+    table_id: Id
+    message: Text[1000] | None = None
+
+
+class GroupSpokesperson(Payload):
+    group_id: Id
+    attendee_id: OptionalId = None
 
 
 @credential("table_code")
@@ -24,13 +73,12 @@ def _table_code(value):
     return services.identity_for_code(value)
 
 
-def _table_identity(data=None) -> dict | None:
+def _table_identity(code: str | None = None) -> dict | None:
     """The table this socket writes for: its ``table_code`` credential or, for a socket that
     connected with a staff log-in (a facilitator trying the phone page), the code it joined."""
     identity = current_identity()
     if identity and identity.get("kind") == "table_code":
         return identity
-    code = data.get("code") if isinstance(data, dict) else None
     if code:
         found = services.identity_for_code(code)
         session["table_identity"] = {"kind": "table_code", **found} if found else None
@@ -39,156 +87,130 @@ def _table_identity(data=None) -> dict | None:
 
 def _staff():
     if not current_user.is_authenticated:
-        raise PermissionDenied("Inicie sesión con su cuenta de facilitación.")
+        raise PermissionDenied(_("Inicie sesión con su cuenta de facilitación."))
     return current_user._get_current_object()
+
+
+def _raw(data: Payload) -> dict:
+    """What the client sent, as the piece rules read it (keys it did not send are absent)."""
+    return data.model_dump(exclude_unset=True)
 
 
 # --- the table's phones ------------------------------------------------------------------------
 
 
-@socketio.on("join_table")
-@acknowledge
-def on_join_table(data=None):
+@event("join_table", JoinTable)
+def on_join_table(data: JoinTable) -> dict:
     """Join ``table:<id>``; the reply is the table's full state (pieces, step, clock)."""
-    identity = _table_identity(data)
-    state = services.table_state(identity)
-    db.session.rollback()  # end the read transaction before the socket does any I/O
-    join_room(f"table:{identity['table_id']}")
-    return {"state": state}
+    identity = _table_identity(data.code)
+    table = services.identity_table(identity)  # refuses a socket without a table
+    return join(
+        table.group.assembly_id, [f"table:{table.id}"], lambda: services.table_state(identity)
+    )
 
 
-@socketio.on("submit_piece")
-@acknowledge
-def on_submit_piece(data=None):
+@event("submit_piece", PieceContent)
+def on_submit_piece(data: PieceContent) -> dict:
     """Store a piece once per client UUID; a resend answers with the stored piece."""
     identity = _table_identity()
     try:
-        with unit_of_work():
-            piece, changed = services.submit_piece(identity, data)
+        with broadcasting() as out:
+            piece, changed = services.submit_piece(identity, _raw(data))
+            payload = piece_payload(piece)
+            if changed:
+                out.add(broadcasts.piece_saved(payload))
     except IntegrityError:
         # A concurrent insert of the same UUID won the race: that stored piece is the answer.
-        piece, changed = services.stored_after_race(identity, data), False
-    payload = piece_payload(piece)
-    db.session.rollback()
-    if changed:
-        broadcasts.broadcast_piece_saved(payload)
+        piece = services.stored_after_race(identity, _raw(data))
+        payload, changed = piece_payload(piece), False
     return {"piece": payload, "created": changed}
 
 
-@socketio.on("edit_piece")
-@acknowledge
-def on_edit_piece(data=None):
+@event("edit_piece", PieceContent)
+def on_edit_piece(data: PieceContent) -> dict:
     """Change the text (and who/when of a plan) of one of the table's pieces."""
-    identity = _table_identity()
-    with unit_of_work():
-        piece = services.edit_piece(identity, data)
-    payload = piece_payload(piece)
-    db.session.rollback()
-    broadcasts.broadcast_piece_saved(payload)
-    return {"piece": payload}
+    with broadcasting() as out:
+        piece = services.edit_piece(_table_identity(), _raw(data))
+        message = broadcasts.piece_saved(piece)
+        out.add(message)
+    return {"piece": message.payload}
 
 
-@socketio.on("delete_piece")
-@acknowledge
-def on_delete_piece(data=None):
+@event("delete_piece", PieceRef)
+def on_delete_piece(data: PieceRef) -> dict:
     """Delete one of the table's pieces and what hangs from it, while its step is open."""
-    identity = _table_identity()
-    with unit_of_work():
-        payloads = services.delete_piece(identity, data)
-    for payload in payloads:
-        broadcasts.broadcast_piece_deleted(payload)
+    with broadcasting() as out:
+        payloads = services.delete_piece(_table_identity(), _raw(data))
+        out.add(*(broadcasts.piece_deleted(p) for p in payloads))
     return {"deleted": [p["id"] for p in payloads]}
 
 
-@socketio.on("set_spokesperson")
-@acknowledge
-def on_set_spokesperson(data=None):
+@event("set_spokesperson", TableSpokesperson)
+def on_set_spokesperson(data: TableSpokesperson) -> dict:
     """The table records its spokesperson: one of its people, by id or by name."""
     identity = _table_identity()
-    with unit_of_work():
-        table = services.set_table_spokesperson(identity, data)
-    info = services.table_info(table)
-    db.session.rollback()
-    broadcasts.broadcast_table_changed(info, identity["assembly_id"])
+    with broadcasting() as out:
+        table = services.set_table_spokesperson(identity, _raw(data))
+        info = services.table_info(table)
+        out.add(broadcasts.table_changed(info, identity["assembly_id"]))
     return {"table": info}
 
 
 # --- the mesa's facilitator --------------------------------------------------------------------
 
 
-@socketio.on("facilitate_group")
-@acknowledge
-def on_facilitate_group(data=None):
+@event("facilitate_group", FacilitateGroup)
+def on_facilitate_group(data: FacilitateGroup) -> dict:
     """A facilitator joins ``group:<id>`` of a mesa assigned to them; the reply is its state."""
-    group = services.facilitated_group(_staff(), (data or {}).get("group_id"))
-    state = services.group_state(group)
-    db.session.rollback()
-    join_room(f"group:{group.id}")
-    return {"state": state}
+    group = services.facilitated_group(_staff(), data.group_id)
+    return join(group.assembly_id, [f"group:{group.id}"], lambda: services.group_state(group))
 
 
-@socketio.on("hide_piece")
-@acknowledge
-def on_hide_piece(data=None):
+@event("hide_piece", HidePiece)
+def on_hide_piece(data: HidePiece) -> dict:
     """Hide a duplicate piece (or show it again)."""
-    data = data or {}
-    with unit_of_work():
-        piece = services.hide_piece(_staff(), data.get("id"), bool(data.get("hidden", True)))
-    payload = piece_payload(piece)
-    db.session.rollback()
-    broadcasts.broadcast_piece_saved(payload)
-    return {"piece": payload}
+    with broadcasting() as out:
+        piece = services.hide_piece(_staff(), data.id, data.hidden)
+        message = broadcasts.piece_saved(piece)
+        out.add(message)
+    return {"piece": message.payload}
 
 
-@socketio.on("merge_piece")
-@acknowledge
-def on_merge_piece(data=None):
+@event("merge_piece", MergePiece)
+def on_merge_piece(data: MergePiece) -> dict:
     """Merge a duplicate into another piece of the mesa (the duplicate is hidden)."""
-    data = data or {}
-    with unit_of_work():
-        duplicate, moved = services.merge_piece(_staff(), data.get("id"), data.get("into_id"))
-    payloads = [piece_payload(p) for p in (duplicate, *moved)]
-    db.session.rollback()
-    for payload in payloads:
-        broadcasts.broadcast_piece_saved(payload)
+    with broadcasting() as out:
+        duplicate, moved = services.merge_piece(_staff(), data.id, data.into_id)
+        payloads = [piece_payload(p) for p in (duplicate, *moved)]
+        out.add(*(broadcasts.piece_saved(p) for p in payloads))
     return {"piece": payloads[0], "moved": [p["id"] for p in payloads[1:]]}
 
 
-@socketio.on("fix_piece")
-@acknowledge
-def on_fix_piece(data=None):
+@event("fix_piece", PieceContent)
+def on_fix_piece(data: PieceContent) -> dict:
     """Fix a typo in a piece of the mesa (at any step)."""
-    with unit_of_work():
-        piece = services.fix_piece(_staff(), data)
-    payload = piece_payload(piece)
-    db.session.rollback()
-    broadcasts.broadcast_piece_saved(payload)
-    return {"piece": payload}
+    with broadcasting() as out:
+        piece = services.fix_piece(_staff(), _raw(data))
+        message = broadcasts.piece_saved(piece)
+        out.add(message)
+    return {"piece": message.payload}
 
 
-@socketio.on("nudge")
-@acknowledge
-def on_nudge(data=None):
+@event("nudge", Nudge)
+def on_nudge(data: Nudge) -> dict:
     """Remind a lagging table: its phones show the message."""
-    data = data or {}
     actor = _staff()
-    table, message = services.nudge_table(actor, data.get("table_id"), data.get("message"))
-    table_id = table.id
-    db.session.rollback()
-    broadcasts.broadcast_nudge(table_id, message, actor.display_name)
-    return {"table_id": table_id, "message": message}
+    with broadcasting() as out:
+        table, message = services.nudge_table(actor, data.table_id, data.message)
+        out.add(broadcasts.nudged(table.id, table.group.assembly_id, message, actor.display_name))
+    return {"table_id": table.id, "message": message}
 
 
-@socketio.on("set_group_spokesperson")
-@acknowledge
-def on_set_group_spokesperson(data=None):
+@event("set_group_spokesperson", GroupSpokesperson)
+def on_set_group_spokesperson(data: GroupSpokesperson) -> dict:
     """The facilitator records the mesa's vocero / vocera for the plenary."""
-    data = data or {}
-    with unit_of_work():
-        group = services.set_group_spokesperson(
-            _staff(), data.get("group_id"), data.get("attendee_id")
-        )
-    info = services.group_info(group)
-    db.session.rollback()
-    broadcasts.broadcast_group_changed(info)
+    with broadcasting() as out:
+        group = services.set_group_spokesperson(_staff(), data.group_id, data.attendee_id)
+        info = services.group_info(group)
+        out.add(broadcasts.group_changed(info))
     return {"group": info}

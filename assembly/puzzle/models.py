@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
@@ -47,3 +47,32 @@ class Piece(db.Model):
 
     def __repr__(self) -> str:
         return f"<Piece {self.kind} {self.id[:8]}>"
+
+
+class PieceVersion(db.Model):
+    """A piece as it was before a change (an edit, a moderation, a plenary amendment): the record of what
+    changed, by whom and why."""
+
+    __tablename__ = "piece_versions"
+    __table_args__ = (UniqueConstraint("piece_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    piece_id: Mapped[str] = mapped_column(
+        ForeignKey("pieces.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: the piece's version number this row preserves
+    version: Mapped[int] = mapped_column(nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    who: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    due: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    hidden: Mapped[bool] = mapped_column(nullable=False)
+    saved_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+    #: who replaced this version (staff), and why
+    changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+
+    def __repr__(self) -> str:
+        return f"<PieceVersion {self.piece_id[:8]} v{self.version}>"

@@ -4,10 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assembly.assemblies import periods
+from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
-from assembly.errors import NotFound, PermissionDenied
-from assembly.extensions import db, limiter
+from assembly.errors import PermissionDenied
+from assembly.extensions import limiter
+from assembly.grouping import services as grouping
 from assembly.puzzle import domain, services
 
 bp = Blueprint("puzzle", __name__)
@@ -51,13 +54,13 @@ def table_page(code: str):
         return redirect(url_for("puzzle.table_page", code=table.join_code))
     identity = {"kind": "table_code", **services.identity_for_code(table.join_code)}
     state = services.table_state(identity)
-    assembly = db.session.get(services.Assembly, identity["assembly_id"])
+    assembly = get_assembly(identity["assembly_id"])
     return render_template(
         "puzzle/table.html",
         assembly=assembly,
         code=table.join_code,
         state=state,
-        quarters=domain.quarters(assembly.plan_start_year, assembly.plan_end_year),
+        quarters=periods.choices(assembly),
         limits=domain.LIMITS,
     )
 
@@ -66,11 +69,7 @@ def table_page(code: str):
 @require(Permission.FACILITATE)
 def facilitate_index(assembly_id: int):
     """The mesas this account may facilitate; straight to it when there is only one."""
-    from assembly.grouping import services as grouping
-
-    assembly = db.session.get(services.Assembly, assembly_id)
-    if assembly is None:
-        raise NotFound(_("La asamblea no existe."))
+    assembly = get_assembly(assembly_id)
     groups = [
         g for g in grouping.groups_of(assembly_id) if services.may_facilitate(current_user, g)
     ]
@@ -92,7 +91,7 @@ def facilitate(assembly_id: int, group_id: int):
         flash(error.message, "warning")
         return redirect(url_for("puzzle.facilitate_index", assembly_id=assembly_id))
     state = services.group_state(group)
-    assembly = db.session.get(services.Assembly, assembly_id)
+    assembly = get_assembly(assembly_id)
     return render_template(
         "puzzle/facilitate.html",
         assembly=assembly,

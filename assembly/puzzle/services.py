@@ -2,24 +2,27 @@
 
 Every function takes the acting identity or user and all inputs as arguments, checks that
 the actor may touch the table or mesa concerned, flushes and never commits or emits (the
-Socket.IO handlers commit, then call :mod:`assembly.puzzle.broadcasts`).
+Socket.IO handlers run them inside ``realtime.broadcasting()`` with the builders of
+:mod:`assembly.puzzle.broadcasts`).
 """
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from assembly.agenda import services as agenda
 from assembly.assemblies.models import Assembly
+from assembly.assemblies.services import ensure_writable
 from assembly.auth.domain import Permission, Role
 from assembly.auth.models import User
-from assembly.board import services as board
-from assembly.errors import InvalidInput, NotFound, PermissionDenied
+from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
+from assembly.grouping import services as grouping
 from assembly.grouping.models import Group, Table
 from assembly.helpers import utcnow
 from assembly.puzzle import domain
-from assembly.puzzle.broadcasts import piece_payload
-from assembly.puzzle.models import Piece
+from assembly.puzzle.models import Piece, PieceVersion
 from assembly.registration.models import Attendee
 
 
@@ -28,17 +31,80 @@ def _invalid(error: domain.PieceError) -> InvalidInput:
 
 
 def open_piece_kinds(assembly_id: int) -> set[str]:
-    """The kinds the agenda clock has open now (its current step); see CONTRACTS.md."""
-    from assembly.agenda import services as agenda
-
+    """The kinds the agenda clock has open now (its current step)."""
     return set(agenda.open_piece_kinds(assembly_id))
 
 
 def clock_snapshot(assembly_id: int) -> dict:
     """The agenda clock's snapshot for the phone's first paint."""
-    from assembly.agenda import services as agenda
-
     return agenda.clock_snapshot(assembly_id)
+
+
+def piece_payload(piece: Piece) -> dict:
+    """The stored piece as every screen receives it (never the client's copy)."""
+    table = piece.table
+    group = table.group
+    return {
+        "id": piece.id,
+        "kind": piece.kind,
+        "parent_id": piece.parent_id,
+        "text": piece.text,
+        "who": piece.who,
+        "due": piece.due,
+        "status": piece.status,
+        "hidden": piece.hidden,
+        "version": piece.version,
+        "table_id": table.id,
+        "table_number": table.number,
+        "group_id": group.id,
+        "group_number": group.number,
+        "theme_id": group.theme_id,
+        "assembly_id": group.assembly_id,
+        "created_at": piece.created_at.isoformat() if piece.created_at else None,
+        "updated_at": piece.updated_at.isoformat() if piece.updated_at else None,
+    }
+
+
+# --- history and the frozen agenda -------------------------------------------------------------
+
+
+def record_version(piece: Piece, actor: User | None = None, reason: str = "") -> PieceVersion:
+    """Keep the piece as it is now before it changes; the caller then edits it and bumps
+    ``piece.version`` (phones, facilitators and plenary amendments all call it)."""
+    row = PieceVersion(
+        piece_id=piece.id,
+        version=piece.version,
+        text=piece.text,
+        who=piece.who,
+        due=piece.due,
+        status=piece.status,
+        hidden=piece.hidden,
+        changed_by_id=actor.id if actor else None,
+        reason=reason[:300],
+    )
+    db.session.add(row)
+    return row
+
+
+def piece_history(piece_id: str) -> list[PieceVersion]:
+    """A piece's earlier versions, newest first."""
+    return db.session.scalars(
+        select(PieceVersion)
+        .where(PieceVersion.piece_id == piece_id)
+        .order_by(PieceVersion.version.desc())
+    ).all()
+
+
+def ensure_editable(table: Table) -> None:
+    """Refuse a change from the phones or the facilitation: the assembly is closed
+    (``closed``) or the plenary approved the mesa's agenda (``frozen``; from then on only
+    plenary amendments change it)."""
+    ensure_writable(db.session.get(Assembly, table.group.assembly_id))
+    if table.group.agenda_frozen:
+        raise Conflict(
+            _("La plenaria ya aprobó la agenda de esta mesa: sus piezas no se pueden cambiar."),
+            code="frozen",
+        )
 
 
 # --- who may act -------------------------------------------------------------------------------
@@ -46,9 +112,7 @@ def clock_snapshot(assembly_id: int) -> dict:
 
 def table_for_code(code: object) -> Table | None:
     """The table a join code opens (case and blanks ignored), or None."""
-    from assembly.grouping import services as grouping
-
-    return grouping.find_table_by_code(str(code or "").strip())
+    return grouping.find_table_by_code(code)
 
 
 def identity_for_code(code: object) -> dict | None:
@@ -63,9 +127,10 @@ def identity_for_code(code: object) -> dict | None:
     }
 
 
-def _identity_table(identity: dict | None) -> Table:
+def identity_table(identity: dict | None) -> Table:
+    """The table a phone's socket identity writes for; PermissionDenied / NotFound otherwise."""
     if not identity or identity.get("kind") != "table_code":
-        raise PermissionDenied("Abra la página de su mesa con el código para escribir.")
+        raise PermissionDenied(_("Abra la página de su mesa con el código para escribir."))
     table = db.session.get(Table, identity["table_id"])
     if table is None:
         raise NotFound("Esta mesa ya no existe; pida el código nuevo a la facilitación.")
@@ -93,17 +158,14 @@ def may_facilitate(user: User, group: Group) -> bool:
     return True
 
 
-def facilitated_group(user: User, group_id: object, assembly_id: object | None = None) -> Group:
-    try:
-        group = db.session.get(Group, int(group_id))
-    except (TypeError, ValueError):
-        group = None
-    if group is None or (assembly_id is not None and group.assembly_id != int(assembly_id)):
-        raise NotFound("La mesa no existe en esta asamblea.")
+def facilitated_group(user: User, group_id: int, assembly_id: int | None = None) -> Group:
+    group = db.session.get(Group, group_id)
+    if group is None or (assembly_id is not None and group.assembly_id != assembly_id):
+        raise NotFound(_("La mesa no existe en esta asamblea."))
     if not user or not user.is_authenticated or not user.can(Permission.FACILITATE):
-        raise PermissionDenied("Su cuenta no puede facilitar mesas.")
+        raise PermissionDenied(_("Su cuenta no puede facilitar mesas."))
     if not may_facilitate(user, group):
-        raise PermissionDenied("Esta mesa está asignada a otra persona de facilitación.")
+        raise PermissionDenied(_("Esta mesa está asignada a otra persona de facilitación."))
     return group
 
 
@@ -116,7 +178,7 @@ def _facilitated_piece(user: User, piece_id: object) -> Piece:
         raise NotFound("La pieza ya no existe.")
     if not may_facilitate(user, piece.table.group):
         raise PermissionDenied("Esta pieza es de una mesa asignada a otra persona.")
-    board.ensure_editable(piece.table.group_id)  # after approval, changes are amendments
+    ensure_editable(piece.table)  # after approval, changes are amendments
     return piece
 
 
@@ -169,7 +231,7 @@ def table_info(table: Table) -> dict:
 
 def table_state(identity: dict) -> dict:
     """The full snapshot a table's phone paints on (re)connect."""
-    table = _identity_table(identity)
+    table = identity_table(identity)
     group = table.group
     assembly = db.session.get(Assembly, group.assembly_id)
     pieces = _pieces_of([table.id])
@@ -251,8 +313,7 @@ def submit_piece(identity: dict, raw: dict) -> tuple[Piece, bool]:
     A resend of a stored UUID (its acknowledgement was lost) answers with the stored piece;
     when the phone changed the text while offline, the resend is applied as an edit.
     """
-    table = _identity_table(identity)
-    raw = raw if isinstance(raw, dict) else {}
+    table = identity_table(identity)
     existing = _own_piece(table, raw.get("id"))
     if existing is not None:
         return resend(table, existing, raw)
@@ -260,7 +321,7 @@ def submit_piece(identity: dict, raw: dict) -> tuple[Piece, bool]:
     raced = next((p for p in others if p.id == str(raw.get("id", "")).strip().lower()), None)
     if raced is not None:  # stored by a concurrent request since the check above
         return resend(table, raced, raw)
-    board.ensure_editable(table.group_id)  # an approved agenda is frozen
+    ensure_editable(table)  # an approved agenda is frozen
     try:
         clean = domain.check_piece(
             raw,
@@ -294,16 +355,15 @@ def resend(table: Table, piece: Piece, raw: dict) -> tuple[Piece, bool]:
 
 def stored_after_race(identity: dict, raw: dict) -> Piece:
     """After a concurrent insert of the same UUID won the race: the stored piece, if ours."""
-    table = _identity_table(identity)
-    piece = _own_piece(table, (raw or {}).get("id"))
+    table = identity_table(identity)
+    piece = _own_piece(table, raw.get("id"))
     if piece is None:
         raise InvalidInput("No se pudo guardar la pieza; se volverá a intentar.")
     return piece
 
 
 def edit_piece(identity: dict, raw: dict) -> Piece:
-    table = _identity_table(identity)
-    raw = raw if isinstance(raw, dict) else {}
+    table = identity_table(identity)
     piece = _own_piece(table, raw.get("id"))
     if piece is None:
         raise NotFound("La pieza ya no existe: quizás otra persona de la mesa la borró.")
@@ -311,7 +371,7 @@ def edit_piece(identity: dict, raw: dict) -> Piece:
 
 
 def edit_piece_of(table: Table, piece: Piece, raw: dict) -> Piece:
-    board.ensure_editable(table.group_id)
+    ensure_editable(table)
     try:
         clean = domain.check_piece(
             raw,
@@ -323,7 +383,7 @@ def edit_piece_of(table: Table, piece: Piece, raw: dict) -> Piece:
     except domain.PieceError as error:
         raise _invalid(error) from None
     if not domain.same_content(_stored(piece), clean):
-        board.record_version(piece, None, "Editada por la mesa")
+        record_version(piece, None, "Editada por la mesa")
         piece.text, piece.who, piece.due = clean["text"], clean["who"], clean["due"]
         piece.version += 1
         db.session.flush()
@@ -334,11 +394,11 @@ def delete_piece(identity: dict, raw: dict) -> list[dict]:
     """Delete a piece of the table (and what hangs from it); returns their payloads.
 
     Deleting a piece that is already gone succeeds with nothing to tell (a resend)."""
-    table = _identity_table(identity)
-    piece = _own_piece(table, (raw or {}).get("id") if isinstance(raw, dict) else None)
+    table = identity_table(identity)
+    piece = _own_piece(table, raw.get("id"))
     if piece is None:
         return []
-    board.ensure_editable(table.group_id)
+    ensure_editable(table)
     try:
         domain.check_open(piece.kind, open_piece_kinds(table.group.assembly_id))
     except domain.PieceError as error:
@@ -362,13 +422,13 @@ def _with_descendants(piece: Piece) -> list[Piece]:
 
 def set_table_spokesperson(identity: dict, raw: dict) -> Table:
     """The table records who speaks for it: one of its people, by id or by typed name."""
-    table = _identity_table(identity)
-    raw = raw if isinstance(raw, dict) else {}
+    table = identity_table(identity)
+    ensure_writable(db.session.get(Assembly, table.group.assembly_id))
     members = _members(table)
     if not members:
         raise InvalidInput("Esta mesa aún no tiene personas asignadas; avise a la facilitación.")
     chosen = None
-    if raw.get("attendee_id") not in (None, ""):
+    if raw.get("attendee_id") is not None:
         chosen = next((a for a in members if str(a.id) == str(raw["attendee_id"])), None)
         if chosen is None:
             raise PermissionDenied("Esa persona no está en su mesa.")
@@ -396,7 +456,7 @@ def hide_piece(actor: User, piece_id: object, hidden: bool) -> Piece:
     """Hide a duplicate or out-of-place piece (kept for the record), or show it again."""
     piece = _facilitated_piece(actor, piece_id)
     if piece.hidden != bool(hidden):
-        board.record_version(
+        record_version(
             piece, actor, "Ocultada por la facilitación" if hidden else "Mostrada de nuevo"
         )
         piece.hidden = bool(hidden)
@@ -428,7 +488,7 @@ def merge_piece(actor: User, piece_id: object, into_id: object) -> tuple[Piece, 
             for child in moved:
                 child.parent_id = kept.id
                 child.version += 1
-    board.record_version(duplicate, actor, f"Unida como duplicado de la pieza {kept.id[:8]}")
+    record_version(duplicate, actor, f"Unida como duplicado de la pieza {kept.id[:8]}")
     duplicate.hidden = True
     duplicate.version += 1
     db.session.flush()
@@ -437,7 +497,6 @@ def merge_piece(actor: User, piece_id: object, into_id: object) -> tuple[Piece, 
 
 def fix_piece(actor: User, raw: dict) -> Piece:
     """Fix a typo: the facilitator edits the text (and who/when of a plan) at any step."""
-    raw = raw if isinstance(raw, dict) else {}
     piece = _facilitated_piece(actor, raw.get("id"))
     merged = {"who": piece.who, "due": piece.due, **raw}
     try:
@@ -445,41 +504,36 @@ def fix_piece(actor: User, raw: dict) -> Piece:
     except domain.PieceError as error:
         raise _invalid(error) from None
     if (piece.text, piece.who, piece.due) != (clean["text"], clean["who"], clean["due"]):
-        board.record_version(piece, actor, "Corrección de la facilitación")
+        record_version(piece, actor, "Corrección de la facilitación")
         piece.text, piece.who, piece.due = clean["text"], clean["who"], clean["due"]
         piece.version += 1
         db.session.flush()
     return piece
 
 
-def nudge_table(actor: User, table_id: object, message: object) -> tuple[Table, str]:
+def nudge_table(actor: User, table_id: int, message: str | None) -> tuple[Table, str]:
     """A reminder for a lagging table of the actor's mesa; nothing is stored."""
-    try:
-        table = db.session.get(Table, int(table_id))
-    except (TypeError, ValueError):
-        table = None
+    table = db.session.get(Table, table_id)
     if table is None:
-        raise NotFound("La sub-mesa no existe.")
+        raise NotFound(_("La sub-mesa no existe."))
     if not may_facilitate(actor, table.group):
-        raise PermissionDenied("Esta sub-mesa es de una mesa asignada a otra persona.")
+        raise PermissionDenied(_("Esta sub-mesa es de una mesa asignada a otra persona."))
     try:
         return table, domain.clean_nudge(message)
     except domain.PieceError as error:
         raise _invalid(error) from None
 
 
-def set_group_spokesperson(actor: User, group_id: object, attendee_id: object) -> Group:
+def set_group_spokesperson(actor: User, group_id: int, attendee_id: int | None) -> Group:
     """The facilitator records the mesa's vocero / vocera (one of the mesa's people)."""
     group = facilitated_group(actor, group_id)
-    if attendee_id in (None, ""):
+    ensure_writable(db.session.get(Assembly, group.assembly_id))
+    if attendee_id is None:
         group.spokesperson_id = None
     else:
-        try:
-            attendee = db.session.get(Attendee, int(attendee_id))
-        except (TypeError, ValueError):
-            attendee = None
+        attendee = db.session.get(Attendee, attendee_id)
         if attendee is None or attendee.group_id != group.id:
-            raise InvalidInput("Esa persona no está en esta mesa.")
+            raise InvalidInput(_("Esa persona no está en esta mesa."))
         group.spokesperson_id = attendee.id
     db.session.flush()
     return group

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Literal
 
-from . import divipola
+from assembly.core import divipola
+
 from .choices import (  # noqa: F401  (re-exported: the form's vocabulary lives beside it)
     AGE_BOUNDS,
     AGE_RANGES,
@@ -628,7 +629,7 @@ def _check_theme(form: _Form, theme_ids: Collection[int]) -> None:
     form.clean["preferred_theme_id"] = None
     if not text:
         return
-    if text.isdigit() and int(text) in theme_ids:
+    if text.isascii() and text.isdigit() and int(text) in theme_ids:
         form.clean["preferred_theme_id"] = int(text)
     else:
         form.error("preferred_theme_id", "Seleccione uno de los ejes temáticos de esta asamblea.")

@@ -1,10 +1,9 @@
 """Registration: the unified form (public link, desk walk-in, desk edit), the attendees list,
-QR tickets, badges, the poster, extra questions and list imports (import_routes.py)."""
+QR tickets, badges, the poster and extra questions (list imports: imports/routes.py)."""
 
 from urllib.parse import urlencode
 
 from flask import (
-    Blueprint,
     Response,
     current_app,
     flash,
@@ -20,13 +19,13 @@ from markupsafe import Markup
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
+from assembly.core import divipola
+from assembly.core.qr import qr_png, qr_svg
 from assembly.errors import AssemblyError, NotFound
 from assembly.extensions import limiter, unit_of_work
 from assembly.helpers import public_url, venue_today
-from assembly.registration import divipola, domain, services
-from assembly.registration.qr import qr_png, qr_svg
-
-bp = Blueprint("registration", __name__)
+from assembly.registration import domain, services
+from assembly.registration.blueprint import bp
 
 PER_PAGE = 50
 OPEN_STATUSES = {"open", "live"}
@@ -50,7 +49,7 @@ def _form_context(assembly, values: dict, errors: dict, *, mode: str, holder=Non
     return {
         "labels": labels,
         "theme_choices": [(theme.id, theme.title) for theme in assembly.themes],
-        "today_iso": venue_today().isoformat(),
+        "today_iso": venue_today(assembly).isoformat(),
         "assembly": assembly,
         "values": values,
         "errors": errors,
@@ -91,7 +90,7 @@ def public_form(assembly_id: int):
         try:
             with unit_of_work():
                 attendee = services.register(
-                    assembly, values, source="preregistro", today=venue_today()
+                    assembly, values, source="preregistro", today=venue_today(assembly)
                 )
         except services.DuplicateDocument:
             # Never say who holds a document on a public page: that would let anyone
@@ -114,7 +113,7 @@ def public_form(assembly_id: int):
 
 
 def _desk_url(assembly_id: int, desk: str, token: str) -> str:
-    """The desk screen, checking in the person just saved (CONTRACTS.md)."""
+    """The desk screen, checking in the person just saved."""
     return f"/assemblies/{assembly_id}/desk?" + urlencode({"desk": desk, "checkin": token})
 
 
@@ -129,7 +128,9 @@ def new_attendee(assembly_id: int):
         values = _submitted()
         try:
             with unit_of_work():
-                attendee = services.register(assembly, values, source="mesa", today=venue_today())
+                attendee = services.register(
+                    assembly, values, source="mesa", today=venue_today(assembly)
+                )
         except AssemblyError as error:
             errors, holder = _failed(error)
         else:
@@ -155,7 +156,7 @@ def edit_attendee(assembly_id: int, attendee_id: int):
         values = _submitted()
         try:
             with unit_of_work():
-                services.update(assembly, attendee, values, today=venue_today())
+                services.update(assembly, attendee, values, today=venue_today(assembly))
         except AssemblyError as error:
             errors, holder = _failed(error)
         else:
@@ -251,7 +252,11 @@ def badges(assembly_id: int):
     else:
         ids = set()
         for value in request.args.getlist("ids"):
-            ids.update(int(part) for part in value.split(",") if part.strip().isdigit())
+            ids.update(
+                int(part)
+                for part in value.split(",")
+                if part.strip().isascii() and part.strip().isdigit()
+            )
     people = services.attendees_for_badges(assembly.id, ids)
     roll = request.args.get("format") == "roll"
     return render_template(
@@ -324,6 +329,3 @@ def question_action(assembly_id: int, question_id: int, action: str):
     else:
         flash(_(done), "success")
     return redirect(url_for("registration.questions", assembly_id=assembly_id))
-
-
-from assembly.registration import import_routes  # noqa: E402,F401  (its routes join bp)

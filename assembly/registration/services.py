@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from assembly.assemblies.domain import moved
 from assembly.assemblies.models import Assembly, ExtraQuestion
+from assembly.core.ordering import moved, renumber
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.registration import domain
@@ -257,24 +257,14 @@ def delete_question(actor, assembly: Assembly, question_id: int) -> None:
     assembly.extra_questions.remove(question)
     db.session.delete(question)
     db.session.flush()
-    _renumber(assembly.extra_questions)
+    renumber(assembly.extra_questions)
 
 
 def move_question(actor, assembly: Assembly, question_id: int, delta: int) -> None:
     question = _question(assembly.id, question_id)
     questions = list(assembly.extra_questions)
-    _renumber(moved(questions, questions.index(question), delta))
+    renumber(moved(questions, questions.index(question), delta))
     assembly.extra_questions.sort(key=lambda q: q.position)
-
-
-def _renumber(rows) -> None:
-    # Two passes so that the unique (assembly, position) never sees a transient duplicate.
-    for offset, row in enumerate(rows, start=1):
-        row.position = -offset
-    db.session.flush()
-    for offset, row in enumerate(rows, start=1):
-        row.position = offset
-    db.session.flush()
 
 
 def attendee_columns(clean: dict) -> dict:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from datetime import datetime, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from assembly.auth.models import User
 from assembly.board import services as board
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
+from assembly.helpers import venue_zone
 from assembly.puzzle.models import Piece
 from assembly.registration.models import Attendee
 from assembly.reports import domain, workbooks
@@ -28,15 +28,6 @@ def cooperate() -> None:
     """Under gevent (monkey-patched) this lets the worker's other greenlets run: a long export
     must not freeze the live room's sockets. Elsewhere it costs nothing."""
     time.sleep(0)
-
-
-def venue_zone(assembly) -> tzinfo:
-    """The zone of the assembly's venue. Stand-in for ``helpers.venue_zone`` (contract 6)
-    until it is on main: ``Assembly.time_zone`` when the model has it, else Colombia."""
-    try:
-        return ZoneInfo(getattr(assembly, "time_zone", None) or "America/Bogota")
-    except (ZoneInfoNotFoundError, ValueError):
-        return domain.DEFAULT_ZONE
 
 
 def _span(columns: Sequence[domain.Column], first: str, last: str) -> tuple[int, int] | None:

@@ -21,10 +21,10 @@ from assembly.auth.domain import Permission
 from assembly.auth.models import User
 from assembly.errors import InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
-from assembly.helpers import utcnow
+from assembly.helpers import utcnow, venue_zone
 from assembly.registration.models import Attendee
 from assembly.reports import domain, workbooks
-from assembly.reports.builder import ReportBuilder, cooperate, venue_zone
+from assembly.reports.builder import ReportBuilder, cooperate
 from assembly.reports.models import ExportLog
 
 log = logging.getLogger(__name__)

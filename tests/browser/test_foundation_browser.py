@@ -1,4 +1,4 @@
-from assembly.registration import divipola
+from assembly.core import divipola
 from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR, log_in, screenshot
 
 

@@ -99,7 +99,8 @@ def test_every_control_is_acknowledged_stored_and_broadcast(moderated, socket_cl
 def test_impossible_commands_are_refused_in_spanish_and_change_nothing(moderated, socket_client):
     assembly, sio = moderated
     assert control(sio, assembly, "pause") == {
-        "ok": False, "error": "Solo se puede pausar un momento en curso.", "fields": {},
+        "ok": False, "error": "Solo se puede pausar un momento en curso.",
+        "code": "conflict", "retry": False, "fields": {},
     }  # fmt: skip
     assert control(sio, assembly, "next")["error"] == "La agenda aún no ha comenzado."
     assert control(sio, assembly, "fly")["error"] == "Acción del reloj desconocida."
@@ -184,13 +185,19 @@ def test_only_run_clock_may_control_but_followers_may_join(
     sio = SocketIOTestClient(app, socketio, flask_test_client=client)
     assert sio.emit("join_clock", {"assembly_id": assembly.id}, callback=True)["ok"]
     ack = control(sio, assembly, "start")
-    assert ack == {"ok": False, "error": "Su cuenta no puede manejar el reloj.", "fields": {}}
+    assert ack == {
+        "ok": False,
+        "error": "Su cuenta no puede manejar el reloj.",
+        "code": "forbidden",
+        "retry": False,
+        "fields": {},
+    }
     sio.disconnect()
     assert db.session.get(AgendaClock, assembly.id) is None
 
 
 def test_credential_sockets_follow_only_their_assembly(app, make_assembly):
-    from assembly.core.events import _CHECKERS, credential
+    from assembly.auth.events import _CHECKERS, credential
 
     assembly, other = make_assembly(), make_assembly()
 
@@ -459,7 +466,7 @@ def test_a_running_moment_that_gets_steps_goes_on_as_its_first_step(moderated, m
 def test_the_projector_hears_every_check_in(
     app, auth, make_assembly, make_attendee, socket_client, monkeypatch
 ):
-    from assembly.desk.broadcasts import broadcast_desk_counters
+    from assembly.desk.broadcasts import schedule_desk_counters
 
     monkeypatch.setitem(app.config, "DESK_COUNTERS_DELAY_MS", 0)  # broadcast at once
 
@@ -470,7 +477,7 @@ def test_the_projector_hears_every_check_in(
     ack = projector.emit("join_projector", {"assembly_id": assembly.id}, callback=True)
     assert ack["state"] == {"assembly_id": assembly.id, "registered": 1, "checked_in": 0}
     projector.get_received()
-    broadcast_desk_counters(assembly.id)
+    schedule_desk_counters(assembly.id)
     [event] = [e for e in projector.get_received() if e["name"] == "desk_counters"]
     assert event["args"][0]["registered"] == 1 and event["args"][0]["assembly_id"] == assembly.id
 

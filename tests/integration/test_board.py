@@ -6,11 +6,14 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from assembly.assemblies.realtime import broadcasting
 from assembly.board import services
-from assembly.board.models import Acta, Approval, PieceVersion, PlenaryState, Vote
+from assembly.board.models import Acta, Approval, PlenaryState, Vote
 from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db, socketio
-from assembly.puzzle.broadcasts import broadcast_piece_saved
+from assembly.puzzle import broadcasts as puzzle_broadcasts
+from assembly.puzzle import services as puzzle
+from assembly.puzzle.models import PieceVersion
 from tests.support.board_seed import seed_pieces
 
 
@@ -49,9 +52,9 @@ def test_staff_board_gets_a_full_snapshot_then_piece_deltas(room, auth, socket_c
     assert state["plenary"]["mode"] == "live"
     assert state["electorate"] == 3
     piece = room["pieces"][0]
-    piece.text = "Cambiada"
-    db.session.commit()
-    broadcast_piece_saved(piece)
+    with broadcasting() as out:
+        piece.text = "Cambiada"
+        out.add(puzzle_broadcasts.piece_saved(piece))
     saved = events_named(sio, "piece_saved")
     assert [p["text"] for p in saved] == ["Cambiada"]
 
@@ -128,7 +131,13 @@ def test_plenary_commands_need_run_clock_and_valid_targets(
     ack = socket_client().emit(
         "plenary_command", {"assembly_id": assembly.id, "action": "whole"}, callback=True
     )
-    assert ack == {"ok": False, "error": "Solo la moderación dirige la plenaria.", "fields": {}}
+    assert ack == {
+        "ok": False,
+        "error": "Solo la moderación dirige la plenaria.",
+        "code": "forbidden",
+        "retry": False,
+        "fields": {},
+    }
     other = make_assembly()
     foreign_group = services.board_groups(other.id)[0]
     with pytest.raises(NotFound):
@@ -275,7 +284,7 @@ def test_ticket_socket_follows_votes_opening(app, room, auth, socket_client):
     phone = socketio.test_client(app, auth={"ticket": room["people"][0].ticket_token})
     assert phone.is_connected()
     assert phone.emit("join_votes", {"assembly_id": assembly.id}, callback=True) == {
-        "ok": True, "open": [],
+        "ok": True, "open": [], "state": {"open": []}, "rev": 0, "seq": {f"vote:{assembly.id}": 0},
     }  # fmt: skip
     auth.login("moderator")
     socket_client().emit(
@@ -295,9 +304,10 @@ def test_frozen_agenda_rejects_edits_and_amendments_keep_history(room, auth, cli
     assembly, group = room["assembly"], room["groups"][0]
     services.record_hands(None, assembly.id, group.id, {"for": 10, "against": 1})
     db.session.commit()
-    with pytest.raises(Conflict, match="ya aprobó"):
-        services.ensure_editable(group.id)
-    services.ensure_editable(room["groups"][1].id)  # another mesa is still open
+    with pytest.raises(Conflict, match="ya aprobó") as frozen:
+        puzzle.ensure_editable(group.tables[0])
+    assert frozen.value.code == "frozen"
+    puzzle.ensure_editable(room["groups"][1].tables[0])  # another mesa is still open
     plan = next(p for p in room["pieces"] if p.kind == "plan" and p.table.group_id == group.id)
     auth.login("moderator")
     url = f"/assemblies/{assembly.id}/piezas/{plan.id}/enmendar"
@@ -309,7 +319,7 @@ def test_frozen_agenda_rejects_edits_and_amendments_keep_history(room, auth, cli
     )
     assert response.status_code == 302
     db.session.expire_all()
-    history = services.piece_history(plan.id)
+    history = puzzle.piece_history(plan.id)
     assert [(v.version, v.text, v.reason) for v in history] == [
         (1, "Diseñar el reglamento del fondo", "Plenaria")
     ]

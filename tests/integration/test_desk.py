@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from assembly.desk import services as checkin
 from assembly.extensions import db as _db
-from assembly.registration import checkin
 from assembly.registration.models import Attendee
 
 NOW = datetime(2026, 3, 14, 12, 40)  # naive UTC = 07:40 in Bogotá
@@ -268,8 +268,8 @@ def test_search_shows_documents_only_to_who_may_see_them(app, make_assembly, mak
     with app.test_request_context():
         from assembly.desk import payloads
 
-        assert payloads.person(person, show_documents=True)["document"] == "52123456"
-        assert payloads.person(person, show_documents=False)["document"] == "•••456"
+        assert payloads.person(assembly, person, show_documents=True)["document"] == "52123456"
+        assert payloads.person(assembly, person, show_documents=False)["document"] == "•••456"
 
 
 def test_search_results_say_who_already_arrived(client, auth, make_assembly, make_attendee):
@@ -304,7 +304,7 @@ def test_counters_per_mesa_desk_and_five_minutes(app, make_assembly, make_attend
     make_attendee(assembly)  # registered, not here yet
     make_attendee(make_assembly(), checked_in_at=NOW, checked_in_desk="Mesa 1")  # elsewhere
 
-    state = checkin.counters(assembly.id, NOW)
+    state = checkin.counters(assembly, NOW)
     assert (state["registered"], state["checked_in"], state["unassigned"]) == (5, 4, 2)
     assert [(m["number"], m["checked_in"]) for m in state["per_mesa"]] == [
         (1, 1),
@@ -400,6 +400,8 @@ def test_only_desk_staff_may_join_the_desk_room(role, auth, socket_client, make_
     assert ack == {
         "ok": False,
         "error": "Su cuenta no puede atender la mesa de registro.",
+        "code": "forbidden",
+        "retry": False,
         "fields": {},
     }
 

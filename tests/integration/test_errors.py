@@ -43,7 +43,13 @@ def test_domain_error_becomes_page_or_json(client, auth, monkeypatch):
     response = client.get("/assemblies/")
     assert response.status_code == 409 and "Ya existe." in response.get_data(as_text=True)
     response = client.get("/assemblies/", headers={"Accept": "application/json"})
-    assert response.get_json() == {"ok": False, "error": "Ya existe.", "fields": {}}
+    assert response.get_json() == {
+        "ok": False,
+        "error": "Ya existe.",
+        "code": "conflict",
+        "retry": False,
+        "fields": {},
+    }
 
 
 def test_domain_error_becomes_a_socket_acknowledgement(app):
@@ -55,4 +61,10 @@ def test_domain_error_becomes_a_socket_acknowledgement(app):
 
     with app.test_request_context():
         assert handler(True) == {"ok": True, "id": 7}
-        assert handler(False) == {"ok": False, "error": "No se puede dos veces.", "fields": {}}
+        assert handler(False) == {
+            "ok": False,
+            "error": "No se puede dos veces.",
+            "code": "conflict",
+            "retry": False,
+            "fields": {},
+        }

@@ -8,9 +8,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from assembly.assemblies.services import JOIN_CODE_ALPHABET
 from assembly.errors import Conflict, InvalidInput
 from assembly.grouping import services
+from assembly.grouping.codes import ALPHABET as JOIN_CODE_ALPHABET
 from assembly.grouping.models import Group, Table
 from assembly.registration.models import Attendee
 
@@ -299,7 +299,7 @@ def test_late_arrival_never_sits_at_a_locked_table(room, db, make_user, make_att
 
 
 def test_desk_check_in_seats_the_person(room, db, make_user, make_attendee):
-    from assembly.registration import checkin
+    from assembly.desk import services as checkin
 
     assembly = room(n=20, checked_in=20)
     services.run_split(make_user(), assembly.id, population="checked_in", seed=1)
@@ -465,6 +465,10 @@ def test_assign_a_facilitator_to_a_mesa(split_room, client, db, make_user):
         "group_ids": [group.id],
         "table_ids": [t.id for t in group.tables],
         "attendee_ids": [],
+        # contract 3: every broadcast carries the assembly's revision and the room's sequence
+        "rev": 1,
+        "room": f"assembly:{assembly.id}",
+        "seq": 1,
     }
 
 
@@ -536,7 +540,13 @@ def test_a_facilitator_follows_only_its_mesa_room(split_room, app, client, db, m
             {"assembly_id": assembly.id + 1, "group_id": groups[0].id},
             callback=True,
         )
-        assert bad == {"ok": False, "error": "La mesa no existe en esta asamblea.", "fields": {}}
+        assert bad == {
+            "ok": False,
+            "error": "La mesa no existe en esta asamblea.",
+            "code": "not_found",
+            "retry": False,
+            "fields": {},
+        }
     finally:
         follower.disconnect()
 
@@ -592,7 +602,7 @@ def test_rosters_list_names_organisations_leader_and_agreement(split_room, clien
 
 
 def test_join_cards_and_qr_encode_the_public_table_url(split_room, client, db, app):
-    from assembly.registration.qr import qr_png
+    from assembly.core.qr import qr_png
 
     assembly, _ = split_room
     all_tables = tables(db, assembly.id)

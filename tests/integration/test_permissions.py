@@ -117,5 +117,7 @@ def test_api_refusals_are_json(client, auth):
     assert response.get_json() == {
         "ok": False,
         "error": "Su cuenta no tiene permiso para esta acción.",
+        "code": "forbidden",
+        "retry": False,
         "fields": {},
     }

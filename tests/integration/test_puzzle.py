@@ -14,7 +14,7 @@ CLOSED = "La moderación cerró este paso: ya no se pueden agregar ni editar nec
 
 @pytest.fixture
 def open_kinds(monkeypatch):
-    """The agenda clock's open kinds, set by the test (CONTRACTS: open_piece_kinds)."""
+    """The agenda clock's open kinds, set by the test (agenda.services.open_piece_kinds)."""
     current = {"need"}
     monkeypatch.setattr(
         "assembly.agenda.services.open_piece_kinds", lambda assembly_id: set(current)
@@ -269,7 +269,13 @@ def test_a_leader_of_table_a_cannot_touch_table_b_with_any_event(room, socket_cl
     assert ack["ok"] is False and "de su mesa" in ack["error"]
     person_b = room["people"]["B"][0]
     ack = leader_a.emit("set_spokesperson", {"attendee_id": person_b.id}, callback=True)
-    assert ack == {"ok": False, "error": "Esa persona no está en su mesa.", "fields": {}}
+    assert ack == {
+        "ok": False,
+        "error": "Esa persona no está en su mesa.",
+        "code": "forbidden",
+        "retry": False,
+        "fields": {},
+    }
     for staff_event in ("hide_piece", "merge_piece", "fix_piece", "nudge", "facilitate_group"):
         ack = leader_a.emit(staff_event, {"id": theirs["id"], "group_id": 1}, callback=True)
         assert ack["ok"] is False, staff_event
@@ -339,7 +345,7 @@ def test_facilitator_moderation_hide_merge_fix_is_broadcast(
     assert ack["ok"] and ack["piece"]["hidden"] is False
     assert _db.session.get(Piece, duplicate["id"]).hidden is False
 
-    from assembly.board.services import piece_history
+    from assembly.puzzle.services import piece_history
 
     history = piece_history(first["id"])
     assert [(v.text, v.reason) for v in history] == [
@@ -379,6 +385,9 @@ def test_nudge_reaches_only_that_tables_phones(room, socket_client, facilitator,
             "table_id": room["tables"]["B"].id,
             "message": "¿Cómo van?",
             "from": facilitator.display_name,
+            "rev": 1,
+            "room": f"table:{room['tables']['B'].id}",
+            "seq": 1,
         }
     ]
     assert received(leader_a, "nudged") == []
@@ -479,7 +488,13 @@ def test_an_approved_agenda_is_frozen_for_phones_and_facilitators(
         ("delete_piece", {"id": first["id"]}),
     ):
         ack = leader.emit(event, payload, callback=True)
-        assert ack == {"ok": False, "error": frozen, "fields": {}}, event
+        assert ack == {
+            "ok": False,
+            "error": frozen,
+            "code": "frozen",
+            "retry": False,
+            "fields": {},
+        }, event
     piece = _db.session.get(Piece, first["id"])
     _db.session.refresh(piece)
     assert piece.text == first["text"] and stored_count() == 1

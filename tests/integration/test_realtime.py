@@ -15,13 +15,21 @@ def test_staff_socket_joins_an_assembly_and_gets_a_snapshot(
     assert ack == {
         "ok": True,
         "state": {"assembly_id": assembly.id, "status": "draft", "registered": 1, "checked_in": 0},
+        "rev": 0,
+        "seq": {f"assembly:{assembly.id}": 0},
     }
 
 
 def test_unknown_assembly_is_a_clear_acknowledgement(socket_client, auth):
     auth.login("moderator")
     ack = socket_client().emit("join_assembly", {"assembly_id": 999}, callback=True)
-    assert ack == {"ok": False, "error": "La asamblea no existe.", "fields": {}}
+    assert ack == {
+        "ok": False,
+        "error": "La asamblea no existe.",
+        "code": "not_found",
+        "retry": False,
+        "fields": {},
+    }
 
 
 def test_status_change_is_broadcast_to_the_assembly_room(
@@ -37,12 +45,21 @@ def test_status_change_is_broadcast_to_the_assembly_room(
     client.post(f"/assemblies/{assembly.id}/status", data={"status": "live"})
     events = watcher.get_received()
     assert [(e["name"], e["args"][0]) for e in events] == [
-        ("assembly_changed", {"assembly_id": assembly.id, "status": "live"})
+        (
+            "assembly_changed",
+            {
+                "assembly_id": assembly.id,
+                "status": "live",
+                "rev": 1,
+                "room": f"assembly:{assembly.id}",
+                "seq": 1,
+            },
+        )
     ]
 
 
 def test_a_registered_credential_lets_a_phone_connect(app, socket_client):
-    from assembly.core.events import _CHECKERS, credential
+    from assembly.auth.events import _CHECKERS, credential
 
     @credential("test_code")
     def check(value):

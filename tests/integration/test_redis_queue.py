@@ -46,7 +46,15 @@ def test_event_from_one_process_reaches_a_client_of_another(
             token_from=f"/assemblies/{assembly.id}",
         )
         assert received.wait(10), f"no event on B.\nA:\n{server_a.log()}\nB:\n{server_b.log()}"
-        assert payloads == [{"assembly_id": assembly.id, "status": "live"}]
+        assert payloads == [
+            {
+                "assembly_id": assembly.id,
+                "status": "live",
+                "rev": 1,
+                "room": f"assembly:{assembly.id}",
+                "seq": 1,
+            }
+        ]
     finally:
         client.disconnect()
         server_a.stop()

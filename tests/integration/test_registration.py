@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from assembly.auth.domain import GRANTS, Permission, Role
+from assembly.core.qr import qr_matrix
 from assembly.registration import domain
 from assembly.registration.models import Attendee
-from assembly.registration.qr import qr_matrix
 
 
 def good_form(**overrides) -> dict:

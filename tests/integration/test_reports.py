@@ -19,7 +19,9 @@ from assembly.extensions import db as _db
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
 from assembly.registration import domain as registration
-from assembly.registration import importing
+from assembly.registration.imports.mapping import suggest_mapping
+from assembly.registration.imports.parse import read_table
+from assembly.registration.imports.validate import apply_mapping
 from assembly.reports import domain
 from assembly.reports.models import ExportLog
 
@@ -399,7 +401,7 @@ def test_agenda_follows_need_solution_plan_with_the_approval(client, auth, seede
             "Fondo rotatorio entre cooperativas",
             "Crear el fondo",
             "Cooperativa Coocacao",
-            "2.º trimestre de 2025",
+            "T2 2025 (abr–jun)",
         ),
         (
             "Acceso a crédito blando",
@@ -441,7 +443,7 @@ def test_commitments_are_ready_for_follow_up(client, auth, seeded):
     first = dict(zip(headers, rows[0], strict=True))
     assert first["Compromiso (qué se hará)"] == "Crear el fondo"
     assert first["Responsables (quién)"] == "Cooperativa Coocacao"
-    assert first["Plazo"] == "2.º trimestre de 2025"
+    assert first["Plazo"] == "T2 2025 (abr–jun)"
     assert first["Fecha límite"] == datetime(2025, 6, 30)
     assert first["Estado"] == "Pendiente"
     assert first["Necesidad"] == "Acceso a crédito blando"
@@ -610,11 +612,11 @@ def test_attendance_export_imports_back_as_the_same_people(client, auth, seeded)
     response = export(client, "asistencia", [assembly.id])
     assert response.status_code == 200
 
-    table = importing.read_table("asistencia.xlsx", response.data)
-    mapping = importing.suggest_mapping(table.headers)
+    table = read_table("asistencia.xlsx", response.data)
+    mapping = suggest_mapping(table.headers)
     for f in registration.FIELDS:
         assert mapping[f.label] == f.key, f.label
-    preview = importing.apply_mapping(
+    preview = apply_mapping(
         table,
         mapping,
         theme_ids={t.id for t in assembly.themes},
@@ -709,5 +711,5 @@ def test_the_export_works_with_lxml_installed(client, auth, seeded):
     auth.login("supervisor")
     response = export(client, "completo", [seeded["assembly"].id])
     assert workbook_of(response).sheetnames == SHEET_NAMES["completo"]
-    table = importing.read_table("completo.xlsx", response.data)  # the first sheet imports
+    table = read_table("completo.xlsx", response.data)  # the first sheet imports
     assert len(table.rows) == len(PEOPLE)

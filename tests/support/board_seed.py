@@ -4,8 +4,8 @@ very long, spread over every mesa's sub-tables as need → solution → plan cha
 import itertools
 import uuid
 
-from assembly.assemblies.services import new_join_code
 from assembly.extensions import db
+from assembly.grouping.codes import new_join_code
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
 

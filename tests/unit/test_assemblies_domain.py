@@ -6,9 +6,9 @@ from assembly.assemblies.domain import (
     clean_moment,
     clean_step,
     clean_theme,
-    moved,
     parse_time,
 )
+from assembly.core.ordering import moved
 
 
 def _raw(**overrides):

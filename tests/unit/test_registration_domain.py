@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assembly.registration import divipola
+from assembly.core import divipola
 from assembly.registration.domain import (
     AGE_RANGES,
     CONSENT_REQUIRED_MESSAGE,

@@ -7,22 +7,19 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from assembly.registration import importing
 from assembly.registration.domain import CONSENT_REQUIRED_MESSAGE, ExtraQuestion
-from assembly.registration.importing import (
+from assembly.registration.imports import parse as importing
+from assembly.registration.imports.errors_file import errors_workbook
+from assembly.registration.imports.mapping import (
     FULL_NAME,
     SECOND_FIRST_NAME,
     SECOND_LAST_NAME,
-    ImportFileError,
-    ImportPreview,
-    Table,
-    apply_mapping,
-    errors_workbook,
     mapping_targets,
-    read_table,
-    split_full_name,
     suggest_mapping,
 )
+from assembly.registration.imports.parse import ImportFileError, read_table
+from assembly.registration.imports.parse import Sheet as Table
+from assembly.registration.imports.validate import ImportPreview, apply_mapping, split_full_name
 
 TODAY = date(2024, 5, 10)
 

@@ -4,8 +4,8 @@ import io
 
 import pytest
 
+from assembly.core.qr import qr_matrix, qr_png
 from assembly.registration.domain import clean_extra_question
-from assembly.registration.qr import qr_matrix, qr_png
 
 
 def test_a_choice_question_keeps_distinct_trimmed_options():

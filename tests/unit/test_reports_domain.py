@@ -136,8 +136,8 @@ def test_tally_puts_everyone_in_exactly_one_category_of_each_dimension():
 
 
 def test_due_parts_give_a_label_and_a_real_deadline():
-    assert domain.due_parts("2025-T2") == ("2.º trimestre de 2025", date(2025, 6, 30))
-    assert domain.due_parts("2026-T1") == ("1.er trimestre de 2026", date(2026, 3, 31))
+    assert domain.due_parts("2025-T2") == ("T2 2025 (abr–jun)", date(2025, 6, 30))
+    assert domain.due_parts("2026-T1") == ("T1 2026 (ene–mar)", date(2026, 3, 31))
     assert domain.due_parts("2026-03-14") == ("14/03/2026", date(2026, 3, 14))
     assert domain.due_parts("pronto") == ("pronto", None)
     assert domain.due_parts(None) == (None, None)
@@ -169,7 +169,7 @@ def test_agenda_rows_follow_each_chain_and_skip_hidden_branches():
         ("n1", "s1", "p2"),
         ("n2", None, None),
     ]
-    assert rows[0][7] == "1.er trimestre de 2025"
+    assert rows[0][7] == "T1 2025 (ene–mar)"
     assert rows[0][8:] == ["Aprobada", "Votación por teléfono", 9, 1, 0]
     assert rows[2][8:] == [None] * 5
     assert len(rows[0]) == len(domain.AGENDA_COLUMNS)
@@ -187,7 +187,7 @@ def test_commitment_rows_one_per_visible_plan():
     row = rows[0]
     assert len(row) == len(domain.COMMITMENT_COLUMNS) + 1
     assert row[:2] == ["Arauca", "PLAN-000"]
-    assert row[5:12] == ["need-0001", "sol-00001", "plan-0001", "JAC", "3.er trimestre de 2025",
+    assert row[5:12] == ["need-0001", "sol-00001", "plan-0001", "JAC", "T3 2025 (jul–sep)",
                          date(2025, 9, 30), "En curso"]  # fmt: skip
 
 

@@ -2,31 +2,28 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+
+from assembly.assemblies import periods
 
 from . import venue
 from .common import DEFAULT_ZONE, Column
 
 STATUS_LABELS = {"pendiente": "Pendiente", "en_curso": "En curso", "cumplido": "Cumplido"}
 METHOD_LABELS = {"manos": "A mano alzada", "telefono": "Votación por teléfono"}
-_QUARTER = re.compile(r"^(\d{4})-T([1-4])$")
-_QUARTER_ENDS = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
-_ORDINALS = {1: "1.er", 2: "2.º", 3: "3.er", 4: "4.º"}
 
 
 def due_parts(due: str | None) -> tuple[str | None, date | None]:
-    """(label, deadline) of a plan's "when": "2025-T2" -> ("2.º trimestre de 2025",
-    30/06/2025); an ISO date -> ("14/03/2026", that date); anything else is kept as text."""
+    """(label, deadline) of a plan's "when": "2025-T2" -> ("T2 2025 (abr–jun)", 30/06/2025)
+    (assemblies.periods owns the format); an older ISO date -> ("14/03/2026", that date);
+    anything else is kept as text."""
     if not due:
         return None, None
-    match = _QUARTER.match(due)
-    if match:
-        year, quarter = int(match.group(1)), int(match.group(2))
-        month, day = _QUARTER_ENDS[quarter]
-        return f"{_ORDINALS[quarter]} trimestre de {year}", date(year, month, day)
+    quarter = periods.parse(due)
+    if quarter is not None:
+        return quarter.label, quarter.last_day
     try:
         deadline = date.fromisoformat(due)
     except ValueError:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import tzinfo
 
-from assembly.registration import divipola
+from assembly.core import divipola
 from assembly.registration import domain as registration
 
 from . import venue

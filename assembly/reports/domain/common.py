@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
-from assembly.registration import divipola
+from assembly.core import divipola
 from assembly.registration import domain as registration
 
 from . import venue

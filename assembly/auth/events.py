@@ -1,4 +1,4 @@
-"""Socket.IO connection: who is this socket, and which rooms may it join.
+"""Socket.IO authentication: who is this socket, and which assemblies may it follow.
 
 A socket authenticates once, on connect:
 - staff through their log-in session (Flask-Login cookie);
@@ -14,11 +14,10 @@ import logging
 from collections.abc import Callable
 
 from flask import session
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import join_room
 
 from assembly.auth.domain import Permission
-from assembly.errors import PermissionDenied, acknowledge
 from assembly.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -61,32 +60,12 @@ def on_connect(auth=None):
         checker = _CHECKERS.get(kind)
         if checker is None:
             continue
-        identity = checker(value)
-        db.session.rollback()  # end the read before the socket does any I/O
+        try:
+            identity = checker(value)
+        finally:
+            db.session.rollback()  # end the read before the socket does any I/O
         if identity is not None:
             session["socket_identity"] = {"kind": kind, **identity}
             return True
-        raise ConnectionRefusedError("La credencial no es válida o venció.")
-    raise ConnectionRefusedError("Inicie sesión o use el código de su mesa para conectarse.")
-
-
-@socketio.on("join_assembly")
-@acknowledge
-def on_join_assembly(data):
-    """Staff subscribe to an assembly's room; the reply is a snapshot of its counters."""
-    from assembly.assemblies import services
-
-    if not current_user.is_authenticated or not current_user.can(Permission.VIEW_ASSEMBLY):
-        raise PermissionDenied("Su cuenta no puede seguir esta asamblea.")
-    assembly = services.get_assembly(int((data or {}).get("assembly_id", 0)))
-    counts = services.overview(assembly)
-    db.session.rollback()  # end the read transaction before the socket does any I/O
-    join_room(f"assembly:{assembly.id}")
-    return {"state": {"assembly_id": assembly.id, "status": assembly.status, **counts}}
-
-
-def broadcast_assembly_changed(assembly_id: int, payload: dict) -> None:
-    """Tell every staff screen of an assembly that its data changed (after the commit)."""
-    socketio.emit(
-        "assembly_changed", {"assembly_id": assembly_id, **payload}, to=f"assembly:{assembly_id}"
-    )
+        raise ConnectionRefusedError(_("La credencial no es válida o venció."))
+    raise ConnectionRefusedError(_("Inicie sesión o use el código de su mesa para conectarse."))

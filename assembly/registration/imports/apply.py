@@ -1,4 +1,5 @@
-"""Importing a pre-registration list, step by step: upload, map columns, review, confirm.
+"""Step 4 of an import, and the upload kept between the steps: upload, map columns, review,
+confirm (apply).
 
 The uploaded file waits in a folder of the instance under a random name (never in the
 session cookie) with a small JSON beside it: its assembly, its name and, once chosen, the
@@ -22,7 +23,9 @@ from sqlalchemy import select
 from assembly.assemblies.models import Assembly
 from assembly.errors import InvalidInput, NotFound
 from assembly.extensions import db
-from assembly.registration import domain, importing, services
+from assembly.registration import domain, services
+from assembly.registration.imports import mapping as columns
+from assembly.registration.imports import parse, validate
 from assembly.registration.models import Attendee
 
 log = logging.getLogger(__name__)
@@ -44,14 +47,14 @@ class Upload:
     created: float
     mapping: dict[str, str | None] | None = None
     consent_default: bool = False
-    table: importing.Table | None = field(default=None, repr=False)
+    table: parse.Sheet | None = field(default=None, repr=False)
 
 
 @dataclass
 class Review:
     """What confirming the import would do."""
 
-    preview: importing.ImportPreview
+    preview: validate.ImportPreview
     #: (row number, clean record) that would be stored
     to_import: list[tuple[int, dict]]
     #: (row number, document, name of who holds it) already registered here: skipped
@@ -83,8 +86,8 @@ def save_upload(folder: Path, assembly: Assembly, filename: str, data: bytes) ->
             fields={"file": "Suba un archivo de Excel (.xlsx) o CSV (.csv)."},
         )
     try:
-        table = importing.read_table(name, data)
-    except importing.ImportFileError as error:
+        table = parse.read_table(name, data)
+    except parse.ImportFileError as error:
         raise InvalidInput(error.message, fields={"file": error.message}) from None
     folder.mkdir(parents=True, exist_ok=True)
     _remove_old(folder)
@@ -126,18 +129,18 @@ def load_upload(folder: Path, assembly_id: int, key: str) -> Upload:
         meta.get("mapping"),
         bool(meta.get("consent_default")),
     )
-    upload.table = importing.read_table(upload.filename, data)
+    upload.table = parse.read_table(upload.filename, data)
     return upload
 
 
 def mapping_targets(assembly: Assembly) -> list[tuple[str, str]]:
     """Every field a column can go to: the form's, the name helpers, the extra questions."""
     extra = [(f"extra_{q.id}", f"Pregunta: {q.label}") for q in assembly.extra_questions]
-    return importing.mapping_targets() + extra
+    return columns.mapping_targets() + extra
 
 
 def suggested_mapping(assembly: Assembly, headers: list[str]) -> dict[str, str | None]:
-    mapping = importing.suggest_mapping(headers)
+    mapping = columns.suggest_mapping(headers)
     by_label = {domain.normalize_name(q.label): f"extra_{q.id}" for q in assembly.extra_questions}
     taken = set(mapping.values())
     for header, target in mapping.items():
@@ -166,7 +169,7 @@ def set_mapping(
     errors = {}
     if "document_number" not in chosen:
         errors["document_number"] = "Indique qué columna tiene el número de documento."
-    if not chosen & {"first_names", importing.FULL_NAME}:
+    if not chosen & {"first_names", columns.FULL_NAME}:
         errors["first_names"] = "Indique qué columna tiene los nombres (o el nombre completo)."
     if errors:
         raise InvalidInput(" ".join(errors.values()), fields=errors)
@@ -180,7 +183,7 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
     """Validate every row; rows whose document is already in the assembly are skipped."""
     if upload.mapping is None:
         raise InvalidInput("Primero indique qué contiene cada columna.")
-    preview = importing.apply_mapping(
+    preview = validate.apply_mapping(
         upload.table,
         upload.mapping,
         theme_ids={theme.id for theme in assembly.themes},

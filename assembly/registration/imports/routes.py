@@ -11,8 +11,9 @@ from assembly.auth.domain import Permission
 from assembly.errors import AssemblyError
 from assembly.extensions import unit_of_work
 from assembly.helpers import venue_today
-from assembly.registration import importing, imports
-from assembly.registration.routes import bp
+from assembly.registration.blueprint import bp
+from assembly.registration.imports import apply as imports
+from assembly.registration.imports.errors_file import errors_workbook
 
 MAX_SHOWN_ERRORS = 200
 
@@ -85,7 +86,7 @@ def import_review(assembly_id: int, key: str):
     upload = imports.load_upload(_folder(), assembly.id, key)
     if upload.mapping is None:
         return redirect(url_for("registration.import_mapping", assembly_id=assembly.id, key=key))
-    result = imports.review(assembly, upload, today=venue_today())
+    result = imports.review(assembly, upload, today=venue_today(assembly))
     labels = dict(imports.mapping_targets(assembly))
     return render_template(
         "registration/import_review.html",
@@ -103,8 +104,8 @@ def import_errors(assembly_id: int, key: str):
     """The rejected rows as an .xlsx to correct and import again."""
     assembly = get_assembly(assembly_id)
     upload = imports.load_upload(_folder(), assembly.id, key)
-    result = imports.review(assembly, upload, today=venue_today())
-    data = importing.errors_workbook(result.preview, upload.table)
+    result = imports.review(assembly, upload, today=venue_today(assembly))
+    data = errors_workbook(result.preview, upload.table)
     stem = Path(upload.filename).stem[:60] or "lista"
     return Response(
         data,
@@ -120,7 +121,7 @@ def import_confirm(assembly_id: int, key: str):
     assembly = get_assembly(assembly_id)
     upload = imports.load_upload(_folder(), assembly.id, key)
     with unit_of_work():
-        count = imports.confirm(assembly, upload, today=venue_today())
+        count = imports.confirm(assembly, upload, today=venue_today(assembly))
     imports.discard(_folder(), key)
     flash(_("Importación terminada: %(n)s personas nuevas.", n=count), "success")
     return redirect(url_for("registration.attendees", assembly_id=assembly.id))

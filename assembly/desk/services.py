@@ -1,4 +1,4 @@
-"""Checking people in at the desk.  Flush, never commit; the route commits, then broadcasts.
+"""Checking people in at the desk.  Flush, never commit; the route commits and broadcasts.
 
 Two desks may scan the same ticket in the same instant.  The check-in is one conditional
 UPDATE (``... WHERE id = :id AND checked_in_at IS NULL``): the database lets exactly one of
@@ -12,15 +12,18 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, literal, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from assembly.assemblies.models import Theme
+from assembly.assemblies.models import Assembly, Theme
+from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.desk import domain
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
+from assembly.grouping import services as grouping
 from assembly.grouping.models import Group, Table
-from assembly.helpers import local_zone
+from assembly.helpers import venue_zone
 from assembly.registration.models import Attendee
 
 log = logging.getLogger(__name__)
@@ -37,46 +40,54 @@ class CheckInResult:
     attendee: Attendee | None = None
     #: the table the person sits at (seated now or before), when the room is split
     table: Table | None = None
+    #: True when this check-in just gave the person that seat (a late arrival)
+    seated_now: bool = False
 
 
 def _desk(desk: str | None) -> str:
     name = domain.clean_desk_name(desk)
     if name is None:
         raise InvalidInput(
-            "Escriba el nombre de esta mesa de registro (por ejemplo «Mesa 1»).",
-            fields={"desk": "Falta el nombre de la mesa de registro."},
+            _("Escriba el nombre de esta mesa de registro (por ejemplo «Mesa 1»)."),
+            fields={"desk": _("Falta el nombre de la mesa de registro.")},
         )
     return name
 
 
-def check_in(actor, assembly_id: int, token_or_url: str, desk: str, now: datetime):
+def check_in(actor, assembly_id: int, token_or_url: str, desk: str | None, now: datetime):
     """Check in the holder of a scanned ticket (the token, or the whole ticket URL)."""
     desk = _desk(desk)
+    assembly = get_assembly(assembly_id)
+    ensure_writable(assembly)
     token = domain.parse_ticket_text(token_or_url)
     attendee = None
     if token is not None:
         attendee = db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
     if attendee is None:
-        return CheckInResult(UNKNOWN, "Tiquete desconocido: no corresponde a ninguna inscripción.")
+        return CheckInResult(
+            UNKNOWN, _("Tiquete desconocido: no corresponde a ninguna inscripción.")
+        )
     if attendee.assembly_id != assembly_id:
-        return CheckInResult(UNKNOWN, "Este tiquete es de otra asamblea.")
-    return _mark(attendee, desk, now)
+        return CheckInResult(UNKNOWN, _("Este tiquete es de otra asamblea."))
+    return _mark(assembly, attendee, desk, now)
 
 
-def check_in_by_id(actor, assembly_id: int, attendee_id: int, desk: str, now: datetime):
+def check_in_by_id(actor, assembly_id: int, attendee_id: int, desk: str | None, now: datetime):
     """Check in a person picked from the search results."""
     desk = _desk(desk)
-    return _mark(_attendee(assembly_id, attendee_id), desk, now)
+    assembly = get_assembly(assembly_id)
+    ensure_writable(assembly)
+    return _mark(assembly, _attendee(assembly_id, attendee_id), desk, now)
 
 
 def _attendee(assembly_id: int, attendee_id: int) -> Attendee:
     attendee = db.session.get(Attendee, attendee_id)
     if attendee is None or attendee.assembly_id != assembly_id:
-        raise NotFound("Esa persona no está inscrita en esta asamblea.")
+        raise NotFound(_("Esa persona no está inscrita en esta asamblea."))
     return attendee
 
 
-def _mark(attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
+def _mark(assembly: Assembly, attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
     changed = db.session.execute(
         update(Attendee)
         .where(Attendee.id == attendee.id, Attendee.checked_in_at.is_(None))
@@ -85,23 +96,29 @@ def _mark(attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
     ).rowcount
     if changed != 1:
         db.session.refresh(attendee, ["checked_in_at", "checked_in_desk"])
-        when = domain.local_hhmm(attendee.checked_in_at, local_zone())
+        when = domain.local_hhmm(attendee.checked_in_at, venue_zone(assembly))
         return CheckInResult(
             ALREADY,
-            f"Ya registró su llegada a las {when} en {attendee.checked_in_desk or 'otra mesa'}.",
+            _(
+                "Ya registró su llegada a las %(when)s en %(desk)s.",
+                when=when,
+                desk=attendee.checked_in_desk or _("otra mesa"),
+            ),
             attendee,
             _current_table(attendee),
         )
     # The row is ours: tell the session what the database now holds, without another UPDATE.
     set_committed_value(attendee, "checked_in_at", now)
     set_committed_value(attendee, "checked_in_desk", desk)
-    return CheckInResult(OK, "Llegada registrada.", attendee, _seat(attendee))
-
-
-def _seat(attendee: Attendee) -> Table | None:
-    from assembly.grouping import services as grouping
-
-    return grouping.seat_late_arrival(attendee)
+    seated_before = attendee.table_id
+    table = grouping.seat_late_arrival(attendee)
+    return CheckInResult(
+        OK,
+        _("Llegada registrada."),
+        attendee,
+        table,
+        seated_now=table is not None and seated_before is None,
+    )
 
 
 def _current_table(attendee: Attendee) -> Table | None:
@@ -111,6 +128,7 @@ def _current_table(attendee: Attendee) -> Table | None:
 def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
     """Take back a check-in made by mistake.  The person keeps any seat the check-in gave
     them: moving people is the grouping screen's job, and a re-scan finds the same seat."""
+    ensure_writable(get_assembly(assembly_id))
     attendee = _attendee(assembly_id, attendee_id)
     changed = db.session.execute(
         update(Attendee)
@@ -119,7 +137,9 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
-        raise Conflict(f"{attendee.full_name} no tiene una llegada registrada que deshacer.")
+        raise Conflict(
+            _("%(name)s no tiene una llegada registrada que deshacer.", name=attendee.full_name)
+        )
     set_committed_value(attendee, "checked_in_at", None)
     set_committed_value(attendee, "checked_in_desk", None)
     return attendee
@@ -148,9 +168,10 @@ def search(assembly_id: int, text: str, limit: int = 8) -> list[Attendee]:
     )
 
 
-def counters(assembly_id: int, now: datetime) -> dict:
+def counters(assembly: Assembly, now: datetime) -> dict:
     """What every desk shows live: registered, checked in, per mesa, per desk, and arrivals
-    per 5 minutes over the last 2 hours (oldest first)."""
+    per 5 minutes over the last 2 hours (oldest first), at the venue's clock."""
+    assembly_id = assembly.id
     registered, checked_in = db.session.execute(
         select(func.count(Attendee.id), func.count(Attendee.checked_in_at)).where(
             Attendee.assembly_id == assembly_id
@@ -201,5 +222,5 @@ def counters(assembly_id: int, now: datetime) -> dict:
         "per_mesa": per_mesa,
         "unassigned": unassigned,
         "per_desk": per_desk,
-        "arrivals": domain.arrival_buckets(recent, now, local_zone()),
+        "arrivals": domain.arrival_buckets(recent, now, venue_zone(assembly)),
     }

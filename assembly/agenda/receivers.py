@@ -1,0 +1,13 @@
+"""How the agenda reacts to the assemblies package (its signals; see ARCHITECTURE.md)."""
+
+from assembly.agenda import broadcasts, services
+from assembly.assemblies.realtime import queue
+from assembly.assemblies.signals import agenda_edited
+
+
+@agenda_edited.connect
+def carry_the_clock(assembly, *, actor=None, **_kwargs) -> None:
+    """A running clock follows an agenda edit in the same transaction (or refuses it), and
+    every clock screen hears the result."""
+    services.reanchor_after_edit(actor, assembly.id)
+    queue(broadcasts.clock_state(assembly.id))

@@ -1,0 +1,211 @@
+"""Emit after commit, with revisions: the ONE way a write reaches the screens (contract 3).
+
+A handler or route runs its write inside :func:`broadcasting`; the block calls services (which
+flush, never commit, never emit) and adds the :class:`Broadcast` objects built by the
+package's ``broadcasts.py`` while the data is still in the transaction::
+
+    with broadcasting() as out:
+        piece, changed = services.submit_piece(identity, data)
+        if changed:
+            out.add(broadcasts.piece_saved(piece))
+    return {"piece": ...}
+
+On leaving the block the helper flushes, bumps ``assemblies.revision`` once per assembly
+touched and each room's counter (``room_sequences``) once per message, in the same
+transaction, commits, and only then emits — no transaction is open across an emit, and no
+handler ends the read by hand. Every message carries ``rev`` (the assembly's revision after
+the change), ``room`` and ``seq`` (that room's counter): a client that sees a gap in ``seq``
+for a room asks for a fresh snapshot. Join and snapshot replies come from :func:`join`, which
+adds ``rev`` and the ``seq`` of every room joined.
+
+A signal receiver in a higher package that must tell its screens about a change made by a
+lower one calls :func:`queue` (it joins the outbox of the write in progress).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from flask_socketio import join_room, leave_room
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
+
+from assembly.assemblies.models import Assembly, RoomSequence
+from assembly.extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+_OUTBOX_KEY = "assembly.outbox"
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """One message to the screens: ``event`` with ``payload`` to each of ``rooms``; the
+    change belongs to ``assembly_id`` (whose revision it bumps)."""
+
+    event: str
+    payload: dict
+    rooms: tuple[str, ...]
+    assembly_id: int
+
+
+def broadcast(event: str, payload: dict, *, rooms: Iterable[str], assembly_id: int) -> Broadcast:
+    """A Broadcast to ``rooms`` (duplicates dropped, order kept)."""
+    return Broadcast(event, dict(payload), tuple(dict.fromkeys(rooms)), int(assembly_id))
+
+
+@dataclass
+class Outbox:
+    """What the write in progress will tell the screens once it is committed."""
+
+    items: list[Broadcast] = field(default_factory=list)
+    #: assemblies whose revision grows although no message goes out now (the desk's
+    #: counters, for one, are sent a moment later by a debounced broadcast)
+    touched: set[int] = field(default_factory=set)
+
+    def add(self, *broadcasts: Broadcast | None) -> None:
+        self.items.extend(b for b in broadcasts if b is not None)
+
+    def touch(self, assembly_id: int) -> None:
+        self.touched.add(int(assembly_id))
+
+
+def current_outbox() -> Outbox | None:
+    return db.session.info.get(_OUTBOX_KEY)
+
+
+def queue(*broadcasts: Broadcast | None) -> None:
+    """Add to the outbox of the write in progress (for signal receivers). Outside a
+    :func:`broadcasting` block this is a programming error."""
+    outbox = current_outbox()
+    if outbox is None:
+        raise RuntimeError("queue() needs a write running inside broadcasting()")
+    outbox.add(*broadcasts)
+
+
+@contextmanager
+def broadcasting() -> Iterator[Outbox]:
+    """Run a write: the block adds Broadcasts; on success: flush, bump revisions and room
+    counters, commit, then emit. On any error: roll back, emit nothing, re-raise."""
+    if current_outbox() is not None:
+        raise RuntimeError("broadcasting() blocks do not nest")
+    outbox = Outbox()
+    db.session.info[_OUTBOX_KEY] = outbox
+    try:
+        yield outbox
+        db.session.flush()
+        messages = _stamp(outbox)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.info.pop(_OUTBOX_KEY, None)
+    _send(messages)
+
+
+def _send(messages: list[tuple[str, dict, str]]) -> None:
+    for event, payload, room in messages:
+        socketio.emit(event, payload, to=room)
+
+
+def _bump_revision(assembly_id: int) -> int | None:
+    table = Assembly.__table__
+    revision = db.session.execute(
+        update(table)
+        .where(table.c.id == assembly_id)
+        .values(revision=table.c.revision + 1)
+        .returning(table.c.revision)
+    ).scalar_one_or_none()
+    loaded = db.session.identity_map.get(db.session.identity_key(Assembly, assembly_id))
+    if loaded is not None and revision is not None:
+        set_committed_value(loaded, "revision", revision)
+    return revision
+
+
+def _bump_room(room: str, assembly_id: int, count: int) -> int:
+    table = RoomSequence.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(table)
+        .values(room=room, assembly_id=assembly_id, seq=count)
+        .on_conflict_do_update(index_elements=[table.c.room], set_={"seq": table.c.seq + count})
+        .returning(table.c.seq)
+    )
+    return db.session.execute(statement).scalar_one()
+
+
+def _stamp(outbox: Outbox) -> list[tuple[str, dict, str]]:
+    """Bump the counters (assemblies first, then rooms, each in sorted order so that two
+    writers always lock rows in the same order) and stamp every message."""
+    revisions = {
+        assembly_id: _bump_revision(assembly_id)
+        for assembly_id in sorted({b.assembly_id for b in outbox.items} | outbox.touched)
+    }
+    per_room = Counter(room for b in outbox.items for room in b.rooms)
+    owner = {room: b.assembly_id for b in outbox.items for room in b.rooms}
+    next_seq = {}
+    for room in sorted(per_room):
+        if revisions.get(owner[room]) is None:
+            continue  # the assembly is gone (deleted in this write): nobody to tell
+        next_seq[room] = _bump_room(room, owner[room], per_room[room]) - per_room[room] + 1
+    messages = []
+    for item in outbox.items:
+        revision = revisions.get(item.assembly_id)
+        if revision is None:
+            continue
+        for room in item.rooms:
+            seq = next_seq[room]
+            next_seq[room] = seq + 1
+            messages.append(
+                (item.event, {**item.payload, "rev": revision, "room": room, "seq": seq}, room)
+            )
+    return messages
+
+
+def marks(assembly_id: int, rooms: Iterable[str]) -> dict:
+    """``{"rev": n, "seq": {room: n}}`` as stored now (in the caller's read)."""
+    rooms = list(rooms)
+    revision = db.session.scalar(select(Assembly.revision).where(Assembly.id == assembly_id))
+    stored = dict(
+        db.session.execute(
+            select(RoomSequence.room, RoomSequence.seq).where(RoomSequence.room.in_(rooms))
+        ).all()
+    )
+    return {"rev": revision or 0, "seq": {room: stored.get(room, 0) for room in rooms}}
+
+
+def join(assembly_id: int, rooms: Iterable[str], snapshot: Callable[[], dict]) -> dict:
+    """Subscribe this socket to ``rooms`` and answer with a fresh snapshot:
+    ``{"state": snapshot(), "rev": n, "seq": {room: n}}``.
+
+    The rooms are joined BEFORE the snapshot is read, so no message committed after the read
+    is missed (one committed before it may arrive too: its ``seq`` is not above the reply's
+    and the client drops it). The read ends before the reply goes out."""
+    rooms = list(dict.fromkeys(rooms))
+    for room in rooms:
+        join_room(room)
+    try:
+        state = snapshot()
+        reply = {"state": state, **marks(assembly_id, rooms)}
+    except BaseException:
+        for room in rooms:
+            leave_room(room)
+        raise
+    finally:
+        db.session.rollback()  # end the read before the socket does any I/O
+    return reply
+
+
+def broadcast_resync(assembly_id: int | None = None) -> None:
+    """Tell every screen (of one assembly, or all) to fetch fresh snapshots: after a message
+    queue outage, messages may have been lost without any gap showing."""
+    payload = {} if assembly_id is None else {"assembly_id": assembly_id}
+    socketio.emit("resync", payload)

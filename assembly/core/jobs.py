@@ -1,0 +1,155 @@
+"""Background jobs: long work (an import, the split, an export) that must not stall the room.
+
+A job runs in a greenlet (``socketio.start_background_task``) with its own app context; its
+progress lives in the ``jobs`` table, so any process can answer ``GET /api/jobs/<id>`` and
+nothing needs Redis. The job function receives a :class:`JobContext`::
+
+    def build(ctx: JobContext, *, assembly_id: int) -> dict:
+        for done, row in enumerate(rows, 1):
+            ...                                   # work in the job's own session
+            ctx.progress(done, len(rows), "Leyendo filas…")   # commits, then yields
+        return {"created": n}                     # stored as the job's JSON result
+
+    job = start_job("import", build, assembly_id=a.id, user_id=current_user.id)
+
+:meth:`JobContext.progress` stores the counters and COMMITS the job's session, then yields to
+other greenlets (``socketio.sleep(0)``): a request waits behind a job at most the time between
+two progress calls, so call it every ~100 ms of work, between consistent chunks (what the job
+wrote so far is committed with the progress). A job never holds a transaction across a yield:
+on SQLite one connection serves the whole process. A job that raises is stored as ``failed``
+with a message a person can read (an :class:`AssemblyError`'s message as is, anything else as
+a generic sentence; details go to the log) and its uncommitted work is rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import gettext as _
+from sqlalchemy import JSON, ForeignKey, String, Text, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from assembly.errors import AssemblyError, NotFound, as_domain_error
+from assembly.extensions import db, socketio
+from assembly.helpers import utcnow
+
+log = logging.getLogger(__name__)
+
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+
+class Job(db.Model):
+    """One background job and how far it got."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: what runs: "import", "split", "export"...
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    assembly_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    #: who started it: only they (and admins) may read it
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    #: queued, running, done or failed
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default=QUEUED)
+    done: Mapped[int] = mapped_column(nullable=False, default=0)
+    #: None while the size is not known yet
+    total: Mapped[int | None] = mapped_column(nullable=True)
+    #: the latest progress line, for the progress bar ("Leyendo filas…")
+    message: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    #: what the job function returned (plain JSON), once done
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    #: why it failed, in words for the person who started it
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(nullable=False, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<Job {self.id} {self.kind} {self.status}>"
+
+
+class JobContext:
+    """What a running job may do besides its work: report progress."""
+
+    def __init__(self, job_id: int):
+        self.job_id = job_id
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
+        """Store how far the job is, commit, then let other greenlets run."""
+        values: dict[str, Any] = {"done": int(done), "total": total}
+        if message is not None:
+            values["message"] = str(message)[:300]
+        _set(self.job_id, **values)
+        socketio.sleep(0)
+
+
+def _set(job_id: int, **values) -> None:
+    db.session.execute(update(Job).where(Job.id == job_id).values(**values))
+    db.session.commit()
+
+
+def start_job(
+    kind: str,
+    fn: Callable[..., dict | None],
+    *,
+    assembly_id: int | None,
+    user_id: int | None,
+    **params,
+) -> Job:
+    """Store a queued job, commit it, and run ``fn(ctx, **params)`` in the background.
+
+    ``params`` are plain values (ids, names): never ORM objects, which belong to the
+    caller's session. Returns the job (its ``id`` goes to the page's progress bar)."""
+    job = Job(kind=kind, assembly_id=assembly_id, user_id=user_id, status=QUEUED)
+    db.session.add(job)
+    db.session.commit()
+    app = current_app._get_current_object()
+    socketio.start_background_task(_run, app, job.id, fn, params)
+    return job
+
+
+def _run(app: Flask, job_id: int, fn: Callable[..., dict | None], params: dict) -> None:
+    with app.app_context():
+        _set(job_id, status=RUNNING)
+        try:
+            result = fn(JobContext(job_id), **params)
+            db.session.commit()  # what the job left pending is part of its work
+        except Exception as error:
+            db.session.rollback()
+            refused = as_domain_error(error)
+            if not isinstance(error, AssemblyError):
+                log.exception("job %s failed", job_id)
+            _set(job_id, status=FAILED, error=refused.message, finished_at=utcnow())
+        else:
+            _set(job_id, status=DONE, result=result, finished_at=utcnow())
+        finally:
+            db.session.remove()
+
+
+def get_job(job_id: int) -> Job:
+    job = db.session.get(Job, job_id)
+    if job is None:
+        raise NotFound(_("Esta tarea no existe."))
+    return job
+
+
+def job_view(job: Job) -> dict:
+    """The JSON the progress bar reads."""
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "status": job.status,
+        "done": job.done,
+        "total": job.total,
+        "message": job.message,
+        "result": job.result,
+        "error": job.error,
+        "finished": job.status in (DONE, FAILED),
+    }

@@ -1,0 +1,49 @@
+"""Table join codes: the ONE place they are made and read.
+
+Six characters from an alphabet without 0/O and 1/I (read aloud in a noisy room), random
+(nobody can guess a table's code from another's), unique across every assembly.
+"""
+
+import re
+import secrets
+
+from sqlalchemy import select
+
+from assembly.extensions import db
+from assembly.grouping.models import Table
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+LENGTH = 6
+MAX_TYPED = 12
+
+
+def normalize(typed: object) -> str | None:
+    """A typed or scanned code as stored (case, spaces and dashes ignored); None when it
+    cannot be one."""
+    clean = re.sub(r"[\s\-]", "", str(typed or "")).upper()
+    if not clean or len(clean) > MAX_TYPED or any(ch not in ALPHABET for ch in clean):
+        return None
+    return clean
+
+
+def random_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def new_join_code(taken: set[str] | None = None) -> str:
+    """A code no table uses. With ``taken`` (the codes in use, loaded once by a split that
+    opens hundreds of tables) the check is in memory and the new code is added to it;
+    without, it is checked against the database and the tables pending in this session."""
+    if taken is not None:
+        while (code := random_code()) in taken:
+            pass
+        taken.add(code)
+        return code
+    pending = {o.join_code for o in db.session.new if isinstance(o, Table)}
+    with db.session.no_autoflush:
+        while True:
+            code = random_code()
+            if code not in pending and not db.session.scalar(
+                select(Table.id).where(Table.join_code == code)
+            ):
+                return code

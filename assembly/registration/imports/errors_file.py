@@ -1,0 +1,81 @@
+"""The rows an import refused, as an .xlsx the operator fixes and imports again."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from assembly.registration.domain import (
+    FIELDS_BY_KEY,
+)
+from assembly.registration.imports.mapping import SPECIAL_KEYS
+from assembly.registration.imports.parse import Sheet
+from assembly.registration.imports.validate import ImportPreview
+
+
+def _field_label(key: str) -> str:
+    if key in FIELDS_BY_KEY:
+        return FIELDS_BY_KEY[key].label
+    if key.startswith("extra_"):
+        return "Pregunta adicional"
+    return SPECIAL_KEYS.get(key, key)
+
+
+def _cell(sheet, value: object, alignment: Alignment | None = None, font: Font | None = None):
+    formula_like = isinstance(value, str) and value.startswith("=")
+    if not (formula_like or alignment or font):
+        return value  # plain values are cheaper than cell objects, and most cells are plain
+    cell = WriteOnlyCell(sheet, value=value)
+    if formula_like:
+        cell.data_type = "s"  # text from the list, never a formula when the file is opened
+    if alignment:
+        cell.alignment = alignment
+    if font:
+        cell.font = font
+    return cell
+
+
+def errors_workbook(preview: ImportPreview, table: Sheet) -> bytes:
+    """An .xlsx of the rows that were not imported: row number, original cells, the reasons.
+
+    The operator fixes the rows in this file and imports it again, so the original columns
+    come first and in their order; the last column holds the messages.
+    """
+    cells_of = dict(zip(table.row_numbers, table.rows, strict=True))
+    problems: list[tuple[int, str]] = [
+        (number, "\n".join(f"{_field_label(key)}: {message}" for key, message in errors.items()))
+        for number, errors in preview.errors
+    ]
+    problems += [
+        (number, f"Documento repetido: ya aparece en la fila {first}.")
+        for number, first in preview.duplicates_in_file
+    ]
+    problems.sort()
+
+    blank = [""] * len(table.headers)
+    rows = [[number, *cells_of.get(number, blank), message] for number, message in problems]
+    header = ["Fila", *table.headers, "Errores"]
+
+    # Write-only: an import of 20,000 bad rows must not hold a full workbook model in memory.
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Errores")
+    sheet.freeze_panes = "B2"
+    for index, title in enumerate(header[1:-1], start=1):
+        # Widths from the first rows are good enough; measuring every row is not free.
+        width = max([len(title), *(len(str(row[index])) for row in rows[:200])])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(width, 8) + 2, 40)
+    sheet.column_dimensions[get_column_letter(len(header))].width = 80
+
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    sheet.append([_cell(sheet, title, font=bold) for title in header])
+    for row in rows:
+        *cells, message = row
+        sheet.append([_cell(sheet, value) for value in cells] + [_cell(sheet, message, wrap)])
+
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,201 @@
+"""Step 1 of an import: read an .xlsx or .csv list into a :class:`Sheet` (headers and text
+rows). Pure logic (stdlib + openpyxl): bytes in, text out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import openpyxl
+
+MAX_ROWS = 20_000
+
+_XLSX_MAGIC = b"PK\x03\x04"
+# Old binary .xls, and also password-protected .xlsx (an encrypted OLE container).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class ImportFileError(ValueError):
+    """The file cannot be imported; ``message`` says why, in Spanish, for the operator."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Sheet:
+    """A list as read from the file: unique header names and rows of text, one per person."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    #: the row number each row has in the file as the operator sees it (1 = first line)
+    row_numbers: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.row_numbers:
+            self.row_numbers = list(range(2, len(self.rows) + 2))
+
+
+def read_table(filename: str, data: bytes) -> Sheet:
+    """Read an .xlsx or .csv list into a :class:`Sheet`.
+
+    The first non-empty row is the header (a title line above it, with a single filled cell,
+    is skipped); blank rows are dropped. CSV: ``;``, ``,`` or tab delimited, UTF-8 or
+    Latin-1/Windows-1252. Excel: the first sheet; dates become AAAA-MM-DD and whole numbers
+    lose the ".0" a spreadsheet adds. Raises :class:`ImportFileError` when the file cannot be
+    read, holds no data or has more than :data:`MAX_ROWS` rows.
+    """
+    if not data or not data.strip():
+        raise ImportFileError("El archivo está vacío.")
+    if data.startswith(_XLSX_MAGIC):
+        records = _xlsx_records(data)
+    elif data.startswith(_OLE_MAGIC):
+        raise ImportFileError(
+            "Este archivo es de Excel antiguo (.xls) o está protegido con contraseña. "
+            "Ábralo en Excel y guárdelo como .xlsx o .csv, sin contraseña."
+        )
+    elif filename.lower().endswith((".xlsx", ".xlsm")):
+        raise ImportFileError("No se pudo leer el archivo de Excel: el archivo está dañado.")
+    else:
+        records = _csv_records(data)
+    return _build_table(records)
+
+
+def _build_table(records: Iterable[tuple[int, list[str]]]) -> Sheet:
+    numbered = []
+    for number, cells in records:
+        if any(cells):
+            numbered.append((number, cells))
+            if len(numbered) > MAX_ROWS + 1:  # + the header
+                limit = f"{MAX_ROWS:_}".replace("_", ".")  # 20.000, as written in Colombia
+                raise ImportFileError(
+                    f"El archivo tiene más de {limit} filas. Divídalo en varios archivos."
+                )
+    # Lists often open with a title line ("LISTADO DE PREINSCRITOS ...") above the headers.
+    while (
+        len(numbered) > 1
+        and sum(1 for cell in numbered[0][1] if cell) == 1
+        and sum(1 for cell in numbered[1][1] if cell) > 1
+    ):
+        numbered.pop(0)
+    if not numbered:
+        raise ImportFileError("El archivo está vacío.")
+    if len(numbered) == 1:
+        raise ImportFileError("El archivo solo tiene encabezados: no hay filas de personas.")
+
+    width = max(_last_filled(cells) for _, cells in numbered)
+    headers = _unique_headers(numbered[0][1][:width], width)
+    rows = [cells[:width] + [""] * (width - len(cells)) for _, cells in numbered[1:]]
+    return Sheet(headers, rows, [number for number, _ in numbered[1:]])
+
+
+def _last_filled(cells: list[str]) -> int:
+    for index in range(len(cells), 0, -1):
+        if cells[index - 1]:
+            return index
+    return 0
+
+
+def _unique_headers(cells: list[str], width: int) -> list[str]:
+    headers: list[str] = []
+    for index in range(width):
+        name = cells[index] if index < len(cells) and cells[index] else f"Columna {index + 1}"
+        candidate, copy = name, 2
+        while candidate in headers:  # two "Teléfono" columns must stay distinguishable
+            candidate, copy = f"{name} ({copy})", copy + 1
+        headers.append(candidate)
+    return headers
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Excel on Windows saves CSV as Windows-1252; Latin-1 decodes anything as a last resort.
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise ImportFileError("El archivo no es un .csv ni un .xlsx que se pueda leer.")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if lines and lines[0].lower().startswith("sep=") and len(lines[0].strip()) == 5:
+        delimiter = lines[0].strip()[4]  # Excel's own hint line: "sep=;"
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        delimiter = _sniff_delimiter(lines[:10])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, cells in enumerate(reader, start=1):
+            yield number, [" ".join(cell.split()) for cell in cells]
+    except csv.Error as exc:
+        raise ImportFileError(f"No se pudo leer el archivo CSV: {exc}.") from exc
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that splits the first lines into the most columns.
+
+    Looking at several lines copes with a title line above the headers. Excel in Spanish
+    writes ";", other tools ","; ties go to ";".
+    """
+
+    def columns(delimiter: str) -> int:
+        try:
+            return max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=0)
+        except csv.Error:
+            return 0
+
+    return max((";", ",", "\t", "|"), key=columns)
+
+
+def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about styles and extensions it ignores; they do not matter here.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(
+            "No se pudo leer el archivo de Excel. Verifique que sea un .xlsx válido."
+        ) from exc
+    try:
+        if not workbook.worksheets:
+            return
+        sheet = workbook.worksheets[0]
+        # Some generators write a wrong sheet size, and read-only mode would trust it.
+        sheet.reset_dimensions()
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            yield number, [_cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 1234567.0 is how a document number arrives
+    if isinstance(value, str) and value[:1] == "'" and value.lstrip("'")[:1] in tuple("=+-@\t\r"):
+        value = value[1:]  # the apostrophe the reports put before formula-like text (OWASP)
+    return " ".join(str(value).split())

@@ -1,0 +1,188 @@
+"""Step 3 of an import: every row checked with the unified form's rules, through the
+chosen column mapping. Pure: a :class:`Sheet` and a mapping in, an :class:`ImportPreview`
+out."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from assembly.core import divipola
+from assembly.registration.domain import (
+    ExtraQuestion,
+    normalize_document,
+    normalize_name,
+    validate_registration,
+)
+from assembly.registration.imports.mapping import FULL_NAME, SECOND_FIRST_NAME, SECOND_LAST_NAME
+from assembly.registration.imports.parse import Sheet
+
+
+@dataclass
+class ImportPreview:
+    """What an import would do, before anything is saved."""
+
+    #: (row number, clean registration) for each row that passes validation
+    valid: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    #: (row number, {field key: message}) for each rejected row
+    errors: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    #: (row number, row number of the first row with the same document), not imported
+    duplicates_in_file: list[tuple[int, int]] = field(default_factory=list)
+
+
+_SURNAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "san", "y"})
+
+
+def split_full_name(text: str) -> tuple[str, str]:
+    """Split "Nombres Apellidos" into (first names, last names).
+
+    Colombians carry two surnames, so the last two words are surnames; with three words only
+    the first is a name ("Juan Pérez Gómez"). Particles stay with the word they introduce
+    ("Pedro de la Cruz Gómez" -> "Pedro", "de la Cruz Gómez"). "Apellidos, Nombres" (with a
+    comma) is understood too. Names that follow none of this are corrected at the desk.
+    """
+    if "," in text:
+        last, _, first = text.partition(",")
+        return " ".join(first.split()), " ".join(last.split())
+    groups: list[str] = []
+    pending: list[str] = []
+    for word in text.split():
+        pending.append(word)
+        if normalize_name(word) not in _SURNAME_PARTICLES:
+            groups.append(" ".join(pending))
+            pending = []
+    if pending:  # trailing particles: keep them rather than lose them
+        groups.append(" ".join(pending))
+    if len(groups) <= 1:
+        return " ".join(groups), ""
+    if len(groups) == 2:
+        return groups[0], groups[1]
+    if len(groups) == 3:
+        return groups[0], " ".join(groups[1:])
+    return " ".join(groups[:-2]), " ".join(groups[-2:])
+
+
+def apply_mapping(
+    table: Sheet,
+    mapping: Mapping[str, str | None],
+    *,
+    theme_ids: Collection[int],
+    today: date,
+    consent_default: bool,
+    extra_questions: Sequence[ExtraQuestion] = (),
+    theme_titles: Mapping[int, str] | None = None,
+) -> ImportPreview:
+    """Validate every row of ``table`` as a registration, with columns read per ``mapping``.
+
+    Places written as names are resolved to DIVIPOLA codes; document types, sexes, ethnicities
+    etc. may be written as values, labels or common variants ("Cédula", "F", "Afro"). A row
+    with no document type and a numeric document is taken as a cédula (a tarjeta de identidad
+    when it has 11 digits). Lists from an agreement carry the consent collected upstream: when
+    no column is mapped to ``consent_data`` every row gets ``consent_default``; when one is,
+    each row's own answer counts. The preferred theme may be written as its title (as the
+    Asistencia report writes it) when ``theme_titles`` (id -> title) is given. The same
+    document twice in the file is reported once per repetition and only its first valid row
+    is kept.
+    """
+    columns = [
+        (index, mapping[header])
+        for index, header in enumerate(table.headers)
+        if mapping.get(header)
+    ]
+    has_consent_column = any(key == "consent_data" for _, key in columns)
+    preview = ImportPreview()
+    first_row_of: dict[str, int] = {}
+    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        raw, pre_errors = _raw_registration(cells, columns)
+        _resolve_theme(raw, theme_titles or {}, pre_errors)
+        if not has_consent_column:
+            raw["consent_data"] = consent_default
+        clean, errors = validate_registration(
+            raw, theme_ids=theme_ids, extra_questions=extra_questions, today=today
+        )
+        errors.update(pre_errors)  # the importer knows better why a place was not found
+        if errors:
+            preview.errors.append((number, errors))
+            continue
+        document = str(clean["document_number"])
+        if document in first_row_of:
+            preview.duplicates_in_file.append((number, first_row_of[document]))
+            continue
+        first_row_of[document] = number
+        preview.valid.append((number, clean))
+    return preview
+
+
+def _raw_registration(
+    cells: list[str], columns: list[tuple[int, str]]
+) -> tuple[dict[str, object], dict[str, str]]:
+    """One row as the raw form input, with names and places made form-ready."""
+    raw: dict[str, str] = {}
+    for index, key in columns:
+        value = cells[index] if index < len(cells) else ""
+        if value and not raw.get(key):  # two columns for one field: the first filled wins
+            raw[key] = value
+    errors: dict[str, str] = {}
+
+    full_name = raw.pop(FULL_NAME, "")
+    if full_name and not raw.get("first_names") and not raw.get("last_names"):
+        raw["first_names"], raw["last_names"] = split_full_name(full_name)
+        if not raw["last_names"]:
+            errors["last_names"] = f"No se encontraron apellidos en «{full_name}»."
+    for part_key, whole_key in (
+        (SECOND_FIRST_NAME, "first_names"),
+        (SECOND_LAST_NAME, "last_names"),
+    ):
+        part = raw.pop(part_key, "")
+        if part:
+            raw[whole_key] = f"{raw.get(whole_key, '')} {part}".strip()
+
+    number = normalize_document(raw.get("document_number", ""))
+    if not raw.get("document_type") and number.isdigit():
+        raw["document_type"] = "TI" if len(number) == 11 else "CC"
+
+    _resolve_place(raw, errors)
+    return dict(raw), errors
+
+
+def _resolve_theme(raw: dict, theme_titles: Mapping[int, str], errors: dict[str, str]) -> None:
+    """A preferred theme written as its title becomes the theme's id."""
+    value = str(raw.get("preferred_theme_id") or "").strip()
+    if not value or value.isdigit() or not theme_titles:
+        return
+    wanted = normalize_name(value)
+    for theme_id, title in theme_titles.items():
+        if normalize_name(title) == wanted:
+            raw["preferred_theme_id"] = str(theme_id)
+            return
+    errors["preferred_theme_id"] = f"No se reconoce el eje «{value}» en esta asamblea."
+
+
+def _resolve_place(raw: dict[str, str], errors: dict[str, str]) -> None:
+    department = raw.get("department_code", "")
+    if department and not department.isdigit():
+        code = divipola.find_department(department)
+        if code:
+            raw["department_code"] = code
+        else:
+            errors["department_code"] = f"No se encontró el departamento «{department}»."
+            del raw["department_code"]  # the municipality alone may still be found
+    municipality = raw.get("municipality_code", "")
+    if not municipality or municipality.isdigit():
+        return  # codes are checked by the form's own rules
+    department_code = raw.get("department_code") or None
+    if department_code and department_code.isdigit():
+        department_code = department_code.zfill(2)
+    candidates = divipola.match_municipalities(municipality, department_code)
+    if len(candidates) == 1:
+        raw["municipality_code"] = candidates[0]
+    elif len(candidates) > 1:
+        errors["municipality_code"] = (
+            f"Hay varios municipios llamados «{municipality}»: indique el departamento."
+        )
+    elif department_code and divipola.department_name(department_code):
+        name = divipola.department_name(department_code)
+        errors["municipality_code"] = f"No se encontró el municipio «{municipality}» en {name}."
+    else:
+        errors["municipality_code"] = f"No se encontró el municipio «{municipality}»."
