@@ -2,17 +2,18 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from assembly.auth import services
 from assembly.auth.access import require
-from assembly.auth.domain import ROLE_LABELS, Permission
+from assembly.auth.domain import ROLE_LABELS, Permission, Role
 from assembly.auth.forms import LoginForm, UserForm
 from assembly.auth.models import User
-from assembly.errors import AssemblyError
+from assembly.core import jobs
+from assembly.errors import AssemblyError, NotFound
 from assembly.extensions import db, limiter, unit_of_work
 from assembly.helpers import attach_errors
 
@@ -109,6 +110,19 @@ def edit_user(user_id: int):
             flash(_("Cuenta «%(name)s» actualizada.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.route("/api/jobs/<int:job_id>")
+@login_required
+def job_status(job_id: int):
+    """A background job's progress, for the page's progress bar: only the account that
+    started it, or an admin, may read it (anyone else is told it does not exist)."""
+    job = jobs.get_job(job_id)
+    if job.user_id != current_user.id and current_user.role != Role.ADMIN:
+        raise NotFound(_("Esta tarea no existe."))
+    response = jsonify(ok=True, job=jobs.job_view(job))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _safe_next(target: str | None) -> str:

@@ -134,7 +134,8 @@ def _run(app: Flask, job_id: int, fn: Callable[..., dict | None], params: dict) 
 
 
 def get_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
+    # populate_existing: progress is written by the job's own session, never seen as stale
+    job = db.session.get(Job, job_id, populate_existing=True)
     if job is None:
         raise NotFound(_("Esta tarea no existe."))
     return job

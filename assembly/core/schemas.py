@@ -38,6 +38,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
+from pydantic_core import PydanticCustomError
 
 from assembly.errors import InvalidInput
 
@@ -47,7 +48,7 @@ MAX_INT = 2_147_483_647
 
 def _no_bool(value: Any) -> Any:
     if isinstance(value, bool):
-        raise ValueError("bool is not a number")
+        raise PydanticCustomError("int_type", "true/false is not a number")
     return value
 
 

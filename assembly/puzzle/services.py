@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from assembly.agenda import services as agenda
+from assembly.assemblies import periods
 from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import ensure_writable
 from assembly.auth.domain import Permission, Role
@@ -243,6 +244,8 @@ def table_state(identity: dict) -> dict:
             "name": assembly.name,
             "plan_start_year": assembly.plan_start_year,
             "plan_end_year": assembly.plan_end_year,
+            #: the quarters a commitment may take, as (value, label): assemblies.periods
+            "quarters": periods.choices(assembly),
         },
         "people": [{"id": a.id, "name": a.full_name} for a in _members(table)],
         "pieces": [piece_payload(p) for p in pieces],

@@ -362,9 +362,22 @@ def test_check_in_and_undo_push_counters_to_every_desk(
 def test_a_burst_of_check_ins_shares_one_broadcast_with_the_last_count(
     app, client, auth, socket_client, make_assembly, make_attendee, monkeypatch
 ):
-    import time
+    from assembly.extensions import socketio
 
     monkeypatch.setitem(app.config, "DESK_COUNTERS_DELAY_MS", 150)
+    # Wait on the broadcasts themselves (each runs as a background task), never on the clock.
+    tasks = []
+    start = socketio.start_background_task
+    monkeypatch.setattr(
+        socketio, "start_background_task", lambda *a, **kw: tasks.append(start(*a, **kw))
+    )
+
+    def finished():
+        for task in tasks:
+            task.join(10)
+            assert not task.is_alive()
+        return desk.get_received()
+
     auth.login("organizer")
     assembly = make_assembly()
     people = [make_attendee(assembly) for _ in range(3)]
@@ -373,21 +386,13 @@ def test_a_burst_of_check_ins_shares_one_broadcast_with_the_last_count(
     desk.get_received()
     for person in people:
         assert _scan(client, assembly, person.ticket_token)["result"] == "ok"
-    events = []
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline and not events:
-        time.sleep(0.05)
-        events = desk.get_received()
-    time.sleep(0.3)  # nothing else follows
-    events += desk.get_received()
+    assert len(tasks) == 1  # three check-ins, one broadcast on its way: nothing else follows
+    events = finished()
     assert [(e["name"], e["args"][0]["checked_in"]) for e in events] == [("desk_counters", 3)]
     # the next check-in after the burst gets its own broadcast
     _post(client, assembly.id, "undo", {"attendee_id": people[0].id})
-    deadline = time.monotonic() + 3
-    events = []
-    while time.monotonic() < deadline and not events:
-        time.sleep(0.05)
-        events = desk.get_received()
+    assert len(tasks) == 2
+    events = finished()
     assert [(e["name"], e["args"][0]["checked_in"]) for e in events] == [("desk_counters", 2)]
 
 

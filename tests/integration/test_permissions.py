@@ -27,7 +27,8 @@ PUBLIC = {
     "puzzle.table_page",
 }
 #: endpoints that need a log-in but no particular permission
-ANY_STAFF = {"auth.logout"}
+#: any logged-in staff account; the job route then checks the job is theirs (or admin)
+ANY_STAFF = {"auth.logout", "auth.job_status"}
 
 
 def _url_for_rule(rule: Rule, ids: dict) -> str:

@@ -16,7 +16,7 @@ from flask import Blueprint, jsonify, request
 from flask_socketio import join_room
 
 from assembly import create_app
-from assembly.core.events import credential
+from assembly.auth.events import credential
 from assembly.extensions import csrf, db, socketio
 
 app = create_app({"SOCKETIO_ASYNC_MODE": os.environ.get("ASYNC_MODE", "gevent")})

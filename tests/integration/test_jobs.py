@@ -1,0 +1,120 @@
+"""Background jobs (core/jobs.py): progress in the database, failures as a readable message,
+only the starter (or an admin) reads a job, and the room is served while a job runs."""
+
+import json
+import secrets
+import time
+import urllib.request
+
+import pytest
+
+from assembly.core import jobs
+from assembly.errors import Conflict
+from assembly.extensions import db
+from tests.support.live_server import start_server
+
+
+@pytest.fixture
+def run_inline(monkeypatch):
+    """Run the job at once in this thread (the test client has no gevent hub)."""
+    monkeypatch.setattr(jobs.socketio, "start_background_task", lambda fn, *a: fn(*a))
+
+
+def counting(ctx, *, total):
+    for done in range(1, total + 1):
+        ctx.progress(done, total, f"Fila {done}")
+    return {"rows": total}
+
+
+def failing(ctx, *, error):
+    ctx.progress(1, 2, "A mitad")
+    raise error
+
+
+def test_a_job_stores_its_progress_and_its_result(app, run_inline):
+    seen = []
+
+    def watch(ctx, *, total):
+        for done in range(1, total + 1):
+            ctx.progress(done, total, f"Fila {done}")
+            # progress is committed: another session (a request) reads it at once
+            with db.engine.connect() as other:
+                seen.append(other.execute(db.select(jobs.Job.done)).scalar_one())
+        return {"rows": total}
+
+    job = jobs.start_job("test", watch, assembly_id=None, user_id=None, total=3)
+    db.session.expire_all()
+    stored = jobs.get_job(job.id)
+    assert seen == [1, 2, 3]
+    assert jobs.job_view(stored) == {
+        "id": job.id, "kind": "test", "status": "done", "done": 3, "total": 3,
+        "message": "Fila 3", "result": {"rows": 3}, "error": None, "finished": True,
+    }  # fmt: skip
+    assert stored.finished_at is not None
+
+
+def test_a_failure_is_stored_as_a_message_a_person_can_read(app, run_inline, caplog):
+    job = jobs.start_job(
+        "test", failing, assembly_id=None, user_id=None, error=Conflict("La lista cambió.")
+    )
+    db.session.expire_all()
+    assert (jobs.get_job(job.id).status, jobs.get_job(job.id).error) == (
+        "failed",
+        "La lista cambió.",
+    )
+    crash = jobs.start_job(
+        "test", failing, assembly_id=None, user_id=None, error=RuntimeError("kaput interno")
+    )
+    db.session.expire_all()
+    stored = jobs.get_job(crash.id)
+    assert stored.status == "failed" and "kaput" not in stored.error
+    assert "Algo falló de nuestro lado" in stored.error
+    assert "kaput interno" in caplog.text  # the details go to the log
+
+
+def test_only_the_starter_or_an_admin_reads_a_job(app, client, auth, make_user, run_inline):
+    owner, other = make_user("organizer"), make_user("organizer")
+    job = jobs.start_job("test", counting, assembly_id=None, user_id=owner.id, total=1)
+    assert client.get(f"/api/jobs/{job.id}").status_code in (302, 401)  # not logged in
+    auth.login(other)
+    refused = client.get(f"/api/jobs/{job.id}")
+    assert refused.status_code == 404 and refused.get_json()["code"] == "not_found"
+    auth.logout()
+    auth.login(owner)
+    answer = client.get(f"/api/jobs/{job.id}").get_json()
+    assert answer["ok"] and answer["job"]["status"] == "done" and answer["job"]["result"]
+    auth.logout()
+    auth.login("admin")
+    assert client.get(f"/api/jobs/{job.id}").get_json()["job"]["id"] == job.id
+    assert client.get("/api/jobs/999999").status_code == 404
+
+
+def _get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def test_requests_are_answered_while_a_job_runs_under_gevent(tmp_path):
+    server = start_server(
+        f"sqlite:///{tmp_path / 'jobs.db'}",
+        secret_key=secrets.token_hex(16),
+        log_dir=tmp_path,
+        wsgi="tests.support.jobs_app:app",
+    )
+    try:
+        request = urllib.request.Request(f"{server.url}/_test/jobs?steps=400", method="POST")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            job_id = json.loads(response.read())["id"]
+        answered = []
+        for _ in range(3):
+            assert _get(f"{server.url}/healthz") == {"ok": True}
+            answered.append(_get(f"{server.url}/_test/jobs/{job_id}")["job"])
+        # the pages were served while the job was still working, and it kept going
+        assert any(job["status"] == "running" and job["done"] < 400 for job in answered), answered
+        deadline = time.monotonic() + 120
+        job = answered[-1]
+        while not job["finished"] and time.monotonic() < deadline:
+            job = _get(f"{server.url}/_test/jobs/{job_id}")["job"]  # as the progress bar polls
+        assert job["status"] == "done" and job["done"] == 400 and job["result"] == {"steps": 400}
+    finally:
+        server.stop()
