@@ -9,6 +9,7 @@ from assembly.assemblies import broadcasts as assembly_broadcasts
 from assembly.assemblies import periods
 from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import close_assembly as close
+from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.board import broadcasts, services
@@ -31,7 +32,7 @@ def _qr_svg(url: str) -> str:
 
 
 def _render_board(assembly_id: int, *, public: bool):
-    assembly = services.get_assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     board_url = public_url(url_for("board.public_board", assembly_id=assembly.id))
     return render_template(
         "board/board.html",
@@ -60,7 +61,7 @@ def public_board(assembly_id: int):
 @require(Permission.RUN_CLOCK)
 def console(assembly_id: int):
     """The moderator's console: reveal mesas, zoom, the whole puzzle, approvals."""
-    assembly = services.get_assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     return render_template(
         "board/console.html",
         assembly=assembly,
@@ -73,7 +74,7 @@ def console(assembly_id: int):
 @require(Permission.VIEW_ASSEMBLY)
 def consolidated(assembly_id: int):
     """The printable agenda of every mesa: need → solution → who / when."""
-    assembly = services.get_assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     return render_template(
         "board/consolidated.html",
         assembly=assembly,
@@ -88,7 +89,7 @@ def consolidated(assembly_id: int):
 @require(Permission.RUN_CLOCK)
 def amend(assembly_id: int, piece_id: str):
     """Amend a piece in the plenary; the previous text is kept in its history."""
-    assembly = services.get_assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     piece = services.get_piece(assembly_id, piece_id)
     errors, values = {}, {"text": piece.text, "who": piece.who or "", "due": piece.due or ""}
     if request.method == "POST":
@@ -153,7 +154,7 @@ def vote(ticket_token: str):
         else:
             flash(_("Su voto quedó registrado. Puede cambiarlo hasta que se cierre."), "success")
             return redirect(url_for("board.vote", ticket_token=ticket_token))
-    assembly = services.get_assembly(attendee.assembly_id)
+    assembly = get_assembly(attendee.assembly_id)
     return render_template(
         "board/vote.html",
         assembly=assembly,
@@ -169,7 +170,7 @@ def vote(ticket_token: str):
 @require(Permission.VIEW_ASSEMBLY)
 def acta(assembly_id: int):
     """The acta (minutes) taken when the assembly closed: print it or save it as PDF."""
-    assembly = services.get_assembly(assembly_id)
+    assembly = get_assembly(assembly_id)
     stored = services.latest_acta(assembly_id)
     return render_template(
         "board/acta.html",
@@ -187,7 +188,7 @@ def close_assembly(assembly_id: int):
     """Close the assembly (the one close service: the acta is stored as it closes)."""
     try:
         with broadcasting() as out:
-            assembly = close(current_user, services.get_assembly(assembly_id))
+            assembly = close(current_user, get_assembly(assembly_id))
             out.add(assembly_broadcasts.assembly_changed(assembly))
     except AssemblyError as error:
         if isinstance(error, NotFound):
@@ -201,6 +202,6 @@ def close_assembly(assembly_id: int):
 @bp.route("/tablero/<int:assembly_id>/qr.svg")
 def board_qr(assembly_id: int):
     """The QR of the public board, as an SVG file (to print or share)."""
-    services.get_assembly(assembly_id)
+    get_assembly(assembly_id)
     svg = _qr_svg(public_url(url_for("board.public_board", assembly_id=assembly_id)))
     return Response(svg, mimetype="image/svg+xml")

@@ -369,7 +369,7 @@ def test_closing_stores_the_acta_snapshot(room, auth, client):
     approvals = {s["number"]: s["approval"] for s in acta.snapshot["agenda"]}
     assert approvals[1]["approved"] is True and approvals[2]["approved"] is False
     assert approvals[3] is None
-    assert db.session.get(services.Assembly, assembly.id).status == "closed"
+    assert db.session.get(type(assembly), assembly.id).status == "closed"
     # the snapshot does not follow later changes
     room["pieces"][0].text = "Cambiada después"
     db.session.commit()

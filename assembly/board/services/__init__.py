@@ -1,0 +1,45 @@
+"""The plenary board, the approval of each mesa's agenda, piece amendments and the acta.
+
+Every function flushes; the caller commits (``realtime.broadcasting`` or ``unit_of_work``).
+``plenary`` (what the board shows, the moderator's commands), ``approvals`` (hands and phone
+votes), ``amendments``, ``acta`` (the consolidated agenda and the minutes).
+"""
+
+from assembly.board.services.acta import (  # noqa: F401
+    _versions_count,
+    acta_snapshot,
+    attendance_totals,
+    consolidated_agenda,
+    latest_acta,
+    refuse_closing_with_open_votes,
+    store_acta,
+)
+from assembly.board.services.amendments import amend_piece, get_piece  # noqa: F401
+from assembly.board.services.approvals import (  # noqa: F401
+    _approval,
+    _decided,
+    _iso,
+    _live_counts,
+    _refuse_if_decided,
+    approval_dict,
+    approval_results,
+    attendee_by_ticket,
+    cast_vote,
+    close_vote,
+    is_frozen,
+    json_approval,
+    open_vote,
+    open_votes,
+    record_hands,
+    reset_approval,
+    votes_of,
+)
+from assembly.board.services.plenary import (  # noqa: F401
+    assembly_pieces,
+    board_groups,
+    board_snapshot,
+    checked_in_count,
+    plenary_command,
+    plenary_dict,
+    plenary_state,
+)

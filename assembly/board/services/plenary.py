@@ -1,0 +1,142 @@
+"""What every board screen shows, and the moderator's commands to it."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from assembly.assemblies.services import get_assembly
+from assembly.auth.models import User
+from assembly.board.models import PlenaryState
+from assembly.board.services.approvals import approval_results
+from assembly.errors import InvalidInput, NotFound
+from assembly.extensions import db
+from assembly.grouping.models import Group, Table
+from assembly.grouping.services import get_group as _group
+from assembly.puzzle.models import Piece
+from assembly.puzzle.services import piece_payload
+from assembly.registration.models import Attendee
+
+# --- what the board shows -------------------------------------------------------------------
+
+
+def board_groups(assembly_id: int) -> list[Group]:
+    """The assembly's mesas in order, with their theme and sub-tables loaded."""
+    return (
+        db.session.scalars(
+            select(Group)
+            .where(Group.assembly_id == assembly_id)
+            .options(joinedload(Group.theme), joinedload(Group.tables))
+            .order_by(Group.number)
+        )
+        .unique()
+        .all()
+    )
+
+
+def assembly_pieces(assembly_id: int, *, include_hidden: bool = False) -> list[Piece]:
+    """Every piece of the assembly, by mesa, table and time of writing."""
+    query = (
+        select(Piece)
+        .join(Table, Piece.table_id == Table.id)
+        .join(Group, Table.group_id == Group.id)
+        .where(Group.assembly_id == assembly_id)
+        .options(joinedload(Piece.table).joinedload(Table.group))
+        .order_by(Group.number, Table.number, Piece.created_at, Piece.id)
+    )
+    if not include_hidden:
+        query = query.where(Piece.hidden.is_(False))
+    return db.session.scalars(query).all()
+
+
+def plenary_dict(state: PlenaryState | None, assembly_id: int) -> dict:
+    if state is None:
+        return {
+            "assembly_id": assembly_id,
+            "mode": "live",
+            "group_id": None,
+            "piece_id": None,
+            "revealed": [],
+            "version": 0,
+        }
+    return {
+        "assembly_id": state.assembly_id,
+        "mode": state.mode,
+        "group_id": state.group_id,
+        "piece_id": state.piece_id,
+        "revealed": list(state.revealed or []),
+        "version": state.version,
+    }
+
+
+def plenary_state(assembly_id: int) -> dict:
+    return plenary_dict(db.session.get(PlenaryState, assembly_id), assembly_id)
+
+
+def checked_in_count(assembly_id: int) -> int:
+    return (
+        db.session.scalar(
+            select(func.count(Attendee.id)).where(
+                Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None)
+            )
+        )
+        or 0
+    )
+
+
+def board_snapshot(assembly_id: int) -> dict:
+    """Everything a board screen needs on (re)connect; deltas follow as events."""
+    assembly = get_assembly(assembly_id)
+    groups = board_groups(assembly_id)
+    return {
+        "assembly": {
+            "id": assembly.id,
+            "name": assembly.name,
+            "agreement_line": assembly.agreement_line,
+            "status": assembly.status,
+        },
+        "groups": [
+            {
+                "id": g.id,
+                "number": g.number,
+                "title": g.theme.title,
+                "tables": [{"id": t.id, "number": t.number} for t in g.tables],
+            }
+            for g in groups
+        ],
+        "pieces": [piece_payload(p) for p in assembly_pieces(assembly_id)],
+        "plenary": plenary_state(assembly_id),
+        "approvals": {str(k): v for k, v in approval_results(assembly_id, live=True).items()},
+        "electorate": checked_in_count(assembly_id),
+    }
+
+
+def plenary_command(
+    actor: User, assembly_id: int, action: str, group_id=None, piece_id=None
+) -> dict:
+    """The moderator drives every board screen: ``reveal`` a mesa (its spokesperson's turn),
+    ``zoom`` into a piece / ``unzoom``, show the ``whole`` puzzle, or go back to ``live``."""
+    get_assembly(assembly_id)
+    state = db.session.get(PlenaryState, assembly_id)
+    if state is None:
+        state = PlenaryState(assembly_id=assembly_id, mode="live", revealed=[], version=0)
+        db.session.add(state)
+    if action == "reveal":
+        group = _group(assembly_id, group_id)
+        state.mode, state.group_id, state.piece_id = "reveal", group.id, None
+        if group.id not in (state.revealed or []):
+            state.revealed = [*(state.revealed or []), group.id]
+    elif action == "zoom":
+        piece = db.session.get(Piece, str(piece_id or ""))
+        if piece is None or piece.table.group.assembly_id != assembly_id or piece.hidden:
+            raise NotFound("La pieza no existe en esta asamblea.")
+        state.piece_id = piece.id
+    elif action == "unzoom":
+        state.piece_id = None
+    elif action == "whole":
+        state.mode, state.group_id, state.piece_id = "whole", None, None
+    elif action == "live":
+        state.mode, state.group_id, state.piece_id, state.revealed = "live", None, None, []
+    else:
+        raise InvalidInput("Acción de plenaria desconocida.")
+    state.version = (state.version or 0) + 1
+    db.session.flush()
+    return plenary_dict(state, assembly_id)

@@ -1,0 +1,50 @@
+"""Splitting the room on stored data, late arrivals, manual changes.  Flush, never commit.
+
+The pure split lives in :mod:`assembly.grouping.domain`; here it meets the database:
+``reading`` (mesas, tables, rosters), ``split`` (the whole room), ``late`` (one late arrival,
+seated by the desk), ``changes`` (move, swap, leader, lock, facilitator). Broadcasts are
+built in :mod:`assembly.grouping.broadcasts`.
+"""
+
+from assembly.grouping.services.changes import (  # noqa: F401
+    Change,
+    _leave,
+    _refuse_locked,
+    _seated_count,
+    assign_facilitator,
+    current_quality,
+    group_snapshot,
+    move_attendee,
+    population_counts,
+    set_leader,
+    set_locked,
+    swap_attendees,
+)
+from assembly.grouping.services.late import _still_has_a_seat, seat_late_arrival  # noqa: F401
+from assembly.grouping.services.reading import (  # noqa: F401
+    _PERSON_COLUMNS,
+    _group,
+    _table,
+    facilitators,
+    find_table_by_code,
+    get_group,
+    get_table,
+    groups_facilitated_by,
+    groups_of,
+    is_split,
+    members_by_table,
+    people_by_table,
+    tables_of,
+    to_person,
+    unseated,
+)
+from assembly.grouping.services.split import (  # noqa: F401
+    POPULATIONS,
+    SplitReport,
+    _compute,
+    _describe_changes,
+    _Plan,
+    describe_changes,
+    preview_split,
+    run_split,
+)

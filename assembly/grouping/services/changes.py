@@ -1,0 +1,207 @@
+"""Manual changes on the groups screen: move, swap, leader, lock, facilitator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from assembly.assemblies.models import Assembly
+from assembly.assemblies.services import ensure_writable, get_assembly
+from assembly.auth.domain import Role
+from assembly.auth.models import User
+from assembly.errors import Conflict, InvalidInput
+from assembly.extensions import db
+from assembly.grouping import domain
+from assembly.grouping.models import Group, Table
+from assembly.grouping.services.reading import (
+    _group,
+    _table,
+    groups_of,
+    members_by_table,
+    tables_of,
+    to_person,
+)
+from assembly.registration.models import Attendee
+from assembly.registration.services import get_attendee
+
+# --- manual changes ---------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    """What a manual change touched, for the broadcast after the commit."""
+
+    assembly_id: int
+    action: str
+    group_ids: list[int]
+    table_ids: list[int]
+    attendee_ids: list[int] = field(default_factory=list)
+
+
+def _refuse_locked(*tables: Table | None) -> None:
+    for table in tables:
+        if table is not None and table.locked:
+            raise Conflict(
+                f"La sub-mesa {table.group.number}.{table.number} está bloqueada: "
+                "desbloquéela para mover personas."
+            )
+
+
+def _leave(attendee: Attendee, table: Table | None) -> None:
+    """The person leaves ``table``: it loses them as leader or spokesperson."""
+    if table is None:
+        return
+    if table.leader_id == attendee.id:
+        table.leader_id = None
+    if table.spokesperson_id == attendee.id:
+        table.spokesperson_id = None
+
+
+def _seated_count(table: Table) -> int:
+    return db.session.scalar(select(func.count(Attendee.id)).where(Attendee.table_id == table.id))
+
+
+def move_attendee(actor: User, assembly_id: int, attendee_id: int, table_id: int) -> Change:
+    """Seat one person at another table (neither table locked, the target with a free seat)."""
+    ensure_writable(get_assembly(assembly_id))
+    attendee = get_attendee(assembly_id, attendee_id)
+    target = _table(assembly_id, table_id)
+    source = db.session.get(Table, attendee.table_id) if attendee.table_id else None
+    if source is not None and source.id == target.id:
+        raise InvalidInput(f"{attendee.full_name} ya está en esa sub-mesa.")
+    _refuse_locked(source, target)
+    if _seated_count(target) >= target.capacity:
+        raise Conflict(
+            f"La sub-mesa {target.group.number}.{target.number} está llena "
+            f"({target.capacity} personas). Use «Intercambiar» o mueva primero a alguien."
+        )
+    _leave(attendee, source)
+    attendee.table_id, attendee.group_id = target.id, target.group_id
+    db.session.flush()
+    tables = [t for t in (source, target) if t is not None]
+    return Change(
+        assembly_id,
+        "move",
+        sorted({t.group_id for t in tables}),
+        [t.id for t in tables],
+        [attendee.id],
+    )
+
+
+def swap_attendees(actor: User, assembly_id: int, first_id: int, second_id: int) -> Change:
+    """Two seated people trade tables (neither table locked)."""
+    ensure_writable(get_assembly(assembly_id))
+    if first_id == second_id:
+        raise InvalidInput("Elija a dos personas distintas para intercambiar.")
+    a, b = get_attendee(assembly_id, first_id), get_attendee(assembly_id, second_id)
+    for person in (a, b):
+        if person.table_id is None:
+            raise Conflict(f"{person.full_name} todavía no tiene sub-mesa: use «Mover».")
+    ta, tb = db.session.get(Table, a.table_id), db.session.get(Table, b.table_id)
+    if ta.id == tb.id:
+        raise InvalidInput("Las dos personas ya están en la misma sub-mesa.")
+    _refuse_locked(ta, tb)
+    _leave(a, ta)
+    _leave(b, tb)
+    a.table_id, a.group_id, b.table_id, b.group_id = tb.id, tb.group_id, ta.id, ta.group_id
+    db.session.flush()
+    return Change(
+        assembly_id, "swap", sorted({ta.group_id, tb.group_id}), [ta.id, tb.id], [a.id, b.id]
+    )
+
+
+def set_leader(actor: User, assembly_id: int, table_id: int, attendee_id: int | None) -> Change:
+    """Make a person seated at the table its leader, or clear the leader (None)."""
+    ensure_writable(get_assembly(assembly_id))
+    table = _table(assembly_id, table_id)
+    if attendee_id is not None:
+        attendee = get_attendee(assembly_id, attendee_id)
+        if attendee.table_id != table.id:
+            raise InvalidInput(
+                f"{attendee.full_name} no está en la sub-mesa {table.group.number}.{table.number}."
+            )
+    table.leader_id = attendee_id
+    db.session.flush()
+    return Change(assembly_id, "leader", [table.group_id], [table.id])
+
+
+def set_locked(actor: User, assembly_id: int, table_id: int, locked: bool) -> Change:
+    """Lock a table (its people stay through re-splits; nobody new is seated there) or unlock."""
+    ensure_writable(get_assembly(assembly_id))
+    table = _table(assembly_id, table_id)
+    table.locked = bool(locked)
+    db.session.flush()
+    return Change(assembly_id, "lock", [table.group_id], [table.id])
+
+
+def assign_facilitator(actor: User, assembly_id: int, group_id: int, user_id: int | None) -> Change:
+    """Put a staff facilitator in charge of a mesa, or leave it without one (None)."""
+    ensure_writable(get_assembly(assembly_id))
+    group = _group(assembly_id, group_id)
+    if user_id is not None:
+        user = db.session.get(User, user_id)
+        if user is None or not user.active or user.role != Role.FACILITATOR.value:
+            raise InvalidInput("Elija una cuenta activa con el rol de facilitación.")
+    group.facilitator_id = user_id
+    db.session.flush()
+    return Change(assembly_id, "facilitator", [group.id], [t.id for t in group.tables])
+
+
+def group_snapshot(group: Group) -> dict:
+    """A mesa's tables and members as plain data (sockets, JSON)."""
+    members = members_by_table(group.assembly_id)
+    return {
+        "assembly_id": group.assembly_id,
+        "group_id": group.id,
+        "number": group.number,
+        "theme": group.theme.title,
+        "facilitator": group.facilitator.display_name if group.facilitator else None,
+        "tables": [
+            {
+                "id": t.id,
+                "number": t.number,
+                "capacity": t.capacity,
+                "locked": t.locked,
+                "leader_id": t.leader_id,
+                "members": [
+                    {"id": a.id, "name": a.full_name, "organization": a.organization_name}
+                    for a in members.get(t.id, [])
+                ],
+            }
+            for t in group.tables
+        ],
+    }
+
+
+def current_quality(assembly_id: int) -> domain.Quality | None:
+    """How the split as stored now (after manual changes and late arrivals) meets the goals;
+    None before the first split."""
+    tables = tables_of(assembly_id)
+    if not tables:
+        return None
+    assembly = db.session.get(Assembly, assembly_id)
+    members = members_by_table(assembly_id)
+    people = [to_person(a) for rows in members.values() for a in rows]
+    plans = []
+    for t in tables:
+        ids = sorted(a.id for a in members.get(t.id, []))
+        leader = t.leader_id if t.leader_id in ids else None
+        plans.append(domain.TablePlan(t.group.theme_id, t.number, ids, leader))
+    settings = domain.Settings(
+        theme_ids=tuple(g.theme_id for g in groups_of(assembly_id)),
+        table_size=assembly.table_size,
+    )
+    return domain.quality(people, plans, settings)
+
+
+def population_counts(assembly_id: int) -> dict[str, int]:
+    registered = db.session.scalar(
+        select(func.count(Attendee.id)).where(Attendee.assembly_id == assembly_id)
+    )
+    checked_in = db.session.scalar(
+        select(func.count(Attendee.id)).where(
+            Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None)
+        )
+    )
+    return {"registered": registered or 0, "checked_in": checked_in or 0}

@@ -1,0 +1,152 @@
+"""The grouping as stored: mesas, tables, rosters, the current quality."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from assembly.auth.domain import Role
+from assembly.auth.models import User
+from assembly.errors import NotFound
+from assembly.extensions import db
+from assembly.grouping import codes, domain
+from assembly.grouping.models import Group, Table
+from assembly.registration.models import Attendee
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def groups_of(assembly_id: int) -> list[Group]:
+    """The assembly's mesas, by number."""
+    return list(
+        db.session.scalars(
+            select(Group).where(Group.assembly_id == assembly_id).order_by(Group.number)
+        )
+    )
+
+
+def _group(assembly_id: int, group_id: int) -> Group:
+    group = db.session.get(Group, group_id)
+    if group is None or group.assembly_id != assembly_id:
+        raise NotFound(_("La mesa no existe en esta asamblea."))
+    return group
+
+
+def _table(assembly_id: int, table_id: int) -> Table:
+    table = db.session.get(Table, table_id)
+    if table is None or table.group.assembly_id != assembly_id:
+        raise NotFound(_("La sub-mesa no existe en esta asamblea."))
+    return table
+
+
+def get_group(assembly_id: int, group_id: int) -> Group:
+    return _group(assembly_id, group_id)
+
+
+def get_table(assembly_id: int, table_id: int) -> Table:
+    return _table(assembly_id, table_id)
+
+
+def tables_of(assembly_id: int) -> list[Table]:
+    return list(
+        db.session.scalars(
+            select(Table)
+            .join(Group)
+            .where(Group.assembly_id == assembly_id)
+            .order_by(Group.number, Table.number)
+        )
+    )
+
+
+def members_by_table(assembly_id: int) -> dict[int, list[Attendee]]:
+    """table id → its seated attendees, by name."""
+    seated = db.session.scalars(
+        select(Attendee)
+        .where(Attendee.assembly_id == assembly_id, Attendee.table_id.is_not(None))
+        .order_by(Attendee.last_names, Attendee.first_names, Attendee.id)
+    )
+    out: dict[int, list[Attendee]] = {}
+    for attendee in seated:
+        out.setdefault(attendee.table_id, []).append(attendee)
+    return out
+
+
+#: the columns to_person reads; loading only these keeps a late check-in cheap in a full room
+_PERSON_COLUMNS = (
+    Attendee.id,
+    Attendee.table_id,
+    Attendee.preferred_theme_id,
+    Attendee.organization_key,
+    Attendee.sex,
+    Attendee.age_range,
+    Attendee.municipality_code,
+    Attendee.knows_pit,
+    Attendee.took_part_before,
+)
+
+
+def people_by_table(assembly_id: int) -> dict[int, list[domain.Person]]:
+    """table id → what the split needs of its seated people (no full records loaded)."""
+    rows = db.session.execute(
+        select(*_PERSON_COLUMNS).where(
+            Attendee.assembly_id == assembly_id, Attendee.table_id.is_not(None)
+        )
+    )
+    out: dict[int, list[domain.Person]] = {}
+    for row in rows:
+        out.setdefault(row.table_id, []).append(to_person(row))
+    return out
+
+
+def unseated(assembly_id: int, *, checked_in_only: bool = True) -> list[Attendee]:
+    query = select(Attendee).where(Attendee.assembly_id == assembly_id, Attendee.table_id.is_(None))
+    if checked_in_only:
+        query = query.where(Attendee.checked_in_at.is_not(None))
+    return list(db.session.scalars(query.order_by(Attendee.last_names, Attendee.first_names)))
+
+
+def facilitators() -> list[User]:
+    """Active staff accounts with the facilitator role, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.FACILITATOR.value, User.active.is_(True))
+            .order_by(User.display_name)
+        )
+    )
+
+
+def groups_facilitated_by(user: User, assembly_id: int) -> list[Group]:
+    return [g for g in groups_of(assembly_id) if g.facilitator_id == user.id]
+
+
+def find_table_by_code(code: object) -> Table | None:
+    """The table a typed or scanned join code opens (case, spaces and dashes ignored)."""
+    clean = codes.normalize(code)
+    if clean is None:
+        return None
+    return db.session.scalar(select(Table).where(Table.join_code == clean))
+
+
+def is_split(assembly_id: int) -> bool:
+    """True once the room has tables (a split ran, or tables were opened)."""
+    return (
+        db.session.scalar(
+            select(func.count(Table.id)).join(Group).where(Group.assembly_id == assembly_id)
+        )
+        or 0
+    ) > 0
+
+
+def to_person(attendee) -> domain.Person:
+    """What the split needs of an attendee; a leader candidate knows the PIT and took part
+    in earlier spaces."""
+    return domain.Person(
+        id=attendee.id,
+        preferred_theme=attendee.preferred_theme_id,
+        organization=attendee.organization_key or None,
+        sex=attendee.sex,
+        age_range=attendee.age_range,
+        municipality=attendee.municipality_code,
+        leader_candidate=bool(attendee.knows_pit and attendee.took_part_before),
+    )

@@ -1,0 +1,243 @@
+"""The whole room split into mesas and sub-mesas (and its preview)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from assembly.assemblies.models import Assembly
+from assembly.assemblies.services import ensure_writable, get_assembly
+from assembly.auth.models import User
+from assembly.errors import Conflict, InvalidInput
+from assembly.extensions import db
+from assembly.grouping import codes, domain, signals
+from assembly.grouping.models import Group, Table
+from assembly.grouping.services.reading import groups_of, tables_of, to_person
+from assembly.registration.models import Attendee
+
+log = logging.getLogger(__name__)
+
+POPULATIONS = {
+    "checked_in": "Personas registradas hoy (la sala real)",
+    "registered": "Todas las inscripciones (planeación)",
+}
+
+
+@dataclass
+class SplitReport:
+    """What a split did (or, in a preview, would do) and how well it met the soft goals."""
+
+    population: str
+    seed: int
+    quality: domain.Quality
+    #: people seated before whose table changes (a first split moves nobody)
+    moved: int = 0
+    #: people who were seated before and are not in the chosen population (they lose the seat)
+    unseated: int = 0
+    #: people kept where they are because their table is locked
+    kept_locked: int = 0
+    new_tables: int = 0
+    removed_tables: int = 0
+    #: True when people were already seated: re-running changes an existing split
+    resplit: bool = False
+    applied: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.moved or self.unseated or self.new_tables or self.removed_tables)
+
+
+# --- the split --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    assembly: Assembly
+    groups: list[Group]
+    result: domain.SplitResult
+    population: list[Attendee]
+    report: SplitReport
+
+
+def _compute(assembly_id: int, population: str, seed: int) -> _Plan:
+    if population not in POPULATIONS:
+        raise InvalidInput(
+            "Elija a quiénes repartir: las personas registradas hoy o todas las inscritas."
+        )
+    assembly = get_assembly(assembly_id)
+    groups = groups_of(assembly_id)
+    if not groups:
+        raise Conflict("La asamblea no tiene mesas: agregue al menos un eje temático.")
+    tables = tables_of(assembly_id)
+    table_by_id = {t.id: t for t in tables}
+
+    query = select(Attendee).where(Attendee.assembly_id == assembly_id)
+    everyone = list(db.session.scalars(query))
+    wanted = [a for a in everyone if population == "registered" or a.checked_in_at is not None]
+    # People at locked tables stay, whether or not they are in the chosen population.
+    locked: dict[int, tuple[int, int]] = {}
+    for a in everyone:
+        table = table_by_id.get(a.table_id) if a.table_id else None
+        if table is not None and table.locked:
+            locked[a.id] = (table.group.theme_id, table.number)
+    people_rows = {a.id: a for a in wanted}
+    people_rows.update({a.id: a for a in everyone if a.id in locked})
+
+    settings = domain.Settings(
+        theme_ids=tuple(g.theme_id for g in groups), table_size=assembly.table_size, seed=seed
+    )
+    try:
+        result = domain.split([to_person(a) for a in people_rows.values()], settings, locked)
+    except ValueError as error:
+        log.warning("split refused for assembly %s: %s", assembly_id, error)
+        raise Conflict(
+            "Una mesa bloqueada tiene más personas que el tamaño de sub-mesa; "
+            "desbloquéela o aumente el tamaño antes de repartir."
+        ) from error
+
+    # What would change, against what is stored now.
+    now = {a.id: (a.table_id and table_by_id.get(a.table_id)) for a in everyone if a.table_id}
+    existing = {(t.group.theme_id, t.number) for t in tables}
+    planned = {(p.theme_id, p.number) for p in result.tables}
+    moved = 0
+    for plan in result.tables:
+        for pid in plan.members:
+            table = now.get(pid)
+            if table and (table.group.theme_id, table.number) != (plan.theme_id, plan.number):
+                moved += 1
+    report = SplitReport(
+        population=population,
+        seed=seed,
+        quality=result.quality,
+        moved=moved,
+        unseated=sum(1 for pid in now if pid not in people_rows),
+        kept_locked=len(locked),
+        new_tables=len(planned - existing),
+        removed_tables=len(
+            [t for t in tables if (t.group.theme_id, t.number) not in planned and not t.locked]
+        ),
+        resplit=bool(now),
+    )
+    if report.resplit and assembly.status == "live":
+        report.warnings.append(
+            "La asamblea está en curso: las sub-mesas pueden estar trabajando ya. "
+            "Bloquee las que deban quedarse como están antes de volver a repartir."
+        )
+    if not people_rows:
+        report.warnings.append(
+            "No hay personas para repartir: nadie se ha registrado hoy."
+            if population == "checked_in"
+            else "No hay personas inscritas."
+        )
+    return _Plan(assembly, groups, result, list(people_rows.values()), report)
+
+
+def preview_split(assembly_id: int, *, population: str, seed: int) -> SplitReport:
+    """What :func:`run_split` would do, without writing anything."""
+    plan = _compute(assembly_id, population, seed)
+    db.session.rollback()  # nothing was written; end the read
+    return plan.report
+
+
+def run_split(
+    actor: User | None,
+    assembly_id: int,
+    *,
+    population: str = "checked_in",
+    seed: int = 0,
+    confirm: bool = False,
+) -> SplitReport:
+    """Split ``population`` ("checked_in" or "registered") into the mesas and their tables.
+
+    People at locked tables stay where they are.  Tables are created as needed (each with a
+    fresh join code); tables the split no longer needs are removed when they hold no pieces.
+    Re-running over an existing split moves people: it needs ``confirm=True`` (the refusal
+    says how many would move), and is refused once the assembly is closed.
+    """
+    plan = _compute(assembly_id, population, seed)
+    report = plan.report
+    ensure_writable(plan.assembly)
+    if report.resplit and report.changes_anything and not confirm:
+        raise Conflict(
+            "Ya hay un reparto. Volver a repartir "
+            + _describe_changes(report)
+            + ". Marque la confirmación para aplicarlo."
+        )
+    by_theme = {g.theme_id: g for g in plan.groups}
+    rows: dict[tuple[int, int], Table] = {
+        (t.group.theme_id, t.number): t for t in tables_of(assembly_id)
+    }
+    planned = {(p.theme_id, p.number) for p in plan.result.tables}
+    taken = set(db.session.scalars(select(Table.join_code)))
+    table_for: dict[int, Table] = {}
+    for p in plan.result.tables:
+        table = rows.get((p.theme_id, p.number))
+        if table is None:
+            table = Table(
+                group=by_theme[p.theme_id],
+                number=p.number,
+                capacity=plan.assembly.table_size,
+                join_code=codes.new_join_code(taken),
+            )
+            db.session.add(table)
+            rows[(p.theme_id, p.number)] = table
+        elif not table.locked:
+            table.capacity = plan.assembly.table_size
+        if not table.locked or table.leader_id not in p.members:
+            table.leader_id = p.leader
+        if table.spokesperson_id is not None and table.spokesperson_id not in p.members:
+            table.spokesperson_id = None
+        for pid in p.members:
+            table_for[pid] = table
+    db.session.flush()
+
+    # One executemany instead of thousands of ORM updates; the loaded rows are told the new
+    # values so that the session stays in step with the database.
+    changed, rows_changed = [], []
+    for a in db.session.scalars(select(Attendee).where(Attendee.assembly_id == assembly_id)):
+        table = table_for.get(a.id)
+        seat = (table.id, table.group_id) if table else (None, None)
+        if (a.table_id, a.group_id) != seat:
+            changed.append({"id": a.id, "table_id": seat[0], "group_id": seat[1]})
+            rows_changed.append((a, seat))
+    if changed:
+        db.session.execute(update(Attendee), changed)
+        for a, (table_id, group_id) in rows_changed:
+            set_committed_value(a, "table_id", table_id)
+            set_committed_value(a, "group_id", group_id)
+    for key, table in rows.items():
+        if key not in planned and not table.locked:
+            table.leader_id = table.spokesperson_id = None
+            if not any(keep for _receiver, keep in signals.table_retiring.send(table)):
+                table.group.tables.remove(table)
+    db.session.flush()
+    report.applied = True
+    log.info(
+        "assembly %s split by %s: %s people, %s tables, %s moved",
+        assembly_id,
+        actor.username if actor else "-",
+        report.quality.people,
+        report.quality.tables_count,
+        report.moved,
+    )
+    return report
+
+
+def _describe_changes(report: SplitReport) -> str:
+    parts = [f"cambiaría de sub-mesa a {report.moved} persona(s)"]
+    if report.unseated:
+        parts.append(f"dejaría sin mesa a {report.unseated} que no están en el grupo elegido")
+    if report.new_tables:
+        parts.append(f"abriría {report.new_tables} sub-mesa(s)")
+    if report.removed_tables:
+        parts.append(f"quitaría {report.removed_tables} sub-mesa(s)")
+    return ", ".join(parts)
+
+
+def describe_changes(report: SplitReport) -> str:
+    """The Spanish sentence a preview shows ("cambiaría de sub-mesa a 12 persona(s), ...")."""
+    return _describe_changes(report)
