@@ -1,291 +1,45 @@
-"""The unified registration form (methodology.md, "Registro") as data, plus its validation.
-
-Pure logic: plain data in, plain data out. No Flask, no models. The templates, the desk form,
-the pre-registration importer and the exports all iterate :data:`FIELDS`, and every path that
-creates an attendee goes through :func:`validate_registration`.
-"""
+"""Validating one registration with the unified form's rules."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from functools import cache
-from typing import Literal
+from datetime import date
 
 from assembly.core import divipola
-
-from .choices import (  # noqa: F401  (re-exported: the form's vocabulary lives beside it)
-    AGE_BOUNDS,
+from assembly.registration.choices import (
     AGE_RANGES,
-    CHOICE_ALIASES,
     DISABILITY_KINDS,
     DOCUMENT_TYPES,
     ETHNICITIES,
     GENDER_IDENTITIES,
-    LGBTIQ_GENDER_IDENTITIES,
-    LGBTIQ_SEXUAL_ORIENTATIONS,
     LINES_OF_WORK,
     MAX_AGE,
     MIN_AGE,
-    NO_ANSWER,
-    OLDER_ADULT_AGE_RANGES,
     ORGANIZATION_KINDS,
     SEXES,
     SEXUAL_ORIENTATIONS,
-    YOUTH_AGE_RANGES,
     ZONES,
     Choices,
-    is_lgbtiq,
 )
-from .consent import HABEAS_DATA_TEXT, PHOTO_CONSENT_TEXT  # noqa: F401
-
-# --------------------------------------------------------------------------------------------
-# The form's fields
-# --------------------------------------------------------------------------------------------
-
-FieldKind = Literal["text", "choice", "bool", "date", "email", "phone"]
-
-
-@dataclass(frozen=True)
-class Field:
-    """One core field of the unified form."""
-
-    key: str  #: the model's column name
-    label: str  #: Spanish label, as on the paper form and in the exports
-    kind: FieldKind
-    required: bool = False
-    choices: Choices = ()
-    max_length: int | None = None
-    #: where choices come from when they are not fixed: "departments", "municipalities"
-    #: (of the chosen department) or "themes" (of the assembly)
-    choices_from: str | None = None
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("document_type", "Tipo de documento", "choice", True, DOCUMENT_TYPES),
-    Field("document_number", "Número de documento", "text", True, max_length=20),
-    Field("first_names", "Nombres", "text", True, max_length=120),
-    Field("last_names", "Apellidos", "text", True, max_length=120),
-    # Either birth_date or age_range is required; age_range is derived from birth_date.
-    Field("birth_date", "Fecha de nacimiento", "date"),
-    Field("age_range", "Rango de edad", "choice", choices=AGE_RANGES),
-    Field("sex", "Sexo", "choice", True, SEXES),
-    Field("gender_identity", "Identidad de género", "choice", choices=GENDER_IDENTITIES),
-    Field("sexual_orientation", "Orientación sexual", "choice", choices=SEXUAL_ORIENTATIONS),
-    Field("ethnicity", "Autorreconocimiento étnico", "choice", True, ETHNICITIES),
-    Field("has_disability", "¿Tiene alguna discapacidad?", "bool"),
-    Field("disability_kind", "Tipo de discapacidad", "choice", choices=DISABILITY_KINDS),
-    Field("is_victim", "¿Es víctima del conflicto armado?", "bool"),
-    Field("is_migrant", "¿Es población migrante?", "bool"),
-    Field("zone", "Zona de residencia", "choice", choices=ZONES),
-    Field("phone", "Teléfono o celular", "phone", max_length=20),
-    Field("email", "Correo electrónico", "email", max_length=200),
-    Field("department_code", "Departamento", "choice", True, choices_from="departments"),
-    Field("municipality_code", "Municipio", "choice", True, choices_from="municipalities"),
-    Field("organization_name", "Organización a la que pertenece", "text", max_length=200),
-    Field("organization_kind", "Tipo de organización", "choice", choices=ORGANIZATION_KINDS),
-    Field("organization_role", "Rol en la organización", "text", max_length=120),
-    Field("line_of_work", "Oficio o actividad económica", "choice", choices=LINES_OF_WORK),
-    Field("knows_pit", "¿Conoce el Proyecto de Impacto Territorial (PIT)?", "bool"),
-    Field(
-        "took_part_before",
-        "¿Ha participado antes en espacios de diagnóstico de necesidades?",
-        "bool",
-    ),
-    Field("preferred_theme_id", "Eje temático de preferencia", "choice", choices_from="themes"),
-    Field(
-        "consent_data",
-        "Autorizo el tratamiento de mis datos personales (Ley 1581 de 2012)",
-        "bool",
-        True,
-    ),
-    Field("consent_photos", "Autorizo el uso de mi imagen en fotografías y video", "bool"),
+from assembly.registration.domain.fields import (
+    EXTRA_TEXT_MAX_LENGTH,
+    FIELDS_BY_KEY,
+    ExtraQuestion,
 )
-FIELDS_BY_KEY: dict[str, Field] = {field.key: field for field in FIELDS}
-
-
-@dataclass(frozen=True)
-class ExtraQuestion:
-    """A question an admin adds to one assembly's form; answered under ``extra_<id>``."""
-
-    id: int
-    label: str
-    kind: Literal["text", "choice", "yesno"]
-    choices: tuple[str, ...] = ()
-    required: bool = False
-
-
-EXTRA_TEXT_MAX_LENGTH = 500
-
-
-# --------------------------------------------------------------------------------------------
-# Normalisation helpers
-# --------------------------------------------------------------------------------------------
-
-_APOSTROPHES = "'’´`"
-_NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "van", "von"})
-
-
-_APOSTROPHES_RE = re.compile(f"[{_APOSTROPHES}]")
-_PUNCTUATION_RE = re.compile(r"[\W_]+")
-
-
-def _strip_accents(text: str) -> str:
-    if text.isascii():  # the common case, and an import calls this ~20 times per row
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def normalize_name(text: str) -> str:
-    """Search key for names: no accents, case-folded, no punctuation, single spaces.
-
-    "  María-José  O'Neil " -> "maria jose oneil". Apostrophes vanish (people type the name
-    with or without them); other punctuation separates words.
-    """
-    text = _strip_accents(text or "").casefold()
-    text = _APOSTROPHES_RE.sub("", text)
-    return " ".join(_PUNCTUATION_RE.sub(" ", text).split())
-
-
-def normalize_document(text: str) -> str:
-    """The document number as stored: no dots, spaces or dashes ("1.234.567" -> "1234567").
-
-    Commas go too: a spreadsheet formatted in English writes thousands as "1,234,567".
-    """
-    return re.sub(r"[\s.,\-‐‑–—]+", "", str(text or ""))
-
-
-def _upper_match(match: re.Match[str]) -> str:
-    return match.group(1) + match.group(2).upper()
-
-
-def format_person_name(text: str) -> str:
-    """Names as printed on badges: single spaces, each word capitalised, particles in lower case.
-
-    "MARÍA  DE LOS ángeles" -> "María de los Ángeles"; "o'connor-díaz" -> "O'Connor-Díaz".
-    """
-    words = " ".join((text or "").split()).split(" ")
-    out = []
-    for position, word in enumerate(words):
-        if position > 0 and word.casefold() in _NAME_PARTICLES:
-            out.append(word.casefold())
-        else:
-            # Each part after a hyphen or an apostrophe starts a name: Pérez-Gómez, O'Connor.
-            out.append(re.sub(r"(^|[-'’])(.)", _upper_match, word.lower()))
-    return " ".join(out)
-
-
-def _choice_key(text: str) -> str:
-    return normalize_name(text).replace(" ", "")
-
-
-def _gender_variants(label: str) -> tuple[str, ...]:
-    # "Obrero(a) de la construcción" is written "obrero de la construcción" or
-    # "obrera de la construcción"; "Servidor(a) público(a)" -> "servidora pública".
-    if "(a)" not in label:
-        return (label,)
-    masculine = label.replace("(a)", "")
-    feminine = re.sub(r"o\(a\)", "a", label).replace("(a)", "a")
-    return (label, masculine, feminine)
-
-
-def match_choice(text: object, choices: Choices, field_key: str | None = None) -> str | None:
-    """The stored value for a choice written as its value, its label or a known variant.
-
-    Accents, case, spaces and punctuation are ignored ("Cédula de Ciudadanía", "cc", "C.C."
-    all give "CC" for ``document_type``). None when nothing matches.
-    """
-    key = _choice_key(str(text or ""))
-    return _choice_lookup(choices, field_key).get(key) if key else None
-
-
-@cache
-def _choice_lookup(choices: Choices, field_key: str | None) -> dict[str, str]:
-    # Built once per list: an import validates up to 20,000 rows against the same lists.
-    lookup: dict[str, str] = {}
-    aliases = CHOICE_ALIASES.get(field_key or "", {})
-    for value, _ in choices:  # aliases first, so that values and labels win a clash
-        for alias in aliases.get(value, ()):
-            lookup[_choice_key(alias)] = value
-    for value, label in reversed(choices):  # the first choice wins a clash
-        for written in (value, *_gender_variants(label)):
-            lookup[_choice_key(written)] = value
-    return lookup
-
-
-_TRUE_WORDS = frozenset(
-    {"true", "si", "s", "1", "on", "x", "yes", "y", "verdadero", "acepto", "autorizo", "autoriza"}
+from assembly.registration.domain.normalize import (
+    _APOSTROPHES,
+    age_on,
+    age_range_for,
+    age_range_for_age,
+    format_person_name,
+    match_choice,
+    normalize_document,
+    normalize_name,
+    parse_bool,
+    parse_date,
 )
-_FALSE_WORDS = frozenset(
-    {"false", "no", "n", "0", "off", "falso", "no acepto", "no autorizo", "no autoriza",
-     "ninguna", "ninguno", "no aplica", "na", "n a"}
-)  # fmt: skip
-
-
-def parse_bool(value: object) -> bool | None:
-    """True/False for the ways people answer yes/no ("sí", "x", "1", "on"...); None if blank.
-
-    Raises ValueError for anything else.
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float) and value in (0, 1):
-        return bool(value)
-    text = normalize_name(str(value if value is not None else ""))
-    if not text:
-        return None
-    if text in _TRUE_WORDS:
-        return True
-    if text in _FALSE_WORDS:
-        return False
-    raise ValueError(text)
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
-
-
-def parse_date(value: object) -> date:
-    """A date from a date, a datetime or text as AAAA-MM-DD or DD/MM/AAAA; ValueError otherwise.
-
-    Colombian lists write the day first, so "03/04/1990" is 3 April.
-    """
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value or "").strip()
-    # Spreadsheets export datetimes; the time of a birth date is noise.
-    text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def age_on(birth_date: date, on_date: date) -> int:
-    """Age in whole years on ``on_date``."""
-    had_birthday = (on_date.month, on_date.day) >= (birth_date.month, birth_date.day)
-    return on_date.year - birth_date.year - (0 if had_birthday else 1)
-
-
-def age_range_for_age(age: int) -> str:
-    """The AGE_RANGES value holding ``age`` (negative ages raise ValueError)."""
-    for value, _, low, high in AGE_BOUNDS:
-        if low <= age <= high:
-            return value
-    raise ValueError(f"edad fuera de rango: {age}")
-
-
-def age_range_for(birth_date: date, on_date: date) -> str:
-    """The AGE_RANGES value for someone born on ``birth_date``, on ``on_date``."""
-    return age_range_for_age(age_on(birth_date, on_date))
-
 
 # --------------------------------------------------------------------------------------------
 # Validation
@@ -660,54 +414,3 @@ def _check_extra_answers(form: _Form, questions: Sequence[ExtraQuestion]) -> dic
             answer = text
         answers[str(question.id)] = answer
     return answers
-
-
-# --------------------------------------------------------------------------------------------
-# Extra questions, as the admin writes them
-# --------------------------------------------------------------------------------------------
-
-EXTRA_QUESTION_KINDS: Choices = (
-    ("text", "Texto libre"),
-    ("choice", "Una opción de una lista"),
-    ("yesno", "Sí / No"),
-)
-EXTRA_LABEL_MAX_LENGTH = 300
-EXTRA_CHOICE_MAX_LENGTH = 100
-EXTRA_MAX_CHOICES = 30
-
-
-def clean_extra_question(raw: Mapping[str, object]) -> tuple[dict[str, object], dict[str, str]]:
-    """Check an extra question as typed by an admin; return ``(clean, errors)``.
-
-    ``raw``: label, kind, required (checkbox) and choices (one per line; only for "choice").
-    """
-    errors: dict[str, str] = {}
-    label = _as_text(raw.get("label"))
-    if not label:
-        errors["label"] = "Escriba la pregunta."
-    elif len(label) > EXTRA_LABEL_MAX_LENGTH:
-        errors["label"] = f"Máximo {EXTRA_LABEL_MAX_LENGTH} caracteres."
-    kind = _as_text(raw.get("kind"))
-    if kind not in {value for value, _ in EXTRA_QUESTION_KINDS}:
-        errors["kind"] = "Elija el tipo de pregunta."
-    try:
-        required = bool(parse_bool(raw.get("required")))
-    except ValueError:
-        required = False
-    choices: list[str] = []
-    if kind == "choice":
-        seen: set[str] = set()
-        for line in str(raw.get("choices") or "").splitlines():
-            text = _as_text(line)
-            if text and _choice_key(text) not in seen:
-                seen.add(_choice_key(text))
-                choices.append(text)
-        if len(choices) < 2:
-            errors["choices"] = "Escriba al menos dos opciones, una por línea."
-        elif len(choices) > EXTRA_MAX_CHOICES:
-            errors["choices"] = f"Máximo {EXTRA_MAX_CHOICES} opciones."
-        elif any(len(choice) > EXTRA_CHOICE_MAX_LENGTH for choice in choices):
-            errors["choices"] = (
-                f"Cada opción puede tener máximo {EXTRA_CHOICE_MAX_LENGTH} caracteres."
-            )
-    return {"label": label, "kind": kind, "required": required, "choices": choices}, errors

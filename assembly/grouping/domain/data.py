@@ -1,0 +1,131 @@
+"""The plain data the split reads and writes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+#: When dealing a mesa onto its tables, a person looks at no more than this many tables of
+#: each fill level, so that a huge mesa of tiny tables stays O(n) (any of them would do).
+_WINDOW = 48
+
+
+@dataclass(frozen=True)
+class Person:
+    """What the split needs to know about one attendee."""
+
+    id: int
+    preferred_theme: int | None = None  #: a theme id
+    organization: str | None = None  #: normalised key; None = no organisation
+    sex: str | None = None
+    age_range: str | None = None
+    municipality: str | None = None  #: DIVIPOLA code
+    leader_candidate: bool = False  #: knows the PIT and took part before
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to split: the themes (one mesa each), the capacity of a table, the random seed."""
+
+    theme_ids: tuple[int, ...]
+    table_size: int = 20
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.theme_ids:
+            raise ValueError("at least one theme is needed")
+        if len(set(self.theme_ids)) != len(self.theme_ids):
+            raise ValueError("theme ids must be unique")
+        if self.table_size < 1:
+            raise ValueError("table size must be at least 1")
+
+
+@dataclass
+class TablePlan:
+    """One sub-table: its mesa's theme, its 1-based number in the mesa, members, leader."""
+
+    theme_id: int
+    number: int
+    members: list[int]  #: person ids, ascending
+    leader: int | None = None  #: a leader candidate among the members, or None
+
+
+@dataclass(frozen=True)
+class Quality:
+    """How well a split met the soft goals (see the field comments for each figure)."""
+
+    people: int
+    tables_count: int
+    #: % of people with a valid preferred theme seated in it (100.0 when nobody has one).
+    preference_pct: float
+    #: worst share of one organisation among one table's members, 0..1 (0 = no organisations).
+    max_org_share: float
+    #: people above their organisation's ceil(n_org / tables) cap, summed over tables.
+    org_excess: int
+    #: tables whose leader is a leader candidate; leaders_possible = min(tables, candidates).
+    leaders_found: int
+    leaders_possible: int
+    #: leaders_found / tables_count * 100 (0.0 without tables).
+    leaders_pct: float
+    #: mean over tables of the total-variation distance (0 = same mix as the room, 1 = disjoint)
+    #: between the table's and the whole room's distribution of sex, age range, municipality.
+    sex_deviation: float
+    age_deviation: float
+    municipality_deviation: float
+
+
+@dataclass
+class SplitResult:
+    """The tables, ordered by theme (as in the settings) then number, and their quality."""
+
+    tables: list[TablePlan]
+    quality: Quality
+
+    def assignment(self) -> dict[int, tuple[int, int]]:
+        """Person id → (theme id, table number)."""
+        return {pid: (t.theme_id, t.number) for t in self.tables for pid in t.members}
+
+
+@dataclass(frozen=True)
+class TableSeat:
+    """An existing table as seen at check-in, for :func:`place_late_arrival`."""
+
+    theme_id: int
+    number: int
+    members: tuple[Person, ...] = ()
+    capacity: int | None = None  #: None = Settings.table_size
+    locked: bool = False  #: a locked table takes nobody new
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a late arrival goes; ``new_table`` means: open this table, every one is full."""
+
+    theme_id: int
+    number: int
+    new_table: bool = False
+
+
+class _Tally:
+    """Counts of organisation, sex, age range, municipality and leaders in one group."""
+
+    __slots__ = ("age", "leaders", "muni", "org", "sex", "size")
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.leaders = 0
+        self.org: Counter[str | None] = Counter()
+        self.sex: Counter[str | None] = Counter()
+        self.age: Counter[str | None] = Counter()
+        self.muni: Counter[str | None] = Counter()
+
+    def add(self, p: Person) -> None:
+        self.size += 1
+        self.leaders += p.leader_candidate
+        self.org[p.organization] += 1
+        self.sex[p.sex] += 1
+        self.age[p.age_range] += 1
+        self.muni[p.municipality] += 1
+
+    def org_count(self, p: Person) -> int:
+        return 0 if p.organization is None else self.org[p.organization]

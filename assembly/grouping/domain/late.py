@@ -1,0 +1,83 @@
+"""Seating one late arrival without moving anyone."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from assembly.grouping.domain.data import (
+    Person,
+    Placement,
+    Settings,
+    SplitResult,
+    TableSeat,
+    _Tally,
+)
+
+
+def place_late_arrival(
+    person: Person, tables: Sequence[TableSeat], settings: Settings
+) -> Placement:
+    """Choose the table for someone who checks in after the split, moving nobody.
+
+    ``tables`` must be every table of the assembly, with its current members. Among the
+    unlocked tables with a free seat the choice is, in order: the preferred theme (when it
+    has no free seat, the smallest mesa instead); the most free seats (keeps tables even);
+    the fewest people of the same organisation; a table without a leader candidate, for a
+    candidate; the fewest of the same sex and age range; the fewest of the same municipality.
+
+    When no table has a free seat, the answer is a new table (``new_table=True``, next
+    number in its mesa): in the preferred theme if that keeps mesa sizes within one table's
+    slack, otherwise in the smallest mesa. A table is never filled above its capacity.
+    Raises ValueError if the person is already seated.
+    """
+    mesa_size: Counter[int] = Counter({t: 0 for t in settings.theme_ids})
+    for seat in tables:
+        mesa_size[seat.theme_id] += len(seat.members)
+    pref = person.preferred_theme if person.preferred_theme in settings.theme_ids else None
+    if any(m.id == person.id for seat in tables for m in seat.members):
+        raise ValueError(f"person {person.id} is already seated")
+
+    def capacity(seat: TableSeat) -> int:
+        return settings.table_size if seat.capacity is None else seat.capacity
+
+    open_seats = [s for s in tables if not s.locked and len(s.members) < capacity(s)]
+    if open_seats:
+        in_pref = [s for s in open_seats if s.theme_id == pref]
+
+        def key(seat: TableSeat) -> tuple:
+            tally = _Tally()
+            for m in seat.members:
+                tally.add(m)
+            leader_wanted = person.leader_candidate and tally.leaders > 0
+            return (
+                0 if in_pref else mesa_size[seat.theme_id],
+                len(seat.members) - capacity(seat),
+                tally.org_count(person),
+                leader_wanted,
+                tally.sex[person.sex] + tally.age[person.age_range],
+                tally.muni[person.municipality],
+                seat.theme_id,
+                seat.number,
+            )
+
+        best = min(in_pref or open_seats, key=key)
+        return Placement(best.theme_id, best.number)
+
+    smallest = min(settings.theme_ids, key=lambda t: (mesa_size[t], t != pref))
+    theme = (
+        pref
+        if pref is not None and mesa_size[pref] < mesa_size[smallest] + settings.table_size
+        else smallest
+    )
+    number = 1 + max((s.number for s in tables if s.theme_id == theme), default=0)
+    return Placement(theme, number, new_table=True)
+
+
+def table_seats(result: SplitResult, people: Iterable[Person]) -> list[TableSeat]:
+    """The tables of a split as :class:`TableSeat` rows, ready for :func:`place_late_arrival`."""
+    by_id = {p.id: p for p in people}
+    return [
+        TableSeat(t.theme_id, t.number, tuple(by_id[pid] for pid in t.members))
+        for t in result.tables
+    ]
