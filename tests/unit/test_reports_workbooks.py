@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assembly.registration import importing
+from assembly.registration.imports.parse import read_table
 from assembly.reports import domain, workbooks
 
 
@@ -260,7 +260,7 @@ def test_the_importer_reads_back_what_was_written(texts):
         sheet.append(["1", *texts])
 
     assert all(not workbooks.inert(t).startswith(FORMULA_START) for t in texts)
-    table = importing.read_table("lista.xlsx", written(build))
+    table = read_table("lista.xlsx", written(build))
     expected = [
         " ".join("".join(ch for ch in t if ch >= " " or ch in "\t\n\r").split()) for t in texts
     ]
