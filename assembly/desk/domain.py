@@ -9,16 +9,18 @@ from assembly.registration.domain import normalize_document, normalize_name
 
 #: ticket tokens are ``secrets.token_urlsafe``: URL-safe base64
 _TOKEN_CHARS = r"A-Za-z0-9_\-"
-_TOKEN_RE = re.compile(f"^[{_TOKEN_CHARS}]{{16,64}}$")
+TOKEN_RE = re.compile(f"^[{_TOKEN_CHARS}]{{16,64}}$")
 #: ".../t/<token>", maybe followed by ".png", a query or a fragment
 _TICKET_URL_RE = re.compile(f"/t/([{_TOKEN_CHARS}]{{16,64}})(?:\\.png)?(?:[/?#].*)?$")
 #: a scanner set up for a US keyboard on a Spanish-layout computer types "/" as "-", "-" as "'"
 #: and "_" as "?" (and ":" as "Ñ"): "httpÑ--host-t-<token with ' and ?>"
-_MISMATCHED_URL_RE = re.compile(r"-t-([A-Za-z0-9'?]{16,64})$")
+MISMATCHED_URL_RE = re.compile(r"-t-([A-Za-z0-9'?]{16,64})$")
 _US_ON_SPANISH = str.maketrans("'?", "-_")
 DESK_NAME_MAX = 40
 ARRIVAL_BUCKET_MINUTES = 5
 ARRIVAL_SPAN_MINUTES = 120
+#: a bare token counts as a scan (not a typed search) only from this length on
+SCAN_MIN_LENGTH = 24
 
 
 def parse_ticket_text(text: str | None) -> str | None:
@@ -30,9 +32,9 @@ def parse_ticket_text(text: str | None) -> str | None:
     match = _TICKET_URL_RE.search(text)
     if match:
         return match.group(1)
-    if _TOKEN_RE.match(text):
+    if TOKEN_RE.match(text):
         return text
-    match = _MISMATCHED_URL_RE.search(text)
+    match = MISMATCHED_URL_RE.search(text)
     if match:
         return match.group(1).translate(_US_ON_SPANISH)
     return None
@@ -43,8 +45,8 @@ def looks_like_ticket(text: str | None) -> bool:
     text = (text or "").strip()
     return (
         "/t/" in text
-        or bool(_MISMATCHED_URL_RE.search(text))
-        or (bool(_TOKEN_RE.match(text)) and len(text) >= 24)
+        or bool(MISMATCHED_URL_RE.search(text))
+        or (bool(TOKEN_RE.match(text)) and len(text) >= SCAN_MIN_LENGTH)
     )
 
 

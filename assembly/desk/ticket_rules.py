@@ -5,17 +5,14 @@ from flask import Flask
 
 from assembly.desk import domain
 
-#: ``looks_like_ticket``: a bare token counts as a scan only from this length on
-SCAN_MIN_LENGTH = 24
-
 
 def ticket_rules() -> dict:
     """The patterns ``looks_like_ticket`` applies, for ``data-ticket-rules`` on the desk page."""
     return {
         "marker": "/t/",
-        "token": domain._TOKEN_RE.pattern,
-        "mismatched": domain._MISMATCHED_URL_RE.pattern,
-        "min_length": SCAN_MIN_LENGTH,
+        "token": domain.TOKEN_RE.pattern,
+        "mismatched": domain.MISMATCHED_URL_RE.pattern,
+        "min_length": domain.SCAN_MIN_LENGTH,
     }
 
 
