@@ -10,11 +10,23 @@ import secrets
 from datetime import date
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 
 from assembly import create_app
 from assembly.extensions import db as _db
 from assembly.extensions import socketio
+
+# Hypothesis example counts: capped on CI ("ci"), the library's default locally ("dev"), and a
+# long run on demand (HYPOTHESIS_PROFILE=long, e.g. with -m slow for the fuzzers). A test's own
+# @settings(max_examples=...) still wins where it sets a smaller count for a slow property.
+settings.register_profile("ci", max_examples=50, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.register_profile("long", max_examples=1000, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").lower() in {"1", "true", "yes"} else "dev")
+)
 
 TEST_PASSWORD = "clave-de-prueba-123"
 _counter = itertools.count(1)
