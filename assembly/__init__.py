@@ -91,20 +91,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Inicie sesión para continuar.")
     login_manager.login_message_category = "info"
+    from assembly.core import web
+
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"),
         message_queue=app.config["REDIS_URL"] or None,
-        cors_allowed_origins=[],  # same origin only: the pages are served by this app
+        # a callable, so the page's own origin (127.0.0.1 for the organiser, the LAN address
+        # for the phones) and the configured ones are accepted; ([] would turn the check off)
+        cors_allowed_origins=web.origin_check(app),
         ping_interval=20,
         ping_timeout=20,
         max_http_buffer_size=256 * 1024,
     )
 
-    from assembly.core import web
     from assembly.errors import register_error_handlers
 
     web.init_app(app)
+    web.trust_proxies(app)  # after Socket.IO wraps the app: the sockets see the real client too
 
     register_error_handlers(app)
     for blueprint in _blueprints():

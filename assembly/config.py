@@ -36,6 +36,24 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "DEFAULT_LOCALE": ("es", "interface language (es, en)"),
     "DEMO_ADMIN_PASSWORD": ("asamblea-demo", "password of the demo admin created by --demo"),
     "SESSION_COOKIE_SECURE": (False, "set to true behind HTTPS"),
+    "TRUSTED_PROXIES": (
+        0,
+        "how many reverse proxies (nginx) stand in front: their X-Forwarded-For/-Proto/-Host "
+        "are trusted (Werkzeug ProxyFix), so rate limits key on the real client; 0: none",
+    ),
+    "ALLOWED_ORIGINS": (
+        "",
+        "extra origins allowed to open the Socket.IO connection, comma-separated "
+        "(the page's own origin and PUBLIC_URL's always are)",
+    ),
+    "CREDENTIAL_FAILURE_LIMIT": (
+        "20 per minute",
+        "failed table-code/ticket/board credentials allowed per client address (sockets)",
+    ),
+    "CREDENTIAL_VALUE_FAILURE_LIMIT": (
+        "20 per minute",
+        "failed attempts allowed per credential value (a code tried from many addresses)",
+    ),
 }
 
 LANGUAGES = ("es", "en")

@@ -10,6 +10,7 @@ import secrets
 from datetime import date
 
 import pytest
+from flask_socketio import SocketIOTestClient
 from hypothesis import settings
 from sqlalchemy import text
 
@@ -30,6 +31,30 @@ settings.load_profile(
 
 TEST_PASSWORD = "clave-de-prueba-123"
 _counter = itertools.count(1)
+
+
+def _forget_loaded_user() -> None:
+    """Each request and socket event loads its own user, as in production.
+
+    The ``db`` fixture holds one app context for the whole test, and Flask reuses it for every
+    request, so ``flask.g`` (where Flask-Login keeps the loaded user) would carry one client's
+    user into another client's request: a facilitator's socket event ran as the organiser
+    logged in just before. In production every request and event has its own app context."""
+    from flask import g
+
+    g.pop("_login_user", None)
+
+
+def _fresh_user_per_call(method):
+    def call(self, *args, **kwargs):
+        _forget_loaded_user()
+        return method(self, *args, **kwargs)
+
+    return call
+
+
+for _name in ("connect", "emit", "send"):
+    setattr(SocketIOTestClient, _name, _fresh_user_per_call(getattr(SocketIOTestClient, _name)))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -57,11 +82,16 @@ def app(database_url, tmp_path_factory):
             "DB_POOL_SIZE": 5,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            # the suite connects with many wrong codes from one address; tests of the
+            # credential throttle lower these for their own duration
+            "CREDENTIAL_FAILURE_LIMIT": "100000 per minute",
+            "CREDENTIAL_VALUE_FAILURE_LIMIT": "100000 per minute",
             "SOCKETIO_ASYNC_MODE": "threading",
             "REDIS_URL": "",
             "EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
         }
     )
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_loaded_user)
     with app.app_context():
         _db.drop_all()
         _db.create_all()

@@ -17,7 +17,9 @@ from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assembly.auth import throttle
 from assembly.auth.domain import Permission
+from assembly.errors import RateLimited
 from assembly.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -52,18 +54,37 @@ def identity_may_follow(identity: dict | None, assembly_id: int) -> bool:
     return identity.get("assembly_id") == assembly_id
 
 
+def refused_too_often() -> str:
+    return _("Demasiados intentos con un código equivocado. Espere un minuto y vuelva a intentar.")
+
+
+def check_credential(kind: str, value: object) -> dict | None:
+    """The identity ``value`` opens for credential ``kind``, or None; failures are counted
+    per address and per value (:mod:`assembly.auth.throttle`), so codes cannot be guessed.
+    Raises :class:`RateLimited` while this address (or value) is blocked."""
+    if throttle.blocked(kind, value):
+        raise RateLimited(refused_too_often())
+    checker = _CHECKERS.get(kind)
+    try:
+        identity = checker(value) if checker else None
+    finally:
+        db.session.rollback()  # end the read before the socket does any I/O
+    if identity is None:
+        throttle.failed(kind, value)
+    return identity
+
+
 @socketio.on("connect")
 def on_connect(auth=None):
     if current_user.is_authenticated:
         return True
     for kind, value in (auth or {}).items() if isinstance(auth, dict) else ():
-        checker = _CHECKERS.get(kind)
-        if checker is None:
+        if kind not in _CHECKERS:
             continue
         try:
-            identity = checker(value)
-        finally:
-            db.session.rollback()  # end the read before the socket does any I/O
+            identity = check_credential(kind, value)
+        except RateLimited as error:
+            raise ConnectionRefusedError(str(error)) from None
         if identity is not None:
             session["socket_identity"] = {"kind": kind, **identity}
             return True

@@ -20,6 +20,7 @@ import hashlib
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import brotli
 import rcssmin
@@ -27,6 +28,7 @@ import rjsmin
 from flask import Flask, Response, abort, current_app, request
 from flask_compress import Compress
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.security import safe_join
 
 from assembly import config as config_module
@@ -189,6 +191,40 @@ def _headers(response: Response) -> Response:
         html = response.mimetype == "text/html"
         response.headers["Cache-Control"] = "no-cache" if html and not personal else "no-store"
     return response
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def origin_check(app: Flask):
+    """Engine.IO's Origin check (it runs outside any app context, hence the closure): the
+    page's own origin (scheme and Host of this request, as ProxyFix gave them), PUBLIC_URL's
+    and ``ASSEMBLY_ALLOWED_ORIGINS``. Browsers always send an Origin with a websocket;
+    Engine.IO only asks when there is one."""
+    config = app.config
+
+    def allowed(origin: str | None, environ: dict) -> bool:
+        if not origin:
+            return True
+        own = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        accepted = {_origin(own), _origin(config.get("PUBLIC_URL") or "")}
+        accepted.update(_origin(o) for o in (config.get("ALLOWED_ORIGINS") or "").split(","))
+        accepted.discard("")
+        return origin.strip().lower() in accepted
+
+    return allowed
+
+
+def trust_proxies(app: Flask) -> None:
+    """``ASSEMBLY_TRUSTED_PROXIES`` = n: the last n hops' X-Forwarded-For/-Proto/-Host/-Port are
+    the client's (Werkzeug ProxyFix); with 0 nothing forwarded is believed."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count
+        )
 
 
 def init_app(app: Flask) -> None:

@@ -24,4 +24,8 @@ def on_follow_group(data: FollowGroup) -> dict:
     ):
         raise PermissionDenied(_("Su cuenta no puede seguir las mesas."))
     group = services.get_group(data.assembly_id, data.group_id)
+    if not current_user.can(Permission.MANAGE_GROUPS) and not services.facilitates(
+        current_user, group
+    ):
+        raise PermissionDenied(_("Esta mesa está asignada a otra persona de facilitación."))
     return join(group.assembly_id, [f"group:{group.id}"], lambda: services.group_snapshot(group))

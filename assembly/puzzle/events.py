@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from assembly.assemblies.realtime import broadcasting, join
-from assembly.auth.events import credential, current_identity
+from assembly.auth.events import check_credential, credential, current_identity
 from assembly.core.schemas import Id, OptionalId, Payload, Text
 from assembly.core.sockets import event
 from assembly.errors import PermissionDenied
@@ -80,7 +80,7 @@ def _table_identity(code: str | None = None) -> dict | None:
     if identity and identity.get("kind") == "table_code":
         return identity
     if code:
-        found = services.identity_for_code(code)
+        found = check_credential("table_code", code)
         session["table_identity"] = {"kind": "table_code", **found} if found else None
     return session.get("table_identity")
 

@@ -512,6 +512,8 @@ def test_a_facilitator_follows_only_its_mesa_room(split_room, app, client, db, m
         select(Group).where(Group.assembly_id == assembly.id).order_by(Group.number)
     ).all()
     facilitator = make_user("facilitator")
+    groups[0].facilitator_id = facilitator.id
+    db.session.commit()
     follower_client = app.test_client()
     follower_client.post(
         "/login", data={"username": facilitator.username, "password": "clave-de-prueba-123"}
@@ -525,6 +527,12 @@ def test_a_facilitator_follows_only_its_mesa_room(split_room, app, client, db, m
         )
         assert ack["ok"] and ack["state"]["group_id"] == groups[0].id
         assert sum(len(t["members"]) for t in ack["state"]["tables"]) > 0
+        # a mesa assigned to someone else: its names and organisations stay out
+        other = follower.emit(
+            "follow_group", {"assembly_id": assembly.id, "group_id": groups[1].id}, callback=True
+        )
+        assert other["ok"] is False and other["code"] == "forbidden"
+        assert "asignada a otra persona" in other["error"] and "state" not in other
         follower.get_received()
         client.post(
             f"/assemblies/{assembly.id}/tables/{groups[1].tables[0].id}/lock", data={"locked": "1"}

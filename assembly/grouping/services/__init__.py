@@ -25,6 +25,7 @@ from assembly.grouping.services.reading import (  # noqa: F401
     _PERSON_COLUMNS,
     _group,
     _table,
+    facilitates,
     facilitators,
     find_table_by_code,
     get_group,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from assembly.auth.domain import Role
+from assembly.auth.domain import Permission, Role
 from assembly.auth.models import User
 from assembly.errors import NotFound
 from assembly.extensions import db
@@ -41,6 +41,16 @@ def _table(assembly_id: int, table_id: int) -> Table:
 
 def get_group(assembly_id: int, group_id: int) -> Group:
     return _group(assembly_id, group_id)
+
+
+def facilitates(user, group: Group) -> bool:
+    """A facilitator follows only the mesa assigned to them; moderators (who facilitate the
+    plenary) any mesa. Organisers run mesas through MANAGE_GROUPS, checked by the caller."""
+    if not user.can(Permission.FACILITATE):
+        return False
+    if user.role == Role.FACILITATOR.value:
+        return group.facilitator_id == user.id
+    return True
 
 
 def get_table(assembly_id: int, table_id: int) -> Table:
