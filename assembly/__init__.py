@@ -161,10 +161,10 @@ def _configure_sqlite(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    from assembly.auth.models import User
+def _load_user(reference: str):
+    from assembly.auth import sessions
 
-    return db.session.get(User, int(user_id))
+    return sessions.load(reference)
 
 
 __all__ = ["create_app", "current_user"]

@@ -36,6 +36,8 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "DEFAULT_LOCALE": ("es", "interface language (es, en)"),
     "DEMO_ADMIN_PASSWORD": ("asamblea-demo", "password of the demo admin created by --demo"),
     "SESSION_COOKIE_SECURE": (False, "set to true behind HTTPS"),
+    "SESSION_IDLE_HOURS": (4, "a staff session ends after this many hours without a request"),
+    "SESSION_MAX_HOURS": (14, "a staff session ends this many hours after the log-in"),
     "TRUSTED_PROXIES": (
         0,
         "how many reverse proxies (nginx) stand in front: their X-Forwarded-For/-Proto/-Host "
@@ -122,6 +124,9 @@ def flask_settings(config: dict) -> dict:
         "RATELIMIT_STORAGE_URI": config["REDIS_URL"] or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # HTTPS deployments (a public URL on https) get Secure cookies without being told
+        "SESSION_COOKIE_SECURE": bool(config["SESSION_COOKIE_SECURE"])
+        or str(config.get("PUBLIC_URL") or "").lower().startswith("https://"),
         "SESSION_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,

@@ -119,11 +119,12 @@ def seed_if_empty(people: int = 300) -> bool:
         accounts.create_user(
             username="admin", display_name="Administración", password=password, role="admin"
         )
-        facilitators = []
+        facilitators, staff = [], []
         for username, name, role in STAFF:
             user = accounts.create_user(
                 username=username, display_name=name, password=password, role=role
             )
+            staff.append(user)
             if role == "facilitator":
                 facilitators.append(user)
         assembly = assemblies.create_from_template(
@@ -139,6 +140,8 @@ def seed_if_empty(people: int = 300) -> bool:
             },
         )
         assembly.status = "open"
+        for user in staff:  # the demo team works on the demo assembly (and only there)
+            accounts.grant(user, assembly.id, True)
         groups = db.session.scalars(
             select(Group).where(Group.assembly_id == assembly.id).order_by(Group.number)
         )

@@ -2,7 +2,7 @@
 
 from assembly.agenda.models import AgendaClock, ClockAction, Slide
 from assembly.assemblies.models import Assembly, ExtraQuestion, Moment, RoomSequence, Step, Theme
-from assembly.auth.models import User
+from assembly.auth.models import AssemblyGrant, User
 from assembly.board.models import Acta, Approval, PlenaryState, Vote
 from assembly.core.jobs import Job
 from assembly.grouping.models import Group, Table
@@ -15,6 +15,7 @@ __all__ = [
     "AgendaClock",
     "Approval",
     "Assembly",
+    "AssemblyGrant",
     "Attendee",
     "ClockAction",
     "ExportLog",

@@ -142,6 +142,9 @@ def make_user(app):
             display_name=kwargs.pop("display_name", f"Persona {role}"),
             password=kwargs.pop("password", TEST_PASSWORD),
             role=role,
+            # staff of every assembly unless a test scopes them (test_staff_scope does)
+            all_assemblies=kwargs.pop("all_assemblies", not kwargs.get("assembly_ids")),
+            assembly_ids=kwargs.pop("assembly_ids", ()),
         )
         _db.session.commit()
         return user

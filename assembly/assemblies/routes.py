@@ -9,6 +9,7 @@ from assembly.assemblies.domain import time_zones
 from assembly.assemblies.forms import AssemblyForm
 from assembly.assemblies.models import STATUSES
 from assembly.assemblies.realtime import broadcasting
+from assembly.auth import services as accounts_services
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import divipola
@@ -31,7 +32,9 @@ def _choices(form: AssemblyForm) -> None:
 @require(Permission.VIEW_ASSEMBLY)
 def index():
     """Every assembly, newest first."""
-    return render_template("assemblies/index.html", assemblies=services.list_assemblies())
+    return render_template(
+        "assemblies/index.html", assemblies=services.list_assemblies(current_user)
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -184,3 +187,21 @@ def row_action(assembly_id: int, kind: str, row_id: int, action: str):
     else:
         flash(_(_DONE[action]), "success")
     return redirect(url_for(f"assemblies.{page}", assembly_id=assembly_id) + f"#{kind}-{row_id}")
+
+
+@bp.route("/<int:assembly_id>/staff", methods=["GET", "POST"])
+@require(Permission.MANAGE_USERS)
+def staff(assembly_id: int):
+    """Who works on this assembly: each staff account's role applies only to the assemblies
+    it is granted here (admins and national accounts work on every one)."""
+    assembly = services.get_assembly(assembly_id)
+    accounts = accounts_services.staff_accounts()
+    if request.method == "POST":
+        chosen = {int(v) for v in request.form.getlist("user_ids") if v.isdigit()}
+        with unit_of_work():
+            for user in accounts:
+                if not user.is_global:
+                    accounts_services.grant(user, assembly.id, user.id in chosen)
+        flash(_("Equipo de la asamblea guardado."), "success")
+        return redirect(url_for("assemblies.staff", assembly_id=assembly.id))
+    return render_template("assemblies/staff.html", assembly=assembly, accounts=accounts)

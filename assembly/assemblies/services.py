@@ -11,6 +11,7 @@ from sqlalchemy import select
 from assembly.assemblies import signals, template
 from assembly.assemblies.domain import clean_assembly, clean_moment, clean_step, clean_theme
 from assembly.assemblies.models import STATUSES, Assembly, Moment, Step, Theme
+from assembly.auth import scope
 from assembly.auth.models import User
 from assembly.config import DEFAULT_TIME_ZONE
 from assembly.core.ordering import moved, renumber
@@ -27,9 +28,14 @@ def _raise_if(errors: dict) -> None:
         )
 
 
-def list_assemblies() -> list[Assembly]:
+def list_assemblies(viewer=None) -> list[Assembly]:
+    """The assemblies ``viewer`` works on (every one for admins and national accounts)."""
     return db.session.scalars(
-        select(Assembly).order_by(Assembly.date.desc(), Assembly.id.desc())
+        scope.scoped(
+            select(Assembly).order_by(Assembly.date.desc(), Assembly.id.desc()), Assembly.id, viewer
+        )
+        if viewer is not None
+        else select(Assembly).order_by(Assembly.date.desc(), Assembly.id.desc())
     ).all()
 
 

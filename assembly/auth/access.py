@@ -6,6 +6,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from assembly.auth import scope
 from assembly.auth.domain import ROLE_LABELS, Permission
 from assembly.errors import PermissionDenied
 
@@ -19,6 +20,8 @@ def require(permission: Permission):
         def wrapper(*args, **kwargs):
             if not current_user.can(permission):
                 raise PermissionDenied(_("Su cuenta no tiene permiso para esta acción."))
+            if "assembly_id" in kwargs:  # every assembly's page: only staff who work on it
+                scope.ensure_access(kwargs["assembly_id"])
             return view(*args, **kwargs)
 
         wrapper.required_permission = permission

@@ -17,8 +17,9 @@ from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from assembly.auth import throttle
+from assembly.auth import scope, throttle
 from assembly.auth.domain import Permission
+from assembly.core.sockets import guard
 from assembly.errors import RateLimited
 from assembly.extensions import db, socketio
 
@@ -46,12 +47,22 @@ def current_identity() -> dict | None:
 
 
 def identity_may_follow(identity: dict | None, assembly_id: int) -> bool:
-    """Staff follow any assembly; other sockets only the assembly their credential is for."""
+    """Staff follow the assemblies they work on; other sockets only the assembly their
+    credential is for."""
     if identity is None:
         return False
     if identity["kind"] == "staff":
-        return current_user.can(Permission.VIEW_ASSEMBLY)
+        return current_user.can(Permission.VIEW_ASSEMBLY, assembly_id)
     return identity.get("assembly_id") == assembly_id
+
+
+@guard
+def _staff_scope(_name: str, payload) -> None:
+    """A staff socket acts only on the assemblies its account works on: every event that
+    names an ``assembly_id`` is checked here, before its handler."""
+    assembly_id = getattr(payload, "assembly_id", None)
+    if current_user.is_authenticated and isinstance(assembly_id, int):
+        scope.ensure_access(assembly_id)
 
 
 def refused_too_often() -> str:

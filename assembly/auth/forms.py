@@ -20,3 +20,10 @@ class UserForm(FlaskForm):
     role = SelectField(_l("Rol"), choices=select_choices(ROLE_LABELS.items()))
     password = PasswordField(_l("Contraseña"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Cuenta activa"), default=True)
+    all_assemblies = BooleanField(
+        _l("Todas las asambleas"),
+        description=_l(
+            "Para supervisión nacional. Si no, la cuenta trabaja solo en las asambleas que se "
+            "le asignen en la página de equipo de cada asamblea."
+        ),
+    )

@@ -4,10 +4,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
-from assembly.auth import services
+from assembly.auth import services, sessions
 from assembly.auth.access import require
 from assembly.auth.domain import ROLE_LABELS, Permission, Role
 from assembly.auth.forms import LoginForm, UserForm
@@ -40,7 +40,7 @@ def login():
         with unit_of_work():
             user = services.authenticate(form.username.data, form.password.data)
         if user:
-            login_user(user)
+            sessions.start(user)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Usuario o contraseña incorrectos."), "error")
         status = 401
@@ -50,7 +50,10 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    """End the session."""
+    """End the session, and every other session of this account (another browser, a lost
+    phone)."""
+    with unit_of_work():
+        sessions.end_everywhere(current_user._get_current_object())
     logout_user()
     flash(_("Sesión cerrada."), "info")
     return redirect(url_for("auth.login"))
@@ -77,6 +80,7 @@ def new_user():
                     display_name=form.display_name.data,
                     password=form.password.data or "",
                     role=form.role.data,
+                    all_assemblies=form.all_assemblies.data,
                 )
         except AssemblyError as error:
             attach_errors(form, error)
@@ -103,10 +107,13 @@ def edit_user(user_id: int):
                     role=form.role.data,
                     active=form.active.data,
                     password=form.password.data or "",
+                    all_assemblies=form.all_assemblies.data,
                 )
         except AssemblyError as error:
             attach_errors(form, error)
         else:
+            if user.id == current_user.id:
+                sessions.start(user)  # this browser stays logged in; the others end
             flash(_("Cuenta «%(name)s» actualizada.", name=user.username), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user), 422 if form.errors else 200

@@ -3,8 +3,9 @@
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from assembly.auth import sessions
 from assembly.auth.domain import Role, password_problem
-from assembly.auth.models import User
+from assembly.auth.models import AssemblyGrant, User
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.helpers import utcnow
@@ -17,7 +18,15 @@ def normalize_username(username: str) -> str:
     return username.strip().lower()
 
 
-def create_user(*, username: str, display_name: str, password: str, role: str) -> User:
+def create_user(
+    *,
+    username: str,
+    display_name: str,
+    password: str,
+    role: str,
+    all_assemblies: bool = False,
+    assembly_ids: tuple[int, ...] | list[int] = (),
+) -> User:
     """A new staff account; raises InvalidInput / Conflict with a Spanish message."""
     username = normalize_username(username)
     _check(username=username, display_name=display_name, password=password, role=role)
@@ -28,6 +37,8 @@ def create_user(*, username: str, display_name: str, password: str, role: str) -
         display_name=display_name.strip(),
         password_hash=generate_password_hash(password),
         role=role,
+        all_assemblies=all_assemblies,
+        grants=[AssemblyGrant(assembly_id=a) for a in dict.fromkeys(assembly_ids)],
     )
     db.session.add(user)
     db.session.flush()
@@ -35,19 +46,61 @@ def create_user(*, username: str, display_name: str, password: str, role: str) -
 
 
 def update_user(
-    actor: User, user_id: int, *, display_name: str, role: str, active: bool, password: str = ""
+    actor: User,
+    user_id: int,
+    *,
+    display_name: str,
+    role: str,
+    active: bool,
+    password: str = "",
+    all_assemblies: bool | None = None,
 ) -> User:
+    """Change an account; a new password, a deactivation or a changed role or scope ends
+    every session of the account (it logs in again under the new terms)."""
     user = get_user(user_id)
     _check(username=user.username, display_name=display_name, password=password or None, role=role)
     if user.id == actor.id and (role != Role.ADMIN or not active):
         raise InvalidInput("No puede quitarse a sí mismo el rol de administración ni desactivarse.")
+    ends_sessions = bool(password) or user.role != role or (user.active and not active)
+    if all_assemblies is not None:
+        ends_sessions = ends_sessions or (user.all_assemblies and not all_assemblies)
+        user.all_assemblies = all_assemblies
     user.display_name = display_name.strip()
     user.role = role
     user.active = active
     if password:
         user.password_hash = generate_password_hash(password)
+    if ends_sessions:
+        sessions.end_everywhere(user)
     db.session.flush()
     return user
+
+
+def set_grants(user: User, assembly_ids) -> None:
+    """The assemblies ``user`` works on, exactly ``assembly_ids`` (flush)."""
+    wanted = set(assembly_ids)
+    for grant in list(user.grants):
+        if grant.assembly_id not in wanted:
+            user.grants.remove(grant)
+    for assembly_id in sorted(wanted - user.assembly_ids):
+        user.grants.append(AssemblyGrant(assembly_id=assembly_id))
+    db.session.flush()
+
+
+def grant(user: User, assembly_id: int, granted: bool) -> None:
+    """Give or take away one assembly (flush); taking it away ends the account's sessions."""
+    ids = set(user.assembly_ids)
+    if granted:
+        ids.add(assembly_id)
+    elif assembly_id in ids:
+        ids.discard(assembly_id)
+        sessions.end_everywhere(user)
+    set_grants(user, ids)
+
+
+def staff_accounts() -> list[User]:
+    """Every account, by role and name (the admin's lists)."""
+    return list(db.session.scalars(select(User).order_by(User.role, User.username)))
 
 
 def get_user(user_id: int) -> User:

@@ -31,6 +31,15 @@ class EventSpec:
 
 #: every client-to-server event of the app, by name
 EVENTS: dict[str, EventSpec] = {}
+#: checks run on every parsed payload before its handler (a higher package registers them:
+#: auth scopes staff sockets to their assemblies); each raises an AssemblyError to refuse
+GUARDS: list[Callable[[str, Payload | None], None]] = []
+
+
+def guard(check: Callable[[str, Payload | None], None]) -> Callable:
+    """Register ``check(event_name, payload)`` for every event."""
+    GUARDS.append(check)
+    return check
 
 
 def event(name: str, schema: type[Payload] | None = None):
@@ -42,9 +51,10 @@ def event(name: str, schema: type[Payload] | None = None):
 
         @functools.wraps(handler)
         def validated(data=None, *_extra):
-            if schema is None:
-                return handler()
-            return handler(parse(schema, data))
+            payload = None if schema is None else parse(schema, data)
+            for check in GUARDS:
+                check(name, payload)
+            return handler() if schema is None else handler(payload)
 
         wrapped = acknowledge(validated)
         socketio.on(name)(wrapped)

@@ -22,7 +22,7 @@ def _exports_dir() -> Path:
 
 
 def _page(selected: set[int] | None, assembly=None):
-    rows = services.reportable_assemblies()
+    rows = services.reportable_assemblies(current_user)
     if selected is None:
         selected = {row["assembly"].id for row in rows}
     return render_template(
@@ -33,7 +33,7 @@ def _page(selected: set[int] | None, assembly=None):
         variants=domain.VARIANTS,
         full=domain.FULL,
         pseudonymised=domain.PSEUDONYMISED,
-        exports=services.recent_exports(),
+        exports=services.recent_exports(viewer=current_user),
         assembly=assembly,
     )
 

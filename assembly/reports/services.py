@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from assembly.assemblies.models import Assembly
+from assembly.auth import scope
 from assembly.auth.domain import Permission
 from assembly.auth.models import User
 from assembly.errors import InvalidInput, NotFound, PermissionDenied
@@ -40,8 +41,9 @@ class ExportResult:
     zones: dict[int, tzinfo]
 
 
-def reportable_assemblies() -> list[dict]:
-    """Every assembly with its registered and attended counts, newest first."""
+def reportable_assemblies(viewer: User | None = None) -> list[dict]:
+    """Every assembly ``viewer`` works on with its registered and attended counts, newest
+    first."""
     counts = dict(
         (row[0], (row[1], row[2]))
         for row in db.session.execute(
@@ -53,7 +55,11 @@ def reportable_assemblies() -> list[dict]:
         )
     )
     assemblies = db.session.scalars(
-        select(Assembly).order_by(Assembly.date.desc(), Assembly.id.desc())
+        scope.scoped(
+            select(Assembly).order_by(Assembly.date.desc(), Assembly.id.desc()), Assembly.id, viewer
+        )
+        if viewer is not None
+        else select(Assembly).order_by(Assembly.date.desc(), Assembly.id.desc())
     ).all()
     return [
         {
@@ -65,11 +71,15 @@ def reportable_assemblies() -> list[dict]:
     ]
 
 
-def recent_exports(limit: int = 30) -> list[dict]:
-    """The latest exports with the names of the assemblies they cover."""
+def recent_exports(limit: int = 30, viewer: User | None = None) -> list[dict]:
+    """The latest exports with the names of the assemblies they cover (for an account held to
+    some assemblies: the exports of those only)."""
     logs = db.session.scalars(
         select(ExportLog).order_by(ExportLog.created_at.desc(), ExportLog.id.desc()).limit(limit)
     ).all()
+    visible = None if viewer is None else scope.visible_assembly_ids(viewer)
+    if visible is not None:
+        logs = [entry for entry in logs if set(entry.assembly_ids) <= visible]
     ids = {i for entry in logs for i in entry.assembly_ids}
     found = db.session.scalars(select(Assembly).where(Assembly.id.in_(ids))).all()
     names = {a.id: a.name for a in found}
@@ -108,6 +118,8 @@ def _clean_request(actor: User, kind: str, assembly_ids: Sequence[object], varia
         raise InvalidInput("La selección de asambleas no es válida.") from None
     if not ids:
         raise InvalidInput("Seleccione al menos una asamblea.")
+    for assembly_id in ids:
+        scope.ensure_access(assembly_id, actor)
     personal = kind in (domain.ATTENDANCE, domain.ROSTERS, domain.ALL)
     if not personal:
         variant = ""
@@ -201,6 +213,8 @@ def export_file(actor: User, export_id: int, *, exports_dir: Path) -> tuple[Path
     entry = db.session.get(ExportLog, export_id)
     if entry is None:
         raise NotFound("Esa exportación no existe.")
+    for assembly_id in entry.assembly_ids:
+        scope.ensure_access(assembly_id, actor)
     if entry.variant == domain.FULL and not actor.can(Permission.EXPORT_FULL):
         raise PermissionDenied("Su cuenta no puede descargar la versión con datos completos.")
     root = Path(exports_dir).resolve()

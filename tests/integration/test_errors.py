@@ -21,7 +21,7 @@ def test_405_is_explained(client):
 def _fail_with(monkeypatch, error):
     from assembly.assemblies import services
 
-    def broken():
+    def broken(*_args):
         raise error
 
     monkeypatch.setattr(services, "list_assemblies", broken)

@@ -122,3 +122,28 @@ def test_api_refusals_are_json(client, auth):
         "retry": False,
         "fields": {},
     }
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role if r != Role.ADMIN])
+def test_staff_of_another_assembly_are_refused_every_route_of_this_one(
+    role, routes, app, make_assembly, make_user
+):
+    """Roles are granted per assembly: the same role held on another assembly opens none of
+    this one's pages, GET or POST (admins are global)."""
+    from tests.conftest import TEST_PASSWORD
+
+    elsewhere = make_assembly()
+    user = make_user(role, assembly_ids=[elsewhere.id])
+    client = app.test_client()
+    client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
+    checked = 0
+    for rule, permission, url in routes:
+        if permission is None or "assembly_id" not in rule.arguments:
+            continue
+        if not role_can(role, permission):
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            status = client.open(url, method=method, data={}).status_code
+            assert status == 403, f"{role} (of another assembly) {method} {url}: {status}"
+            checked += 1
+    assert checked > 0

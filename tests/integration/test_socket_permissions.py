@@ -46,7 +46,15 @@ RIGHTS: dict[str, set[str]] = {
     "approval_command": PLENARY,
 }
 #: credentials of the other assembly: none of them may touch this one
-FOREIGN = ("foreign_phone", "foreign_ticket", "foreign_board")
+FOREIGN = (
+    "foreign_phone",
+    "foreign_ticket",
+    "foreign_board",
+    "foreign_facilitator",  # facilitates a mesa of the other assembly
+    "foreign_organizer",  # staff held to the other assembly (AssemblyGrant)
+    "foreign_moderator",
+    "foreign_supervisor",
+)
 #: what a phone does on its OWN table (the other assembly's, for a foreign phone)
 OWN_TABLE = {"join_table", "submit_piece", "delete_piece", "set_spokesperson"}
 
@@ -79,8 +87,11 @@ def world(app, db, make_assembly, make_attendee, make_user):
     other_group, _, _, other_person = seat(there, "THERE3")
     users = {role: make_user(role) for role in STAFF}
     group.facilitator_id = users["facilitator"].id
-    foreign_facilitator = make_user("facilitator")
-    other_group.facilitator_id = foreign_facilitator.id
+    foreign = {
+        f"foreign_{role}": make_user(role, assembly_ids=[there.id])
+        for role in ("facilitator", "organizer", "moderator", "supervisor")
+    }
+    other_group.facilitator_id = foreign["foreign_facilitator"].id
     db.session.commit()
     return {
         "assembly": here,
@@ -88,7 +99,7 @@ def world(app, db, make_assembly, make_attendee, make_user):
         "table": table,
         "piece": piece,
         "person": person,
-        "users": {**users, "foreign_facilitator": foreign_facilitator},
+        "users": {**users, **foreign},
         "auth": {
             "phone": {"table_code": "HERE22"},
             "ticket": {"ticket": person.ticket_token},

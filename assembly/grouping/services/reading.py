@@ -46,7 +46,7 @@ def get_group(assembly_id: int, group_id: int) -> Group:
 def facilitates(user, group: Group) -> bool:
     """A facilitator follows only the mesa assigned to them; moderators (who facilitate the
     plenary) any mesa. Organisers run mesas through MANAGE_GROUPS, checked by the caller."""
-    if not user.can(Permission.FACILITATE):
+    if not user.can(Permission.FACILITATE, group.assembly_id):
         return False
     if user.role == Role.FACILITATOR.value:
         return group.facilitator_id == user.id

@@ -65,6 +65,8 @@ def may_facilitate(user: User, group: Group) -> bool:
     """Facilitators only their own mesa; admins and moderators any."""
     if not user or not user.is_authenticated or not user.can(Permission.FACILITATE):
         return False
+    if not user.may_access(group.assembly_id):
+        return False
     if user.role == Role.FACILITATOR.value:
         return group.facilitator_id == user.id
     return True
