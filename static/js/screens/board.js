@@ -5,23 +5,20 @@
 // whole puzzle) and approval_changed (tallies and votes).  Rendering is batched into one
 // animation frame and only the mesas that changed are laid out again; texts are fitted to
 // their piece (largest font that fits, then an ellipsis) in a few batched passes.
-import { fitRegion, knob, piecePath, regionGrids, tableCells } from "../lib/board_layout.js";
+// Modules: board_pieces.js (piece nodes), board_fit.js (text fitting), board_vote.js (the
+// vote/approval panel), ../lib/board_layout.js (pure geometry).
+import { fitRegion, regionGrids, tableCells } from "../lib/board_layout.js";
 import { mountClock } from "../shared/clock.js";
 import { el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { connect } from "../shared/socket.js";
+import { fitTexts } from "./board_fit.js";
+import { KIND_ORDER, placeBlocks } from "./board_pieces.js";
+import { approvalText, renderVotePanel } from "./board_vote.js";
 
 // Set by init(): the board's elements and its connection.
 let root, assemblyId, isPublic, canControl, stage, zoomLayer, votePanel, modeText, progress;
 let connection, conn;
-
-function kindLabel(kind) {
-  return { need: t("Necesidad"), solution: t("Solución"), plan: t("Plan") }[kind] || kind;
-}
-
-function choiceLabel(choice) {
-  return { for: t("A favor"), against: t("En contra"), abstain: t("Abstención") }[choice];
-}
 
 const state = {
   groups: [],
@@ -227,7 +224,6 @@ function blocksOf(group) {
   return blocks;
 }
 
-const KIND_ORDER = { need: 0, solution: 1, plan: 2 };
 function order(piece) {
   return KIND_ORDER[piece.kind] ?? 3;
 }
@@ -242,185 +238,7 @@ function layoutRegion(group) {
   const single = stage.classList.contains("is-single");
   const fit = fitRegion(blocks, width, height, { maxRow: single ? 260 : 200, aspect: flow ? 0.85 : 0.62 });
   if (flow) region.field.style.height = blocks.length ? `${Math.ceil(fit.usedHeight) + 8}px` : "";
-  return placeBlocks(region, fit, { maxFont: single ? 56 : 40 });
-}
-
-function placeBlocks(region, fit, { maxFont, focusId = null }) {
-  const seen = new Set();
-  const seenLabels = new Set();
-  const work = [];
-  const { w, hr, header } = fit;
-  const kn = knob(w, hr);
-  for (const { block, column, y } of fit.placed) {
-    const x0 = column * (fit.columnWidth + fit.colGap);
-    let label = region.labels.get(block.tableId);
-    if (!label) {
-      label = part("p", "table-label");
-      region.field.append(label);
-      region.labels.set(block.tableId, label);
-    }
-    seenLabels.add(block.tableId);
-    label.textContent = t("Submesa {number}", { number: block.number });
-    setBox(label, x0, y, fit.columnWidth, header);
-    label.style.fontSize = `${Math.round(header * 0.72)}px`;
-    for (const cell of block.cells) {
-      const piece = cell.piece;
-      seen.add(piece.id);
-      const h = cell.span * hr;
-      const body = { w, h, tabs: cell.col < 2 ? cell.tabs.map((tab) => tab * hr) : [] };
-      body.blank = cell.col > 0 ? h / 2 : null;
-      const x = x0 + cell.col * w;
-      const top = y + header + cell.row * hr;
-      work.push(...placePiece(region, piece, x, top, body, kn, hr, maxFont, focusId));
-    }
-  }
-  for (const [id, node] of region.pieceEls) {
-    if (!seen.has(id)) {
-      node.remove();
-      region.pieceEls.delete(id);
-    }
-  }
-  for (const [id, node] of region.labels) {
-    if (!seenLabels.has(id)) {
-      node.remove();
-      region.labels.delete(id);
-    }
-  }
-  return work;
-}
-
-function setBox(node, x, y, w, h) {
-  node.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
-  node.style.width = `${Math.round(w)}px`;
-  node.style.height = `${Math.round(h)}px`;
-}
-
-function pieceNode(piece) {
-  const node = part("div", `piece piece-${piece.kind}`);
-  node.dataset.pieceId = piece.id;
-  const svgNS = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(svgNS, "svg");
-  svg.setAttribute("class", "piece-shape");
-  svg.setAttribute("aria-hidden", "true");
-  const path = document.createElementNS(svgNS, "path");
-  svg.append(path);
-  const box = part("div", "piece-text");
-  const label = part("p", "piece-label");
-  const icon = document.createElementNS(svgNS, "svg");
-  icon.setAttribute("class", "icon");
-  icon.setAttribute("aria-hidden", "true");
-  const use = document.createElementNS(svgNS, "use");
-  use.setAttribute("href", `#icon-${piece.kind}`);
-  icon.append(use);
-  label.append(icon, part("span", "piece-kind", kindLabel(piece.kind)));
-  const text = part("p", "piece-body");
-  const meta = part("p", "piece-meta");
-  box.append(label, text, meta);
-  node.append(svg, box);
-  if (canControl && !node.closest(".board-zoom")) {
-    node.tabIndex = 0;
-    node.setAttribute("role", "button");
-  }
-  return node;
-}
-
-function placePiece(region, piece, x, y, body, kn, hr, maxFont, focusId) {
-  let node = region.pieceEls.get(piece.id);
-  const created = !node;
-  if (created) {
-    node = pieceNode(piece);
-    region.pieceEls.set(piece.id, node);
-    region.field.append(node);
-    if (fresh.has(piece.id)) node.classList.add("is-new");
-  }
-  node.classList.toggle("is-focus", piece.id === focusId);
-  const key = `${Math.round(body.w)}x${Math.round(body.h)}:${body.tabs.join(",")}:${piece.version}:${maxFont}`;
-  setBox(node, x, y, body.w, body.h);
-  node.style.zIndex = String(3 - (KIND_ORDER[piece.kind] ?? 0));
-  if (node.dataset.key === key) return [];
-  node.dataset.key = key;
-  const svg = node.firstChild;
-  svg.setAttribute("width", String(Math.ceil(body.w + (body.tabs.length ? kn.k + 2 : 0))));
-  svg.setAttribute("height", String(Math.ceil(body.h)));
-  svg.firstChild.setAttribute("d", piecePath(body.w, body.h, body.tabs, body.blank, kn));
-  const box = node.lastChild;
-  const pad = Math.max(4, Math.min(14, hr * 0.08));
-  box.style.left = `${Math.round((body.blank != null ? kn.k : 0) + pad)}px`;
-  box.style.top = `${Math.round(pad)}px`;
-  box.style.right = `${Math.round(pad)}px`;
-  box.style.bottom = `${Math.round(pad)}px`;
-  const labelPx = Math.max(11, Math.min(28, hr * 0.15));
-  box.firstChild.style.fontSize = `${labelPx}px`;
-  node.classList.toggle("is-compact", hr < 54);
-  const who = piece.kind === "plan" ? piece.who : null;
-  const due = piece.kind === "plan" ? piece.due : null;
-  const meta = box.lastChild;
-  meta.textContent = "";
-  if (who || due) {
-    if (due) meta.append(part("strong", "", t("Cuándo: ")), due);
-    if (who && due) meta.append(" · ");
-    if (who) meta.append(part("strong", "", t("Quién: ")), who);
-  }
-  meta.hidden = !(who || due);
-  node.setAttribute("aria-label", `${kindLabel(piece.kind)}: ${piece.text}`);
-  node.title = piece.text;
-  return [{ box, text: box.children[1], full: piece.text, lo: 11, hi: Math.max(12, Math.min(maxFont, hr * 0.3)) }];
-}
-
-/** Largest font that fits for every box, in batched passes (one layout per pass). */
-function fitTexts(items) {
-  if (items.length === 0) return;
-  for (const item of items) {
-    item.text.textContent = item.full;
-    item.box.classList.remove("is-tight", "is-bare", "is-cut");
-  }
-  const fits = (item) =>
-    item.box.scrollHeight <= item.box.clientHeight + 1 &&
-    item.box.scrollWidth <= item.box.clientWidth + 1;
-  for (const item of items) item.box.style.fontSize = `${item.hi}px`;
-  let pending = items.filter((item) => !fits(item));
-  for (let pass = 0; pass < 6 && pending.length; pass += 1) {
-    for (const item of pending) {
-      item.mid = (item.lo + item.hi) / 2;
-      item.box.style.fontSize = `${item.mid}px`;
-    }
-    for (const item of pending) {
-      if (fits(item)) item.lo = item.mid;
-      else item.hi = item.mid;
-    }
-  }
-  for (const item of pending) item.box.style.fontSize = `${Math.floor(item.lo * 2) / 2}px`;
-  // Still too long at the smallest size: cut the text with an ellipsis (the zoom shows all).
-  // The plan's "what" comes first: when too little of it would show, the who/when line
-  // goes on one line, then away (the zoom and the printed agenda show it).
-  const stages = ["is-tight", "is-bare"];
-  let left = pending.filter((item) => !fits(item));
-  for (let i = 0; left.length; i += 1) {
-    cutToFit(left, fits);
-    left = left.filter((item) => !fits(item) || item.min < Math.min(14, item.full.length));
-    if (i === stages.length) break;
-    for (const item of left) item.box.classList.add(stages[i]);
-  }
-  for (const item of left) if (!fits(item)) item.box.classList.add("is-cut");
-}
-
-function cutToFit(cut, fits) {
-  for (const item of cut) {
-    item.min = 0;
-    item.max = item.full.length;
-  }
-  for (let pass = 0; pass < 11 && cut.length; pass += 1) {
-    for (const item of cut) {
-      item.n = Math.floor((item.min + item.max + 1) / 2);
-      item.text.textContent = `${item.full.slice(0, item.n).trimEnd()}…`;
-    }
-    for (const item of cut) {
-      if (fits(item)) item.min = item.n;
-      else item.max = item.n - 1;
-    }
-  }
-  for (const item of cut) item.text.textContent = `${item.full.slice(0, item.min).trimEnd()}…`;
-  return cut.filter((item) => !fits(item));
+  return placeBlocks(region, fit, { maxFont: single ? 56 : 40, fresh, focusable: canControl });
 }
 
 // --- mode, approvals, zoom ------------------------------------------------------------------
@@ -454,12 +272,6 @@ function renderMode() {
   }
 }
 
-function approvalText(approval) {
-  if (!approval) return "";
-  if (approval.status === "open") return t("Votación abierta");
-  return approval.approved ? `✓ ${t("Agenda aprobada")}` : `✗ ${t("Agenda no aprobada")}`;
-}
-
 function renderApprovals() {
   for (const region of regions.values()) {
     const approval = state.approvals[region.group.id];
@@ -467,47 +279,7 @@ function renderApprovals() {
     region.badge.textContent = approvalText(approval);
     region.badge.className = `region-badge ${approval ? `is-${approval.status}-${approval.approved}` : ""}`;
   }
-  // The panel: the revealed mesa's approval, or any open phone vote.
-  const { mode, group_id: groupId } = state.plenary;
-  let groupForPanel = mode === "reveal" ? groupId : null;
-  const open = Object.values(state.approvals).find((a) => a.status === "open");
-  if (open) groupForPanel = open.group_id;
-  const approval = groupForPanel != null ? state.approvals[groupForPanel] : null;
-  const group = groupById(groupForPanel);
-  const wasHidden = votePanel.hidden;
-  votePanel.hidden = !approval || !group;
-  if (votePanel.hidden) {
-    if (!wasHidden) {
-      fullLayout = true;
-      schedule();
-    }
-    return;
-  }
-  votePanel.textContent = "";
-  const total = approval.for + approval.against + approval.abstain;
-  const head = part("p", "vote-head");
-  head.append(part("strong", "", t("Agenda de la Mesa {number}: ", { number: group.number })), approvalText(approval));
-  if (approval.status === "open") {
-    head.append(` · ${approval.method === "telefono" ? t("vote desde su tiquete") : ""}`);
-  }
-  const bars = part("ul", "vote-bars");
-  for (const choice of ["for", "against", "abstain"]) {
-    const item = part("li", `vote-${choice}`);
-    const share = total ? Math.round((approval[choice] / total) * 100) : 0;
-    const bar = part("span", "vote-bar");
-    bar.style.setProperty("--share", `${share}%`);
-    item.append(part("span", "vote-label", choiceLabel(choice)), bar, part("span", "vote-count", String(approval[choice])));
-    bars.append(item);
-  }
-  const foot = part(
-    "p",
-    "vote-foot",
-    approval.method === "telefono"
-      ? t("{total} de {electorate} personas registradas han votado", { total, electorate: state.electorate })
-      : t("Conteo a mano alzada: {total} votos", { total }),
-  );
-  votePanel.append(head, bars, foot);
-  if (wasHidden) {
+  if (renderVotePanel(votePanel, state)) {
     fullLayout = true;
     schedule();
   }
@@ -543,7 +315,7 @@ function renderZoom() {
   const { cells, rows } = tableCells(chain.sort((a, b) => order(a) - order(b)));
   const fit = fitRegion([{ tableId: piece.table_id, number: piece.table_number, cells, rows }], field.clientWidth, field.clientHeight, { maxRow: 420, aspect: 0.7 });
   const region = { field, pieceEls: new Map(), labels: new Map() };
-  fitTexts(placeBlocks(region, fit, { maxFont: 84, focusId: piece.id }));
+  fitTexts(placeBlocks(region, fit, { maxFont: 84, focusId: piece.id, focusable: canControl }));
 }
 
 // --- the moderator clicks a piece to zoom (projector only) ------------------------------------

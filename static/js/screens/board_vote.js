@@ -1,0 +1,63 @@
+// The board's vote/approval panel: the revealed mesa's approval or any open phone vote, with
+// its tallies (owned by the plenary work: quorum, results, the vote QR go here).
+import { el } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+
+function part(tag, className, text) {
+  return el(tag, { class: className || null, text });
+}
+
+function choiceLabel(choice) {
+  return { for: t("A favor"), against: t("En contra"), abstain: t("Abstención") }[choice];
+}
+
+/** The short status of a mesa's approval ("" when there is none), for the region badges. */
+export function approvalText(approval) {
+  if (!approval) return "";
+  if (approval.status === "open") return t("Votación abierta");
+  return approval.approved ? `✓ ${t("Agenda aprobada")}` : `✗ ${t("Agenda no aprobada")}`;
+}
+
+/**
+ * Render the panel into `panel` from the board's state ({plenary, approvals, electorate,
+ * groups}). Returns true when the panel was shown or hidden (the board then lays out again,
+ * since the panel takes screen space).
+ */
+export function renderVotePanel(panel, state) {
+  const groupById = (id) => state.groups.find((g) => g.id === id);
+  // The panel: the revealed mesa's approval, or any open phone vote.
+  const { mode, group_id: groupId } = state.plenary;
+  let groupForPanel = mode === "reveal" ? groupId : null;
+  const open = Object.values(state.approvals).find((a) => a.status === "open");
+  if (open) groupForPanel = open.group_id;
+  const approval = groupForPanel != null ? state.approvals[groupForPanel] : null;
+  const group = groupById(groupForPanel);
+  const wasHidden = panel.hidden;
+  panel.hidden = !approval || !group;
+  if (panel.hidden) return !wasHidden;
+  panel.textContent = "";
+  const total = approval.for + approval.against + approval.abstain;
+  const head = part("p", "vote-head");
+  head.append(part("strong", "", t("Agenda de la Mesa {number}: ", { number: group.number })), approvalText(approval));
+  if (approval.status === "open") {
+    head.append(` · ${approval.method === "telefono" ? t("vote desde su tiquete") : ""}`);
+  }
+  const bars = part("ul", "vote-bars");
+  for (const choice of ["for", "against", "abstain"]) {
+    const item = part("li", `vote-${choice}`);
+    const share = total ? Math.round((approval[choice] / total) * 100) : 0;
+    const bar = part("span", "vote-bar");
+    bar.style.setProperty("--share", `${share}%`);
+    item.append(part("span", "vote-label", choiceLabel(choice)), bar, part("span", "vote-count", String(approval[choice])));
+    bars.append(item);
+  }
+  const foot = part(
+    "p",
+    "vote-foot",
+    approval.method === "telefono"
+      ? t("{total} de {electorate} personas registradas han votado", { total, electorate: state.electorate })
+      : t("Conteo a mano alzada: {total} votos", { total }),
+  );
+  panel.append(head, bars, foot);
+  return wasHidden;
+}
