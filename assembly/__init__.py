@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from assembly import config as config_module
+from assembly.core import retry
 from assembly.extensions import babel, csrf, db, limiter, login_manager, migrate, socketio
 
 PROJECT_ROOT = config_module.PROJECT_ROOT
@@ -91,12 +92,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Inicie sesión para continuar.")
     login_manager.login_message_category = "info"
-    from assembly.core import web
+    from assembly.core import queue, web
 
     socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE", "gevent"),
-        message_queue=app.config["REDIS_URL"] or None,
+        **queue.socketio_options(app.config),
         # a callable, so the page's own origin (127.0.0.1 for the organiser, the LAN address
         # for the phones) and the configured ones are accepted; ([] would turn the check off)
         cors_allowed_origins=web.origin_check(app),
@@ -109,10 +110,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     web.init_app(app)
     web.trust_proxies(app)  # after Socket.IO wraps the app: the sockets see the real client too
+    queue.init_app(app)
 
     register_error_handlers(app)
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    retry.retry_reads(app)  # after the last route: a GET whose connection dropped runs again
     _socket_handlers()
     _signal_receivers()
 
@@ -149,6 +152,11 @@ def _configure_sqlite(app: Flask) -> None:
 
     with app.app_context():
         engine = db.engine
+    synchronous = str(app.config.get("SQLITE_SYNCHRONOUS") or "FULL").upper()
+    if synchronous not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise RuntimeError(
+            f"ASSEMBLY_SQLITE_SYNCHRONOUS must be NORMAL, FULL or EXTRA: {synchronous}"
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -156,7 +164,9 @@ def _configure_sqlite(app: Flask) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on disk before the acknowledgement leaves (NORMAL in WAL may lose
+        # the last commits on a power cut, after the phone dropped them from its outbox).
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
 
@@ -164,7 +174,8 @@ def _configure_sqlite(app: Flask) -> None:
 def _load_user(reference: str):
     from assembly.auth import sessions
 
-    return sessions.load(reference)
+    # the first query of most requests: a dropped connection is retried here too
+    return retry.once_more(sessions.load, reference)
 
 
 __all__ = ["create_app", "current_user"]

@@ -5,6 +5,7 @@ variables ``ASSEMBLY_<KEY>`` (e.g. ``ASSEMBLY_DATABASE_URL``), then the test ove
 ``create_app``.  The README lists the same keys for operators.
 """
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -20,7 +21,19 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "SECRET_KEY": (None, "signs sessions and CSRF tokens; generated into instance/ in development"),
     "DATABASE_URL": (None, "SQLAlchemy URL; default sqlite:///instance/asamblea.db"),
     "DB_POOL_SIZE": (1, "connections kept for SQLite (1 avoids lock waits under gevent)"),
+    "PG_POOL_SIZE": (10, "PostgreSQL connections kept open per process (see README: sizing)"),
+    "PG_MAX_OVERFLOW": (15, "extra PostgreSQL connections a process may open under a burst"),
+    "PG_POOL_TIMEOUT": (5, "seconds a request waits for a free connection, then 'unavailable'"),
+    "PG_POOL_RECYCLE": (1800, "seconds after which a PostgreSQL connection is replaced"),
+    "SQLITE_SYNCHRONOUS": (
+        "FULL",
+        "SQLite fsync policy in WAL: FULL survives a power cut after the acknowledgement",
+    ),
     "REDIS_URL": ("", "redis://host:port/db: Socket.IO message queue and rate-limit storage"),
+    "REDIS_CHANNEL": (
+        "",
+        "Socket.IO channel and rate-limit prefix; default derived from DATABASE_URL",
+    ),
     "PUBLIC_URL": (
         "",
         "base URL printed in QR codes (e.g. http://192.168.1.10:5000); default: request host",
@@ -115,13 +128,31 @@ def flask_settings(config: dict) -> dict:
     if url.startswith("sqlite") and not in_memory:
         engine_options = {"pool_size": config["DB_POOL_SIZE"], "max_overflow": 0}
     elif not in_memory:
-        engine_options = {"pool_pre_ping": True}
+        # Sized for one gevent process with 2,000 sockets; three processes fit in PostgreSQL's
+        # default max_connections=100 with room to spare (README, "Sizing the pool").
+        engine_options = {
+            "pool_pre_ping": True,  # a connection dropped while idle is replaced at checkout
+            "pool_size": int(config["PG_POOL_SIZE"]),
+            "max_overflow": int(config["PG_MAX_OVERFLOW"]),
+            "pool_timeout": float(config["PG_POOL_TIMEOUT"]),
+            "pool_recycle": int(config["PG_POOL_RECYCLE"]),
+        }
+    channel = config.get("REDIS_CHANNEL") or redis_channel(url)
     return {
         **config,
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options,
         "BABEL_DEFAULT_LOCALE": config["DEFAULT_LOCALE"],
+        "REDIS_CHANNEL": channel,
         "RATELIMIT_STORAGE_URI": config["REDIS_URL"] or "memory://",
+        # Redis down: limits are counted in this process's memory (the library logs a
+        # warning) and go back to Redis when it answers again; a request never fails on it.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_KEY_PREFIX": channel,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}
+        if config["REDIS_URL"]
+        else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # HTTPS deployments (a public URL on https) get Secure cookies without being told
@@ -131,3 +162,10 @@ def flask_settings(config: dict) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     }
+
+
+def redis_channel(database_url: str) -> str:
+    """One channel per installation: two installations sharing a Redis server (even on other
+    DB numbers: Redis pub/sub ignores them) never see each other's messages."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    return f"asamblea-{digest}"

@@ -17,7 +17,8 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import DisconnectionError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from assembly.extensions import db
@@ -118,11 +119,14 @@ def refusal(error: AssemblyError) -> dict:
 
 def as_domain_error(error: Exception) -> AssemblyError:
     """Any exception as the refusal a person may see: domain errors as they are, a lost
-    database connection as ``unavailable``, anything else as ``internal`` (details stay in
+    database connection or a full pool as ``unavailable``, anything else as ``internal`` (details stay in
     the log)."""
     if isinstance(error, AssemblyError):
         return error
-    if isinstance(error, (OperationalError, DisconnectionError)):
+    if isinstance(error, (OperationalError, DisconnectionError, PoolTimeout)) or (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ):
+        # the database is unreachable, dropped the connection or every pooled one is busy
         return Unavailable(str(MESSAGES[503]))
     return InternalError(str(MESSAGES[500]))
 

@@ -2,11 +2,12 @@
 
 import time
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
-from assembly.core import divipola
+from assembly.core import divipola, queue
 from assembly.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -30,9 +31,22 @@ def server_time():
 
 @bp.route("/healthz")
 def health():
-    """Liveness probe for a reverse proxy."""
-    db.session.execute(text("SELECT 1"))
-    return jsonify(ok=True)
+    """Liveness probe for a reverse proxy: ``ok``; ``degraded`` while the message queue is
+    down (HTTP still works, screens resync when it is back); 503 ``down`` without database."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(ok=False, status="down", database="down", queue="unknown"), 503
+    queue_status = queue.status(current_app.config)
+    response = jsonify(
+        ok=True,
+        status="degraded" if queue_status == "down" else "ok",
+        database="ok",
+        queue=queue_status,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/api/divipola/<department_code>")

@@ -17,6 +17,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from assembly.core import retry
 from assembly.core.schemas import Payload, parse
 from assembly.errors import acknowledge
 from assembly.extensions import socketio
@@ -50,11 +51,19 @@ def event(name: str, schema: type[Payload] | None = None):
             raise RuntimeError(f"the Socket.IO event {name!r} is declared twice")
 
         @functools.wraps(handler)
-        def validated(data=None, *_extra):
+        def run(data=None, *_extra):
             payload = None if schema is None else parse(schema, data)
             for check in GUARDS:
                 check(name, payload)
             return handler() if schema is None else handler(payload)
+
+        if retry.idempotent_event(name):
+
+            @functools.wraps(handler)
+            def validated(data=None, *_extra):
+                return retry.once_more(run, data)  # a dropped connection: one more try
+        else:
+            validated = run
 
         wrapped = acknowledge(validated)
         socketio.on(name)(wrapped)

@@ -48,7 +48,13 @@ def test_sqlite_keeps_one_connection_postgres_pings():
     sqlite = config.flask_settings({**_base(), "DATABASE_URL": "sqlite:///x.db"})
     assert sqlite["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 1, "max_overflow": 0}
     pg = config.flask_settings({**_base(), "DATABASE_URL": "postgresql+psycopg://h/db"})
-    assert pg["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    assert pg["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True,
+        "pool_size": 10,
+        "max_overflow": 15,
+        "pool_timeout": 5.0,
+        "pool_recycle": 1800,
+    }
     assert pg["RATELIMIT_STORAGE_URI"] == "memory://"
     assert (
         config.flask_settings({**_base(), "REDIS_URL": "redis://r"})["RATELIMIT_STORAGE_URI"]
@@ -67,3 +73,28 @@ def test_every_setting_is_documented_in_the_readme():
     table = readme[readme.index("## Configuration") : readme.index("## Tests")]
     missing = [key for key in config.DEFAULTS if f"`ASSEMBLY_{key}`" not in table]
     assert missing == []
+
+
+def test_postgres_pool_is_configurable_and_three_processes_fit_in_the_default_server(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("ASSEMBLY_DATABASE_URL", "postgresql+psycopg://h/db")
+    monkeypatch.setenv("ASSEMBLY_PG_POOL_SIZE", "4")
+    monkeypatch.setenv("ASSEMBLY_PG_MAX_OVERFLOW", "2")
+    monkeypatch.setenv("ASSEMBLY_PG_POOL_TIMEOUT", "1")
+    options = config.flask_settings(config.load(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert (options["pool_size"], options["max_overflow"], options["pool_timeout"]) == (4, 2, 1)
+    # the defaults: 3 processes at their peak leave room under max_connections=100 for the
+    # superuser reserve (3), psql, backups and a test run (>= 20)
+    default = {key: value for key, (value, _doc) in config.DEFAULTS.items()}
+    assert 3 * (default["PG_POOL_SIZE"] + default["PG_MAX_OVERFLOW"]) <= 100 - 3 - 20
+
+
+def test_each_installation_has_its_own_queue_channel_and_rate_limit_prefix():
+    one = config.flask_settings({**_base(), "DATABASE_URL": "postgresql+psycopg://h/uno"})
+    two = config.flask_settings({**_base(), "DATABASE_URL": "postgresql+psycopg://h/dos"})
+    assert one["REDIS_CHANNEL"] != two["REDIS_CHANNEL"]
+    assert one["RATELIMIT_KEY_PREFIX"] == one["REDIS_CHANNEL"]
+    assert one["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+    named = config.flask_settings({**_base(), "DATABASE_URL": "sqlite://", "REDIS_CHANNEL": "x"})
+    assert named["REDIS_CHANNEL"] == "x"
