@@ -129,6 +129,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     helpers.register(app)
     access.register(app)
+    if app.config["DEMO_ROOM_SECONDS"]:  # serve --demo: the simulated room keeps writing
+        from assembly.demo import room
+
+        room.start(app, float(app.config["DEMO_ROOM_SECONDS"]))
     return app
 
 

@@ -39,15 +39,36 @@ def create_user_command(username, display_name, role, password):
     click.echo(f"Cuenta creada: {user.username} ({user.role})")
 
 
+DEMO_STATES = ("inicio", "dia", "plenaria", "cierre")  # assembly.demo.states.STATES
+
+
 @group.command("seed-demo")
 @click.option("--people", default=300, show_default=True, help="registrations to invent")
-def seed_demo_command(people):
+@click.option(
+    "--state",
+    type=click.Choice(DEMO_STATES),
+    default="inicio",
+    show_default=True,
+    help="moment of the day: before check-in, the day running, the plenary, closed",
+)
+@click.option("--reset", is_flag=True, help="erase the database first (every assembly!)")
+def seed_demo_command(people, state, reset):
     """Create the demo assembly (PIT Arauca) and staff accounts if the database is empty."""
     from assembly import demo
 
-    created = demo.seed_if_empty(people=people)
+    if reset:
+        demo.reset_database()
+        subprocess.run(
+            [sys.executable, "-m", "flask", "db", "upgrade"],
+            check=True,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "FLASK_APP": "wsgi"},
+        )
+    created = demo.seed_if_empty(people=people, state=state)
     click.echo(
-        "Asamblea de demostración creada." if created else "La base ya tiene datos: no se tocó."
+        f"Asamblea de demostración creada ({state})."
+        if created
+        else "La base ya tiene datos: no se tocó (con --reset se borra y se crea de nuevo)."
     )
 
 
@@ -73,17 +94,29 @@ def main():
 
 @main.command()
 @click.option(
-    "--demo/--no-demo", default=False, help="seed the demo assembly when the database is empty"
+    "--demo",
+    type=click.Choice(DEMO_STATES),
+    is_flag=False,
+    flag_value="dia",
+    default=None,
+    help="seed the demo when the database is empty: alone, the day in progress (dia); "
+    "--demo=inicio|plenaria|cierre for before check-in, the plenary or the closed day",
 )
+@click.option("--reset", is_flag=True, help="with --demo: erase the database and seed again")
 @click.option("--port", default=5000, show_default=True)
 @click.option("--host", default="0.0.0.0", show_default=True)
-def serve(demo, port, host):
+def serve(demo, reset, port, host):
     """Upgrade the database, optionally seed the demo, and start gunicorn (gevent, one worker)."""
+    if reset and not demo:
+        raise click.UsageError("--reset only goes with --demo (it erases the database).")
     env = {**os.environ, "FLASK_APP": "wsgi"}
     flask = [sys.executable, "-m", "flask"]
     subprocess.run([*flask, "db", "upgrade"], check=True, cwd=PROJECT_ROOT, env=env)
     if demo:
-        subprocess.run([*flask, "assembly", "seed-demo"], check=True, cwd=PROJECT_ROOT, env=env)
+        seed = [*flask, "assembly", "seed-demo", "--state", demo, *(["--reset"] if reset else [])]
+        subprocess.run(seed, check=True, cwd=PROJECT_ROOT, env=env)
+        if demo == "dia":  # the simulated room keeps the tables writing
+            os.environ.setdefault("ASSEMBLY_DEMO_ROOM_SECONDS", "6")
     from assembly.config import DEFAULTS
 
     password = os.environ.get("ASSEMBLY_DEMO_ADMIN_PASSWORD", DEFAULTS["DEMO_ADMIN_PASSWORD"][0])

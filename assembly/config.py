@@ -69,6 +69,10 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "20 per minute",
         "failed attempts allowed per credential value (a code tried from many addresses)",
     ),
+    "DEMO_ROOM_SECONDS": (
+        0,
+        "seconds between the pieces of the demo's simulated room (serve --demo sets 6; 0: off)",
+    ),
 }
 
 LANGUAGES = ("es", "en")

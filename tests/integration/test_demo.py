@@ -1,10 +1,20 @@
+import random
+
+import pytest
 from sqlalchemy import func, select
 
 from assembly import demo
+from assembly.agenda import services as agenda
 from assembly.assemblies.models import Assembly
 from assembly.auth.models import User
-from assembly.grouping.models import Group
+from assembly.board import services as board
+from assembly.demo import room
+from assembly.grouping.models import Group, Table
+from assembly.puzzle import services as puzzle
+from assembly.puzzle.models import Piece
 from assembly.registration.models import Attendee
+from assembly.reports import domain as report_kinds
+from assembly.reports.models import ExportLog
 
 
 def test_demo_seeds_the_arauca_day_once(app, db):
@@ -33,3 +43,82 @@ def test_demo_people_pass_the_unified_form(app):
     rows = demo.fake_registrations(300, [1, 2, 3, 4, 5])
     assert len({r["document_number"] for r in rows}) == len(rows) > 280
     assert {r["sex"] for r in rows} == {"mujer", "hombre"}
+
+
+# --- the demo's moments of the day (issue 20) -------------------------------------------------
+
+
+def _pieces(db, assembly_id, kind=None):
+    query = (
+        select(func.count(Piece.id))
+        .join(Table, Piece.table_id == Table.id)
+        .join(Group, Table.group_id == Group.id)
+        .where(Group.assembly_id == assembly_id)
+    )
+    if kind:
+        query = query.where(Piece.kind == kind)
+    return db.session.scalar(query)
+
+
+def test_the_day_in_progress_is_split_with_moment_4_running_and_the_room_writing(app, db):
+    assert demo.seed_if_empty(people=120, state="dia") is True
+    assembly = db.session.scalars(select(Assembly)).one()
+    checked_in = db.session.scalar(
+        select(func.count(Attendee.id)).where(Attendee.checked_in_at.is_not(None))
+    )
+    seated = db.session.scalar(
+        select(func.count(Attendee.id)).where(
+            Attendee.checked_in_at.is_not(None), Attendee.table_id.is_not(None)
+        )
+    )
+    assert 80 <= checked_in < 120 and seated == checked_in  # late arrivals seated too
+    tables = db.session.scalar(select(func.count(Table.id)))
+    assert tables >= 5
+    clock = agenda.clock_snapshot(assembly.id)
+    assert clock["status"] == "running"
+    assert puzzle.open_piece_kinds(assembly.id) == {"solution"}
+    needs, solutions = _pieces(db, assembly.id, "need"), _pieces(db, assembly.id, "solution")
+    assert tables <= needs <= 2 * tables and 0 < solutions < needs
+    assert _pieces(db, assembly.id, "plan") == 0
+
+    rng = random.Random(1)
+    assert room.write_one(rng) == 1  # the simulated room answers a need with a solution
+    assert _pieces(db, assembly.id, "solution") == solutions + 1
+    written = room.run(app, 0, rounds=needs)  # until every need has its solution
+    assert _pieces(db, assembly.id, "solution") == needs
+    assert written == needs - solutions - 1
+    assert room.write_one(rng) == 0  # nothing left to write in this step
+    assert _pieces(db, assembly.id, "need") == needs  # needs are closed while solutions run
+
+
+def test_the_plenary_has_every_puzzle_one_approval_and_an_open_vote(app, db):
+    assert demo.seed_if_empty(people=100, state="plenaria") is True
+    assembly = db.session.scalars(select(Assembly)).one()
+    assert _pieces(db, assembly.id, "plan") == _pieces(db, assembly.id, "solution") > 0
+    assert puzzle.open_piece_kinds(assembly.id) == set()
+    results = board.approval_results(assembly.id, live=True)
+    assert sorted(r["status"] for r in results.values()) == ["closed", "open"]
+    open_vote = next(r for r in results.values() if r["status"] == "open")
+    electorate = board.checked_in_count(assembly.id)
+    cast = open_vote["for"] + open_vote["against"] + open_vote["abstain"]
+    assert 0.5 * electorate < cast < electorate
+    assert board.plenary_state(assembly.id)["mode"] == "reveal"
+    assert room.write_one(random.Random(1)) == 0  # no piece step: the room is quiet
+
+
+def test_the_closed_day_has_every_agenda_decided_the_acta_and_every_report(app, db):
+    assert demo.seed_if_empty(people=80, state="cierre") is True
+    assembly = db.session.scalars(select(Assembly)).one()
+    assert assembly.status == "closed"
+    results = board.approval_results(assembly.id)
+    assert len(results) == 5 and {r["status"] for r in results.values()} == {"closed"}
+    assert board.latest_acta(assembly.id) is not None
+    exported = set(db.session.scalars(select(ExportLog.report)))
+    assert exported == set(report_kinds.REPORTS)
+    assert room.write_one(random.Random(1)) == 0  # closed: the room never writes
+
+
+def test_an_unknown_demo_state_is_refused(app, db):
+    with pytest.raises(ValueError, match="inicio"):
+        demo.seed_if_empty(people=10, state="mañana")
+    assert db.session.scalar(select(func.count(Assembly.id))) == 0

@@ -33,6 +33,8 @@ ORDER = (
 )
 #: the composition root: builds the app from every package; nothing imports it
 APP_MODULES = frozenset({"assembly", "assembly.models", "assembly.cli", "assembly.demo"})
+#: packages of the composition root (the demo seeds a whole day through every package)
+APP_PACKAGES = ("assembly.demo.",)
 
 #: ``_``-prefixed names that are ours or a documented public API despite the underscore
 ALLOWED_PRIVATE = frozenset(
@@ -61,7 +63,7 @@ MODULES = _modules()
 
 
 def layer_of(module: str) -> str:
-    if module in APP_MODULES:
+    if module in APP_MODULES or module.startswith(APP_PACKAGES):
         return "app"
     parts = module.split(".")
     if len(parts) == 2 and parts[1] not in ORDER:  # assembly.config, assembly.errors...

@@ -1,26 +1,8 @@
-"""The demo assembly: the Arauca day of methodology.md with a few hundred invented people.
+"""Invented people of Arauca for the demo: names, organisations, unified-form answers."""
 
-Deterministic (fixed seed) so that screenshots and demos look the same on every machine;
-the ticket tokens are still random, as in production.
-"""
-
-import logging
 import random
-from datetime import date
 
-from flask import current_app
-from sqlalchemy import select
-
-from assembly.assemblies import services as assemblies
-from assembly.assemblies.models import Assembly
-from assembly.auth import services as accounts
-from assembly.auth.models import User
 from assembly.core import divipola
-from assembly.extensions import db, unit_of_work
-from assembly.grouping.models import Group
-from assembly.registration import services as registration
-
-log = logging.getLogger(__name__)
 
 FIRST_NAMES_F = [
     "María",
@@ -100,57 +82,6 @@ ORGANIZATIONS = [
     ("Alcaldía de Arauca", "entidad_publica", "servidor_publico"),
     ("Constructores Solidarios", "economia_popular", "obrero_construccion"),
 ]
-STAFF = [
-    ("organizador", "Equipo de registro", "organizer"),
-    ("moderador", "Moderación del proyector", "moderator"),
-    ("supervisor", "Supervisión del convenio", "supervisor"),
-    *[(f"facilitador{n}", f"Facilitación mesa {n}", "facilitator") for n in range(1, 6)],
-]
-
-
-def seed_if_empty(people: int = 300) -> bool:
-    """Create the demo when there is no assembly and no account yet; True if it did."""
-    if db.session.scalar(select(Assembly.id).limit(1)) or db.session.scalar(
-        select(User.id).limit(1)
-    ):
-        return False
-    password = current_app.config["DEMO_ADMIN_PASSWORD"]
-    with unit_of_work():
-        accounts.create_user(
-            username="admin", display_name="Administración", password=password, role="admin"
-        )
-        facilitators, staff = [], []
-        for username, name, role in STAFF:
-            user = accounts.create_user(
-                username=username, display_name=name, password=password, role=role
-            )
-            staff.append(user)
-            if role == "facilitator":
-                facilitators.append(user)
-        assembly = assemblies.create_from_template(
-            None,
-            {
-                **{k: str(v) for k, v in assemblies.template_defaults().items()},
-                "name": "Asamblea Regional de Economía Solidaria, Popular y Comunitaria — PIT Arauca",
-                "region": "Orinoquía",
-                "department_code": "81",
-                "municipality_code": "81001",
-                "date": date.today().isoformat(),
-                "venue": "Coliseo Cubierto Menesio Valencia, Arauca",
-            },
-        )
-        assembly.status = "open"
-        for user in staff:  # the demo team works on the demo assembly (and only there)
-            accounts.grant(user, assembly.id, True)
-        groups = db.session.scalars(
-            select(Group).where(Group.assembly_id == assembly.id).order_by(Group.number)
-        )
-        for group, facilitator in zip(groups, facilitators, strict=False):
-            group.facilitator_id = facilitator.id
-        for raw in fake_registrations(people, [t.id for t in assembly.themes]):
-            registration.register(assembly, raw, source="preregistro", today=date.today())
-    log.info("demo assembly %s created with %s registrations", assembly.id, people)
-    return True
 
 
 def fake_registrations(count: int, theme_ids: list[int], seed: int = 2026) -> list[dict]:
