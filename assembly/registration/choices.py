@@ -52,6 +52,9 @@ ETHNICITIES: Choices = (
     ("raizal", "Raizal"),
     ("palenquero", "Palenquero(a)"),
     ("rrom", "Rrom (gitano)"),
+    # A list that only says "NARP" (negro, afrocolombiano, raizal, palenquero) without the
+    # part: its own category, counted under NARP in the reports (NARP_ETHNICITIES).
+    ("narp", "NARP sin especificar"),
     ("ninguno", "Ninguno"),
     # Ethnic origin is sensitive data: Ley 1581 (art. 6) makes answering optional, so the
     # required question always offers a way not to answer.
@@ -67,6 +70,11 @@ DISABILITY_KINDS: Choices = (
     ("multiple", "Múltiple"),
 )
 ZONES: Choices = (("rural", "Rural"), ("urbana", "Urbana"))
+
+#: DANE's Negro, Afrocolombiano, Raizal y Palenquero population, as the reports count it
+NARP_ETHNICITIES = frozenset({"negro_afrocolombiano", "raizal", "palenquero", "narp"})
+#: every ethnic group (not "ninguno", not unanswered)
+ETHNIC_GROUPS = NARP_ETHNICITIES | {"indigena", "rrom"}
 
 # Youth is 14-28 (Ley 1622 de 2013, Estatuto de Ciudadanía Juvenil) and older adults are 60+
 # (Ley 1251 de 2008), so the ranges never straddle those limits. (value, label, min, max)
@@ -117,12 +125,14 @@ LINES_OF_WORK: Choices = (
 # case, spaces and punctuation do not matter ("C.C." is "cc").
 CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "document_type": {
-        "CC": ("cedula", "cedula ciudadania"),
-        "TI": ("tarjeta identidad",),
-        "CE": ("cedula extranjeria",),
-        "PPT": ("permiso proteccion temporal",),
-        "PEP": ("permiso especial permanencia",),
-        "PA": ("pasaporte", "pas", "pp"),
+        "CC": ("cedula", "cedula ciudadania", "cedula de ciudadania", "cedula ciudadana", "ced",
+               "cc colombiana", "cedula colombiana"),
+        "TI": ("tarjeta identidad", "tarjeta", "t identidad"),
+        "CE": ("cedula extranjeria", "cedula de extranjeria", "cedula extranjera", "c extranjeria"),
+        "PPT": ("permiso proteccion temporal", "permiso por proteccion temporal",
+                "permiso de proteccion temporal", "pt"),
+        "PEP": ("permiso especial permanencia", "permiso especial de permanencia"),
+        "PA": ("pasaporte", "pas", "pp", "pasap", "passport"),
         "OTRO": ("registro civil", "rc", "nuip"),
     },
     "sex": {
@@ -144,9 +154,14 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "ethnicity": {
         "negro_afrocolombiano": ("afro", "afrocolombiano", "afrocolombiana", "afrodescendiente",
-                                 "negro", "negra", "comunidad negra"),
-        "palenquero": ("palenquera",),
-        "rrom": ("gitano", "gitana"),
+                                 "afrodescendientes", "negro", "negra", "negros", "comunidad negra",
+                                 "mulato", "mulata", "afro colombiano", "afrocolombianos",
+                                 "negro mulato afrodescendiente afrocolombiano"),
+        "raizal": ("raizal del archipielago", "raizal de san andres"),
+        "palenquero": ("palenquera", "palenquero de san basilio"),
+        "narp": ("narp sin especificar", "poblacion narp", "comunidad narp"),
+        "indigena": ("indigenas", "pueblo indigena", "comunidad indigena"),
+        "rrom": ("gitano", "gitana", "rom", "romani", "pueblo rrom", "rrom gitano"),
         # DANE's ethnic self-identification has no mestizo or white category: "ninguno".
         "ninguno": ("ninguna", "ningun", "ninguno de los anteriores", "no aplica", "na", "no",
                     "mestizo", "mestiza", "blanco", "blanca"),
@@ -159,7 +174,11 @@ CHOICE_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "psicosocial": ("mental",),
         "multiple": ("multiples",),
     },
-    "zone": {"urbana": ("urbano", "cabecera"), "rural": ("rural disperso", "vereda")},
+    # DANE: cabecera municipal is urban; centros poblados and rural disperso are rural.
+    "zone": {"urbana": ("urbano", "cabecera", "cabecera municipal", "zona urbana", "area urbana",
+                        "casco urbano", "u"),
+             "rural": ("rural disperso", "vereda", "zona rural", "area rural", "centro poblado",
+                       "resto", "corregimiento", "r")},
     "organization_kind": {
         "economia_popular": ("popular",),
         "economia_solidaria": ("solidaria", "cooperativa"),

@@ -4,6 +4,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
+from assembly.registration.domain import missing_fields
 
 
 class Attendee(db.Model):
@@ -31,10 +32,12 @@ class Attendee(db.Model):
     name_key: Mapped[str] = mapped_column(String(250), nullable=False)
     birth_date: Mapped[date | None] = mapped_column(nullable=True)
     age_range: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    sex: Mapped[str] = mapped_column(String(30), nullable=False)
+    #: None = sin dato (an imported person the desk has not completed yet)
+    sex: Mapped[str | None] = mapped_column(String(30), nullable=True)
     gender_identity: Mapped[str | None] = mapped_column(String(30), nullable=True)
     sexual_orientation: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    ethnicity: Mapped[str] = mapped_column(String(30), nullable=False)
+    #: None = sin dato (an imported person the desk has not completed yet)
+    ethnicity: Mapped[str | None] = mapped_column(String(30), nullable=True)
     has_disability: Mapped[bool] = mapped_column(nullable=False, default=False)
     disability_kind: Mapped[str | None] = mapped_column(String(30), nullable=True)
     is_victim: Mapped[bool] = mapped_column(nullable=False, default=False)
@@ -43,8 +46,8 @@ class Attendee(db.Model):
     zone: Mapped[str | None] = mapped_column(String(10), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
     email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    department_code: Mapped[str] = mapped_column(String(2), nullable=False)
-    municipality_code: Mapped[str] = mapped_column(String(5), nullable=False)
+    department_code: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    municipality_code: Mapped[str | None] = mapped_column(String(5), nullable=True)
     organization_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
     #: normalised organisation name: how the split spreads organisations
     organization_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -80,8 +83,36 @@ class Attendee(db.Model):
     table = relationship("Table", foreign_keys=[table_id])
 
     @property
+    def missing_fields(self) -> list[str]:
+        """The form's required fields still empty: an "incompleto" imported person."""
+        return missing_fields(self)
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_names} {self.last_names}"
 
     def __repr__(self) -> str:
         return f"<Attendee {self.id} {self.full_name!r}>"
+
+
+class ImportProfile(db.Model):
+    """The column and value mappings chosen for a list, remembered per assembly by the
+    file's header signature and offered again for the next file with the same headers."""
+
+    __tablename__ = "import_profiles"
+    __table_args__ = (UniqueConstraint("assembly_id", "signature"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False
+    )
+    #: sha256 of the normalised headers, in order
+    signature: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: {header: field key or None}
+    columns: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    #: {field key: {raw value: canonical value, "" = sin dato}}
+    values: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    consent_default: Mapped[bool] = mapped_column(nullable=False, default=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        server_default=func.now(), onupdate=func.now(), nullable=False
+    )

@@ -55,14 +55,35 @@ def mapping_form(page: str, consent=True, **changes) -> dict:
     return form
 
 
-def run_to_review(client, assembly, data=None):
+def values_form(page: str, **picks) -> dict:
+    """The value step's form: what is selected, with ``picks`` ({raw value: choice}) for the
+    values to choose by hand; any other value still waiting becomes "sin dato"."""
+    form = {}
+    for name, raw, select_html in re.findall(
+        r'<label for="(v-[^"]+)">([^<]*)</label>.*?<select[^>]*>(.*?)</select>', page, re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)" selected>', select_html)
+        value = chosen.group(1) if chosen else ""
+        form[name] = picks.get(raw, "" if value == "__pending__" else value)
+    return form
+
+
+def run_values(client, values_url, **picks):
+    page = client.get(values_url).get_data(as_text=True)
+    response = client.post(values_url, data=values_form(page, **picks))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return response.headers["Location"]
+
+
+def run_to_review(client, assembly, data=None, consent=True, **picks):
     response = upload(client, assembly, data)
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     mapping_url = response.headers["Location"]
     page = client.get(mapping_url).get_data(as_text=True)
-    response = client.post(mapping_url, data=mapping_form(page))
+    response = client.post(mapping_url, data=mapping_form(page, consent=consent))
     assert response.status_code == 302
-    return mapping_url, response.headers["Location"]
+    assert response.headers["Location"].endswith("/values")
+    return mapping_url, run_values(client, response.headers["Location"], **picks)
 
 
 def count(db, assembly):
@@ -100,10 +121,10 @@ def test_mapping_without_document_column_is_refused(client, desk):
 def test_review_counts_errors_duplicates_and_confirm_imports_valid_rows(client, desk, db):
     _, review_url = run_to_review(client, desk)
     page = client.get(review_url).get_data(as_text=True)
-    assert re.search(r'id="count-new">3<', page)
-    assert re.search(r'id="count-errors">2<', page)
+    assert re.search(r'id="count-new">4<', page)
+    assert re.search(r'id="count-errors">1<', page)
     assert re.search(r'id="count-repeated">1<', page)
-    assert "Número de documento:" in page and "Atlantis" in page
+    assert "Número de documento:" in page
     assert count(db, desk) == 0  # nothing stored before the confirmation
 
     errors = client.get(review_url.replace("/review", "/errors.xlsx"))
@@ -111,16 +132,24 @@ def test_review_counts_errors_duplicates_and_confirm_imports_valid_rows(client, 
     sheet = openpyxl.load_workbook(io.BytesIO(errors.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Fila" and rows[0][-1] == "Errores"
-    assert [row[0] for row in rows[1:]] == [5, 6, 7]
+    assert [row[0] for row in rows[1:]] == [5, 7]
 
     response = client.post(review_url.replace("/review", "/confirm"))
     assert response.status_code == 302 and response.headers["Location"].endswith("/attendees")
     people = db.session.scalars(select(Attendee).order_by(Attendee.document_number)).all()
-    assert [p.document_number for p in people] == ["1057111001", "1057111002", "1057111003"]
+    assert [p.document_number for p in people] == [
+        "1057111001",
+        "1057111002",
+        "1057111003",
+        "1057111005",
+    ]
+    # "Atlantis" was mapped to "sin dato": the person is kept, incompleto
+    assert people[3].municipality_code is None and people[3].missing_fields == ["municipality_code"]
+    assert people[1].sex == "hombre"  # "M" in a column with F/Mujer and no H is masculino
     assert {p.source for p in people} == {"importado"}
     assert people[0].full_name == "María José Peña Ruiz" and people[0].municipality_code == "81794"
     assert people[0].name_key == "maria jose pena ruiz" and people[0].consent_data
-    assert len({p.ticket_token for p in people}) == 3
+    assert len({p.ticket_token for p in people}) == 4
     # the uploaded file is gone once imported
     assert client.get(review_url).status_code == 404
 
@@ -128,13 +157,13 @@ def test_review_counts_errors_duplicates_and_confirm_imports_valid_rows(client, 
 def test_the_same_file_twice_changes_nothing(client, desk, db):
     _, review_url = run_to_review(client, desk)
     client.post(review_url.replace("/review", "/confirm"))
-    assert count(db, desk) == 3
+    assert count(db, desk) == 4
     tokens = set(db.session.scalars(select(Attendee.ticket_token)))
     _, review_url = run_to_review(client, desk)
     page = client.get(review_url).get_data(as_text=True)
-    assert re.search(r'id="count-new">0<', page) and re.search(r'id="count-existing">3<', page)
+    assert re.search(r'id="count-new">0<', page) and re.search(r'id="count-existing">4<', page)
     client.post(review_url.replace("/review", "/confirm"))
-    assert count(db, desk) == 3
+    assert count(db, desk) == 4
     assert set(db.session.scalars(select(Attendee.ticket_token))) == tokens
 
 
@@ -155,15 +184,11 @@ def test_import_is_all_or_nothing(client, desk, db, monkeypatch):
     assert count(db, desk) == 0
     monkeypatch.setattr(services, "new_ticket_token", real)
     client.post(review_url.replace("/review", "/confirm"))  # the file is still there: retry
-    assert count(db, desk) == 3
+    assert count(db, desk) == 4
 
 
 def test_without_consent_rows_are_errors(client, desk, db):
-    mapping_url = upload(client, desk).headers["Location"]
-    page = client.get(mapping_url).get_data(as_text=True)
-    review_url = client.post(mapping_url, data=mapping_form(page, consent=False)).headers[
-        "Location"
-    ]
+    _, review_url = run_to_review(client, desk, consent=False)
     page = client.get(review_url).get_data(as_text=True)
     assert re.search(r'id="count-new">0<', page) and "Ley 1581" in page
 

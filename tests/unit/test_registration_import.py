@@ -7,7 +7,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from assembly.registration.domain import CONSENT_REQUIRED_MESSAGE, ExtraQuestion
+from assembly.registration.domain import CONSENT_REQUIRED_MESSAGE, ExtraQuestion, missing_fields
 from assembly.registration.imports import parse as importing
 from assembly.registration.imports.errors_file import errors_workbook
 from assembly.registration.imports.mapping import (
@@ -471,6 +471,14 @@ def only_valid(preview):
     return person
 
 
+def kept_with_warnings(preview):
+    """The one row was kept (keep the person, flag the field): (person, {field: warning})."""
+    assert preview.errors == []
+    [(_, person)] = preview.valid
+    [(_, warnings)] = preview.warnings
+    return person, {key: message.removesuffix(" (se deja en blanco)") for key, message in warnings.items()}
+
+
 def only_errors(preview):
     assert preview.valid == []
     [(_, errors)] = preview.errors
@@ -537,34 +545,37 @@ def test_municipality_name_alone_sets_the_department():
 
 
 def test_ambiguous_municipality_without_department():
-    errors = only_errors(one_row(Departamento=None, Municipio="La Unión"))
+    person, errors = kept_with_warnings(one_row(Departamento=None, Municipio="La Unión"))
+    assert person["municipality_code"] is None
     assert errors["municipality_code"] == (
         "Hay varios municipios llamados «La Unión»: indique el departamento."
     )
 
 
 def test_unknown_municipality_in_a_department():
-    errors = only_errors(one_row(Municipio="Macondo"))
+    person, errors = kept_with_warnings(one_row(Municipio="Macondo"))
+    assert person["municipality_code"] is None and person["department_code"] == "81"
     assert errors == {"municipality_code": "No se encontró el municipio «Macondo» en Arauca."}
 
 
 def test_municipality_of_another_department():
-    errors = only_errors(one_row(Municipio="Medellín"))
+    _, errors = kept_with_warnings(one_row(Municipio="Medellín"))
     assert errors == {"municipality_code": "No se encontró el municipio «Medellín» en Arauca."}
 
 
 def test_unknown_department_name():
-    errors = only_errors(one_row(Departamento="Cundinamarquita"))
+    person, errors = kept_with_warnings(one_row(Departamento="Cundinamarquita"))
     assert errors == {"department_code": "No se encontró el departamento «Cundinamarquita»."}
+    assert person["municipality_code"] == "81794"  # Tame is found without its department
 
 
 def test_unknown_municipality_without_department():
-    errors = only_errors(one_row(Departamento=None, Municipio="Macondo"))
+    _, errors = kept_with_warnings(one_row(Departamento=None, Municipio="Macondo"))
     assert errors["municipality_code"] == "No se encontró el municipio «Macondo»."
 
 
 def test_place_codes_are_checked_by_the_form_rules():
-    errors = only_errors(one_row(Departamento="05", Municipio="81794"))
+    _, errors = kept_with_warnings(one_row(Departamento="05", Municipio="81794"))
     assert errors == {
         "municipality_code": "El municipio no pertenece al departamento seleccionado."
     }
@@ -627,7 +638,7 @@ def test_the_same_document_twice_in_a_file():
 def test_an_invalid_row_does_not_claim_its_document():
     table = table_of(
         BASE,
-        {**BASE, "Sexo": "?"}.values(),
+        {**BASE, "Nombres": "A"}.values(),
         BASE.values(),
     )
     preview = import_rows(table)
@@ -640,8 +651,10 @@ def test_unmapped_columns_are_ignored():
     row = {**BASE, "Observaciones": "llega tarde"}
     table = table_of(row, row.values())
     mapping = {**suggest_mapping(table.headers), "Edad": None}
-    errors = only_errors(import_rows(table, mapping=mapping))
-    assert errors == {"birth_date": "Indique la fecha de nacimiento o el rango de edad."}
+    preview = import_rows(table, mapping=mapping)
+    person = only_valid(preview)
+    assert preview.warnings == []  # no age is "sin dato", not a fault of the row
+    assert person["age_range"] is None and missing_fields(person) == ["age_range"]
 
 
 def test_theme_and_extra_questions_can_be_mapped():
@@ -653,8 +666,10 @@ def test_theme_and_extra_questions_can_be_mapped():
     person = only_valid(import_rows(table, mapping=mapping, extra_questions=[question]))
     assert person["preferred_theme_id"] == 2 and person["extra_answers"] == {"8": False}
     table = table_of(row, {**row, "Eje": "9"}.values())
-    errors = only_errors(import_rows(table, mapping=mapping, extra_questions=[question]))
-    assert "preferred_theme_id" in errors
+    person, warnings = kept_with_warnings(
+        import_rows(table, mapping=mapping, extra_questions=[question])
+    )
+    assert "preferred_theme_id" in warnings and person["preferred_theme_id"] is None
 
 
 def test_rows_keep_the_file_row_numbers_in_errors():
@@ -691,8 +706,7 @@ def test_errors_workbook_lists_rejected_rows_with_their_messages():
     bad = rows[1]
     assert bad[1:10] == ("CC", "12", "Ana", "Ruiz", "X", "Ninguno", "30", "Arauca", "Macondo")
     assert "Número de documento: La cédula de ciudadanía debe tener entre 3 y 10 dígitos" in bad[-1]
-    assert "Sexo: Opción no válida" in bad[-1]
-    assert "Municipio: No se encontró el municipio «Macondo» en Arauca." in bad[-1]
+    assert "Sexo" not in bad[-1]  # a bad sex or municipality no longer refuses the row
     assert rows[2][-1] == "Documento repetido: ya aparece en la fila 2."
 
 
@@ -749,8 +763,16 @@ def test_preferred_theme_by_title_and_photo_consent_by_the_form_label():
         theme_titles={7: "Asociatividad", 8: "Acceso al crédito"},
     )  # fmt: skip
     assert [(n, c["preferred_theme_id"], c["consent_photos"]) for n, c in preview.valid] == [
-        (2, 8, True)
+        (2, 8, True),
+        (3, None, False),
     ]
-    assert preview.errors == [
-        (3, {"preferred_theme_id": "No se reconoce el eje «Otro eje» en esta asamblea."})
+    assert preview.errors == []
+    assert preview.warnings == [
+        (
+            3,
+            {
+                "preferred_theme_id": "No se reconoce el eje «Otro eje» en esta asamblea. "
+                "(se deja en blanco)"
+            },
+        )
     ]

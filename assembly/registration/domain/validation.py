@@ -225,6 +225,62 @@ def validate_registration(
     return form.clean, form.errors
 
 
+#: the fields without which an imported row is refused: who the person is, and consent
+IDENTITY_FIELDS = frozenset(
+    {"document_type", "document_number", "first_names", "last_names", "consent_data"}
+)
+_BLANK_MESSAGES = frozenset(_REQUIRED_MESSAGES.values()) | {
+    "Indique la fecha de nacimiento o el rango de edad."
+}
+
+
+def validate_listed_person(
+    raw: Mapping[str, object],
+    *,
+    theme_ids: Collection[int],
+    extra_questions: Sequence[ExtraQuestion] = (),
+    today: date,
+) -> tuple[dict[str, object], dict[str, str], dict[str, str]]:
+    """Check one person of an imported list: keep the person, flag the field.
+
+    Returns ``(clean, errors, warnings)``. Only a missing or invalid document, a missing name
+    or no consent are ``errors`` (the row is refused). A blank closed field (sex, ethnicity,
+    place, age...) is "sin dato": the person is kept as incompleto and the desk completes the
+    form at check-in. An invalid optional value (a phone, an e-mail, an impossible age) is
+    dropped with a warning. "Sí" to disability without its kind is kept as "sí, tipo sin
+    dato".
+    """
+    clean, found = validate_registration(
+        raw, theme_ids=theme_ids, extra_questions=extra_questions, today=today
+    )
+    errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
+    for key, message in found.items():
+        if key in IDENTITY_FIELDS:
+            errors[key] = message
+        elif message not in _BLANK_MESSAGES:
+            warnings[key] = f"{message} (se deja en blanco)"
+            if key in clean and key not in ("has_disability", "extra_answers"):
+                clean[key] = None
+            if key.startswith("extra_"):
+                clean["extra_answers"][key.removeprefix("extra_")] = None
+    return clean, errors, warnings
+
+
+def missing_fields(record: Mapping[str, object] | object) -> list[str]:
+    """The form's required fields a registration lacks (an imported "incompleto" person)."""
+
+    def get(key: str) -> object:
+        if isinstance(record, Mapping):
+            return record.get(key)
+        return getattr(record, key, None)
+
+    missing = [key for key in ("sex", "ethnicity", "municipality_code") if not get(key)]
+    if not get("birth_date") and not get("age_range"):
+        missing.append("age_range")
+    return missing
+
+
 def _check_document(form: _Form) -> None:
     doc_type = form.choice("document_type", DOCUMENT_TYPES, required=True)
     number = normalize_document(form.text("document_number")).upper()

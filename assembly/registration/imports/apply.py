@@ -9,6 +9,7 @@ reviewed. Flush, never commit: the route's unit of work makes the import all or 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -21,12 +22,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from assembly.assemblies.models import Assembly
+from assembly.core import divipola
 from assembly.errors import InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.registration import domain, services
 from assembly.registration.imports import mapping as columns
 from assembly.registration.imports import parse, validate
-from assembly.registration.models import Attendee
+from assembly.registration.imports import values as value_rules
+from assembly.registration.models import Attendee, ImportProfile
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,8 @@ class Upload:
     mapping: dict[str, str | None] | None = None
     consent_default: bool = False
     table: parse.Sheet | None = field(default=None, repr=False)
+    #: the operator's value choices, {field: {raw value: canonical value, "" = sin dato}}
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +64,9 @@ class Review:
     to_import: list[tuple[int, dict]]
     #: (row number, document, name of who holds it) already registered here: skipped
     existing: list[tuple[int, str, str]]
+    #: {field: {raw value: rows}} that need a hand choice first: nothing is imported while
+    #: any remains
+    ambiguous: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _paths(folder: Path, key: str) -> tuple[Path, Path]:
@@ -105,6 +113,7 @@ def _write_meta(path: Path, upload: Upload) -> None:
         "created": upload.created,
         "mapping": upload.mapping,
         "consent_default": upload.consent_default,
+        "values": upload.values,
     }
     path.write_text(json.dumps(meta, ensure_ascii=False))
 
@@ -128,6 +137,7 @@ def load_upload(folder: Path, assembly_id: int, key: str) -> Upload:
         meta["created"],
         meta.get("mapping"),
         bool(meta.get("consent_default")),
+        values=meta.get("values") or {},
     )
     upload.table = parse.read_table(upload.filename, data)
     return upload
@@ -139,7 +149,40 @@ def mapping_targets(assembly: Assembly) -> list[tuple[str, str]]:
     return columns.mapping_targets() + extra
 
 
+def header_signature(headers: list[str]) -> str:
+    """The file's shape: its normalised headers, in order."""
+    text = "\x1f".join(domain.normalize_name(header) for header in headers)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def remembered(assembly: Assembly, headers: list[str]) -> ImportProfile | None:
+    """The mappings chosen for the last file of this assembly with the same headers."""
+    return db.session.execute(
+        select(ImportProfile).where(
+            ImportProfile.assembly_id == assembly.id,
+            ImportProfile.signature == header_signature(headers),
+        )
+    ).scalar_one_or_none()
+
+
+def _remember(assembly: Assembly, upload: Upload) -> None:
+    profile = remembered(assembly, upload.table.headers)
+    if profile is None:
+        profile = ImportProfile(
+            assembly_id=assembly.id, signature=header_signature(upload.table.headers)
+        )
+        db.session.add(profile)
+    profile.columns = dict(upload.mapping or {})
+    profile.values = {key: dict(chosen) for key, chosen in upload.values.items()}
+    profile.consent_default = upload.consent_default
+    db.session.flush()
+
+
 def suggested_mapping(assembly: Assembly, headers: list[str]) -> dict[str, str | None]:
+    """The remembered mapping for a file with these headers, else a guess."""
+    profile = remembered(assembly, headers)
+    if profile is not None and set(profile.columns) == set(headers):
+        return dict(profile.columns)
     mapping = columns.suggest_mapping(headers)
     by_label = {domain.normalize_name(q.label): f"extra_{q.id}" for q in assembly.extra_questions}
     taken = set(mapping.values())
@@ -175,7 +218,73 @@ def set_mapping(
         raise InvalidInput(" ".join(errors.values()), fields=errors)
     upload.mapping = clean
     upload.consent_default = consent_default
+    profile = remembered(assembly, upload.table.headers)
+    if not upload.values and profile is not None:
+        upload.values = {key: dict(chosen) for key, chosen in profile.values.items()}
     _write_meta(_paths(folder, upload.key)[1], upload)
+    _remember(assembly, upload)
+    return upload
+
+
+def _theme_titles(assembly: Assembly) -> dict[int, str]:
+    return {theme.id: theme.title for theme in assembly.themes}
+
+
+def value_rows(assembly: Assembly, upload: Upload) -> dict[str, list[value_rules.ValueRow]]:
+    """Every distinct value of the closed-list columns, classified (step 2b)."""
+    if upload.mapping is None:
+        raise InvalidInput("Primero indique qué contiene cada columna.")
+    counts = value_rules.distinct_values(upload.table, upload.mapping)
+    return value_rules.classify(
+        counts,
+        theme_titles=_theme_titles(assembly),
+        department_code=assembly.department_code,
+        chosen=upload.values,
+    )
+
+
+def pending_values(assembly: Assembly, upload: Upload) -> dict[str, dict[str, int]]:
+    """{field: {raw value: rows}} still waiting for a hand choice."""
+    return value_rules.unresolved(value_rows(assembly, upload))
+
+
+def value_options(assembly: Assembly, key: str) -> list[tuple[str, str]]:
+    """What a raw value of ``key`` may be mapped to by hand (besides "sin dato")."""
+    if key == value_rules.MUNICIPALITY:
+        department = assembly.department_code
+        return divipola.municipalities(department) if department else []
+    return list(value_rules.closed_fields(_theme_titles(assembly)).get(key, ()))
+
+
+def value_label(key: str, value: str) -> str:
+    """How a canonical value reads on the value screen."""
+    if key == value_rules.MUNICIPALITY:
+        name = divipola.municipality_name(value)
+        department = divipola.department_name(value[:2])
+        return f"{name} ({department})" if name else value
+    return dict(value_rules.closed_fields().get(key, ())).get(value, value)
+
+
+def set_values(
+    folder: Path, assembly: Assembly, upload: Upload, chosen: dict[str, dict[str, str]]
+) -> Upload:
+    """Keep the operator's value choices (and remember them for the same headers)."""
+    rows = value_rows(assembly, upload)
+    clean: dict[str, dict[str, str]] = {key: dict(v) for key, v in upload.values.items()}
+    for key, picks in chosen.items():
+        known = {row.raw for row in rows.get(key, [])}
+        allowed = {value for value, _ in value_options(assembly, key)}
+        allowed |= {value for row in rows.get(key, []) for value, _ in row.options}
+        for raw, value in picks.items():
+            if raw not in known:
+                continue
+            if value == value_rules.NO_DATA or value in allowed:
+                clean.setdefault(key, {})[raw] = value
+            elif value is None:
+                clean.get(key, {}).pop(raw, None)
+    upload.values = clean
+    _write_meta(_paths(folder, upload.key)[1], upload)
+    _remember(assembly, upload)
     return upload
 
 
@@ -183,6 +292,7 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
     """Validate every row; rows whose document is already in the assembly are skipped."""
     if upload.mapping is None:
         raise InvalidInput("Primero indique qué contiene cada columna.")
+    classified = value_rows(assembly, upload)
     preview = validate.apply_mapping(
         upload.table,
         upload.mapping,
@@ -190,7 +300,9 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
         today=today,
         consent_default=upload.consent_default,
         extra_questions=services.extra_questions_of(assembly),
-        theme_titles={theme.id: theme.title for theme in assembly.themes},
+        theme_titles=_theme_titles(assembly),
+        value_map=value_rules.value_map(classified),
+        department_code=assembly.department_code,
     )
     holders = {
         number: f"{first} {last}"
@@ -207,12 +319,16 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
             existing.append((number, document, holders[document]))
         else:
             to_import.append((number, clean))
-    return Review(preview, to_import, existing)
+    return Review(preview, to_import, existing, value_rules.unresolved(classified))
 
 
 def confirm(assembly: Assembly, upload: Upload, *, today: date) -> int:
     """Store every row the review would store, in the caller's one transaction."""
     result = review(assembly, upload, today=today)
+    if result.ambiguous:
+        raise InvalidInput(
+            "Hay valores sin decidir: elija qué significa cada uno antes de importar."
+        )
     attendees = [
         Attendee(
             assembly_id=assembly.id,

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 import openpyxl
 
 MAX_ROWS = 20_000
+_TITLE_ROWS = 30
 
 _XLSX_MAGIC = b"PK\x03\x04"
 # Old binary .xls, and also password-protected .xlsx (an encrypted OLE container).
@@ -76,13 +77,14 @@ def _build_table(records: Iterable[tuple[int, list[str]]]) -> Sheet:
                 raise ImportFileError(
                     f"El archivo tiene más de {limit} filas. Divídalo en varios archivos."
                 )
-    # Lists often open with a title line ("LISTADO DE PREINSCRITOS ...") above the headers.
-    while (
-        len(numbered) > 1
-        and sum(1 for cell in numbered[0][1] if cell) == 1
-        and sum(1 for cell in numbered[1][1] if cell) > 1
-    ):
-        numbered.pop(0)
+    # Lists often open with a title block ("LISTADO DE PREINSCRITOS", "Convenio 123",
+    # "Fecha: ...") above the headers: the header is the first of the opening rows that is
+    # about as wide as the widest of them.
+    opening = [sum(1 for cell in cells if cell) for _, cells in numbered[:_TITLE_ROWS]]
+    if opening:
+        wanted = max(2, (max(opening) * 3 + 4) // 5)
+        start = next((i for i, filled in enumerate(opening) if filled >= wanted), 0)
+        del numbered[:start]
     if not numbered:
         raise ImportFileError("El archivo está vacío.")
     if len(numbered) == 1:

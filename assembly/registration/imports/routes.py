@@ -16,6 +16,7 @@ from assembly.registration.imports import apply as imports
 from assembly.registration.imports.errors_file import errors_workbook
 
 MAX_SHOWN_ERRORS = 200
+PENDING = "__pending__"
 
 
 def _folder() -> Path:
@@ -61,11 +62,12 @@ def import_mapping(assembly_id: int, key: str):
         }
         consent_default = bool(request.form.get("consent_default"))
         try:
-            imports.set_mapping(_folder(), assembly, upload, mapping, consent_default)
+            with unit_of_work():
+                imports.set_mapping(_folder(), assembly, upload, mapping, consent_default)
         except AssemblyError as error:
             errors = error.fields or {"": error.message}
         else:
-            return redirect(url_for("registration.import_review", assembly_id=assembly.id, key=key))
+            return redirect(url_for("registration.import_values", assembly_id=assembly.id, key=key))
     return render_template(
         "registration/import_mapping.html",
         assembly=assembly,
@@ -78,6 +80,59 @@ def import_mapping(assembly_id: int, key: str):
     ), 422 if errors else 200
 
 
+def _choices_for(assembly, rows):
+    """(value, label) per row for its select: the row's likely ones, then the whole list."""
+    lists = {field_key: imports.value_options(assembly, field_key) for field_key in rows}
+
+    def choices(field_key, row):
+        merged = dict(row.options)
+        for value, label in lists[field_key]:
+            merged.setdefault(value, label)
+        if row.value and row.value not in merged:
+            merged[row.value] = imports.value_label(field_key, row.value)
+        return list(merged.items())
+
+    return choices
+
+
+@bp.route("/assemblies/<int:assembly_id>/import/<key>/values", methods=["GET", "POST"])
+@require(Permission.DESK)
+def import_values(assembly_id: int, key: str):
+    """Step 2b: what each distinct value of the closed-list columns becomes; the ambiguous
+    and unmatched ones are chosen by hand."""
+    assembly = get_assembly(assembly_id)
+    upload = imports.load_upload(_folder(), assembly.id, key)
+    if upload.mapping is None:
+        return redirect(url_for("registration.import_mapping", assembly_id=assembly.id, key=key))
+    rows = imports.value_rows(assembly, upload)
+    if request.method == "POST":
+        chosen: dict[str, dict[str, str]] = {}
+        for field_key, field_rows in rows.items():
+            for index, row in enumerate(field_rows):
+                picked = request.form.get(f"v-{field_key}-{index}")
+                if picked is None or picked == PENDING:
+                    continue
+                if row.status == "chosen" or picked != row.value:
+                    chosen.setdefault(field_key, {})[row.raw] = picked
+        with unit_of_work():
+            imports.set_values(_folder(), assembly, upload, chosen)
+        rows = imports.value_rows(assembly, upload)
+        if not any(row.needs_choice for field_rows in rows.values() for row in field_rows):
+            return redirect(url_for("registration.import_review", assembly_id=assembly.id, key=key))
+    pending = any(row.needs_choice for field_rows in rows.values() for row in field_rows)
+    return render_template(
+        "registration/import_values.html",
+        assembly=assembly,
+        upload=upload,
+        rows=rows,
+        labels=dict(imports.mapping_targets(assembly)),
+        choices_for=_choices_for(assembly, rows),
+        pending=pending,
+        pending_value=PENDING,
+        submitted=request.method == "POST",
+    ), 422 if pending and request.method == "POST" else 200
+
+
 @bp.route("/assemblies/<int:assembly_id>/import/<key>/review")
 @require(Permission.DESK)
 def import_review(assembly_id: int, key: str):
@@ -87,6 +142,8 @@ def import_review(assembly_id: int, key: str):
     if upload.mapping is None:
         return redirect(url_for("registration.import_mapping", assembly_id=assembly.id, key=key))
     result = imports.review(assembly, upload, today=venue_today(assembly))
+    if result.ambiguous:
+        return redirect(url_for("registration.import_values", assembly_id=assembly.id, key=key))
     labels = dict(imports.mapping_targets(assembly))
     return render_template(
         "registration/import_review.html",

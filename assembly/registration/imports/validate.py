@@ -10,10 +10,11 @@ from datetime import date
 
 from assembly.core import divipola
 from assembly.registration.domain import (
+    IDENTITY_FIELDS,
     ExtraQuestion,
     normalize_document,
     normalize_name,
-    validate_registration,
+    validate_listed_person,
 )
 from assembly.registration.imports.mapping import FULL_NAME, SECOND_FIRST_NAME, SECOND_LAST_NAME
 from assembly.registration.imports.parse import Sheet
@@ -29,6 +30,8 @@ class ImportPreview:
     errors: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     #: (row number, row number of the first row with the same document), not imported
     duplicates_in_file: list[tuple[int, int]] = field(default_factory=list)
+    #: (row number, {field key: message}): a value dropped, the person kept
+    warnings: list[tuple[int, dict[str, str]]] = field(default_factory=list)
 
 
 _SURNAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "san", "y"})
@@ -72,6 +75,8 @@ def apply_mapping(
     consent_default: bool,
     extra_questions: Sequence[ExtraQuestion] = (),
     theme_titles: Mapping[int, str] | None = None,
+    value_map: Mapping[str, Mapping[str, str]] | None = None,
+    department_code: str | None = None,
 ) -> ImportPreview:
     """Validate every row of ``table`` as a registration, with columns read per ``mapping``.
 
@@ -83,7 +88,10 @@ def apply_mapping(
     each row's own answer counts. The preferred theme may be written as its title (as the
     Asistencia report writes it) when ``theme_titles`` (id -> title) is given. The same
     document twice in the file is reported once per repetition and only its first valid row
-    is kept.
+    is kept. ``value_map`` ({field: {raw value: canonical value}}, from the value step) is
+    applied to each cell first; "" means "sin dato". A municipality name shared by several
+    municipalities is looked for in ``department_code`` (the assembly's) first. Rows are
+    validated with :func:`validate_listed_person`: keep the person, flag the field.
     """
     columns = [
         (index, mapping[header])
@@ -93,18 +101,25 @@ def apply_mapping(
     has_consent_column = any(key == "consent_data" for _, key in columns)
     preview = ImportPreview()
     first_row_of: dict[str, int] = {}
+    values = value_map or {}
     for number, cells in zip(table.row_numbers, table.rows, strict=True):
-        raw, pre_errors = _raw_registration(cells, columns)
+        raw, pre_errors = _raw_registration(cells, columns, values, department_code)
         _resolve_theme(raw, theme_titles or {}, pre_errors)
         if not has_consent_column:
             raw["consent_data"] = consent_default
-        clean, errors = validate_registration(
+        clean, errors, warnings = validate_listed_person(
             raw, theme_ids=theme_ids, extra_questions=extra_questions, today=today
         )
-        errors.update(pre_errors)  # the importer knows better why a place was not found
+        for key, message in pre_errors.items():  # the importer knows better why
+            if key in IDENTITY_FIELDS:
+                errors[key] = message
+            else:
+                warnings[key] = f"{message} (se deja en blanco)"
         if errors:
             preview.errors.append((number, errors))
             continue
+        if warnings:
+            preview.warnings.append((number, warnings))
         document = str(clean["document_number"])
         if document in first_row_of:
             preview.duplicates_in_file.append((number, first_row_of[document]))
@@ -115,12 +130,17 @@ def apply_mapping(
 
 
 def _raw_registration(
-    cells: list[str], columns: list[tuple[int, str]]
+    cells: list[str],
+    columns: list[tuple[int, str]],
+    values: Mapping[str, Mapping[str, str]] = {},
+    department_code: str | None = None,
 ) -> tuple[dict[str, object], dict[str, str]]:
     """One row as the raw form input, with names and places made form-ready."""
     raw: dict[str, str] = {}
     for index, key in columns:
         value = cells[index] if index < len(cells) else ""
+        if key in values:
+            value = values[key].get(value.strip(), value)
         if value and not raw.get(key):  # two columns for one field: the first filled wins
             raw[key] = value
     errors: dict[str, str] = {}
@@ -142,7 +162,7 @@ def _raw_registration(
     if not raw.get("document_type") and number.isdigit():
         raw["document_type"] = "TI" if len(number) == 11 else "CC"
 
-    _resolve_place(raw, errors)
+    _resolve_place(raw, errors, department_code)
     return dict(raw), errors
 
 
@@ -159,7 +179,9 @@ def _resolve_theme(raw: dict, theme_titles: Mapping[int, str], errors: dict[str,
     errors["preferred_theme_id"] = f"No se reconoce el eje «{value}» en esta asamblea."
 
 
-def _resolve_place(raw: dict[str, str], errors: dict[str, str]) -> None:
+def _resolve_place(
+    raw: dict[str, str], errors: dict[str, str], home_department: str | None = None
+) -> None:
     department = raw.get("department_code", "")
     if department and not department.isdigit():
         code = divipola.find_department(department)
@@ -175,6 +197,10 @@ def _resolve_place(raw: dict[str, str], errors: dict[str, str]) -> None:
     if department_code and department_code.isdigit():
         department_code = department_code.zfill(2)
     candidates = divipola.match_municipalities(municipality, department_code)
+    if len(candidates) > 1 and home_department and not department_code:
+        # a name shared by several municipalities: the assembly's own department first
+        local = [code for code in candidates if code[:2] == home_department]
+        candidates = local if len(local) == 1 else candidates
     if len(candidates) == 1:
         raw["municipality_code"] = candidates[0]
     elif len(candidates) > 1:

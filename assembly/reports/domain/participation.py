@@ -66,10 +66,10 @@ def _municipality(record: Mapping[str, object]) -> str:
 
 
 DIMENSIONS: tuple[Dimension, ...] = (
-    _choice_dimension("sex", "Sexo", optional=False),
+    _choice_dimension("sex", "Sexo", optional=True),
     _choice_dimension("gender_identity", "Identidad de género", optional=True),
     _choice_dimension("age_range", "Rango de edad", optional=True),
-    _choice_dimension("ethnicity", "Autorreconocimiento étnico", optional=False),
+    _choice_dimension("ethnicity", "Autorreconocimiento étnico", optional=True),
     Dimension(
         "disability",
         "Discapacidad",
@@ -86,7 +86,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("municipality", "Municipio de residencia", _municipality, by_count=True),
 )  # fmt: skip
 
-_ETHNIC_GROUPS = frozenset({"indigena", "negro_afrocolombiano", "raizal", "palenquero", "rrom"})
+_ETHNIC_GROUPS = registration.ETHNIC_GROUPS
 
 #: the populations the programmes exist to reach: (label, test)
 KEY_POPULATIONS: tuple[tuple[str, Callable[[Mapping[str, object]], bool]], ...] = (
@@ -94,6 +94,8 @@ KEY_POPULATIONS: tuple[tuple[str, Callable[[Mapping[str, object]], bool]], ...] 
     ("Jóvenes (14 a 28 años)", lambda r: r.get("age_range") in registration.YOUTH_AGE_RANGES),
     ("Personas mayores (60 años o más)", lambda r: r.get("age_range") in registration.OLDER_ADULT_AGE_RANGES),
     ("Pertenencia étnica", lambda r: r.get("ethnicity") in _ETHNIC_GROUPS),
+    ("Población NARP (negra, afrocolombiana, raizal, palenquera)",
+     lambda r: r.get("ethnicity") in registration.NARP_ETHNICITIES),
     ("Personas con discapacidad", lambda r: bool(r.get("has_disability"))),
     ("Víctimas del conflicto armado", lambda r: bool(r.get("is_victim"))),
     ("Población migrante", lambda r: bool(r.get("is_migrant"))),
