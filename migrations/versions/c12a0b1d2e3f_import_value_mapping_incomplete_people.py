@@ -5,7 +5,7 @@ an imported list that lacks them keeps the person as "incompleto" and the desk c
 form at check-in. Existing rows keep their values.
 
 Revision ID: c12a0b1d2e3f
-Revises: e9d8407a0b5e
+Revises: b17a5c0e9f01
 Create Date: 2026-12-02 12:20:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = 'c12a0b1d2e3f'
-down_revision = 'e9d8407a0b5e'
+down_revision = 'b17a5c0e9f01'
 branch_labels = None
 depends_on = None
 

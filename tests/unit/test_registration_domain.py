@@ -134,7 +134,7 @@ def test_choice_lists_have_unique_short_values_and_labels(name):
 def test_choice_lists_hold_the_methodology_categories():
     assert [v for v, _ in DOCUMENT_TYPES] == ["CC", "TI", "CE", "PPT", "PEP", "PA", "OTRO"]
     assert [v for v, _ in ETHNICITIES] == [
-        "indigena", "negro_afrocolombiano", "raizal", "palenquero", "rrom", "ninguno", NO_ANSWER,
+        "indigena", "negro_afrocolombiano", "raizal", "palenquero", "rrom", "narp", "ninguno", NO_ANSWER,
     ]  # fmt: skip
     assert {v for v, _ in ORGANIZATION_KINDS} >= {
         "economia_popular", "economia_solidaria", "comunitaria", "entidad_publica",
