@@ -58,6 +58,7 @@ def _signal_receivers():
     # Each package that reacts to a lower one's signals (ARCHITECTURE.md) connects here.
     from assembly.agenda import receivers as agenda_receivers  # noqa: F401
     from assembly.board import receivers as board_receivers  # noqa: F401
+    from assembly.followup import receivers as followup_receivers  # noqa: F401
     from assembly.grouping import receivers as grouping_receivers  # noqa: F401
     from assembly.puzzle import receivers as puzzle_receivers  # noqa: F401
     from assembly.registration import receivers as registration_receivers  # noqa: F401

@@ -5,6 +5,7 @@ from assembly.assemblies.models import Assembly, ExtraQuestion, Moment, RoomSequ
 from assembly.auth.models import AssemblyGrant, User
 from assembly.board.models import Acta, Approval, PlenaryState, Vote
 from assembly.core.jobs import Job
+from assembly.followup.models import Commitment, CommitmentUpdate, FollowupLink
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece, PieceVersion
 from assembly.registration.models import Attendee
@@ -18,8 +19,11 @@ __all__ = [
     "AssemblyGrant",
     "Attendee",
     "ClockAction",
+    "Commitment",
+    "CommitmentUpdate",
     "ExportLog",
     "ExtraQuestion",
+    "FollowupLink",
     "Group",
     "Job",
     "Moment",

@@ -8,3 +8,5 @@ _signals = Namespace()
 agenda_approved = _signals.signal("agenda-approved")
 #: sender: the Group whose approval was annulled (its pieces thaw).
 approval_annulled = _signals.signal("approval-annulled")
+#: sender: the Piece the plenary just amended (its new text, who and due are set).
+piece_amended = _signals.signal("piece-amended")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from assembly.assemblies import periods
 from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.models import User
-from assembly.board import domain
+from assembly.board import domain, signals
 from assembly.errors import InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.helpers import utcnow
@@ -41,4 +41,5 @@ def amend_piece(actor: User, assembly_id: int, piece_id: str, raw: dict) -> Piec
     piece.version += 1
     piece.updated_at = utcnow()
     db.session.flush()
+    signals.piece_amended.send(piece)
     return piece
