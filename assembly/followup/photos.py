@@ -37,8 +37,14 @@ def clean_photo(data: bytes) -> bytes:
             image = ImageOps.exif_transpose(image)
     except PhotoError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as error:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as error:
         raise PhotoError("El archivo no es una foto (JPEG, PNG o WebP).") from error
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     if image.mode not in ("RGB", "L"):

@@ -60,7 +60,10 @@ def commit_agenda(group: Group) -> list[Commitment]:
     for plan in plans:
         commitment = existing.get(plan.id)
         if commitment is None:
-            commitment = Commitment(assembly_id=group.assembly_id, group_id=group.id, piece_id=plan.id)
+            commitment = Commitment(
+                assembly_id=group.assembly_id, group_id=group.id, piece_id=plan.id
+            )
+            _copy(commitment, plan)  # before add: reading the chain may autoflush
             db.session.add(commitment)
         commitment.annulled = False
         _copy(commitment, plan)
@@ -73,7 +76,9 @@ def commit_agenda(group: Group) -> list[Commitment]:
 
 def annul_agenda(group: Group) -> int:
     """The plenary annulled the mesa's approval: its commitments stop being followed."""
-    commitments = db.session.scalars(select(Commitment).where(Commitment.group_id == group.id)).all()
+    commitments = db.session.scalars(
+        select(Commitment).where(Commitment.group_id == group.id)
+    ).all()
     for commitment in commitments:
         commitment.annulled = True
     db.session.flush()
@@ -112,11 +117,15 @@ def link_for(assembly_id: int, who: str) -> FollowupLink:
     """The responsible's private link in this assembly (made once, then the same)."""
     key = domain.who_key(who)
     link = db.session.scalar(
-        select(FollowupLink).where(FollowupLink.assembly_id == assembly_id, FollowupLink.who_key == key)
+        select(FollowupLink).where(
+            FollowupLink.assembly_id == assembly_id, FollowupLink.who_key == key
+        )
     )
     if link is None:
         link = FollowupLink(
-            assembly_id=assembly_id, who_key=key, who=who.strip()[:300],
+            assembly_id=assembly_id,
+            who_key=key,
+            who=who.strip()[:300],
             token=secrets.token_urlsafe(32),
         )
         db.session.add(link)
@@ -200,8 +209,13 @@ def report_progress(token: str, commitment_id: int | None, raw: dict, photo: byt
             errors["photo"] = str(error)
     _refuse(errors)
     update = CommitmentUpdate(
-        commitment=commitment, source="responsable", status=clean["status"],
-        progress=clean["progress"], note=clean["note"], photo=stored_photo, review="pendiente",
+        commitment=commitment,
+        source="responsable",
+        status=clean["status"],
+        progress=clean["progress"],
+        note=clean["note"],
+        photo=stored_photo,
+        review="pendiente",
     )
     db.session.add(update)
     _apply(commitment, clean)
@@ -215,9 +229,14 @@ def staff_report(actor: User, assembly_id: int, commitment_id: int, raw: dict):
     clean, errors = domain.clean_report(raw)
     _refuse(errors)
     update = CommitmentUpdate(
-        commitment=commitment, source="equipo", status=clean["status"],
-        progress=clean["progress"], note=clean["note"], review="confirmado",
-        author_id=actor.id if actor else None, reviewed_by_id=actor.id if actor else None,
+        commitment=commitment,
+        source="equipo",
+        status=clean["status"],
+        progress=clean["progress"],
+        note=clean["note"],
+        review="confirmado",
+        author_id=actor.id if actor else None,
+        reviewed_by_id=actor.id if actor else None,
         reviewed_at=utcnow(),
     )
     db.session.add(update)
@@ -260,7 +279,9 @@ def links_of(assembly_id: int) -> list[tuple[FollowupLink, list[Commitment]]]:
     """Each responsible's link with their active commitments (the commitments sheet)."""
     commitments = commitments_of(assembly_id)
     links = db.session.scalars(
-        select(FollowupLink).where(FollowupLink.assembly_id == assembly_id).order_by(FollowupLink.who)
+        select(FollowupLink)
+        .where(FollowupLink.assembly_id == assembly_id)
+        .order_by(FollowupLink.who)
     ).all()
     rows = []
     for link in links:

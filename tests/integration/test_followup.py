@@ -1,0 +1,208 @@
+"""Commitments after the day: made from an approved agenda, annulled with it, amended with
+the piece; reported through a private link (photo stripped), confirmed or corrected by staff."""
+
+import io
+from datetime import date
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from assembly.board import services as board
+from assembly.errors import InvalidInput, NotFound
+from assembly.extensions import db
+from assembly.followup import domain
+from assembly.followup import services as followup
+from assembly.followup.models import Commitment, CommitmentUpdate, FollowupLink
+from tests.support.board_seed import seed_pieces
+
+
+@pytest.fixture
+def plenary(make_assembly):
+    assembly = make_assembly()
+    pieces = seed_pieces(assembly, 6, per_group=2)  # two need → solution → plan chains
+    groups = board.board_groups(assembly.id)
+    group_of = {p.id: p.table.group_id for p in pieces}
+    plans = [p for p in pieces if p.kind == "plan"]
+    return {
+        "assembly": assembly,
+        "pieces": pieces,
+        "plans": plans,
+        "group_of": group_of,
+        "groups": groups,
+    }
+
+
+def _approve(assembly, group_id):
+    board.record_hands(None, assembly.id, group_id, {"for": 9, "against": 1})
+    db.session.commit()
+
+
+def _commitments(assembly_id, **kw):
+    return followup.commitments_of(assembly_id, **kw)
+
+
+def test_approval_makes_one_commitment_per_plan_piece_with_its_chain(plenary):
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    group_id = plenary["group_of"][plan.id]
+    assert _commitments(assembly.id) == []
+    _approve(assembly, group_id)
+    made = _commitments(assembly.id)
+    assert [c.piece_id for c in made] == [plan.id]
+    commitment = made[0]
+    assert commitment.what == plan.text and commitment.who == plan.who
+    assert commitment.due == plan.due
+    assert commitment.solution == plan.parent.text
+    assert commitment.need == plan.parent.parent.text
+    assert (commitment.status, commitment.progress) == ("pendiente", 0)
+    link = db.session.scalar(select(FollowupLink).where(FollowupLink.assembly_id == assembly.id))
+    assert link.who == plan.who and len(link.token) >= 40
+
+
+def test_annulling_annuls_and_reapproving_brings_back_the_same_commitment(plenary):
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    group_id = plenary["group_of"][plan.id]
+    _approve(assembly, group_id)
+    first = _commitments(assembly.id)[0]
+    link = followup.link_for(assembly.id, plan.who)
+    followup.report_progress(link.token, first.id, {"status": "en_curso", "progress": "30"})
+    db.session.commit()
+    board.reset_approval(None, assembly.id, group_id)
+    db.session.commit()
+    assert _commitments(assembly.id) == []
+    assert [c.annulled for c in _commitments(assembly.id, include_annulled=True)] == [True]
+    _approve(assembly, group_id)
+    again = _commitments(assembly.id)
+    assert [c.id for c in again] == [first.id]
+    assert (again[0].status, again[0].progress, len(again[0].updates)) == ("en_curso", 30, 1)
+
+
+def test_a_rejected_agenda_makes_no_commitment(plenary):
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    board.record_hands(None, assembly.id, plenary["group_of"][plan.id], {"for": 1, "against": 9})
+    db.session.commit()
+    assert db.session.scalars(select(Commitment)).all() == []
+
+
+def test_plenary_amendments_carry_over_to_the_commitment(plenary):
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    _approve(assembly, plenary["group_of"][plan.id])
+    board.amend_piece(
+        None,
+        assembly.id,
+        plan.id,
+        {
+            "text": "Reglamento aprobado en asamblea",
+            "who": "Alcaldía de Arauca",
+            "due": "2025-T4",
+            "reason": "Ajuste de la plenaria",
+        },
+    )
+    need = plan.parent.parent
+    board.amend_piece(None, assembly.id, need.id, {"text": "Crédito blando", "reason": "Más corto"})
+    db.session.commit()
+    commitment = _commitments(assembly.id)[0]
+    assert (commitment.what, commitment.who, commitment.due) == (
+        "Reglamento aprobado en asamblea",
+        "Alcaldía de Arauca",
+        "2025-T4",
+    )
+    assert commitment.need == "Crédito blando"
+    # the new responsible has a link that shows this commitment
+    link = followup.link_for(assembly.id, "  alcaldia DE arauca ")
+    assert [c.id for c in followup.commitments_for_link(link)] == [commitment.id]
+
+
+def _jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (3000, 2000), (200, 30, 30))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (4.0, 35.0, 0.0)}  # GPS latitude
+    exif[0x0112] = 1  # orientation
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_the_responsible_reports_with_a_photo_stripped_of_metadata(plenary):
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    _approve(assembly, plenary["group_of"][plan.id])
+    commitment = _commitments(assembly.id)[0]
+    link = followup.link_for(assembly.id, plan.who)
+    raw_photo = _jpeg_with_gps()
+    assert Image.open(io.BytesIO(raw_photo)).getexif()  # the phone's photo has its metadata
+    update = followup.report_progress(
+        link.token,
+        commitment.id,
+        {"status": "en_riesgo", "progress": "40", "note": "Falta el lote"},
+        raw_photo,
+    )
+    db.session.commit()
+    stored = Image.open(io.BytesIO(update.photo))
+    assert stored.format == "JPEG" and max(stored.size) == 1600
+    assert not stored.getexif() and "exif" not in stored.info
+    assert (commitment.status, commitment.progress) == ("en_riesgo", 40)
+    assert update.review == "pendiente" and update.source == "responsable"
+    flags = followup.flags_of(commitment)
+    assert flags["at_risk"] is True
+
+
+def test_bad_reports_change_nothing_and_say_why(plenary):
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    _approve(assembly, plenary["group_of"][plan.id])
+    commitment = _commitments(assembly.id)[0]
+    link = followup.link_for(assembly.id, plan.who)
+    cases = [
+        ({"status": "cumplido", "progress": "80"}, None, "progress"),
+        ({"status": "hecho", "progress": "10"}, None, "status"),
+        ({"status": "en_curso", "progress": "101"}, None, "progress"),
+        ({"status": "en_curso", "progress": "10"}, b"not an image at all", "photo"),
+    ]
+    for raw, photo, field in cases:
+        with pytest.raises(InvalidInput) as refused:
+            followup.report_progress(link.token, commitment.id, raw, photo)
+        assert field in refused.value.fields
+        db.session.rollback()
+    assert db.session.scalars(select(CommitmentUpdate)).all() == []
+    assert commitment.status == "pendiente"
+    with pytest.raises(NotFound):
+        followup.report_progress("no-such-token", commitment.id, {"status": "en_curso"})
+    other = followup.link_for(assembly.id, "Otra organización")
+    with pytest.raises(NotFound):  # a link reports only its own commitments
+        followup.report_progress(other.token, commitment.id, {"status": "en_curso", "progress": 5})
+
+
+def test_staff_confirm_or_correct_a_report(plenary, make_user):
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    staff = make_user("supervisor")
+    _approve(assembly, plenary["group_of"][plan.id])
+    commitment = _commitments(assembly.id)[0]
+    link = followup.link_for(assembly.id, plan.who)
+    first = followup.report_progress(
+        link.token, commitment.id, {"status": "en_curso", "progress": 50}
+    )
+    second = followup.report_progress(
+        link.token, commitment.id, {"status": "cumplido", "progress": 100}
+    )
+    db.session.commit()
+    assert followup.pending_reviews(assembly.id) == [first, second]
+    followup.review_update(staff, assembly.id, first.id, {"action": "confirm"})
+    followup.review_update(
+        staff,
+        assembly.id,
+        second.id,
+        {"action": "correct", "status": "en_curso", "progress": 90, "note": "Falta el acta"},
+    )
+    db.session.commit()
+    assert followup.pending_reviews(assembly.id) == []
+    assert (first.review, second.review) == ("confirmado", "corregido")
+    assert (commitment.status, commitment.progress) == ("en_curso", 90)
+    assert [u.source for u in commitment.updates] == ["responsable", "responsable", "equipo"]
+
+
+def test_overdue_is_flagged_only_while_unfinished():
+    assert domain.flags("en_curso", "2025-T1", date(2025, 4, 1))["overdue"] is True
+    assert domain.flags("en_curso", "2025-T1", date(2025, 3, 31))["overdue"] is False
+    assert domain.flags("cumplido", "2025-T1", date(2026, 1, 1))["overdue"] is False
+    assert domain.flags("pendiente", "2025-06-30", date(2025, 7, 1))["overdue"] is True
+    assert domain.flags("pendiente", None, date(2030, 1, 1))["overdue"] is False
