@@ -1,6 +1,7 @@
 import datetime as dt
+import secrets
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.config import DEFAULT_TIME_ZONE
@@ -12,6 +13,11 @@ STATUSES = {
     "live": "En curso",
     "closed": "Cerrada",
 }
+
+
+def new_board_token() -> str:
+    """256 bits, URL-safe: the public board's address."""
+    return secrets.token_urlsafe(32)
 
 
 class Assembly(db.Model):
@@ -44,6 +50,12 @@ class Assembly(db.Model):
     #: bumped in the same transaction as every change that is broadcast (realtime.py): a
     #: screen compares it with its snapshot's
     revision: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
+    #: the public phone board's address (/tablero/<token>): unguessable, unlike the id
+    board_token: Mapped[str] = mapped_column(
+        String(43), unique=True, nullable=False, default=lambda: new_board_token()
+    )
+    #: the public phone board can be turned off (the projector board is staff-only anyway)
+    public_board: Mapped[bool] = mapped_column(nullable=False, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), nullable=False)
 
     themes: Mapped[list["Theme"]] = relationship(

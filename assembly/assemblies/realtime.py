@@ -53,11 +53,31 @@ class Broadcast:
     payload: dict
     rooms: tuple[str, ...]
     assembly_id: int
+    #: (room, payload) pairs: what those rooms get instead of ``payload`` (less: the public
+    #: board's room never receives a hidden piece's text)
+    redacted: tuple[tuple[str, dict], ...] = ()
+
+    def payload_for(self, room: str) -> dict:
+        return dict(self.redacted).get(room, self.payload)
 
 
-def broadcast(event: str, payload: dict, *, rooms: Iterable[str], assembly_id: int) -> Broadcast:
-    """A Broadcast to ``rooms`` (duplicates dropped, order kept)."""
-    return Broadcast(event, dict(payload), tuple(dict.fromkeys(rooms)), int(assembly_id))
+def broadcast(
+    event: str,
+    payload: dict,
+    *,
+    rooms: Iterable[str],
+    assembly_id: int,
+    redacted: dict[str, dict] | None = None,
+) -> Broadcast:
+    """A Broadcast to ``rooms`` (duplicates dropped, order kept); ``redacted`` gives some of
+    those rooms a smaller payload."""
+    return Broadcast(
+        event,
+        dict(payload),
+        tuple(dict.fromkeys(rooms)),
+        int(assembly_id),
+        tuple((room, dict(p)) for room, p in (redacted or {}).items()),
+    )
 
 
 @dataclass
@@ -164,8 +184,9 @@ def _stamp(outbox: Outbox) -> list[tuple[str, dict, str]]:
         for room in item.rooms:
             seq = next_seq[room]
             next_seq[room] = seq + 1
+            payload = item.payload_for(room)
             messages.append(
-                (item.event, {**item.payload, "rev": revision, "room": room, "seq": seq}, room)
+                (item.event, {**payload, "rev": revision, "room": room, "seq": seq}, room)
             )
     return messages
 

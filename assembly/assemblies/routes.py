@@ -13,7 +13,7 @@ from assembly.auth import services as accounts_services
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import divipola
-from assembly.errors import AssemblyError, NotFound
+from assembly.errors import AssemblyError, InvalidInput, NotFound
 from assembly.extensions import unit_of_work
 from assembly.helpers import attach_errors, select_choices
 
@@ -205,3 +205,23 @@ def staff(assembly_id: int):
         flash(_("Equipo de la asamblea guardado."), "success")
         return redirect(url_for("assemblies.staff", assembly_id=assembly.id))
     return render_template("assemblies/staff.html", assembly=assembly, accounts=accounts)
+
+
+@bp.post("/<int:assembly_id>/public-board")
+@require(Permission.MANAGE_ASSEMBLIES)
+def public_board(assembly_id: int):
+    """Turn the public phone board on or off, or give it a new address."""
+    action = request.form.get("action", "")
+    if action not in {"on", "off", "new"}:
+        raise InvalidInput(_("Acción desconocida para el tablero público."))
+    with unit_of_work():
+        assembly = services.set_public_board(
+            current_user, assembly_id, enabled=action != "off", new_address=action == "new"
+        )
+    messages = {
+        "on": _("Tablero público activado."),
+        "off": _("Tablero público desactivado: los teléfonos ya no lo abren."),
+        "new": _("El tablero público tiene una dirección nueva: la anterior ya no funciona."),
+    }
+    flash(messages[action], "success")
+    return redirect(url_for("assemblies.show", assembly_id=assembly.id))

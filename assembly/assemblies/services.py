@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from assembly.assemblies import signals, template
 from assembly.assemblies.domain import clean_assembly, clean_moment, clean_step, clean_theme
-from assembly.assemblies.models import STATUSES, Assembly, Moment, Step, Theme
+from assembly.assemblies.models import STATUSES, Assembly, Moment, Step, Theme, new_board_token
 from assembly.auth import scope
 from assembly.auth.models import User
 from assembly.config import DEFAULT_TIME_ZONE
@@ -89,6 +89,19 @@ def template_defaults() -> dict:
         "plan_end_year": template.PLAN_END_YEAR,
         "time_zone": DEFAULT_TIME_ZONE,
     }
+
+
+def set_public_board(
+    actor: User | None, assembly_id: int, *, enabled: bool, new_address: bool = False
+) -> Assembly:
+    """Turn the public phone board on or off; ``new_address`` gives it a new token (the old
+    QR and links stop working). Flush."""
+    assembly = get_assembly(assembly_id)
+    assembly.public_board = enabled
+    if new_address:
+        assembly.board_token = new_board_token()
+    db.session.flush()
+    return assembly
 
 
 def update_assembly(actor: User, assembly_id: int, raw: dict) -> Assembly:

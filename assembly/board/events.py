@@ -12,12 +12,11 @@ from flask_login import current_user
 from pydantic import Field
 from sqlalchemy import select
 
-from assembly.assemblies.models import Assembly
 from assembly.assemblies.realtime import broadcasting, join
 from assembly.auth.domain import Permission
 from assembly.auth.events import credential, current_identity, identity_may_follow
 from assembly.board import broadcasts, services
-from assembly.core.schemas import AssemblyId, Count, Id, OptionalId, Payload, Text, as_id
+from assembly.core.schemas import AssemblyId, Count, Id, OptionalId, Payload, Text
 from assembly.core.sockets import event
 from assembly.errors import InvalidInput, PermissionDenied
 from assembly.extensions import db
@@ -47,8 +46,8 @@ class ApprovalCommand(Payload):
 
 @credential("board")
 def check_board(value):
-    assembly_id = as_id(value)
-    assembly = db.session.get(Assembly, assembly_id) if assembly_id else None
+    """The public board's token (not the assembly's number), while the board is on."""
+    assembly = services.find_public_board(value)
     return {"assembly_id": assembly.id} if assembly else None
 
 

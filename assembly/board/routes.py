@@ -31,9 +31,12 @@ def _qr_svg(url: str) -> str:
     return qr_svg(url, label=_("Código QR del tablero"), border=2)
 
 
-def _render_board(assembly_id: int, *, public: bool):
-    assembly = get_assembly(assembly_id)
-    board_url = public_url(url_for("board.public_board", assembly_id=assembly.id))
+def _public_board_url(assembly) -> str:
+    return public_url(url_for("board.public_board", token=assembly.board_token))
+
+
+def _render_board(assembly, *, public: bool):
+    board_url = _public_board_url(assembly)
     return render_template(
         "board/board.html",
         assembly=assembly,
@@ -48,13 +51,14 @@ def _render_board(assembly_id: int, *, public: bool):
 @require(Permission.VIEW_ASSEMBLY)
 def board(assembly_id: int):
     """The projected plenary board: the big solidarity puzzle, live."""
-    return _render_board(assembly_id, public=False)
+    return _render_board(get_assembly(assembly_id), public=False)
 
 
-@bp.route("/tablero/<int:assembly_id>")
-def public_board(assembly_id: int):
-    """The same board, read-only, for the room's phones (opened from the QR on the screen)."""
-    return _render_board(assembly_id, public=True)
+@bp.route("/tablero/<token>")
+def public_board(token: str):
+    """The same board, read-only, for the room's phones (opened from the QR on the screen):
+    addressed by the assembly's unguessable board token, only while it is turned on."""
+    return _render_board(services.public_board_assembly(token), public=True)
 
 
 @bp.route("/assemblies/<int:assembly_id>/plenaria")
@@ -66,7 +70,7 @@ def console(assembly_id: int):
         "board/console.html",
         assembly=assembly,
         groups=services.board_groups(assembly_id),
-        board_url=public_url(url_for("board.public_board", assembly_id=assembly.id)),
+        board_url=_public_board_url(assembly),
     )
 
 
@@ -199,9 +203,8 @@ def close_assembly(assembly_id: int):
     return redirect(url_for("board.acta", assembly_id=assembly_id))
 
 
-@bp.route("/tablero/<int:assembly_id>/qr.svg")
-def board_qr(assembly_id: int):
+@bp.route("/tablero/<token>/qr.svg")
+def board_qr(token: str):
     """The QR of the public board, as an SVG file (to print or share)."""
-    get_assembly(assembly_id)
-    svg = _qr_svg(public_url(url_for("board.public_board", assembly_id=assembly_id)))
+    svg = _qr_svg(_public_board_url(services.public_board_assembly(token)))
     return Response(svg, mimetype="image/svg+xml")

@@ -22,8 +22,17 @@ def piece_saved(piece: Piece | dict) -> Broadcast:
     """A piece was created or edited (text, hidden flag, status...); a payload dict is sent as
     it is (it was built before a later change in the same write)."""
     payload = piece if isinstance(piece, dict) else piece_payload(piece)
+    redacted = None
+    if payload.get("hidden"):
+        # the plenary board (the public phones among it) learns only that it went away
+        keep = ("id", "table_id", "group_id", "assembly_id", "hidden", "version")
+        redacted = {f"board:{payload['assembly_id']}": {k: payload.get(k) for k in keep}}
     return broadcast(
-        "piece_saved", payload, rooms=_rooms(payload), assembly_id=payload["assembly_id"]
+        "piece_saved",
+        payload,
+        rooms=_rooms(payload),
+        assembly_id=payload["assembly_id"],
+        redacted=redacted,
     )
 
 

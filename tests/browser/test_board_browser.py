@@ -124,7 +124,7 @@ def test_moderator_zooms_and_the_phone_board_follows(new_page, make_user, make_a
     log_in(projector, moderator)
     open_board(projector, assembly, 10)
     phone = new_page(PHONE, bypass_csp=True)
-    open_board(phone, assembly, 10, path=f"/tablero/{assembly.id}")
+    open_board(phone, assembly, 10, path=f"/tablero/{assembly.board_token}")
     screenshot(phone, "board-public-phone")
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
@@ -227,7 +227,7 @@ def test_board_shows_an_amendment_live(new_page, make_user, make_assembly, live_
     assembly = make_assembly()
     need = seed_pieces(assembly, 3)[0]
     page = new_page(PROJECTOR)
-    open_board(page, assembly, 3, path=f"/tablero/{assembly.id}")
+    open_board(page, assembly, 3, path=f"/tablero/{assembly.board_token}")
     staff = Browserless(live_server.url)
     staff.login(moderator.username, TEST_PASSWORD)
     url = f"/assemblies/{assembly.id}/piezas/{need.id}/enmendar"

@@ -44,7 +44,7 @@ def _pages(assembly, group, person):
         f"/inscripcion/{assembly.id}",
         f"/t/{person.ticket_token}",
         f"/t/{person.ticket_token}/votar",
-        f"/tablero/{assembly.id}",
+        f"/tablero/{assembly.board_token}",
         "/mesa",
         "/mesa/PAGINA",
         "/no-such-page",

@@ -62,13 +62,13 @@ def _staff_socket(live_server, user):
 class BoardListener:
     """A read-only board socket (the ``board`` credential) counting every piece_saved."""
 
-    def __init__(self, url, assembly_id):
+    def __init__(self, url, assembly_id, board_token):
         self.saved = collections.Counter()
         self.texts = {}
         self.arrived = threading.Event()
         self.client = socketio.Client(reconnection=False)
         self.client.on("piece_saved", self._on_saved)
-        self.client.connect(url, auth={"board": assembly_id}, transports=["websocket"])
+        self.client.connect(url, auth={"board": board_token}, transports=["websocket"])
         assert self.client.call("join_board", {"assembly_id": assembly_id}, timeout=10)["ok"]
 
     def _on_saved(self, piece):
@@ -83,7 +83,7 @@ class BoardListener:
 def test_leader_writes_goes_offline_and_the_board_gets_each_piece_once(room, new_page, live_server):
     assembly, admin = room["assembly"], room["admin"]
     _go_to_step(assembly, admin, "needs")
-    board = BoardListener(live_server.url, assembly.id)
+    board = BoardListener(live_server.url, assembly.id, assembly.board_token)
     try:
         facilitator = new_page(PHONE)
         log_in(facilitator, admin)

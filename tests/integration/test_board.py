@@ -63,7 +63,7 @@ def test_public_board_connects_with_the_board_credential_only_for_its_assembly(
     app, room, make_assembly
 ):
     other = make_assembly()
-    sio = socketio.test_client(app, auth={"board": room["assembly"].id})
+    sio = socketio.test_client(app, auth={"board": room["assembly"].board_token})
     assert sio.is_connected()
     assert sio.emit("join_board", {"assembly_id": room["assembly"].id}, callback=True)["ok"]
     refused = sio.emit("join_board", {"assembly_id": other.id}, callback=True)
@@ -89,7 +89,7 @@ def test_moderator_reveals_one_mesa_at_a_time_and_every_screen_follows(
     app, room, auth, socket_client
 ):
     assembly = room["assembly"]
-    screen = socketio.test_client(app, auth={"board": assembly.id})
+    screen = socketio.test_client(app, auth={"board": assembly.board_token})
     screen.emit("join_board", {"assembly_id": assembly.id}, callback=True)
     screen.get_received()
     auth.login("moderator")
@@ -155,7 +155,7 @@ def test_plenary_commands_need_run_clock_and_valid_targets(
 
 def test_show_of_hands_is_recorded_closed_and_decided(app, room, auth, socket_client):
     assembly, group = room["assembly"], room["groups"][0]
-    screen = socketio.test_client(app, auth={"board": assembly.id})
+    screen = socketio.test_client(app, auth={"board": assembly.board_token})
     screen.emit("join_board", {"assembly_id": assembly.id}, callback=True)
     screen.get_received()
     auth.login("moderator")
@@ -258,7 +258,7 @@ def test_vote_page_votes_changes_and_refuses_after_closing(room, client, app):
     assert "No hay ninguna votación abierta" in client.get(url).get_data(as_text=True)
     approval = services.open_vote(None, assembly.id, group.id)
     db.session.commit()
-    board = socketio.test_client(app, auth={"board": assembly.id})
+    board = socketio.test_client(app, auth={"board": assembly.board_token})
     board.emit("join_board", {"assembly_id": assembly.id}, callback=True)
     board.get_received()
     page = client.get(url).get_data(as_text=True)
@@ -390,12 +390,12 @@ def test_an_open_vote_blocks_closing(room, auth, client):
 
 def test_board_pages_render(room, auth, client):
     assembly = room["assembly"]
-    assert client.get(f"/tablero/{assembly.id}").status_code == 200
-    assert client.get(f"/tablero/{assembly.id}/qr.svg").mimetype == "image/svg+xml"
+    assert client.get(f"/tablero/{assembly.board_token}").status_code == 200
+    assert client.get(f"/tablero/{assembly.board_token}/qr.svg").mimetype == "image/svg+xml"
     assert client.get("/tablero/99999").status_code == 404
     auth.login("moderator")
     board = client.get(f"/assemblies/{assembly.id}/board").get_data(as_text=True)
-    assert f"/tablero/{assembly.id}" in board and "<svg" in board
+    assert f"/tablero/{assembly.board_token}" in board and "<svg" in board
     console = client.get(f"/assemblies/{assembly.id}/plenaria").get_data(as_text=True)
     assert "Revelar" in console
     assert db.session.scalar(select(db.func.count(Approval.id))) == 0

@@ -103,10 +103,10 @@ def world(app, db, make_assembly, make_attendee, make_user):
         "auth": {
             "phone": {"table_code": "HERE22"},
             "ticket": {"ticket": person.ticket_token},
-            "board": {"board": here.id},
+            "board": {"board": here.board_token},
             "foreign_phone": {"table_code": "THERE3"},
             "foreign_ticket": {"ticket": other_person.ticket_token},
-            "foreign_board": {"board": there.id},
+            "foreign_board": {"board": there.board_token},
         },
     }
 

@@ -91,7 +91,12 @@ def build_database(url: str, tables: int) -> dict:
             db.session.add(Table(group_id=group.id, number=n // len(groups) + 1, join_code=code))
             codes.append(code)
         db.session.commit()
-        ids = {"assembly_id": assembly.id, "admin_id": admin.id, "codes": codes}
+        ids = {
+            "assembly_id": assembly.id,
+            "board_token": assembly.board_token,
+            "admin_id": admin.id,
+            "codes": codes,
+        }
     return {"app": app, **ids}
 
 
@@ -138,9 +143,10 @@ class Viewer:
         rb'|42\["piece_saved",\{"id":"(?P<id>[0-9a-f-]{36})"'
     )
 
-    def __init__(self, url: str, assembly_id: int):
+    def __init__(self, url: str, assembly_id: int, board_token: str):
         self.host, self.port = url.removeprefix("http://").split(":")
         self.assembly_id = assembly_id
+        self.board_token = board_token
         self.received: collections.Counter = collections.Counter()
         self.ready = gevent.event.Event()
         self.sock = None
@@ -158,7 +164,7 @@ class Viewer:
             while b"\r\n\r\n" not in buffer:
                 buffer += self.sock.recv(4096)
             buffer = buffer.split(b"\r\n\r\n", 1)[1]
-            self.sock.sendall(_client_frame("40" + json.dumps({"board": self.assembly_id})))
+            self.sock.sendall(_client_frame("40" + json.dumps({"board": self.board_token})))
             while True:
                 cut = 0
                 for match in self.SCAN.finditer(buffer):
@@ -253,7 +259,7 @@ class TablePhone:
 
 def main() -> None:
     if sys.argv[1:2] == ["--viewer-process"]:
-        return viewer_process(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        return viewer_process(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, default=100)
     parser.add_argument("--viewers", type=int, default=500)
@@ -278,12 +284,12 @@ def main() -> None:
         report(setup, url, result, args)
 
 
-def viewer_process(url: str, assembly_id: int, count: int) -> None:
+def viewer_process(url: str, assembly_id: int, count: int, board_token: str) -> None:
     """``--viewer-process``: hold ``count`` viewers; report what they saw of the acked ids.
 
     Viewers live in their own processes so that reading 250,000 deliveries never delays the
     table phones' acknowledgements measured in the main process."""
-    viewers = [Viewer(url, assembly_id) for _ in range(count)]
+    viewers = [Viewer(url, assembly_id, board_token) for _ in range(count)]
     greenlets = []
     for index, viewer in enumerate(viewers):
         greenlets.append(gevent.spawn(viewer.run))
@@ -317,6 +323,7 @@ def run(server_url: str, setup: dict, args, server) -> dict:
                 server_url,
                 str(setup["assembly_id"]),
                 str(count),
+                setup["board_token"],
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

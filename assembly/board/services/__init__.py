@@ -39,7 +39,9 @@ from assembly.board.services.plenary import (  # noqa: F401
     board_groups,
     board_snapshot,
     checked_in_count,
+    find_public_board,
     plenary_command,
     plenary_dict,
     plenary_state,
+    public_board_assembly,
 )

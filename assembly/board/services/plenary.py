@@ -1,8 +1,10 @@
 """What every board screen shows, and the moderator's commands to it."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import get_assembly
 from assembly.auth.models import User
 from assembly.board.models import PlenaryState
@@ -16,6 +18,23 @@ from assembly.puzzle.services import piece_payload
 from assembly.registration.models import Attendee
 
 # --- what the board shows -------------------------------------------------------------------
+
+
+def find_public_board(token: object) -> Assembly | None:
+    """The assembly whose public board ``token`` opens, while that board is turned on."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 64:
+        return None
+    assembly = db.session.scalar(select(Assembly).where(Assembly.board_token == token))
+    return assembly if assembly is not None and assembly.public_board else None
+
+
+def public_board_assembly(token: object) -> Assembly:
+    assembly = find_public_board(token)
+    if assembly is None:
+        raise NotFound(
+            _("Este tablero no existe o está desactivado. Escanee el código QR de la pantalla.")
+        )
+    return assembly
 
 
 def board_groups(assembly_id: int) -> list[Group]:

@@ -1,4 +1,4 @@
-// The plenary board (projector /assemblies/<id>/board and phones /tablero/<id>).
+// The plenary board (projector /assemblies/<id>/board and phones /tablero/<token>).
 //
 // On every (re)connect it asks for the full state (join_board), then applies deltas:
 // piece_saved / piece_deleted (from the tables), plenary_state (the moderator's reveal, zoom,
@@ -351,7 +351,9 @@ export function init() {
   progress = root.querySelector("[data-progress]");
   connection = root.querySelector("[data-connection]");
 
-  conn = connect({ auth: isPublic ? { board: assemblyId } : undefined, assemblyId });
+  // the public board's credential is its unguessable token, not the assembly's number
+  const auth = isPublic ? { board: root.dataset.boardToken } : undefined;
+  conn = connect({ auth, assemblyId });
   const clockElement = root.querySelector("[data-clock]");
   if (clockElement) mountClock(clockElement, conn, assemblyId);
   listen();
