@@ -12,27 +12,47 @@ The client address is ``request.remote_addr``: the real client once ProxyFix app
 ``ASSEMBLY_TRUSTED_PROXIES`` (see ``assembly.core.web``).
 """
 
+import logging
+
 from flask import current_app, request
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+log = logging.getLogger(__name__)
+
 _KEY = "assembly.credential_throttle"
+_FALLBACK = "assembly.credential_throttle.memory"
 
 
-def _strategy() -> MovingWindowRateLimiter:
-    strategy = current_app.extensions.get(_KEY)
+def _strategy(*, fallback: bool = False) -> MovingWindowRateLimiter:
+    key = _FALLBACK if fallback else _KEY
+    strategy = current_app.extensions.get(key)
     if strategy is None:
-        storage = storage_from_string(current_app.config["RATELIMIT_STORAGE_URI"])
-        strategy = current_app.extensions[_KEY] = MovingWindowRateLimiter(storage)
+        config = current_app.config
+        uri = "memory://" if fallback else config["RATELIMIT_STORAGE_URI"]
+        options = {} if uri.startswith("memory") else config.get("RATELIMIT_STORAGE_OPTIONS", {})
+        storage = storage_from_string(uri, **options)
+        strategy = current_app.extensions[key] = MovingWindowRateLimiter(storage)
     return strategy
+
+
+def _run(action):
+    """``action(strategy)`` on the shared storage; this process's memory while Redis is
+    unreachable (as the HTTP limits do), so a Redis outage never refuses a phone."""
+    try:
+        return action(_strategy())
+    except Exception as error:  # the storage's own connection errors vary by backend
+        log.warning("credential throttle: shared storage unavailable (%s); using memory", error)
+        return action(_strategy(fallback=True))
 
 
 def _keys(kind: str, value: object) -> list[tuple[str, ...]]:
     address = request.remote_addr or "unknown"
-    keys = [("credential-address", address)]
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or "asamblea"
+    keys = [(prefix, "credential-address", address)]
     if isinstance(value, str) and value:
-        keys.append(("credential-value", kind, value.strip().upper()[:64]))
+        keys.append((prefix, "credential-value", kind, value.strip().upper()[:64]))
     return keys
 
 
@@ -45,22 +65,17 @@ def _limits():
 
 def blocked(kind: str, value: object = None) -> bool:
     """True when this address (or this value) failed too often lately."""
-    strategy = _strategy()
-    per_address, per_value = _limits()
-    for key, limit in zip(_keys(kind, value), (per_address, per_value), strict=False):
-        if not strategy.test(limit, *key):
-            return True
-    return False
+    pairs = list(zip(_keys(kind, value), _limits(), strict=False))
+    return _run(lambda strategy: any(not strategy.test(limit, *key) for key, limit in pairs))
 
 
 def failed(kind: str, value: object = None) -> None:
     """Count one refused attempt against the address and the value tried."""
-    strategy = _strategy()
-    per_address, per_value = _limits()
-    for key, limit in zip(_keys(kind, value), (per_address, per_value), strict=False):
-        strategy.hit(limit, *key)
+    pairs = list(zip(_keys(kind, value), _limits(), strict=False))
+    _run(lambda strategy: [strategy.hit(limit, *key) for key, limit in pairs])
 
 
 def reset() -> None:
     """Forget every count (tests; an operator after a false alarm)."""
-    _strategy().storage.reset()
+    _run(lambda strategy: strategy.storage.reset())
+    _strategy(fallback=True).storage.reset()

@@ -94,6 +94,20 @@ def test_a_staff_socket_guessing_codes_through_join_table_is_stopped(
     assert "Demasiados intentos" in ack["error"]
 
 
+def test_without_redis_the_throttle_still_counts_in_memory(app, table, tight_limits):
+    """Redis down (or unreachable): phones still connect and guesses are still limited."""
+    saved = app.config["RATELIMIT_STORAGE_URI"], app.extensions.pop("assembly.credential_throttle")
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        assert _connect(app, table_code="K7P2QX").is_connected()
+        for guess in _guesses(5):
+            assert not _connect(app, table_code=guess).is_connected()
+        assert not _connect(app, table_code="K7P2QX").is_connected()
+    finally:
+        app.config["RATELIMIT_STORAGE_URI"] = saved[0]
+        app.extensions["assembly.credential_throttle"] = saved[1]
+
+
 def test_a_wrong_ticket_or_board_credential_counts_as_well(app, make_assembly, tight_limits):
     make_assembly()
     for n in range(5):
