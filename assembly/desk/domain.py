@@ -108,3 +108,9 @@ def arrival_buckets(
         {"start": local_hhmm(first_start + step * i, zone), "count": counts[i]}
         for i in range(count)
     ]
+
+
+def narrowed_by(words: list[str], *places: str | None) -> bool:
+    """Every narrowing word starts a word of the organisation or the municipality."""
+    haystack = " " + " ".join(normalize_name(p or "") for p in places)
+    return all(f" {word}" in haystack for word in words)

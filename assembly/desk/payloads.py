@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from assembly.assemblies.models import Assembly
+from assembly.core import divipola
 from assembly.desk import domain
 from assembly.desk.services import CheckInResult
 from assembly.grouping.models import Table
@@ -29,6 +30,7 @@ def person(
         "id": attendee.id,
         "name": attendee.full_name,
         "organization": attendee.organization_name or "",
+        "place": divipola.municipality_name(attendee.municipality_code or "") or "",
         "document_type": attendee.document_type,
         "document": (
             attendee.document_number

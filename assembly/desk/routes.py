@@ -88,12 +88,41 @@ def undo(assembly_id: int, body: Undo):
     )
 
 
+#: people per page of a name search
+PAGE_SIZE = 20
+
+
 @bp.route("/search")
 @require(Permission.DESK)
 def search(assembly_id: int):
-    """People matching a name (every word, accents ignored) or a document number prefix."""
+    """People matching a name (every word, accents ignored) or a document number prefix, a
+    page at a time (``offset``), narrowed by organisation or municipality (``narrow``);
+    ``total`` counts every match, so the desk knows when exactly one person matches."""
     assembly = get_assembly(assembly_id)
-    people = services.search(assembly_id, request.args.get("q", ""), limit=8)
+    page = services.search_page(
+        assembly_id,
+        request.args.get("q", ""),
+        narrow=request.args.get("narrow", ""),
+        offset=request.args.get("offset", 0, type=int) or 0,
+        limit=PAGE_SIZE,
+    )
+    show = _show_documents()
+    after = page.offset + len(page.people)
+    return jsonify(
+        ok=True,
+        results=[payloads.person(assembly, a, show_documents=show) for a in page.people],
+        total=page.total,
+        offset=page.offset,
+        next_offset=after if after < page.total else None,
+    )
+
+
+@bp.route("/recent")
+@require(Permission.DESK)
+def recent(assembly_id: int):
+    """The last check-ins at this desk (``desk``), newest first, for the desk's undo list."""
+    assembly = get_assembly(assembly_id)
+    people = services.recent_check_ins(assembly_id, request.args.get("desk") or None)
     show = _show_documents()
     return jsonify(
         ok=True, results=[payloads.person(assembly, a, show_documents=show) for a in people]

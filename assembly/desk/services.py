@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from assembly.assemblies.models import Assembly, Theme
 from assembly.assemblies.services import ensure_writable, get_assembly
+from assembly.core import divipola
 from assembly.desk import domain
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
@@ -145,25 +146,74 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
     return attendee
 
 
-def search(assembly_id: int, text: str, limit: int = 8) -> list[Attendee]:
-    """People whose name holds every typed word (as a word start, accents and case ignored),
-    or whose document number starts with the typed digits."""
+def _matching(assembly_id: int, text: str):
     words = domain.search_words(text)
     number = domain.document_prefix(text)
     if not words and number is None:
-        return []
+        return None
     matches = []
     if words:
         spaced = literal(" ") + Attendee.name_key  # so every word start follows a space
         matches.append(and_(*(spaced.like(f"% {word}%") for word in words)))
     if number is not None:
         matches.append(Attendee.document_number.like(f"{number}%"))
+    return select(Attendee).where(Attendee.assembly_id == assembly_id, or_(*matches))
+
+
+def search(assembly_id: int, text: str, limit: int = 8) -> list[Attendee]:
+    """People whose name holds every typed word (as a word start, accents and case ignored),
+    or whose document number starts with the typed digits."""
+    return search_page(assembly_id, text, limit=limit).people
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    people: list[Attendee]
+    #: every match of the text (and the narrowing), not only this page
+    total: int
+    offset: int
+
+
+#: more matches than this are not narrowed in memory: the desk asks for more words
+SEARCH_CAP = 2000
+
+
+def search_page(
+    assembly_id: int, text: str, *, narrow: str = "", offset: int = 0, limit: int = 20
+) -> SearchPage:
+    """One page of :func:`search`'s matches with their total, narrowed to those whose
+    organisation or municipality holds every word of ``narrow`` (accents and case ignored)."""
+    query = _matching(assembly_id, text)
+    if query is None:
+        return SearchPage([], 0, 0)
+    query = query.order_by(Attendee.name_key, Attendee.id)
+    limit = max(1, min(limit, 50))
+    offset = max(0, offset)
+    words = domain.search_words(narrow)
+    if not words:
+        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        people = list(db.session.scalars(query.offset(offset).limit(limit)))
+        return SearchPage(people, total or 0, offset)
+    found = [
+        a
+        for a in db.session.scalars(query.limit(SEARCH_CAP))
+        if domain.narrowed_by(
+            words, a.organization_name, divipola.municipality_name(a.municipality_code or "")
+        )
+    ]
+    return SearchPage(found[offset : offset + limit], len(found), offset)
+
+
+def recent_check_ins(assembly_id: int, desk: str | None = None, limit: int = 8) -> list[Attendee]:
+    """The last people checked in (at ``desk`` when given), newest first."""
+    query = select(Attendee).where(
+        Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None)
+    )
+    if desk:
+        query = query.where(Attendee.checked_in_desk == _desk(desk))
     return list(
         db.session.scalars(
-            select(Attendee)
-            .where(Attendee.assembly_id == assembly_id, or_(*matches))
-            .order_by(Attendee.name_key, Attendee.id)
-            .limit(max(1, min(limit, 50)))
+            query.order_by(Attendee.checked_in_at.desc(), Attendee.id.desc()).limit(limit)
         )
     )
 

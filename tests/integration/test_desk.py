@@ -510,3 +510,55 @@ def test_anonymous_visitors_cannot_use_the_desk(client, make_assembly, make_atte
     response = _post(client, assembly.id, "checkin", {"ticket": person.ticket_token, "desk": "M"})
     assert response.status_code in (302, 401)
     assert _reload(person.id).checked_in_at is None
+
+
+def test_search_pages_every_match_and_narrows_by_organisation_or_municipality(
+    client, auth, make_assembly, make_attendee
+):
+    auth.login("organizer")
+    assembly = make_assembly()
+    for n in range(25):
+        _person(
+            make_attendee,
+            assembly,
+            "Luz Dary",
+            f"Gómez{n:02d}",
+            municipality_code="81794" if n in (3, 11) else "81001",
+            organization_name="Asomujeres Tame" if n == 11 else "Cooperativa Uno",
+        )
+    base = f"/assemblies/{assembly.id}/desk/search"
+    first = client.get(base, query_string={"q": "luz dary"}).get_json()
+    assert (len(first["results"]), first["total"], first["next_offset"]) == (20, 25, 20)
+    rest = client.get(base, query_string={"q": "luz dary", "offset": 20}).get_json()
+    assert [r["name"] for r in rest["results"]][-1] == "Luz Dary Gómez24"
+    assert rest["next_offset"] is None
+    names = {r["name"] for r in first["results"] + rest["results"]}
+    assert len(names) == 25  # every one of them can be found
+    by_town = client.get(base, query_string={"q": "luz dary", "narrow": "tame"}).get_json()
+    assert sorted(r["name"] for r in by_town["results"]) == ["Luz Dary Gómez03", "Luz Dary Gómez11"]
+    assert by_town["total"] == 2 and by_town["results"][0]["place"] == "Tame"
+    by_org = client.get(base, query_string={"q": "luz", "narrow": "asomujeres"}).get_json()
+    assert [r["name"] for r in by_org["results"]] == ["Luz Dary Gómez11"]
+    nobody = client.get(base, query_string={"q": "luz", "narrow": "saravena"}).get_json()
+    assert (nobody["results"], nobody["total"]) == ([], 0)
+
+
+def test_recent_check_ins_of_this_desk_newest_first(client, auth, make_assembly, make_attendee):
+    auth.login("organizer")
+    assembly = make_assembly()
+    people = [_person(make_attendee, assembly, f"Persona{n}", "Reciente") for n in range(4)]
+    for person, desk in zip(people, ["Mesa 1", "Mesa 2", "Mesa 1", "Mesa 1"], strict=True):
+        response = _post(client, assembly.id, "checkin", {"attendee_id": person.id, "desk": desk})
+        assert response.status_code == 200
+    url = f"/assemblies/{assembly.id}/desk/recent"
+    mine = client.get(url, query_string={"desk": "Mesa 1"}).get_json()["results"]
+    assert [r["name"] for r in mine] == [
+        "Persona3 Reciente",
+        "Persona2 Reciente",
+        "Persona0 Reciente",
+    ]
+    _post(client, assembly.id, "undo", {"attendee_id": people[2].id})
+    mine = client.get(url, query_string={"desk": "Mesa 1"}).get_json()["results"]
+    assert [r["name"] for r in mine] == ["Persona3 Reciente", "Persona0 Reciente"]
+    auth.logout()
+    assert client.get(url, query_string={"desk": "Mesa 1"}).status_code in (302, 401, 403)

@@ -43,6 +43,12 @@ function elements() {
   cameraPanel: $("[data-camera-panel]"),
   video: $("[data-camera-video]"),
   cameraStatus: $("[data-camera-status]"),
+  narrowBox: $("[data-narrow-box]"),
+  narrow: $("[data-narrow]"),
+  count: $("[data-search-count]"),
+  more: $("[data-more]"),
+  recent: $("[data-recent]"),
+  recentEmpty: $("[data-recent-empty]"),
   };
 }
 
@@ -50,6 +56,12 @@ const STORE_DESK = "asamblea.desk.name";
 let desk = "";
 let results = [];
 let highlighted = -1;
+// Enter on a name checks in only when exactly one person matches; with several, the first
+// Enter selects (arms) the highlighted one and a second Enter on the same one confirms.
+let armed = -1;
+let total = 0;
+let nextOffset = null;
+let resultsFor = null; // the "text|narrow" the shown results answer
 let searchTimer = null;
 let searchSeq = 0;
 let busy = false;
@@ -60,6 +72,7 @@ let retryAction = null;
 function setDesk(name) {
   desk = (name || "").trim().replace(/\s+/g, " ").slice(0, 40);
   if (desk) localStorage.setItem(STORE_DESK, desk);
+  if (els.recent && desk) loadRecent();
   els.deskName.textContent = desk ? `· ${desk}` : "";
   const params = new URLSearchParams(location.search);
   if (desk) params.set("desk", desk);
@@ -161,6 +174,7 @@ function showOutcome(data) {
       badge: person.badge_url,
     });
     rememberLast(person);
+    loadRecent();
   } else if (data.result === "already") {
     show("already", {
       title: t("Ya registrada a las {time} en {desk}", {
@@ -269,6 +283,7 @@ function listenActions() {
       lastCheckIn = null;
       localStorage.removeItem(STORE_LAST);
       renderUndo();
+      loadRecent();
     } catch (error) {
       if (error instanceof Refusal) {
         lastCheckIn = null; // nothing to undo any more (someone else did it)
@@ -303,19 +318,31 @@ function clearResults() {
   searchSeq += 1;
   results = [];
   highlighted = -1;
+  armed = -1;
+  total = 0;
+  nextOffset = null;
+  resultsFor = null;
   els.results.replaceChildren();
   els.results.hidden = true;
   els.empty.hidden = true;
+  els.count.hidden = true;
+  els.more.hidden = true;
+  els.narrowBox.hidden = !els.narrow.value;
   els.input.setAttribute("aria-expanded", "false");
   els.input.removeAttribute("aria-activedescendant");
 }
 
-async function runSearch(text) {
+function searchKey(text) {
+  return `${text}|${els.narrow.value.trim()}`;
+}
+
+async function runSearch(text, { offset = 0 } = {}) {
   const seq = ++searchSeq;
+  const narrow = els.narrow.value.trim();
   try {
-    const data = await getJson(`${root.dataset.searchUrl}?${new URLSearchParams({ q: text })}`);
+    const data = await getJson(`${root.dataset.searchUrl}?${new URLSearchParams({ q: text, narrow, offset })}`);
     if (seq !== searchSeq) return; // a newer keystroke won
-    renderResults(data.results, text);
+    renderResults(offset ? [...results, ...data.results] : data.results, text, data);
   } catch (error) {
     if (seq !== searchSeq) return;
     els.results.hidden = true;
@@ -324,45 +351,62 @@ async function runSearch(text) {
   }
 }
 
-function renderResults(list, text) {
-  results = list;
-  highlighted = list.length ? 0 : -1;
-  els.results.replaceChildren(
-    ...list.map((person, index) =>
-      el(
-        "li",
-        {
-          id: `result-${index}`,
-          role: "option",
-          class: "search-result",
-          "data-index": index,
-          onmousedown: (event) => event.preventDefault(), // keep the input's focus
-          onclick: () => checkInPerson(person),
-        },
-        el("strong", { text: person.name }),
-        el("span", {
-          class: "meta",
-          text: [personDetail(person), person.mesa != null ? seatText(person) : ""].filter(Boolean).join(" · "),
-        }),
-        el("span", {
-          class: person.checked_in ? "state in" : "state",
-          text: person.checked_in
-            ? t("Llegó {time} · {desk}", { time: person.checked_in_time, desk: person.checked_in_desk })
-            : `${t("Registrar")} ↵`,
-        }),
-      ),
-    ),
+function resultItem(person, index) {
+  return el(
+    "li",
+    {
+      id: `result-${index}`,
+      role: "option",
+      class: "search-result",
+      "data-index": index,
+      onmousedown: (event) => event.preventDefault(), // keep the input's focus
+      onclick: () => checkInPerson(person),
+    },
+    el("strong", { text: person.name }),
+    el("span", {
+      class: "meta",
+      text: [personDetail(person), person.place, person.mesa != null ? seatText(person) : ""]
+        .filter(Boolean)
+        .join(" · "),
+    }),
+    el("span", {
+      class: person.checked_in ? "state in" : "state",
+      text: person.checked_in
+        ? t("Llegó {time} · {desk}", { time: person.checked_in_time, desk: person.checked_in_desk })
+        : t("Registrar"),
+    }),
   );
+}
+
+function renderResults(list, text, page) {
+  const appended = list.length > results.length && resultsFor === searchKey(text);
+  results = list;
+  total = page.total;
+  nextOffset = page.next_offset;
+  resultsFor = searchKey(text);
+  if (!appended) {
+    highlighted = list.length ? 0 : -1;
+    armed = -1;
+  }
+  els.results.replaceChildren(...list.map(resultItem));
   els.results.hidden = !list.length;
   els.input.setAttribute("aria-expanded", String(Boolean(list.length)));
   els.empty.hidden = Boolean(list.length);
   els.empty.textContent = list.length ? "" : t("Nadie inscrito coincide con «{text}».", { text });
+  els.more.hidden = nextOffset == null;
+  els.narrowBox.hidden = total <= 5 && !els.narrow.value;
+  paintHighlight();
+}
+
+function arm(index) {
+  armed = index;
   paintHighlight();
 }
 
 function paintHighlight() {
   [...els.results.children].forEach((li, index) => {
     li.setAttribute("aria-selected", String(index === highlighted));
+    li.classList.toggle("armed", index === armed);
   });
   if (highlighted >= 0) {
     els.input.setAttribute("aria-activedescendant", `result-${highlighted}`);
@@ -370,17 +414,67 @@ function paintHighlight() {
   } else {
     els.input.removeAttribute("aria-activedescendant");
   }
+  els.count.hidden = !results.length;
+  if (armed >= 0 && results[armed]) {
+    els.count.dataset.armed = "true";
+    els.count.textContent = t("Pulse Enter otra vez para registrar a {name}.", { name: results[armed].name });
+  } else if (results.length) {
+    delete els.count.dataset.armed;
+    els.count.textContent =
+      total === 1
+        ? t("Una persona coincide: Enter la registra.")
+        : t("{total} personas coinciden (se ven {shown}). Elija con ↑ ↓ y pulse Enter dos veces.", {
+            total,
+            shown: results.length,
+          });
+  }
+}
+
+// What Enter does on a typed name: never check in someone the desk did not see chosen.
+function enterOnName(text) {
+  if (resultsFor !== searchKey(text)) {
+    clearTimeout(searchTimer);
+    runSearch(text); // Enter before the results came: show them; Enter again decides
+    return;
+  }
+  if (total === 1 && results.length === 1) {
+    checkInPerson(results[0]);
+  } else if (highlighted >= 0 && results[highlighted]) {
+    if (armed === highlighted) checkInPerson(results[highlighted]);
+    else arm(highlighted);
+  }
 }
 
 function listenInput() {
   els.input.addEventListener("input", () => {
     const text = els.input.value.trim();
     clearTimeout(searchTimer);
+    armed = -1;
+    resultsFor = null;
     if (text.length < 2 || looksLikeTyping(text) || looksLikeTicket(text, rules)) {
       if (!text) clearResults();
       return;
     }
     searchTimer = setTimeout(() => runSearch(text), 120);
+  });
+
+  els.narrow.addEventListener("input", () => {
+    const text = els.input.value.trim();
+    armed = -1;
+    resultsFor = null;
+    clearTimeout(searchTimer);
+    if (text.length >= 2) searchTimer = setTimeout(() => runSearch(text), 120);
+  });
+  els.narrow.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === "Escape") {
+      event.preventDefault();
+      focusInput();
+    }
+  });
+  els.more.addEventListener("click", () => {
+    const text = els.input.value.trim();
+    if (nextOffset != null && text) runSearch(text, { offset: nextOffset });
+    focusInput();
   });
 
   els.input.addEventListener("keydown", (event) => {
@@ -389,9 +483,11 @@ function listenInput() {
       event.preventDefault();
       const delta = event.key === "ArrowDown" ? 1 : -1;
       highlighted = (highlighted + delta + results.length) % results.length;
+      armed = -1;
       paintHighlight();
     } else if (event.key === "Escape") {
       els.input.value = "";
+      els.narrow.value = "";
       clearResults();
     } else if (event.key === "Enter") {
       event.preventDefault();
@@ -402,14 +498,69 @@ function listenInput() {
       }
       if (looksLikeTicket(text, rules)) {
         scan(text);
-      } else if (highlighted >= 0 && results[highlighted]) {
-        checkInPerson(results[highlighted]);
       } else if (text.length >= 2) {
-        clearTimeout(searchTimer);
-        runSearch(text); // Enter before the results came: show them, a second Enter picks
+        enterOnName(text);
       }
     }
   });
+}
+
+// ------------------------------------------------------------------ recent check-ins
+
+async function loadRecent() {
+  if (!desk) return;
+  try {
+    const data = await getJson(`${root.dataset.recentUrl}?${new URLSearchParams({ desk })}`);
+    renderRecent(data.results);
+  } catch {
+    /* offline: the list stays as it was; the net indicator says so */
+  }
+}
+
+function renderRecent(people) {
+  els.recentEmpty.hidden = people.length > 0;
+  els.recent.replaceChildren(
+    ...people.map((person) =>
+      el(
+        "li",
+        {},
+        el("span", { class: "recent-time", text: person.checked_in_time }),
+        el("span", { class: "recent-name", text: person.name }),
+        el("span", { class: "meta", text: seatText(person) }),
+        el("button", {
+          type: "button",
+          class: "button small",
+          text: t("Deshacer"),
+          "aria-label": t("Deshacer la llegada de {name}", { name: person.name }),
+          onclick: () => undoPerson(person),
+        }),
+      ),
+    ),
+  );
+}
+
+async function undoPerson(person) {
+  if (busy) return;
+  busy = true;
+  try {
+    const data = await postJson(root.dataset.undoUrl, { attendee_id: person.id });
+    show("undone", {
+      title: t("Llegada deshecha"),
+      name: data.person.name,
+      detail: t("Ya no cuenta como presente. Si llega, vuelva a registrarla."),
+    });
+    if (lastCheckIn && lastCheckIn.id === person.id) {
+      lastCheckIn = null;
+      localStorage.removeItem(STORE_LAST);
+      renderUndo();
+    }
+  } catch (error) {
+    showFailure(error, null);
+  } finally {
+    busy = false;
+    loadRecent();
+    focusInput();
+  }
 }
 
 // ------------------------------------------------------------------ counters
