@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot
+from tests.support.board_measure import CUT_MID_WORD, MIN_FONT
 from tests.support.board_seed import seed_pieces
 
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
@@ -54,12 +55,23 @@ GEOMETRY = """
 """
 
 
+#: the board holds ``count`` pieces and shows every piece of the page on screen
+SHOWN = """
+(count) => {
+  const board = window.asambleaBoard;
+  if (!board || board.state.pieces.size !== count) return false;
+  const page = board.page();
+  const cells = (g) => g.blocks.reduce((n, block) => n + block.cells.length, 0);
+  const expected = page ? page.groups.reduce((n, g) => n + cells(g), 0) : 0;
+  return document.querySelectorAll('.board-stage .region').length > 0
+    && document.querySelectorAll('.board-stage .piece').length === expected;
+}
+"""
+
+
 def open_board(page, assembly, count, path=None):
     page.goto(path or f"/assemblies/{assembly.id}/board")
-    page.wait_for_function(
-        f"() => document.querySelectorAll('.board-stage .piece').length === {count}"
-        " && document.querySelectorAll('.board-stage .region').length === 5"
-    )
+    page.wait_for_function(SHOWN, arg=count)
     page.wait_for_timeout(900)  # the pieces' entry animation
 
 
@@ -72,19 +84,32 @@ def contrast_violations(page) -> list:
     return [node["target"] for violation in result for node in violation["nodes"]]
 
 
-@pytest.mark.parametrize("count", [0, 10, 150])
+@pytest.mark.parametrize("count", [0, 5, 40, 150, 600])
 def test_board_holds_pieces_without_overflow_at_both_projector_sizes(
     count, new_page, make_user, make_assembly
 ):
     moderator = make_user("moderator")
     assembly = make_assembly()
     seed_pieces(assembly, count)
-    for name, viewport in (("projector", PROJECTOR), ("projector720", SMALL_PROJECTOR)):
+    for name, viewport, smallest in (
+        ("projector", PROJECTOR, 28),
+        ("projector720", SMALL_PROJECTOR, 20),
+    ):
         page = new_page(viewport, bypass_csp=True)
         log_in(page, moderator)
         open_board(page, assembly, count)
         screenshot(page, f"board-board{count}-{name}")
         assert page.evaluate(GEOMETRY) == []
+        # legible from 15 m: no visible text under 28 px at 1080 (20 px at 720), none cut
+        # inside a word (a long text ends after a whole word, with an ellipsis)
+        assert page.evaluate(MIN_FONT)["min"] >= smallest, page.evaluate(MIN_FONT)
+        assert page.evaluate(CUT_MID_WORD) == []
+        pages = page.evaluate("window.asambleaBoard.pages().length")
+        if count >= 40:  # more than fits legibly: one mesa (or a slice) at a time, named
+            assert pages >= 5
+            assert page.locator("[data-page]").inner_text().startswith("Mesa 1 de 5")
+        strip = page.locator(".board-progress li")
+        assert strip.count() == 5  # every mesa's progress, always
         assert contrast_violations(page) == []
         # colour is never the only cue: every piece names its kind
         labels = page.eval_on_selector_all(
@@ -170,8 +195,8 @@ def test_console_reveals_a_mesa_and_the_room_votes_from_phones(
 
     mesa1 = console.locator("[data-group]").first
     mesa1.get_by_role("button", name="Revelar: turno del vocero").click()
+    board.locator("[data-mode-text]", has_text="Turno de la Mesa 1").wait_for()
     board.wait_for_function("() => document.querySelectorAll('.board-stage .region').length === 1")
-    assert "Turno de la Mesa 1" in board.locator("[data-mode-text]").inner_text()
 
     mesa1.get_by_role("button", name="Abrir votación por teléfono").click()
     phone.get_by_role("button", name="A favor").wait_for()  # the page reloaded by itself

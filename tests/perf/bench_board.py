@@ -76,7 +76,11 @@ def build_database(path: Path) -> tuple[int, str, list[str]]:
     with app.app_context():
         db.create_all()
         auth.create_user(
-            username="moderacion", display_name="Moderación", password=PASSWORD, role="moderator"
+            username="moderacion",
+            display_name="Moderación",
+            password=PASSWORD,
+            role="moderator",
+            all_assemblies=True,
         )
         raw = {
             **{k: str(v) for k, v in assemblies.template_defaults().items()},

@@ -32,22 +32,25 @@ export function tableCells(pieces) {
     span = Math.max(span, 1);
     // A piece still waiting for its solution or plan shows a free tab at its centre.
     if (col < 2 && tabs.length === 0) tabs.push(0.5);
-    cells.push({ piece: node.piece, col, row: start, span, tabs });
+    cells.push({ piece: node.piece, col, row: start, span, tabs, root: false });
     return span;
   };
-  for (const root of roots) row += place(root, row);
+  for (const root of roots) {
+    row += place(root, row);
+    cells[cells.length - 1].root = true; // a root is placed after its children
+  }
   return { cells, rows: row };
 }
 
 /** Heights of a sub-table block's parts for a row height ``hr``. */
-export function blockMetrics(hr) {
-  const header = Math.round(Math.max(14, Math.min(30, hr * 0.3)));
+export function blockMetrics(hr, minHeader = 14) {
+  const header = Math.round(Math.max(minHeader, Math.min(Math.max(30, minHeader), hr * 0.3)));
   const gap = Math.round(4 + hr * 0.12);
   return { header, gap };
 }
 
-function pack(blocks, columns, hr, height) {
-  const { header, gap } = blockMetrics(hr);
+function pack(blocks, columns, hr, height, minHeader) {
+  const { header, gap } = blockMetrics(hr, minHeader);
   const columnsY = new Array(columns).fill(0);
   const placed = [];
   let column = 0;
@@ -66,31 +69,36 @@ function pack(blocks, columns, hr, height) {
  * columns and the row height that make the pieces largest.  ``height`` Infinity = flow
  * (a phone that scrolls): one column, row height from the width.
  */
-export function fitRegion(blocks, width, height, { maxRow = 220, aspect = 0.62, colGap = 12 } = {}) {
-  const maxColumns = Math.max(1, Math.min(4, Math.floor(width / 240)));
+export function fitRegion(
+  blocks,
+  width,
+  height,
+  { maxRow = 220, aspect = 0.62, colGap = 12, minWidth = 80, minHeader = 14 } = {},
+) {
+  const maxColumns = Math.max(1, Math.min(4, Math.floor(width / Math.max(240, 3 * minWidth + colGap))));
   let best = null;
   for (let columns = 1; columns <= (Number.isFinite(height) ? maxColumns : 1); columns += 1) {
     const columnWidth = (width - (columns - 1) * colGap) / columns;
     const w = columnWidth / 3;
     const cap = Math.min(maxRow, w * aspect);
     let hr = cap;
-    let placed = pack(blocks, columns, hr, height);
+    let placed = pack(blocks, columns, hr, height, minHeader);
     if (!placed) {
       let lo = 4;
       let hi = cap;
       for (let i = 0; i < 18; i += 1) {
         const mid = (lo + hi) / 2;
-        if (pack(blocks, columns, mid, height)) lo = mid;
+        if (pack(blocks, columns, mid, height, minHeader)) lo = mid;
         else hi = mid;
       }
       hr = Math.floor(lo);
-      placed = pack(blocks, columns, hr, height) || [];
+      placed = pack(blocks, columns, hr, height, minHeader) || [];
     }
     // Readability is the smaller of the two sides of a piece.
     const score = Math.min(hr, w * aspect);
     if (!best || score > best.score + 0.5) best = { score, columns, columnWidth, w, hr, placed };
   }
-  const { header, gap } = blockMetrics(best.hr);
+  const { header, gap } = blockMetrics(best.hr, minHeader);
   let used = 0;
   for (const p of best.placed) used = Math.max(used, p.y + header + p.block.rows * best.hr);
   return { ...best, header, gap, colGap, usedHeight: used };
@@ -128,4 +136,76 @@ export function regionGrids(n) {
   const two = Math.ceil(n / 2);
   if (two < n) grids.push([two, 2]);
   return grids;
+}
+
+/** A sub-table block ({cells, rows, ...}) cut at chain (need) boundaries into blocks of at
+ *  most ``maxRows`` rows; a single chain taller than that stays whole. */
+export function splitBlock(block, maxRows) {
+  if (block.rows <= maxRows) return [block];
+  const roots = block.cells.filter((c) => c.root).sort((a, b) => a.row - b.row);
+  const parts = [];
+  let start = 0;
+  let end = 0;
+  const flush = () => {
+    if (end <= start) return;
+    const cells = block.cells
+      .filter((c) => c.row >= start && c.row < end)
+      .map((c) => ({ ...c, row: c.row - start }));
+    parts.push({ ...block, cells, rows: end - start, part: parts.length + 1 });
+    start = end;
+  };
+  for (const root of roots) {
+    if (root.row + root.span - start > maxRows) flush();
+    end = root.row + root.span;
+  }
+  flush();
+  for (const p of parts) p.parts = parts.length;
+  return parts;
+}
+
+/** Whether a fit shows every block with pieces no smaller than the legible minimum. */
+export function isLegible(fit, count, { minRow, minWidth }) {
+  return fit.placed.length === count && fit.hr >= minRow - 0.5 && fit.w >= minWidth - 0.5;
+}
+
+/**
+ * The board's pages: all mesas at once when every one of them is legible there, otherwise one
+ * mesa a page, cut into slices of its sub-table blocks when it does not fit legibly alone.
+ * ``groups`` [{id, blocks}]; ``stage`` {width, height}; ``region`` {padW, headH} (what a mesa's
+ * frame takes around its field); ``legible`` {minRow, minWidth, minHeader} and fitRegion's
+ * options. Returns [{groups: [{id, blocks}], columns, rows, part, parts}].
+ */
+export function paginate(groups, stage, region, options) {
+  const fitOf = (blocks, w, h) => fitRegion(blocks, w, h, options);
+  const ok = (blocks, w, h) => blocks.length === 0 || isLegible(fitOf(blocks, w, h), blocks.length, options);
+  for (const [columns, rows] of regionGrids(groups.length)) {
+    const w = stage.width / columns - region.padW;
+    const h = stage.height / rows - region.headH;
+    if (groups.every((g) => ok(g.blocks, w, h))) {
+      return [{ groups, columns, rows, part: 1, parts: 1 }];
+    }
+  }
+  const w = stage.width - region.padW;
+  const h = stage.height - region.headH;
+  const pages = [];
+  // One page a mesa; mesas still without pieces get no page of their own while others have
+  // some (the overview strip shows their zero counts).
+  const withPieces = groups.filter((g) => g.blocks.length > 0);
+  for (const group of withPieces.length ? withPieces : groups) {
+    const slices = [];
+    let current = [];
+    for (const block of group.blocks) {
+      const candidate = [...current, block];
+      if (current.length === 0 || ok(candidate, w, h)) current = candidate;
+      else {
+        slices.push(current);
+        current = [block];
+      }
+    }
+    slices.push(current);
+    slices.forEach((blocks, i) => {
+      pages.push({ groups: [{ id: group.id, blocks }], columns: 1, rows: 1, part: i + 1, parts: slices.length });
+    });
+  }
+  return pages;
 }

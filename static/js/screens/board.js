@@ -7,17 +7,18 @@
 // their piece (largest font that fits, then an ellipsis) in a few batched passes.
 // Modules: board_pieces.js (piece nodes), board_fit.js (text fitting), board_vote.js (the
 // vote/approval panel), ../lib/board_layout.js (pure geometry).
-import { fitRegion, regionGrids, tableCells } from "../lib/board_layout.js";
 import { mountClock } from "../shared/clock.js";
 import { el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { connect } from "../shared/socket.js";
 import { fitTexts } from "./board_fit.js";
-import { KIND_ORDER, placeBlocks } from "./board_pieces.js";
+import { kindLabel } from "./board_pieces.js";
+import { createStage, legibleSizes } from "./board_stage.js";
 import { approvalText, renderVotePanel } from "./board_vote.js";
+import { renderZoom } from "./board_zoom.js";
 
 // Set by init(): the board's elements and its connection.
-let root, assemblyId, isPublic, canControl, stage, zoomLayer, votePanel, modeText, progress;
+let root, assemblyId, isPublic, canControl, stage, zoomLayer, votePanel, modeText, progress, pageText;
 let connection, conn;
 
 const state = {
@@ -27,8 +28,15 @@ const state = {
   approvals: {},
   electorate: 0,
 };
-const regions = new Map(); // group id -> {el, field, title, badge, pieceEls: Map, labels: Map}
-const dirty = new Set();
+const dirty = new Set(); // mesas whose pieces changed since the last frame
+let board; // the stage (board_stage.js)
+let pageIndex = 0;
+let current = null; // {groupId, part} of the page on screen
+let turned = false;
+let turnedAt = 0;
+let pace = 15; // seconds a page stays before the next one (the moderator sets it: + / -)
+let newestId = null;
+let newestNode = null;
 let fullLayout = true;
 let frame = 0;
 let fresh = new Set(); // ids that animate in on their next render
@@ -69,7 +77,10 @@ function onPieceSaved(piece) {
     if (known) removePiece(known);
     return;
   }
-  if (!known) fresh.add(piece.id);
+  if (!known) {
+    fresh.add(piece.id);
+    newestId = piece.id;
+  }
   state.pieces.set(piece.id, piece);
   dirty.add(piece.group_id);
   if (!state.groups.some((g) => g.tables.some((table) => table.id === piece.table_id))) {
@@ -83,7 +94,12 @@ function onPlenary(plenary) {
   const modeChanged =
     plenary.mode !== state.plenary.mode || plenary.group_id !== state.plenary.group_id;
   state.plenary = plenary;
-  if (modeChanged) fullLayout = true;
+  if (modeChanged) {
+    fullLayout = true;
+    pageIndex = 0;
+    current = null;
+    turnedAt = performance.now();
+  }
   schedule();
 }
 
@@ -107,8 +123,7 @@ function loadState(snapshot) {
   state.approvals = snapshot.approvals;
   state.electorate = snapshot.electorate;
   fresh = new Set();
-  for (const region of regions.values()) region.el.remove();
-  regions.clear();
+  board.reset();
   fullLayout = true;
   schedule();
 }
@@ -125,129 +140,82 @@ function visibleGroups() {
   return state.groups;
 }
 
+function isFlow() {
+  return isPublic && window.innerWidth < 760;
+}
+
+/** The page on screen, kept across re-pagination by its mesa and part. */
+function currentPage(pages) {
+  if (pages.length === 0) return null;
+  if (current) {
+    const same = pages.filter((p) => p.groups.length === 1 && p.groups[0].id === current.groupId);
+    const keep = same.find((p) => p.part === current.part) || same[same.length - 1];
+    if (keep) pageIndex = pages.indexOf(keep);
+  }
+  pageIndex = Math.min(Math.max(pageIndex, 0), pages.length - 1);
+  const page = pages[pageIndex];
+  current = page.groups.length === 1 ? { groupId: page.groups[0].id, part: page.part } : null;
+  return page;
+}
+
 function render() {
   frame = 0;
-  const shown = visibleGroups();
-  if (fullLayout) {
-    arrangeRegions(shown);
-    for (const g of shown) dirty.add(g.id);
-  }
-  const work = [];
-  for (const group of shown) {
-    if (dirty.has(group.id)) work.push(...layoutRegion(group));
-  }
+  const flow = isFlow();
+  stage.classList.toggle("is-flow", flow);
+  if (fullLayout || dirty.size || turned) board.paginateFor(visibleGroups(), state.pieces, flow);
+  if (turned) current = null;
+  turned = false;
+  const page = currentPage(board.pages);
+  renderMode(page); // first: the strip and the page line take their height before the layout
+  const work = board.show(page, state.groups, fullLayout ? new Set(state.groups.map((g) => g.id)) : dirty, { flow, fresh });
   dirty.clear();
   fullLayout = false;
   fitTexts(work);
-  renderMode();
+  markNewest();
   renderApprovals();
-  renderZoom();
+  renderZoom(zoomLayer, state, { focusable: canControl, minFont: legibleSizes(isPublic).minFont });
   fresh.clear();
 }
 
-function part(tag, className, text) {
-  return el(tag, { class: className || null, text });
+function markNewest() {
+  const node = newestId && stage.querySelector(`[data-piece-id="${newestId}"]`);
+  if (node === newestNode) return;
+  if (newestNode) newestNode.classList.remove("is-newest");
+  newestNode = node || null;
+  if (newestNode) newestNode.classList.add("is-newest");
 }
 
-function regionFor(group) {
-  let region = regions.get(group.id);
-  if (region) return region;
-  const section = part("section", "region");
-  section.dataset.groupId = group.id;
-  const head = part("header", "region-head");
-  const title = part("h2", "region-title");
-  title.append(part("span", "region-number", t("Mesa {number}", { number: group.number })), " ", part("span", "", group.title));
-  const badge = part("p", "region-badge");
-  badge.hidden = true;
-  head.append(title, badge);
-  const field = part("div", "region-field");
-  const empty = part("p", "region-empty", t("Esperando las piezas de esta mesa…"));
-  field.append(empty);
-  section.append(head, field);
-  region = { el: section, field, empty, badge, pieceEls: new Map(), labels: new Map(), group };
-  regions.set(group.id, region);
-  return region;
+/** Show the next (or previous) page; the rotation's clock starts again. */
+function turnPage(step) {
+  const count = board.pages.length;
+  if (count < 2) return;
+  pageIndex = (pageIndex + step + count) % count;
+  turned = true;
+  turnedAt = performance.now();
+  schedule();
 }
 
-function arrangeRegions(shown) {
-  const ids = new Set(shown.map((g) => g.id));
-  for (const [id, region] of regions) {
-    if (!ids.has(id)) {
-      region.el.remove();
-      regions.delete(id);
-    }
-  }
-  stage.classList.toggle("is-single", shown.length === 1);
-  for (const group of shown) stage.append(regionFor(group).el);
-  const flow = isPublic && window.innerWidth < 760;
-  stage.classList.toggle("is-flow", flow);
-  if (flow || shown.length <= 1) {
-    stage.style.gridTemplateColumns = "1fr";
-    stage.style.gridTemplateRows = flow ? "" : "1fr";
-    return;
-  }
-  // Try one row of mesas and two rows; keep the arrangement whose smallest pieces are biggest.
-  const width = stage.clientWidth;
-  const height = stage.clientHeight;
-  let best = null;
-  for (const [columns, rows] of regionGrids(shown.length)) {
-    const w = width / columns - 24;
-    const h = height / rows - 24 - (rows === 1 ? 90 : 70);
-    let score = Infinity;
-    for (const group of shown) {
-      const blocks = blocksOf(group);
-      if (blocks.length === 0) continue;
-      score = Math.min(score, fitRegion(blocks, w, h).score);
-    }
-    if (score === Infinity) score = columns === shown.length ? 1 : 0; // empty: one row
-    if (!best || score > best.score) best = { score, columns, rows };
-  }
-  stage.style.gridTemplateColumns = `repeat(${best.columns}, minmax(0, 1fr))`;
-  stage.style.gridTemplateRows = `repeat(${best.rows}, minmax(0, 1fr))`;
+function rotate() {
+  if (isFlow() || !zoomLayer.hidden || board.pages.length < 2) return;
+  if (performance.now() - turnedAt >= pace * 1000) turnPage(1);
 }
 
-function blocksOf(group) {
-  const byTable = new Map(group.tables.map((table) => [table.id, []]));
-  for (const piece of state.pieces.values()) {
-    if (piece.group_id !== group.id) continue;
-    if (!byTable.has(piece.table_id)) byTable.set(piece.table_id, []);
-    byTable.get(piece.table_id).push(piece);
-  }
-  const numbers = new Map(group.tables.map((table) => [table.id, table.number]));
-  const blocks = [];
-  for (const [tableId, pieces] of byTable) {
-    if (pieces.length === 0) continue;
-    const { cells, rows } = tableCells(pieces);
-    blocks.push({ tableId, number: numbers.get(tableId) ?? pieces[0].table_number, cells, rows });
-  }
-  blocks.sort((a, b) => a.number - b.number);
-  return blocks;
-}
-
-function order(piece) {
-  return KIND_ORDER[piece.kind] ?? 3;
-}
-
-function layoutRegion(group) {
-  const region = regionFor(group);
-  const blocks = blocksOf(group);
-  region.empty.hidden = blocks.length > 0;
-  const flow = stage.classList.contains("is-flow");
-  const width = region.field.clientWidth;
-  const height = flow ? Infinity : region.field.clientHeight;
-  const single = stage.classList.contains("is-single");
-  const fit = fitRegion(blocks, width, height, { maxRow: single ? 260 : 200, aspect: flow ? 0.85 : 0.62 });
-  if (flow) region.field.style.height = blocks.length ? `${Math.ceil(fit.usedHeight) + 8}px` : "";
-  return placeBlocks(region, fit, { maxFont: single ? 56 : 40, fresh, focusable: canControl });
-}
-
-// --- mode, approvals, zoom ------------------------------------------------------------------
+// --- mode, page, overview strip, approvals ---------------------------------------------------
 
 function groupById(id) {
   return state.groups.find((g) => g.id === id);
 }
 
-function renderMode() {
+function counts() {
+  const byGroup = new Map(state.groups.map((g) => [g.id, { need: 0, solution: 0, plan: 0 }]));
+  for (const piece of state.pieces.values()) {
+    const c = byGroup.get(piece.group_id);
+    if (c && piece.kind in c) c[piece.kind] += 1;
+  }
+  return byGroup;
+}
+
+function renderMode(page) {
   const { mode, group_id: groupId, revealed } = state.plenary;
   const current = groupById(groupId);
   let text = t("En vivo: las piezas llegan de las mesas");
@@ -256,24 +224,61 @@ function renderMode() {
   }
   if (mode === "whole") text = t("El rompecabezas completo");
   if (modeText.textContent !== text) modeText.textContent = text;
+  // "Mesa 2 de 5" when the board shows one mesa (or a slice of it) at a time.
+  const pages = board.pages;
+  let where = "";
+  if (page && page.groups.length === 1 && (pages.length > 1 || page.parts > 1)) {
+    const group = groupById(page.groups[0].id);
+    where = t("Mesa {number} de {total}", { number: group.number, total: state.groups.length });
+    if (page.parts > 1) where += ` · ${t("parte {part} de {parts}", { part: page.part, parts: page.parts })}`;
+  }
+  if (pageText.textContent !== where) pageText.textContent = where;
+  pageText.hidden = !where;
+  // The overview strip: every mesa's pieces by kind, the one on screen marked.
+  const onScreen = new Set(page ? page.groups.map((g) => g.id) : []);
+  const byGroup = counts();
+  const key = JSON.stringify([mode, groupId, revealed, [...onScreen], [...byGroup]]);
+  if (progress.dataset.key === key) return;
+  progress.dataset.key = key;
   progress.textContent = "";
-  if (mode === "live") return;
   for (const group of state.groups) {
-    const item = part("li", "", t("Mesa {number}", { number: group.number }));
-    if (group.id === groupId && mode === "reveal") {
-      item.className = "is-current";
+    const item = part("li", "strip-mesa");
+    const name = part("span", "strip-name", t("Mesa {number}", { number: group.number }));
+    if (mode === "reveal" && group.id === groupId) {
+      item.classList.add("is-current");
       item.setAttribute("aria-current", "step");
-      item.prepend("▶ ");
+      name.prepend("▶ ");
     } else if ((revealed || []).includes(group.id) || mode === "whole") {
-      item.className = "is-done";
-      item.prepend("✓ ");
+      item.classList.add("is-done");
+      name.prepend("✓ ");
     }
+    if (onScreen.has(group.id) && onScreen.size < state.groups.length) item.classList.add("is-shown");
+    const button = part("button", "strip-button");
+    button.type = "button";
+    button.dataset.groupId = group.id;
+    button.append(name);
+    const c = byGroup.get(group.id);
+    for (const kind of ["need", "solution", "plan"]) {
+      const chip = part("span", `strip-count strip-${kind}`, String(c[kind]));
+      chip.title = kindLabel(kind);
+      button.append(chip);
+    }
+    item.append(button);
+    button.setAttribute(
+      "aria-label",
+      t("Mesa {number}: {needs} necesidades, {solutions} soluciones, {plans} planes", {
+        number: group.number,
+        needs: c.need,
+        solutions: c.solution,
+        plans: c.plan,
+      }),
+    );
     progress.append(item);
   }
 }
 
 function renderApprovals() {
-  for (const region of regions.values()) {
+  for (const region of board.regions.values()) {
     const approval = state.approvals[region.group.id];
     region.badge.hidden = !approval;
     region.badge.textContent = approvalText(approval);
@@ -285,42 +290,61 @@ function renderApprovals() {
   }
 }
 
-function renderZoom() {
-  const piece = state.pieces.get(state.plenary.piece_id || "");
-  zoomLayer.hidden = !piece;
-  if (!piece) {
-    zoomLayer.textContent = "";
-    zoomLayer.dataset.key = "";
-    return;
-  }
-  // The zoom shows the whole chain the piece belongs to: its need, solutions and plans.
-  const chain = [];
-  let top = piece;
-  while (top.parent_id && state.pieces.get(top.parent_id)) top = state.pieces.get(top.parent_id);
-  const stack = [top];
-  while (stack.length) {
-    const current = stack.pop();
-    chain.push(current);
-    for (const p of state.pieces.values()) if (p.parent_id === current.id) stack.push(p);
-  }
-  const key = `${piece.id}:${chain.map((p) => `${p.id}.${p.version}`).join(",")}:${window.innerWidth}`;
-  if (zoomLayer.dataset.key === key) return;
-  zoomLayer.dataset.key = key;
-  zoomLayer.textContent = "";
-  const group = groupById(piece.group_id);
-  const where = t("Mesa {mesa} · Submesa {table}", { mesa: piece.group_number, table: piece.table_number });
-  const caption = part("p", "zoom-caption", `${where}${group ? ` · ${group.title}` : ""}`);
-  const field = part("div", "region-field zoom-field");
-  zoomLayer.append(caption, field);
-  const { cells, rows } = tableCells(chain.sort((a, b) => order(a) - order(b)));
-  const fit = fitRegion([{ tableId: piece.table_id, number: piece.table_number, cells, rows }], field.clientWidth, field.clientHeight, { maxRow: 420, aspect: 0.7 });
-  const region = { field, pieceEls: new Map(), labels: new Map() };
-  fitTexts(placeBlocks(region, fit, { maxFont: 84, focusId: piece.id, focusable: canControl }));
+function part(tag, className, text) {
+  return el(tag, { class: className || null, text });
 }
 
 // --- the moderator clicks a piece to zoom (projector only) ------------------------------------
 
+/** Show the first page of a mesa (a tab of the strip, on the phone and the projector). */
+function showGroup(groupId) {
+  const index = board.pages.findIndex((p) => p.groups.length === 1 && p.groups[0].id === groupId);
+  if (index < 0) return;
+  pageIndex = index;
+  current = null;
+  turnedAt = performance.now();
+  schedule();
+}
+
+function phoneControls() {
+  progress.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-group-id]");
+    if (button) showGroup(Number(button.dataset.groupId));
+  });
+  // A horizontal swipe on the stage shows the next or previous mesa.
+  let start = null;
+  stage.addEventListener("touchstart", (event) => {
+    const touch = event.changedTouches[0];
+    start = { x: touch.clientX, y: touch.clientY };
+  }, { passive: true });
+  stage.addEventListener("touchend", (event) => {
+    if (!start) return;
+    const touch = event.changedTouches[0];
+    const dx = touch.clientX - start.x;
+    const dy = touch.clientY - start.y;
+    start = null;
+    if (Math.abs(dx) > 60 && Math.abs(dx) > 1.5 * Math.abs(dy)) {
+      turnPage(dx < 0 ? 1 : -1);
+      window.scrollTo({ top: stage.offsetTop - 8 });
+    }
+  }, { passive: true });
+}
+
 function controls() {
+  // The moderator sets the rotation's pace (+ / -) and turns pages by hand (arrows).
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, textarea, select")) return;
+    if (event.key === "ArrowRight" || event.key === "PageDown") turnPage(1);
+    else if (event.key === "ArrowLeft" || event.key === "PageUp") turnPage(-1);
+    else if (event.key === "+" || event.key === "-") {
+      pace = Math.max(5, Math.min(120, pace + (event.key === "+" ? 5 : -5)));
+      const text = t("Cambio de página cada {seconds} s", { seconds: pace });
+      say(text);
+      setTimeout(() => {
+        if (connection.textContent === text) say("");
+      }, 2500);
+    }
+  });
   const command = async (payload) => {
     const answer = await conn.request("plenary_command", { assembly_id: assemblyId, ...payload });
     if (!answer.ok) say(answer.error);
@@ -350,6 +374,13 @@ export function init() {
   modeText = root.querySelector("[data-mode-text]");
   progress = root.querySelector("[data-progress]");
   connection = root.querySelector("[data-connection]");
+  pageText = root.querySelector("[data-page]");
+  board = createStage(stage, { isPublic, focusable: canControl });
+  const asked = Number(new URLSearchParams(location.search).get("ritmo"));
+  if (asked >= 5 && asked <= 120) pace = asked;
+  turnedAt = performance.now();
+  setInterval(rotate, 500);
+  phoneControls();
 
   // the public board's credential is its unguessable token, not the assembly's number
   const auth = isPublic ? { board: root.dataset.boardToken } : undefined;
@@ -359,6 +390,15 @@ export function init() {
   listen();
   if (canControl) controls();
 
+  // The stage changes size when the vote panel, the strip or the window do: lay out again.
+  let stageSize = "";
+  new ResizeObserver(() => {
+    const size = `${stage.clientWidth}x${stage.clientHeight}`;
+    if (size === stageSize) return;
+    stageSize = size;
+    fullLayout = true;
+    schedule();
+  }).observe(stage);
   let resizeTimer = 0;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
@@ -370,5 +410,14 @@ export function init() {
   });
 
   // Exposed for the browser tests and the benchmark (read-only use).
-  window.asambleaBoard = { state, regions, schedule, socket: conn.socket, conn };
+  window.asambleaBoard = {
+    state,
+    regions: board.regions,
+    schedule,
+    socket: conn.socket,
+    conn,
+    pages: () => board.pages,
+    page: () => board.pages[pageIndex] || null,
+    turnPage,
+  };
 }

@@ -1,18 +1,52 @@
 // The board's text fitting: the largest font that fits each piece, in batched passes (one
-// layout per pass, never one per piece), then shorter texts when even the smallest is too big.
+// layout per pass, never one per piece), then a shorter text cut at a word boundary when even
+// the smallest legible size is too big (the zoom view shows it whole). Results are cached by
+// text, box and size range, so a piece shown again (a rotation, a re-layout) is not measured.
 
-export /** Largest font that fits for every box, in batched passes (one layout per pass). */
-function fitTexts(items) {
-  if (items.length === 0) return;
+const cache = new Map(); // key -> {font, text, classes}
+const CACHE_MAX = 4000;
+
+const STAGES = ["is-tight", "is-bare"];
+
+function apply(item, fitted) {
+  item.box.style.fontSize = `${fitted.font}px`;
+  item.text.textContent = fitted.text;
+  item.box.classList.remove("is-tight", "is-bare", "is-cut");
+  for (const name of fitted.classes) item.box.classList.add(name);
+}
+
+/** Word ends of a text: the lengths at which it may be cut (never inside a word). */
+function wordEnds(full) {
+  const ends = [];
+  const re = /\S+/g;
+  let match = re.exec(full);
+  while (match) {
+    ends.push(match.index + match[0].length);
+    match = re.exec(full);
+  }
+  return ends;
+}
+
+/** Largest font that fits for every box ({box, text, full, lo, hi, key}), batched. */
+export function fitTexts(items) {
+  const todo = [];
   for (const item of items) {
+    const known = item.key && cache.get(item.key);
+    if (known) apply(item, known);
+    else todo.push(item);
+  }
+  if (todo.length === 0) return;
+  for (const item of todo) {
     item.text.textContent = item.full;
     item.box.classList.remove("is-tight", "is-bare", "is-cut");
   }
   const fits = (item) =>
-    item.box.scrollHeight <= item.box.clientHeight + 1 &&
-    item.box.scrollWidth <= item.box.clientWidth + 1;
-  for (const item of items) item.box.style.fontSize = `${item.hi}px`;
-  let pending = items.filter((item) => !fits(item));
+    item.box.scrollHeight <= item.box.clientHeight + 1 && item.box.scrollWidth <= item.box.clientWidth + 1;
+  for (const item of todo) {
+    item.font = item.hi;
+    item.box.style.fontSize = `${item.hi}px`;
+  }
+  let pending = todo.filter((item) => !fits(item));
   for (let pass = 0; pass < 6 && pending.length; pass += 1) {
     for (const item of pending) {
       item.mid = (item.lo + item.hi) / 2;
@@ -23,36 +57,50 @@ function fitTexts(items) {
       else item.hi = item.mid;
     }
   }
-  for (const item of pending) item.box.style.fontSize = `${Math.floor(item.lo * 2) / 2}px`;
-  // Still too long at the smallest size: cut the text with an ellipsis (the zoom shows all).
-  // The plan's "what" comes first: when too little of it would show, the who/when line
-  // goes on one line, then away (the zoom and the printed agenda show it).
-  const stages = ["is-tight", "is-bare"];
+  for (const item of pending) {
+    item.font = Math.floor(item.lo * 2) / 2;
+    item.box.style.fontSize = `${item.font}px`;
+  }
+  // Still too long at the smallest size: the text is cut after a whole word, with an ellipsis.
+  // The plan's "what" comes first: when too little of it would show, the who/when line goes
+  // on one line, then away (the zoom and the printed agenda show it).
   let left = pending.filter((item) => !fits(item));
   for (let i = 0; left.length; i += 1) {
     cutToFit(left, fits);
-    left = left.filter((item) => !fits(item) || item.min < Math.min(14, item.full.length));
-    if (i === stages.length) break;
-    for (const item of left) item.box.classList.add(stages[i]);
+    left = left.filter((item) => !fits(item) || item.words < Math.min(3, item.ends.length));
+    if (i === STAGES.length) break;
+    for (const item of left) item.box.classList.add(STAGES[i]);
   }
   for (const item of left) if (!fits(item)) item.box.classList.add("is-cut");
+  if (cache.size > CACHE_MAX) cache.clear();
+  for (const item of todo) {
+    if (!item.key) continue;
+    const classes = STAGES.concat("is-cut").filter((name) => item.box.classList.contains(name));
+    cache.set(item.key, { font: item.font, text: item.text.textContent, classes });
+  }
 }
 
 function cutToFit(cut, fits) {
   for (const item of cut) {
-    item.min = 0;
-    item.max = item.full.length;
+    item.ends = item.ends || wordEnds(item.full);
+    item.min = 0; // words that fit
+    item.max = item.ends.length;
   }
-  for (let pass = 0; pass < 11 && cut.length; pass += 1) {
+  const show = (item, words) => {
+    item.text.textContent = words >= item.ends.length ? item.full : `${item.full.slice(0, item.ends[words - 1] || 0)}…`;
+  };
+  for (let pass = 0; pass < 8 && cut.length; pass += 1) {
     for (const item of cut) {
       item.n = Math.floor((item.min + item.max + 1) / 2);
-      item.text.textContent = `${item.full.slice(0, item.n).trimEnd()}…`;
+      show(item, item.n);
     }
     for (const item of cut) {
       if (fits(item)) item.min = item.n;
       else item.max = item.n - 1;
     }
   }
-  for (const item of cut) item.text.textContent = `${item.full.slice(0, item.min).trimEnd()}…`;
-  return cut.filter((item) => !fits(item));
+  for (const item of cut) {
+    item.words = item.min;
+    show(item, Math.max(1, item.min));
+  }
 }

@@ -15,7 +15,11 @@ function part(tag, className, text) {
   return el(tag, { class: className || null, text });
 }
 
-export function placeBlocks(region, fit, { maxFont, focusId = null, fresh = null, focusable = false }) {
+/**
+ * Place a fit's blocks in ``region`` ({field, pieceEls, labels}); pieces and labels not in the
+ * fit are removed. ``minFont`` is the smallest legible size (no text is set below it).
+ */
+export function placeBlocks(region, fit, { maxFont, minFont = 11, focusId = null, fresh = null, focusable = false }) {
   const seen = new Set();
   const seenLabels = new Set();
   const work = [];
@@ -23,16 +27,20 @@ export function placeBlocks(region, fit, { maxFont, focusId = null, fresh = null
   const kn = knob(w, hr);
   for (const { block, column, y } of fit.placed) {
     const x0 = column * (fit.columnWidth + fit.colGap);
-    let label = region.labels.get(block.tableId);
+    const labelKey = `${block.tableId}.${block.part || 1}`;
+    let label = region.labels.get(labelKey);
     if (!label) {
       label = part("p", "table-label");
       region.field.append(label);
-      region.labels.set(block.tableId, label);
+      region.labels.set(labelKey, label);
     }
-    seenLabels.add(block.tableId);
-    label.textContent = t("Submesa {number}", { number: block.number });
+    seenLabels.add(labelKey);
+    label.textContent =
+      block.parts > 1
+        ? t("Submesa {number} ({part} de {parts})", { number: block.number, part: block.part, parts: block.parts })
+        : t("Submesa {number}", { number: block.number });
     setBox(label, x0, y, fit.columnWidth, header);
-    label.style.fontSize = `${Math.round(header * 0.72)}px`;
+    label.style.fontSize = `${Math.max(minFont, Math.round(header * 0.72))}px`;
     for (const cell of block.cells) {
       const piece = cell.piece;
       seen.add(piece.id);
@@ -41,7 +49,7 @@ export function placeBlocks(region, fit, { maxFont, focusId = null, fresh = null
       body.blank = cell.col > 0 ? h / 2 : null;
       const x = x0 + cell.col * w;
       const top = y + header + cell.row * hr;
-      work.push(...placePiece(region, piece, x, top, body, kn, hr, { maxFont, focusId, fresh, focusable }));
+      work.push(...placePiece(region, piece, x, top, body, kn, hr, { maxFont, minFont, focusId, fresh, focusable }));
     }
   }
   for (const [id, node] of region.pieceEls) {
@@ -94,7 +102,7 @@ function pieceNode(piece, focusable) {
   return node;
 }
 
-function placePiece(region, piece, x, y, body, kn, hr, { maxFont, focusId, fresh, focusable }) {
+function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focusId, fresh, focusable }) {
   let node = region.pieceEls.get(piece.id);
   const created = !node;
   if (created) {
@@ -104,7 +112,7 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, focusId, fresh
     if (fresh && fresh.has(piece.id)) node.classList.add("is-new");
   }
   node.classList.toggle("is-focus", piece.id === focusId);
-  const key = `${Math.round(body.w)}x${Math.round(body.h)}:${body.tabs.join(",")}:${piece.version}:${maxFont}`;
+  const key = `${Math.round(body.w)}x${Math.round(body.h)}:${body.tabs.join(",")}:${piece.version}:${maxFont}:${minFont}`;
   setBox(node, x, y, body.w, body.h);
   node.style.zIndex = String(3 - (KIND_ORDER[piece.kind] ?? 0));
   if (node.dataset.key === key) return [];
@@ -119,9 +127,9 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, focusId, fresh
   box.style.top = `${Math.round(pad)}px`;
   box.style.right = `${Math.round(pad)}px`;
   box.style.bottom = `${Math.round(pad)}px`;
-  const labelPx = Math.max(11, Math.min(28, hr * 0.15));
+  const labelPx = Math.max(minFont, Math.min(28, hr * 0.15));
   box.firstChild.style.fontSize = `${labelPx}px`;
-  node.classList.toggle("is-compact", hr < 54);
+  node.classList.toggle("is-compact", hr < Math.max(54, minFont * 4.2));
   const who = piece.kind === "plan" ? piece.who : null;
   const due = piece.kind === "plan" ? piece.due : null;
   const meta = box.lastChild;
@@ -134,5 +142,6 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, focusId, fresh
   meta.hidden = !(who || due);
   node.setAttribute("aria-label", `${kindLabel(piece.kind)}: ${piece.text}`);
   node.title = piece.text;
-  return [{ box, text: box.children[1], full: piece.text, lo: 11, hi: Math.max(12, Math.min(maxFont, hr * 0.3)) }];
+  const hi = Math.max(minFont + 1, Math.min(maxFont, hr * 0.3));
+  return [{ box, text: box.children[1], full: piece.text, lo: minFont, hi, key: `${piece.id}:${key}` }];
 }

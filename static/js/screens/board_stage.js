@@ -1,0 +1,130 @@
+// The board's stage: which mesas (or slice of one) are on screen, their regions, and their
+// pieces laid out. Pages come from ../lib/board_layout.js paginate(): every mesa at once when
+// all stay legible, else one mesa (or a slice) per page; board.js turns the pages.
+import { fitRegion, paginate, splitBlock, tableCells } from "../lib/board_layout.js";
+import { el } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { placeBlocks } from "./board_pieces.js";
+
+function part(tag, className, text) {
+  return el(tag, { class: className || null, text });
+}
+
+/** Sizes below which nothing is set: 28 px at 1080 px high, 20 px at 720 px (issue 14.1). */
+export function legibleSizes(isPublic) {
+  const minFont = isPublic ? 16 : Math.max(20, Math.round((window.innerHeight * 28) / 1080));
+  return { minFont, minRow: Math.round(minFont * 3.3), minWidth: Math.round(minFont * 7.5), minHeader: Math.round(minFont * 1.35) };
+}
+
+export function createStage(stage, { isPublic, focusable }) {
+  const regions = new Map(); // group id -> {el, field, empty, badge, pieceEls, labels, group}
+  let pages = [];
+  let signature = "";
+
+  function regionFor(group) {
+    let region = regions.get(group.id);
+    if (region) return region;
+    const section = part("section", "region");
+    section.dataset.groupId = group.id;
+    const head = part("header", "region-head");
+    const title = part("h2", "region-title");
+    title.append(part("span", "region-number", t("Mesa {number}", { number: group.number })), " ", part("span", "", group.title));
+    const badge = part("p", "region-badge");
+    badge.hidden = true;
+    head.append(title, badge);
+    const field = part("div", "region-field");
+    const empty = part("p", "region-empty", t("Esperando las piezas de esta mesa…"));
+    field.append(empty);
+    section.append(head, field);
+    region = { el: section, field, empty, badge, pieceEls: new Map(), labels: new Map(), group };
+    regions.set(group.id, region);
+    return region;
+  }
+
+  function blocksOf(group, pieces, maxRows) {
+    const byTable = new Map(group.tables.map((table) => [table.id, []]));
+    for (const piece of pieces.values()) {
+      if (piece.group_id !== group.id) continue;
+      if (!byTable.has(piece.table_id)) byTable.set(piece.table_id, []);
+      byTable.get(piece.table_id).push(piece);
+    }
+    const numbers = new Map(group.tables.map((table) => [table.id, table.number]));
+    const blocks = [];
+    for (const [tableId, list] of byTable) {
+      if (list.length === 0) continue;
+      const { cells, rows } = tableCells(list);
+      const block = { tableId, number: numbers.get(tableId) ?? list[0].table_number, cells, rows, part: 1, parts: 1 };
+      blocks.push(...splitBlock(block, maxRows));
+    }
+    blocks.sort((a, b) => a.number - b.number || a.part - b.part);
+    return blocks;
+  }
+
+  /** The pages for these groups and pieces at the stage's current size. */
+  function paginateFor(groups, pieces, flow) {
+    const sizes = legibleSizes(isPublic);
+    const em = parseFloat(getComputedStyle(stage).fontSize) || 16;
+    const region = { padW: em * 1.4 + 12, headH: em * 3.4 + 12 };
+    const width = stage.clientWidth;
+    const height = stage.clientHeight;
+    if (flow) {
+      pages = groups.map((g) => ({ groups: [{ id: g.id, blocks: blocksOf(g, pieces, Infinity) }], columns: 1, rows: 1, part: 1, parts: 1 }));
+      return pages;
+    }
+    const maxRows = Math.max(1, Math.floor((height - region.headH - sizes.minHeader) / sizes.minRow));
+    const input = groups.map((g) => ({ id: g.id, blocks: blocksOf(g, pieces, maxRows) }));
+    pages = paginate(input, { width, height }, region, { ...sizes, maxRow: 260 });
+    return pages;
+  }
+
+  /** Show ``page``; returns the fitting work of the regions in ``dirty`` (or all on a change). */
+  function show(page, groups, dirty, { flow, fresh }) {
+    const shown = page ? page.groups.map((pg) => ({ group: groups.find((g) => g.id === pg.id), blocks: pg.blocks })) : [];
+    const sig = `${flow}:${page ? `${page.columns}x${page.rows}` : ""}:${shown
+      .map(({ group, blocks }) => `${group.id}[${blocks.map((b) => `${b.tableId}.${b.part}`).join(",")}]`)
+      .join(";")}`;
+    const changed = sig !== signature;
+    if (changed) {
+      signature = sig;
+      const ids = new Set(shown.map((s) => s.group.id));
+      for (const [id, region] of regions) {
+        if (!ids.has(id)) {
+          region.el.remove();
+          regions.delete(id);
+        }
+      }
+      stage.classList.toggle("is-single", shown.length === 1);
+      for (const { group } of shown) stage.append(regionFor(group).el);
+      stage.style.gridTemplateColumns = flow ? "1fr" : `repeat(${page ? page.columns : 1}, minmax(0, 1fr))`;
+      stage.style.gridTemplateRows = flow ? "" : `repeat(${page ? page.rows : 1}, minmax(0, 1fr))`;
+    }
+    const work = [];
+    const sizes = legibleSizes(isPublic);
+    for (const { group, blocks } of shown) {
+      if (changed || dirty.has(group.id)) work.push(...layoutRegion(regionFor(group), blocks, { flow, fresh, sizes, single: shown.length === 1 }));
+    }
+    return work;
+  }
+
+  function layoutRegion(region, blocks, { flow, fresh, sizes, single }) {
+    region.empty.hidden = blocks.length > 0;
+    const width = region.field.clientWidth;
+    const height = flow ? Infinity : region.field.clientHeight;
+    const fit = fitRegion(blocks, width, height, {
+      maxRow: single ? 260 : 200,
+      aspect: flow ? 0.85 : 0.62,
+      minWidth: flow ? 80 : sizes.minWidth,
+      minHeader: flow ? 14 : sizes.minHeader,
+    });
+    if (flow) region.field.style.height = blocks.length ? `${Math.ceil(fit.usedHeight) + 8}px` : "";
+    return placeBlocks(region, fit, { maxFont: single ? 56 : 40, minFont: flow ? 13 : sizes.minFont, fresh, focusable });
+  }
+
+  function reset() {
+    for (const region of regions.values()) region.el.remove();
+    regions.clear();
+    signature = "";
+  }
+
+  return { regions, show, paginateFor, reset, get pages() { return pages; } };
+}

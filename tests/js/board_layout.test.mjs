@@ -1,0 +1,61 @@
+// The board's pure geometry: chains cut at need boundaries, pages that keep every piece legible.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { fitRegion, isLegible, paginate, splitBlock, tableCells } from "../../static/js/lib/board_layout.js";
+
+function chains(tableId, count) {
+  const pieces = [];
+  for (let i = 0; i < count; i += 1) {
+    pieces.push({ id: `${tableId}n${i}`, kind: "need" });
+    pieces.push({ id: `${tableId}s${i}`, kind: "solution", parent_id: `${tableId}n${i}` });
+    pieces.push({ id: `${tableId}p${i}`, kind: "plan", parent_id: `${tableId}s${i}` });
+  }
+  const { cells, rows } = tableCells(pieces);
+  return { tableId, number: tableId, cells, rows, part: 1, parts: 1 };
+}
+
+const LEGIBLE = { minRow: 92, minWidth: 210, minHeader: 38, maxRow: 260 };
+const REGION = { padW: 50, headH: 107 };
+
+test("a sub-table is cut between chains, never inside one", () => {
+  const block = chains(1, 7);
+  const parts = splitBlock(block, 3);
+  assert.deepEqual(parts.map((p) => p.rows), [3, 3, 1]);
+  assert.deepEqual(parts.map((p) => p.part), [1, 2, 3]);
+  assert.ok(parts.every((p) => p.parts === 3));
+  assert.equal(parts.reduce((n, p) => n + p.cells.length, 0), 21);
+  for (const p of parts) {
+    assert.ok(p.cells.every((c) => c.row >= 0 && c.row + c.span <= p.rows));
+    const ids = new Set(p.cells.map((c) => c.piece.id));
+    for (const c of p.cells) if (c.piece.parent_id) assert.ok(ids.has(c.piece.parent_id)); // whole chains
+  }
+  assert.deepEqual(splitBlock(block, 10), [block]);
+});
+
+test("few pieces: every mesa on one page; many: one mesa (or slice) a page, all legible", () => {
+  const stage = { width: 1880, height: 780 };
+  const few = [1, 2].map((id) => ({ id, blocks: [chains(id, 1)] }));
+  assert.equal(paginate(few, stage, REGION, LEGIBLE).length, 1);
+
+  const many = [1, 2, 3, 4, 5].map((id) => ({ id, blocks: [1, 2, 3, 4, 5].map((t) => chains(id * 10 + t, 8)) }))
+    .map((g) => ({ ...g, blocks: g.blocks.flatMap((b) => splitBlock(b, 6)) }));
+  const pages = paginate(many, stage, REGION, LEGIBLE);
+  assert.ok(pages.length > 5);
+  let shown = 0;
+  for (const page of pages) {
+    assert.equal(page.groups.length, 1);
+    const { blocks } = page.groups[0];
+    shown += blocks.reduce((n, b) => n + b.cells.length, 0);
+    const fit = fitRegion(blocks, stage.width - REGION.padW, stage.height - REGION.headH, LEGIBLE);
+    assert.ok(isLegible(fit, blocks.length, LEGIBLE), `page ${page.part}/${page.parts} hr=${fit.hr} w=${fit.w}`);
+  }
+  assert.equal(shown, 5 * 5 * 8 * 3); // every piece on some page, once
+});
+
+test("mesas without pieces get no page while others have some", () => {
+  const groups = [{ id: 1, blocks: [chains(1, 30)].flatMap((b) => splitBlock(b, 6)) }, { id: 2, blocks: [] }];
+  const pages = paginate(groups, { width: 1880, height: 780 }, REGION, LEGIBLE);
+  assert.ok(pages.every((p) => p.groups[0].id === 1));
+  assert.equal(paginate([{ id: 1, blocks: [] }], { width: 1880, height: 780 }, REGION, LEGIBLE).length, 1);
+});

@@ -1,0 +1,36 @@
+"""What the board's browser tests and benchmark read off the page (JS run by Playwright)."""
+
+#: the smallest computed font size of any visible text of the board (and where it is)
+MIN_FONT = """
+() => {
+  let min = Infinity, where = "";
+  const root = document.querySelector('[data-board]');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.textContent.trim()) continue;
+    const el = n.parentElement;
+    if (!el.getClientRects().length) continue;
+    const range = document.createRange();
+    range.selectNodeContents(n);
+    const r = range.getBoundingClientRect();
+    if (r.width < 2 || r.height < 2 || r.bottom < 0 || r.top > innerHeight) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.opacity === '0') continue;
+    const size = parseFloat(style.fontSize);
+    if (size < min) { min = size; where = `${el.className} «${n.textContent.trim().slice(0, 40)}»`; }
+  }
+  return { min, where };
+}
+"""
+
+#: texts of pieces on screen cut inside a word (the visible text must end at a word end)
+CUT_MID_WORD = """
+() => [...document.querySelectorAll('.board-stage .piece')].flatMap((piece) => {
+  const shown = piece.querySelector('.piece-body').textContent;
+  const full = piece.getAttribute('title') || '';
+  if (!shown.endsWith('…')) return [];
+  const kept = shown.slice(0, -1);
+  const next = full.charAt(kept.length);
+  return full.startsWith(kept) && (next === '' || /\\s/.test(next)) ? [] : [shown];
+})
+"""
