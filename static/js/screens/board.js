@@ -230,7 +230,10 @@ function renderMode(page) {
   if (page && page.groups.length === 1 && (pages.length > 1 || page.parts > 1)) {
     const group = groupById(page.groups[0].id);
     where = t("Mesa {number} de {total}", { number: group.number, total: state.groups.length });
-    if (page.parts > 1) where += ` · ${t("parte {part} de {parts}", { part: page.part, parts: page.parts })}`;
+    if (page.parts > 1) {
+      const slice = t("parte {part} de {parts}", { part: page.part, parts: page.parts });
+      where = `${where} · ${slice}`;
+    }
   }
   if (pageText.textContent !== where) pageText.textContent = where;
   pageText.hidden = !where;
