@@ -31,6 +31,7 @@ class Permission(StrEnum):
     RUN_CLOCK = "run_clock"  # start/pause/extend the agenda, run the plenary
     EXPORT = "export"  # download reports
     EXPORT_FULL = "export_full"  # reports with document numbers and contact data
+    FOLLOW_UP = "follow_up"  # after the day: complete commitments, confirm progress reports
 
 
 _ALL = frozenset(Permission)
@@ -43,6 +44,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
             Permission.DESK,
             Permission.PERSONAL_DATA,
             Permission.MANAGE_GROUPS,
+            Permission.FOLLOW_UP,
         }
     ),
     Role.FACILITATOR: frozenset({Permission.VIEW_ASSEMBLY, Permission.FACILITATE}),
@@ -50,7 +52,12 @@ GRANTS: dict[Role, frozenset[Permission]] = {
         {Permission.VIEW_ASSEMBLY, Permission.RUN_CLOCK, Permission.FACILITATE}
     ),
     Role.SUPERVISOR: frozenset(
-        {Permission.VIEW_ASSEMBLY, Permission.EXPORT, Permission.EXPORT_FULL}
+        {
+            Permission.VIEW_ASSEMBLY,
+            Permission.EXPORT,
+            Permission.EXPORT_FULL,
+            Permission.FOLLOW_UP,
+        }
     ),
 }
 

@@ -206,3 +206,110 @@ def test_overdue_is_flagged_only_while_unfinished():
     assert domain.flags("cumplido", "2025-T1", date(2026, 1, 1))["overdue"] is False
     assert domain.flags("pendiente", "2025-06-30", date(2025, 7, 1))["overdue"] is True
     assert domain.flags("pendiente", None, date(2030, 1, 1))["overdue"] is False
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _closed_with_commitment(plenary):
+    from assembly.assemblies.services import close_assembly
+
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    _approve(assembly, plenary["group_of"][plan.id])
+    close_assembly(None, assembly)
+    db.session.commit()
+    return assembly, plan, _commitments(assembly.id)[0]
+
+
+def _csrf(page: str) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_after_closing_the_responsible_reports_from_the_private_link(plenary, client):
+    assembly, plan, commitment = _closed_with_commitment(plenary)
+    link = followup.link_for(assembly.id, plan.who)
+    db.session.commit()
+    page = client.get(f"/seguimiento/{link.token}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert commitment.what in html
+    photo = (io.BytesIO(_jpeg_with_gps()), "foto.jpg")
+    sent = client.post(
+        f"/seguimiento/{link.token}/{commitment.id}",
+        data={
+            "csrf_token": _csrf(html),
+            "status": "en_curso",
+            "progress": "35",
+            "note": "Reunión hecha",
+            "photo": photo,
+        },
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 302
+    db.session.expire_all()
+    commitment = db.session.get(Commitment, commitment.id)
+    assert (commitment.status, commitment.progress) == ("en_curso", 35)
+    assert commitment.updates[0].photo
+    # refused input comes back in the form with its reason, nothing stored
+    bad = client.post(
+        f"/seguimiento/{link.token}/{commitment.id}",
+        data={"csrf_token": _csrf(html), "status": "cumplido", "progress": "70", "note": "Casi"},
+    )
+    assert bad.status_code == 422
+    text = bad.get_data(as_text=True)
+    assert "100 %" in text and "Casi" in text
+    assert len(db.session.get(Commitment, commitment.id).updates) == 1
+    assert client.get("/seguimiento/no-such-token").status_code == 404
+
+
+def test_staff_pages_list_flag_print_and_confirm(plenary, client, auth):
+    assembly, plan, commitment = _closed_with_commitment(plenary)
+    link = followup.link_for(assembly.id, plan.who)
+    update = followup.report_progress(
+        link.token, commitment.id, {"status": "en_riesgo", "progress": 20}
+    )
+    db.session.commit()
+    auth.login("supervisor")
+    page = client.get(f"/assemblies/{assembly.id}/compromisos")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert commitment.what in html and "Reportes por revisar" in html and link.token in html
+    sheet = client.get(f"/assemblies/{assembly.id}/compromisos/hoja").get_data(as_text=True)
+    assert "<svg" in sheet and plan.who in sheet and link.token in sheet
+    done = client.post(
+        f"/assemblies/{assembly.id}/compromisos/avances/{update.id}",
+        data={"csrf_token": _csrf(html), "action": "confirm"},
+    )
+    assert done.status_code == 302
+    assert db.session.get(CommitmentUpdate, update.id).review == "confirmado"
+    details = client.post(
+        f"/assemblies/{assembly.id}/compromisos/{commitment.id}",
+        data={
+            "csrf_token": _csrf(html),
+            "action": "details",
+            "who_kind": "institucion",
+            "indicator": "Reglamento firmado",
+            "money": "$2.000.000",
+        },
+    )
+    assert details.status_code == 302
+    db.session.expire_all()
+    again = db.session.get(Commitment, commitment.id)
+    assert (again.who_kind, again.indicator, again.money) == (
+        "institucion",
+        "Reglamento firmado",
+        "$2.000.000",
+    )
+    auth.logout()
+    auth.login("facilitator")  # sees the list, may not change it
+    seen = client.get(f"/assemblies/{assembly.id}/compromisos")
+    assert seen.status_code == 200
+    assert "Completar y actualizar" not in seen.get_data(as_text=True)
+    refused = client.post(
+        f"/assemblies/{assembly.id}/compromisos/{commitment.id}",
+        data={"csrf_token": _csrf(seen.get_data(as_text=True)), "action": "details",
+              "who_kind": "persona"},
+    )
+    assert refused.status_code == 403

@@ -25,6 +25,8 @@ PUBLIC = {
     "board.vote",
     "puzzle.table_entry",
     "puzzle.table_page",
+    "followup.update_page",  # the responsible's private link: the token is the key
+    "followup.report",
 }
 #: endpoints that need a log-in but no particular permission
 #: any logged-in staff account; the job route then checks the job is theirs (or admin)
@@ -62,6 +64,8 @@ def routes(app, make_assembly, db):
         "key": "A" * 22,
         "token": "no-such-ticket-token-000",
         "export_id": 1,
+        "commitment_id": 1,
+        "update_id": 1,
     }
     found = []
     for rule in app.url_map.iter_rules():
