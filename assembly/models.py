@@ -1,7 +1,15 @@
 """Every model, imported once so that Alembic and ``create_all`` see the whole schema."""
 
 from assembly.agenda.models import AgendaClock, ClockAction, Slide
-from assembly.assemblies.models import Assembly, ExtraQuestion, Moment, RoomSequence, Step, Theme
+from assembly.assemblies.models import (
+    Assembly,
+    AssemblyLog,
+    ExtraQuestion,
+    Moment,
+    RoomSequence,
+    Step,
+    Theme,
+)
 from assembly.auth.models import AssemblyGrant, User
 from assembly.board.models import Acta, Approval, PlenaryState, Vote
 from assembly.core.jobs import Job
@@ -17,6 +25,7 @@ __all__ = [
     "Approval",
     "Assembly",
     "AssemblyGrant",
+    "AssemblyLog",
     "Attendee",
     "ClockAction",
     "Commitment",

@@ -188,3 +188,27 @@ class RoomSequence(db.Model):
 
     def __repr__(self) -> str:
         return f"<RoomSequence {self.room} {self.seq}>"
+
+
+class AssemblyLog(db.Model):
+    """What happened to the assembly that the acta reports as an incident: a close confirmed
+    over an open vote or an undecided mesa, a reopening, a headcount override, a corrected
+    tally. Written once, never edited."""
+
+    __tablename__ = "assembly_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: close_forced, reopened, headcount, correction
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    detail: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<AssemblyLog {self.assembly_id} {self.kind}>"

@@ -103,13 +103,17 @@ def status(assembly_id: int):
     try:
         with broadcasting() as out:
             assembly = services.set_status(
-                current_user, assembly_id, request.form.get("status", "")
+                current_user,
+                assembly_id,
+                request.form.get("status", ""),
+                request.form.get("reason", ""),
             )
             out.add(broadcasts.assembly_changed(assembly))
     except AssemblyError as error:
-        if error.status in (404, 422):
+        if error.status == 404 or (error.status == 422 and not error.fields):
             raise
-        flash(error.message, "error")  # refused by a package above (a vote still open...)
+        # refused by a package above (a vote still open...) or a reason missing
+        flash(error.message, "error")
     else:
         flash(_("Estado: %(status)s.", status=assembly.status_label), "success")
     return redirect(url_for("assemblies.show", assembly_id=assembly_id))

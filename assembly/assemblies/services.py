@@ -10,13 +10,23 @@ from sqlalchemy import select
 
 from assembly.assemblies import signals, template
 from assembly.assemblies.domain import clean_assembly, clean_moment, clean_step, clean_theme
-from assembly.assemblies.models import STATUSES, Assembly, Moment, Step, Theme, new_board_token
+from assembly.assemblies.models import (
+    STATUSES,
+    Assembly,
+    AssemblyLog,
+    Moment,
+    Step,
+    Theme,
+    new_board_token,
+)
 from assembly.auth import scope
+from assembly.auth.domain import Role
 from assembly.auth.models import User
 from assembly.config import DEFAULT_TIME_ZONE
 from assembly.core.ordering import moved, renumber
-from assembly.errors import Conflict, InvalidInput, NotFound
+from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
+from assembly.helpers import utcnow
 
 CLOSED = "closed"
 
@@ -114,34 +124,94 @@ def update_assembly(actor: User, assembly_id: int, raw: dict) -> Assembly:
     return assembly
 
 
-def set_status(actor: User | None, assembly_id: int, status: str) -> Assembly:
+REASON_MAX_LENGTH = 300
+
+
+def clean_reason(raw) -> str:
+    """A reason for the record (a forced close, a reopening, a headcount): trimmed, bounded."""
+    reason = " ".join(str(raw or "").split())
+    if len(reason) > REASON_MAX_LENGTH:
+        raise InvalidInput(
+            _("El motivo puede tener como máximo %(n)s caracteres.", n=REASON_MAX_LENGTH),
+            fields={"reason": _("Motivo demasiado largo.")},
+        )
+    return reason
+
+
+def log_incident(
+    assembly: Assembly, kind: str, actor: User | None, reason: str = "", detail=None
+) -> AssemblyLog:
+    """Record what the acta reports as an incident (written once, never edited)."""
+    row = AssemblyLog(
+        assembly_id=assembly.id,
+        kind=kind,
+        reason=reason,
+        detail=detail or {},
+        user_id=actor.id if actor else None,
+        created_at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def incidents(assembly_id: int) -> list[AssemblyLog]:
+    return db.session.scalars(
+        select(AssemblyLog)
+        .where(AssemblyLog.assembly_id == assembly_id)
+        .order_by(AssemblyLog.created_at, AssemblyLog.id)
+    ).all()
+
+
+def set_status(actor: User | None, assembly_id: int, status: str, reason: str = "") -> Assembly:
     """Move the assembly between draft, open, live and closed; closing goes through
-    :func:`close_assembly` (the status form and the plenary button share it)."""
+    :func:`close_assembly` (the status form and the plenary button share it). Leaving
+    "closed" is a reopening: an admin only, with a reason that is logged."""
     assembly = get_assembly(assembly_id)
     if status not in STATUSES:
         raise InvalidInput(_("Estado no válido."))
     if status == CLOSED:
         if assembly.status != CLOSED:
-            close_assembly(actor, assembly)
+            close_assembly(actor, assembly, reason=reason)
         return assembly
     reopening = assembly.status == CLOSED
+    if reopening:
+        reopen_assembly(actor, assembly, status, reason)
+        return assembly
     assembly.status = status
     db.session.flush()
-    if reopening:
-        signals.assembly_reopened.send(assembly, actor=actor)
     return assembly
 
 
-def close_assembly(actor: User | None, assembly: Assembly) -> Assembly:
+def reopen_assembly(actor: User | None, assembly: Assembly, status: str, reason: str) -> None:
+    """An admin reopens a closed assembly with a logged reason; the stored acta stays as it
+    is, and closing again stores a new version."""
+    if actor is not None and getattr(actor, "role", None) != Role.ADMIN:
+        raise PermissionDenied(_("Solo una persona administradora puede reabrir la asamblea."))
+    reason = clean_reason(reason)
+    if not reason:
+        raise InvalidInput(
+            _("Diga por qué se reabre la asamblea (queda registrado)."),
+            fields={"reason": _("Falta el motivo.")},
+        )
+    assembly.status = status
+    db.session.flush()
+    log_incident(assembly, "reopened", actor, reason, {"status": status})
+    signals.assembly_reopened.send(assembly, actor=actor)
+
+
+def close_assembly(actor: User | None, assembly: Assembly, reason: str = "") -> Assembly:
     """THE way to close an assembly: the packages above may refuse (``assembly_closing``: the
-    board while a vote is open), then the status is stored and ``assembly_closed`` lets them
+    board while a vote is open or a mesa is undecided, unless a ``reason`` confirms it; the
+    reason goes into the acta), then the status is stored and ``assembly_closed`` lets them
     finish (the board stores the acta). Closing a closed assembly is refused."""
     if assembly.status == CLOSED:
         raise Conflict(_("La asamblea ya está cerrada."), code="closed")
-    signals.assembly_closing.send(assembly, actor=actor)
+    reason = clean_reason(reason)
+    signals.assembly_closing.send(assembly, actor=actor, reason=reason)
     assembly.status = CLOSED
     db.session.flush()
-    signals.assembly_closed.send(assembly, actor=actor)
+    signals.assembly_closed.send(assembly, actor=actor, reason=reason)
     return assembly
 
 

@@ -10,10 +10,12 @@ from blinker import Namespace
 
 _signals = Namespace()
 
-#: sender: the Assembly about to close; kwargs: actor. Raise Conflict to refuse (the board
-#: refuses while a vote is open).
+#: sender: the Assembly about to close; kwargs: actor, reason ("" or the moderator's
+#: confirmation). Raise Conflict to refuse (the board refuses while a vote is open or a mesa
+#: is undecided, unless there is a reason).
 assembly_closing = _signals.signal("assembly-closing")
-#: sender: the Assembly, just closed (status flushed); kwargs: actor. The board stores the acta.
+#: sender: the Assembly, just closed (status flushed); kwargs: actor, reason. The board stores
+#: the acta (a new version on each close).
 assembly_closed = _signals.signal("assembly-closed")
 #: sender: the Assembly, reopened after being closed; kwargs: actor.
 assembly_reopened = _signals.signal("assembly-reopened")

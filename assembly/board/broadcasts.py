@@ -33,3 +33,11 @@ def approval_changed(
     if phones:
         rooms.append(f"vote:{assembly_id}")
     return broadcast("approval_changed", payload, rooms=rooms, assembly_id=assembly_id)
+
+
+def rules_changed(assembly_id: int, rules: dict) -> Broadcast:
+    """The voting rules or the people present changed (shown before each vote)."""
+    payload = {"assembly_id": assembly_id, "rules": rules}
+    return broadcast(
+        "rules_changed", payload, rooms=[f"board:{assembly_id}"], assembly_id=assembly_id
+    )

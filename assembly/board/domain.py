@@ -1,5 +1,6 @@
 """Pure rules of the plenary: the decision, the tally and the agenda tree.  No Flask, no DB."""
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -30,10 +31,115 @@ def clean_amendment(
     return {**values, "reason": reason}, errors
 
 
+QUORUM_KINDS = ("share", "number")
+MAJORITIES = ("simple", "absolute", "two_thirds")
+OUTCOMES = ("approved", "rejected", "no_quorum")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """An assembly's voting rules. Quorum: ``share`` = MORE than that share of the people
+    present (default 0.5: more than half), ``number`` = at least that many. The people who
+    take part (for + against + abstentions: phone votes cast, or the show-of-hands count)
+    must reach it, else the vote ends "sin quórum". Majority: ``simple`` = more for than
+    against (abstentions do not count); ``absolute`` = more for than half of the people
+    present; ``two_thirds`` = for at least two thirds of the votes cast, abstentions
+    included (an abstention weighs as not in favour)."""
+
+    quorum_kind: str = "share"
+    quorum_value: float = 0.5
+    majority: str = "simple"
+
+    def as_dict(self) -> dict:
+        return {
+            "quorum_kind": self.quorum_kind,
+            "quorum_value": self.quorum_value,
+            "majority": self.majority,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict | None) -> "Rules":
+        raw = raw or {}
+        return cls(
+            quorum_kind=raw.get("quorum_kind", "share"),
+            quorum_value=float(raw.get("quorum_value", 0.5)),
+            majority=raw.get("majority", "simple"),
+        )
+
+
+def quorum_needed(rules: Rules, present: int) -> int:
+    """How many people must take part for the vote to count."""
+    if rules.quorum_kind == "number":
+        return max(1, int(rules.quorum_value))
+    return math.floor(max(present, 0) * rules.quorum_value + 1e-9) + 1
+
+
+def outcome(rules: Rules, counts: dict[str, int], present: int) -> str:
+    """approved, rejected or no_quorum for these counts with ``present`` people in the room."""
+    cast = sum(counts.get(choice, 0) for choice in CHOICES)
+    if cast < quorum_needed(rules, present):
+        return "no_quorum"
+    yes, no = counts.get("for", 0), counts.get("against", 0)
+    if rules.majority == "absolute":
+        passed = 2 * yes > present
+    elif rules.majority == "two_thirds":
+        passed = 3 * yes >= 2 * cast
+    else:
+        passed = yes > no
+    return "approved" if passed else "rejected"
+
+
 def decide(votes_for: int, votes_against: int) -> bool:
-    """A mesa's agenda is approved by a simple majority of the votes cast for or against;
-    abstentions count for quorum only, and a tie does not approve."""
+    """The simple majority alone (kept for callers without a room): more for than against."""
     return votes_for > votes_against
+
+
+def rules_text(rules: Rules, present: int) -> str:
+    """The rules in one sentence, shown before each vote and stored in the acta."""
+    needed = quorum_needed(rules, present)
+    if rules.quorum_kind == "number":
+        quorum = f"Quórum: al menos {needed} participantes"
+    elif abs(rules.quorum_value - 0.5) < 1e-9:
+        quorum = f"Quórum: más de la mitad de las {present} personas presentes ({needed})"
+    else:
+        share = round(rules.quorum_value * 100)
+        quorum = f"Quórum: más del {share} % de las {present} personas presentes ({needed})"
+    majority = {
+        "simple": "mayoría simple (más votos a favor que en contra; "
+        "las abstenciones no cuentan para la mayoría)",
+        "absolute": "mayoría absoluta (a favor más de la mitad de las personas presentes)",
+        "two_thirds": "dos tercios (a favor al menos 2/3 de los votos emitidos; "
+        "las abstenciones cuentan como no a favor)",
+    }[rules.majority if rules.majority in MAJORITIES else "simple"]
+    return f"{quorum}; {majority}. Las abstenciones cuentan para el quórum."
+
+
+def clean_rules(raw: dict) -> tuple[Rules, dict[str, str]]:
+    """The rules form: quorum kind and value, majority. Returns (rules, errors)."""
+    errors: dict[str, str] = {}
+    kind = str(raw.get("quorum_kind") or "share").strip()
+    if kind not in QUORUM_KINDS:
+        errors["quorum_kind"] = "Elija el quórum como proporción o como número."
+        kind = "share"
+    text = str(raw.get("quorum_value") if raw.get("quorum_value") is not None else "").strip()
+    value = 0.5
+    try:
+        value = float(text.replace(",", ".").rstrip("%").strip()) if text else 0.5
+    except ValueError:
+        errors["quorum_value"] = "Escriba el quórum como un número."
+    else:
+        if kind == "share":
+            if value > 1:
+                value = value / 100
+            if not 0 < value < 1:
+                errors["quorum_value"] = "La proporción debe estar entre 0 y 100 %."
+        elif value != int(value) or not 1 <= value <= 100_000:
+            errors["quorum_value"] = "El quórum debe ser un número entero de personas."
+    majority = str(raw.get("majority") or "simple").strip()
+    if majority not in MAJORITIES:
+        errors["majority"] = "Elija mayoría simple, absoluta o dos tercios."
+        majority = "simple"
+    return Rules(kind, value, majority), errors
 
 
 def tally(choices) -> dict[str, int]:
@@ -42,8 +148,10 @@ def tally(choices) -> dict[str, int]:
     return {choice: counted.get(choice, 0) for choice in CHOICES}
 
 
-def clean_tally(raw: dict) -> tuple[dict[str, int], dict[str, str]]:
-    """Three whole, non-negative counts from a show-of-hands form, and the errors."""
+def clean_tally(raw: dict, present: int | None = None) -> tuple[dict[str, int], dict[str, str]]:
+    """Three whole, non-negative counts from a show-of-hands form, and the errors. Checked
+    against the room: the three together cannot exceed the ``present`` people, and when the
+    form gives the ``total`` of hands counted, for + against + abstentions must equal it."""
     clean, errors = {}, {}
     labels = {"for": "a favor", "against": "en contra", "abstain": "abstenciones"}
     for choice in CHOICES:
@@ -57,8 +165,25 @@ def clean_tally(raw: dict) -> tuple[dict[str, int], dict[str, str]]:
             errors[choice] = f"El número de votos {labels[choice]} no es válido."
             continue
         clean[choice] = number
-    if not errors and sum(clean.values()) == 0:
+    if errors:
+        return clean, errors
+    total = sum(clean.values())
+    if total == 0:
         errors["for"] = "Escriba al menos un voto."
+    elif present is not None and total > present:
+        errors["for"] = (
+            f"El conteo suma {total} votos y solo hay {present} personas presentes. "
+            "Cuente de nuevo o corrija las personas presentes."
+        )
+    declared = str(raw.get("total") if raw.get("total") is not None else "").strip()
+    if declared and not errors:
+        if not declared.isdigit():
+            errors["total"] = "Escriba el total de manos como un número entero."
+        elif int(declared) != total:
+            errors["total"] = (
+                f"A favor + en contra + abstenciones suman {total}, "
+                f"no los {int(declared)} contados."
+            )
     return clean, errors
 
 

@@ -42,6 +42,25 @@ class ApprovalCommand(Payload):
     for_: Annotated[Count | Text[20] | None, Field(alias="for")] = None
     against: Count | Text[20] | None = None
     abstain: Count | Text[20] | None = None
+    #: hands: the total of hands counted (for + against + abstentions must equal it)
+    total: Count | Text[20] | None = None
+    #: correct: why the tally is corrected (logged)
+    reason: Text[300] = ""
+
+
+class RulesCommand(Payload):
+    assembly_id: AssemblyId
+    quorum_kind: Text[10] = "share"
+    quorum_value: Text[20] | float | int | None = None
+    majority: Text[12] = "simple"
+    hide_results: bool = False
+
+
+class HeadcountCommand(Payload):
+    assembly_id: AssemblyId
+    #: "" goes back to the desk's count
+    headcount: Text[10] | int | None = None
+    reason: Text[300] = ""
 
 
 @credential("board")
@@ -107,6 +126,7 @@ _APPROVAL_ACTIONS = {
     "hands": lambda user, a, g, tally: services.record_hands(user, a, g, tally),
     "open": lambda user, a, g, tally: services.open_vote(user, a, g),
     "close": lambda user, a, g, tally: services.close_vote(user, a, g),
+    "correct": lambda user, a, g, tally: services.correct_hands(user, a, g, tally),
     # annulled: nothing left to show, the screens drop the mesa's result
     "reset": lambda user, a, g, tally: services.reset_approval(user, a, g) and None,
 }
@@ -121,16 +141,42 @@ def on_approval_command(data: ApprovalCommand) -> dict:
         raise InvalidInput(_("Acción de aprobación desconocida."))
     tally = {
         key: value
-        for key, value in (("for", data.for_), ("against", data.against), ("abstain", data.abstain))
+        for key, value in (
+            ("for", data.for_),
+            ("against", data.against),
+            ("abstain", data.abstain),
+            ("total", data.total),
+            ("reason", data.reason),
+        )
         if value is not None
     }
     with broadcasting() as out:
         approval = run(current_user, data.assembly_id, data.group_id, tally)
         result = services.json_approval(approval)
-        electorate = services.checked_in_count(data.assembly_id)
+        electorate = services.present_count(data.assembly_id)
         out.add(
             broadcasts.approval_changed(
                 data.assembly_id, data.group_id, result, electorate=electorate, phones=True
             )
         )
     return {"approval": result}
+
+
+@event("plenary_rules", RulesCommand)
+def on_plenary_rules(data: RulesCommand) -> dict:
+    """The moderator sets quorum, majority and whether results hide until closing."""
+    _moderator()
+    with broadcasting() as out:
+        view = services.set_rules(current_user, data.assembly_id, data.model_dump())
+        out.add(broadcasts.rules_changed(data.assembly_id, view))
+    return {"rules": view}
+
+
+@event("plenary_headcount", HeadcountCommand)
+def on_plenary_headcount(data: HeadcountCommand) -> dict:
+    """The moderator overrides the people present (logged with the reason)."""
+    _moderator()
+    with broadcasting() as out:
+        view = services.set_headcount(current_user, data.assembly_id, data.headcount, data.reason)
+        out.add(broadcasts.rules_changed(data.assembly_id, view))
+    return {"rules": view}

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
@@ -10,6 +11,7 @@ from assembly.extensions import db
 PLENARY_MODES = {"live": "En vivo", "reveal": "Turno de una mesa", "whole": "Rompecabezas completo"}
 APPROVAL_METHODS = {"manos": "A mano alzada", "telefono": "Votación por teléfono"}
 VOTE_CHOICES = {"for": "A favor", "against": "En contra", "abstain": "Abstención"}
+OUTCOMES = {"approved": "Aprobada", "rejected": "No aprobada", "no_quorum": "Sin quórum"}
 
 
 class PlenaryState(db.Model):
@@ -32,6 +34,20 @@ class PlenaryState(db.Model):
     )
     #: ids of the mesas already presented, in order: the big puzzle forms from these
     revealed: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: the voting rules (board.domain.Rules): quorum as a share of those present ("more
+    #: than") or a number ("at least"), the majority, and whether results hide until closing
+    quorum_kind: Mapped[str] = mapped_column(
+        String(10), nullable=False, default="share", server_default="share"
+    )
+    quorum_value: Mapped[float] = mapped_column(nullable=False, default=0.5, server_default="0.5")
+    majority: Mapped[str] = mapped_column(
+        String(12), nullable=False, default="simple", server_default="simple"
+    )
+    hide_results: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=sa_false()
+    )
+    #: the moderator's headcount override of the people present (logged), or None
+    headcount: Mapped[int | None] = mapped_column(nullable=True)
     #: grows with every change; screens drop stale states
     version: Mapped[int] = mapped_column(nullable=False, default=1)
     updated_at: Mapped[datetime] = mapped_column(
@@ -62,8 +78,15 @@ class Approval(db.Model):
     votes_for: Mapped[int] = mapped_column(nullable=False, default=0)
     votes_against: Mapped[int] = mapped_column(nullable=False, default=0)
     votes_abstain: Mapped[int] = mapped_column(nullable=False, default=0)
-    #: set when closed: more votes for than against
+    #: set when closed: the outcome is approved
     approved: Mapped[bool | None] = mapped_column(nullable=True)
+    #: set when closed: approved, rejected or no_quorum (board.domain.outcome)
+    outcome: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    #: the rules in force when the vote opened (board.domain.Rules.as_dict)
+    rule: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    #: the people present when the vote opened and when it closed
+    present_open: Mapped[int | None] = mapped_column(nullable=True)
+    present_close: Mapped[int | None] = mapped_column(nullable=True)
     opened_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
     recorded_by_id: Mapped[int | None] = mapped_column(
@@ -94,6 +117,8 @@ class Vote(db.Model):
     )
     #: for, against or abstain
     choice: Mapped[str] = mapped_column(String(10), nullable=False)
+    #: the voting device (a random cookie): several tickets from one device are flagged
+    device: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
     updated_at: Mapped[datetime] = mapped_column(
         server_default=func.now(), onupdate=func.now(), nullable=False
@@ -116,6 +141,8 @@ class Acta(db.Model):
     )
     #: approved agenda, attendance totals and approval results, as plain JSON
     snapshot: Mapped[dict] = mapped_column(JSON, nullable=False)
+    #: 1 for the first close; closing again after a reopening stores version 2, 3...
+    version: Mapped[int] = mapped_column(nullable=False, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True

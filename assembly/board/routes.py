@@ -146,7 +146,7 @@ def vote(ticket_token: str):
                         attendee.assembly_id,
                         approval.group_id,
                         services.json_approval(approval),
-                        electorate=services.checked_in_count(attendee.assembly_id),
+                        electorate=services.present_count(attendee.assembly_id),
                         phones=False,
                     )
                 )
@@ -181,6 +181,7 @@ def acta(assembly_id: int):
         assembly=assembly,
         acta=stored,
         snap=stored.snapshot if stored else None,
+        blockers=services.closing_blockers(assembly) if assembly.status != "closed" else None,
         methods=APPROVAL_METHODS,
         amend=False,
     )
@@ -192,7 +193,9 @@ def close_assembly(assembly_id: int):
     """Close the assembly (the one close service: the acta is stored as it closes)."""
     try:
         with broadcasting() as out:
-            assembly = close(current_user, get_assembly(assembly_id))
+            assembly = close(
+                current_user, get_assembly(assembly_id), reason=request.form.get("reason", "")
+            )
             out.add(assembly_broadcasts.assembly_changed(assembly))
     except AssemblyError as error:
         if isinstance(error, NotFound):

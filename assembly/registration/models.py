@@ -71,6 +71,8 @@ class Attendee(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(nullable=True)
     #: name of the desk that checked the person in ("Mesa 2")
     checked_in_desk: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: set when the desk marks the person's "salida" (no longer counted as present)
+    checked_out_at: Mapped[datetime | None] = mapped_column(nullable=True)
     group_id: Mapped[int | None] = mapped_column(
         ForeignKey("groups.id", ondelete="SET NULL"), nullable=True, index=True
     )

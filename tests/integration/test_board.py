@@ -160,6 +160,13 @@ def test_show_of_hands_is_recorded_closed_and_decided(app, room, auth, socket_cl
     screen.get_received()
     auth.login("moderator")
     moderator = socket_client()
+    # three people checked in: the room was counted by hand (the override is logged)
+    counted = moderator.emit(
+        "plenary_headcount",
+        {"assembly_id": assembly.id, "headcount": "150", "reason": "Conteo en la sala"},
+        callback=True,
+    )
+    assert counted["ok"] and counted["rules"]["present"] == 150
     ack = moderator.emit(
         "approval_command",
         {"assembly_id": assembly.id, "group_id": group.id, "action": "hands",
@@ -191,7 +198,7 @@ def test_show_of_hands_is_recorded_closed_and_decided(app, room, auth, socket_cl
 
 def test_tie_or_bad_tallies_do_not_approve(room):
     assembly, groups = room["assembly"], room["groups"]
-    tie = services.record_hands(None, assembly.id, groups[0].id, {"for": 5, "against": 5})
+    tie = services.record_hands(None, assembly.id, groups[0].id, {"for": 1, "against": 1})
     assert tie.approved is False
     assert not services.is_frozen(groups[0].id)
     for raw in ({"for": "-1"}, {"for": "diez"}, {"for": 0, "against": 0}):
@@ -245,7 +252,7 @@ def test_only_checked_in_tickets_of_the_same_assembly_vote(room, make_assembly, 
 
 def test_hands_tally_takes_no_phone_votes(room):
     assembly, group = room["assembly"], room["groups"][0]
-    approval = services.record_hands(None, assembly.id, group.id, {"for": 3, "against": 1})
+    approval = services.record_hands(None, assembly.id, group.id, {"for": 2, "against": 1})
     db.session.commit()
     with pytest.raises(Conflict, match="mano alzada"):
         services.cast_vote(room["people"][0].ticket_token, approval.id, "for")
@@ -302,7 +309,7 @@ def test_ticket_socket_follows_votes_opening(app, room, auth, socket_client):
 
 def test_frozen_agenda_rejects_edits_and_amendments_keep_history(room, auth, client):
     assembly, group = room["assembly"], room["groups"][0]
-    services.record_hands(None, assembly.id, group.id, {"for": 10, "against": 1})
+    services.record_hands(None, assembly.id, group.id, {"for": 2, "against": 1})
     db.session.commit()
     with pytest.raises(Conflict, match="ya aprobó") as frozen:
         puzzle.ensure_editable(group.tables[0])
@@ -354,14 +361,15 @@ def test_consolidated_agenda_reads_need_solution_who_when(room, auth, client):
 
 def test_closing_stores_the_acta_snapshot(room, auth, client):
     assembly, groups = room["assembly"], room["groups"]
-    services.record_hands(None, assembly.id, groups[0].id, {"for": 9, "against": 2, "abstain": 1})
-    services.record_hands(None, assembly.id, groups[1].id, {"for": 1, "against": 9})
+    services.record_hands(None, assembly.id, groups[0].id, {"for": 1, "against": 0, "abstain": 1})
+    services.record_hands(None, assembly.id, groups[1].id, {"for": 0, "against": 2})
     db.session.commit()
     auth.login("moderator")
     assert "Cerrar la asamblea" in client.get(f"/assemblies/{assembly.id}/acta").get_data(
         as_text=True
     )
-    assert client.post(f"/assemblies/{assembly.id}/acta").status_code == 302
+    reason = {"reason": "Las mesas 3 a 5 no alcanzaron a votar"}
+    assert client.post(f"/assemblies/{assembly.id}/acta", data=reason).status_code == 302
     db.session.expire_all()
     acta = db.session.scalar(select(Acta))
     assert acta.snapshot["attendance"]["checked_in"] == 3
@@ -403,7 +411,8 @@ def test_board_pages_render(room, auth, client):
 
 def test_admin_closing_the_assembly_stores_the_acta(room, auth, client):
     auth.login("admin")
-    client.post(f"/assemblies/{room['assembly'].id}/status", data={"status": "closed"})
+    closing = {"status": "closed", "reason": "Cierre de prueba"}
+    client.post(f"/assemblies/{room['assembly'].id}/status", data=closing)
     acta = db.session.scalar(select(Acta))
     assert acta is not None and acta.snapshot["attendance"]["checked_in"] == 3
     client.post(f"/assemblies/{room['assembly'].id}/status", data={"status": "closed"})

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from assembly.assemblies import services as assemblies
 from assembly.board import services as board
 from assembly.board.models import Acta
-from assembly.errors import Conflict
+from assembly.errors import Conflict, PermissionDenied
 from assembly.extensions import db
 from tests.support.board_seed import seed_pieces
 
@@ -50,7 +50,7 @@ def room(make_assembly, make_attendee, make_user):
 
 
 def close(room):
-    assemblies.close_assembly(None, room["assembly"])
+    assemblies.close_assembly(None, room["assembly"], reason="Fin de la jornada")
     db.session.commit()
 
 
@@ -68,15 +68,69 @@ def test_the_status_form_and_the_plenary_button_share_one_close(room, auth, clie
         data={"status": "closed"},
         follow_redirects=True,
     ).get_data(as_text=True)
-    assert "Cierre primero las votaciones abiertas" in page  # the status form used to close
+    assert "Cierre primero las votaciones abiertas (mesa 1)" in page  # the status form too
+    assert "Hay mesas sin decisión (mesa 2, 3, 4, 5)" in page
     assert db.session.get(type(room["assembly"]), room["assembly"].id).status != "closed"
     board.close_vote(None, room["assembly"].id, room["groups"][0].id)
     db.session.commit()
-    client.post(f"/assemblies/{room['assembly'].id}/acta")
+    refused = client.post(f"/assemblies/{room['assembly'].id}/acta", follow_redirects=True)
+    assert "Hay mesas sin decisión" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Acta.id))) == 0
+    client.post(f"/assemblies/{room['assembly'].id}/acta", data={"reason": "Se acabó el tiempo"})
     assert db.session.scalar(select(func.count(Acta.id))) == 1
     again = client.post(f"/assemblies/{room['assembly'].id}/acta", follow_redirects=True)
     assert "ya está cerrada" in again.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Acta.id))) == 1
+    acta = board.latest_acta(room["assembly"].id)
+    assert acta.snapshot["close_reason"] == "Se acabó el tiempo"
+    forced = [i for i in acta.snapshot["incidents"] if i["kind"] == "close_forced"]
+    assert forced and forced[0]["detail"] == {"open_votes": [], "undecided": [2, 3, 4, 5]}
+
+
+def test_a_forced_close_counts_the_open_vote_into_the_acta(room):
+    assembly, group = room["assembly"], room["groups"][0]
+    approval = board.open_vote(None, assembly.id, group.id)
+    db.session.commit()
+    board.cast_vote(room["here"].ticket_token, approval.id, "for")
+    db.session.commit()
+    assemblies.close_assembly(None, assembly, reason="La sala debe desocuparse")
+    db.session.commit()
+    assert approval.status == "closed" and approval.votes_for == 1
+    section = next(
+        s for s in board.latest_acta(assembly.id).snapshot["agenda"] if s["group_id"] == group.id
+    )
+    assert section["approval"]["for"] == 1 and section["approval"]["outcome"] == "approved"
+
+
+def test_reopening_needs_an_admin_and_a_reason_and_closing_again_makes_a_new_version(
+    room, auth, client, make_user
+):
+    assembly = room["assembly"]
+    close(room)
+    first = board.latest_acta(assembly.id)
+    first_snapshot = dict(first.snapshot)
+    with pytest.raises(PermissionDenied):
+        assemblies.set_status(make_user("moderator"), assembly.id, "live", "Un error")
+    auth.login("admin")
+    page = client.post(
+        f"/assemblies/{assembly.id}/status", data={"status": "live"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Diga por qué se reabre la asamblea" in page
+    assert db.session.get(type(assembly), assembly.id).status == "closed"
+    client.post(
+        f"/assemblies/{assembly.id}/status",
+        data={"status": "live", "reason": "Faltó votar la mesa 3"},
+    )
+    db.session.expire_all()
+    assert db.session.get(type(assembly), assembly.id).status == "live"
+    logged = [i for i in assemblies.incidents(assembly.id) if i.kind == "reopened"]
+    assert logged[0].reason == "Faltó votar la mesa 3" and logged[0].user_id is not None
+    client.post(f"/assemblies/{assembly.id}/acta", data={"reason": "Segunda vez"})
+    versions = db.session.scalars(select(Acta).order_by(Acta.version)).all()
+    assert [a.version for a in versions] == [1, 2]
+    assert versions[0].snapshot == first_snapshot  # the stored acta never changes
+    assert versions[1].snapshot["close_reason"] == "Segunda vez"
+    assert any(i["kind"] == "reopened" for i in versions[1].snapshot["incidents"])
 
 
 def test_closing_twice_through_the_service_is_refused(room):

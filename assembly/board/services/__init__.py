@@ -1,14 +1,15 @@
 """The plenary board, the approval of each mesa's agenda, piece amendments and the acta.
 
 Every function flushes; the caller commits (``realtime.broadcasting`` or ``unit_of_work``).
-``plenary`` (what the board shows, the moderator's commands), ``approvals`` (hands and phone
-votes), ``amendments``, ``acta`` (the consolidated agenda and the minutes).
+``plenary`` (what the board shows, the moderator's commands), ``rules`` (quorum, majority,
+people present), ``approvals`` (hands and phone votes), ``amendments``, ``acta`` (the consolidated agenda and the minutes).
 """
 
 from assembly.board.services.acta import (  # noqa: F401
     _versions_count,
     acta_snapshot,
     attendance_totals,
+    closing_blockers,
     consolidated_agenda,
     latest_acta,
     refuse_closing_with_open_votes,
@@ -26,12 +27,15 @@ from assembly.board.services.approvals import (  # noqa: F401
     attendee_by_ticket,
     cast_vote,
     close_vote,
+    correct_hands,
     is_frozen,
     json_approval,
     open_vote,
     open_votes,
     record_hands,
     reset_approval,
+    settle_vote,
+    shared_devices,
     votes_of,
 )
 from assembly.board.services.plenary import (  # noqa: F401
@@ -44,4 +48,13 @@ from assembly.board.services.plenary import (  # noqa: F401
     plenary_dict,
     plenary_state,
     public_board_assembly,
+)
+from assembly.board.services.rules import (  # noqa: F401
+    checked_in_now,
+    present_count,
+    rules_of,
+    rules_view,
+    set_headcount,
+    set_rules,
+    state_row,
 )

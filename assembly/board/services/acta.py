@@ -4,10 +4,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from assembly.assemblies.models import Assembly
+from assembly.assemblies.services import incidents, log_incident
 from assembly.auth.models import User
 from assembly.board import domain
 from assembly.board.models import Acta
-from assembly.board.services.approvals import _iso, approval_results, open_votes
+from assembly.board.services.approvals import _iso, approval_results, open_votes, settle_vote
 from assembly.board.services.plenary import assembly_pieces, board_groups
 from assembly.errors import Conflict
 from assembly.extensions import db
@@ -104,13 +105,31 @@ def acta_snapshot(assembly: Assembly) -> dict:
         "attendance": attendance_totals(assembly.id),
         "agenda": consolidated_agenda(assembly.id),
         "kinds": PIECE_KINDS,
+        "incidents": [
+            {
+                "kind": row.kind,
+                "reason": row.reason,
+                "detail": row.detail,
+                "at": row.created_at.isoformat(timespec="seconds") if row.created_at else None,
+            }
+            for row in incidents(assembly.id)
+        ],
     }
 
 
-def store_acta(actor: User | None, assembly: Assembly) -> Acta:
+def store_acta(actor: User | None, assembly: Assembly, reason: str = "") -> Acta:
+    """A new version of the acta (the stored ones are never edited)."""
+    version = (
+        db.session.scalar(select(func.max(Acta.version)).where(Acta.assembly_id == assembly.id))
+        or 0
+    ) + 1
+    snapshot = acta_snapshot(assembly)
+    snapshot["version"] = version
+    snapshot["close_reason"] = reason
     acta = Acta(
         assembly_id=assembly.id,
-        snapshot=acta_snapshot(assembly),
+        snapshot=snapshot,
+        version=version,
         created_by_id=actor.id if actor else None,
     )
     db.session.add(acta)
@@ -118,10 +137,49 @@ def store_acta(actor: User | None, assembly: Assembly) -> Acta:
     return acta
 
 
-def refuse_closing_with_open_votes(assembly: Assembly) -> None:
-    """The assembly does not close while a phone vote is open (``assembly_closing``)."""
-    if open_votes(assembly.id):
-        raise Conflict(_("Cierre primero las votaciones abiertas."))
+def closing_blockers(assembly: Assembly) -> dict:
+    """What should be decided before closing: open phone votes and undecided mesas (numbers)."""
+    results = approval_results(assembly.id)
+    open_numbers = [a.group.number for a in open_votes(assembly.id)]
+    undecided = [
+        g.number
+        for g in board_groups(assembly.id)
+        if g.id not in results or results[g.id]["status"] != "closed"
+    ]
+    undecided = [n for n in undecided if n not in open_numbers]
+    return {"open_votes": open_numbers, "undecided": undecided}
+
+
+def refuse_closing_with_open_votes(
+    assembly: Assembly, actor: User | None = None, reason: str = ""
+) -> None:
+    """The assembly does not close while a phone vote is open or a mesa is undecided
+    (``assembly_closing``), unless the moderator confirms with a reason: then the open votes
+    are counted and closed, and the reason goes into the acta's incidents."""
+    blockers = closing_blockers(assembly)
+    if not blockers["open_votes"] and not blockers["undecided"]:
+        return
+    if not reason:
+        parts = []
+        if blockers["open_votes"]:
+            parts.append(
+                _(
+                    "Cierre primero las votaciones abiertas (mesa %(numbers)s).",
+                    numbers=", ".join(map(str, blockers["open_votes"])),
+                )
+            )
+        if blockers["undecided"]:
+            parts.append(
+                _(
+                    "Hay mesas sin decisión (mesa %(numbers)s).",
+                    numbers=", ".join(map(str, blockers["undecided"])),
+                )
+            )
+        parts.append(_("Para cerrar de todos modos, escriba el motivo (queda en el acta)."))
+        raise Conflict(" ".join(parts), fields={"reason": _("Falta el motivo.")})
+    for approval in open_votes(assembly.id):
+        settle_vote(approval)
+    log_incident(assembly, "close_forced", actor, reason, blockers)
 
 
 def latest_acta(assembly_id: int) -> Acta | None:

@@ -9,6 +9,7 @@ from assembly.assemblies.services import get_assembly
 from assembly.auth.models import User
 from assembly.board.models import PlenaryState
 from assembly.board.services.approvals import approval_results
+from assembly.board.services.rules import present_count, rules_view
 from assembly.errors import InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
@@ -124,7 +125,8 @@ def board_snapshot(assembly_id: int) -> dict:
         "pieces": [piece_payload(p) for p in assembly_pieces(assembly_id)],
         "plenary": plenary_state(assembly_id),
         "approvals": {str(k): v for k, v in approval_results(assembly_id, live=True).items()},
-        "electorate": checked_in_count(assembly_id),
+        "electorate": present_count(assembly_id),
+        "rules": rules_view(assembly_id),
     }
 
 

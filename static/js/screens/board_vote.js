@@ -15,6 +15,7 @@ function choiceLabel(choice) {
 export function approvalText(approval) {
   if (!approval) return "";
   if (approval.status === "open") return t("Votación abierta");
+  if (approval.outcome === "no_quorum") return `✗ ${t("Sin quórum")}`;
   return approval.approved ? `✓ ${t("Agenda aprobada")}` : `✗ ${t("Agenda no aprobada")}`;
 }
 
@@ -36,7 +37,7 @@ export function renderVotePanel(panel, state) {
   panel.hidden = !approval || !group;
   if (panel.hidden) return !wasHidden;
   panel.textContent = "";
-  const total = approval.for + approval.against + approval.abstain;
+  const total = approval.cast ?? approval.for + approval.against + approval.abstain;
   const head = part("p", "vote-head");
   head.append(part("strong", "", t("Agenda de la Mesa {number}: ", { number: group.number })), approvalText(approval));
   if (approval.status === "open") {
@@ -45,19 +46,23 @@ export function renderVotePanel(panel, state) {
   const bars = part("ul", "vote-bars");
   for (const choice of ["for", "against", "abstain"]) {
     const item = part("li", `vote-${choice}`);
-    const share = total ? Math.round((approval[choice] / total) * 100) : 0;
+    const hidden = approval[choice] == null;
+    const share = total && !hidden ? Math.round((approval[choice] / total) * 100) : 0;
     const bar = part("span", "vote-bar");
     bar.style.setProperty("--share", `${share}%`);
-    item.append(part("span", "vote-label", choiceLabel(choice)), bar, part("span", "vote-count", String(approval[choice])));
+    item.append(part("span", "vote-label", choiceLabel(choice)), bar, part("span", "vote-count", hidden ? "·" : String(approval[choice])));
     bars.append(item);
   }
   const foot = part(
     "p",
     "vote-foot",
     approval.method === "telefono"
-      ? t("{total} de {electorate} personas registradas han votado", { total, electorate: state.electorate })
+      ? t("{total} de {electorate} personas presentes han votado", { total, electorate: state.electorate })
       : t("Conteo a mano alzada: {total} votos", { total }),
   );
+  if (approval.hidden) foot.append(` · ${t("resultados ocultos hasta el cierre")}`);
+  const rule = approval.rule?.text ? part("p", "vote-rule", approval.rule.text) : null;
   panel.append(head, bars, foot);
+  if (rule) panel.append(rule);
   return wasHidden;
 }

@@ -14,7 +14,7 @@ export function init() {
   const modeLine = $("[data-console-mode]", root);
   const status = $("[data-console-status]", root);
   const conn = connect({ assemblyId });
-  const state = { plenary: null, approvals: {}, pieces: new Map(), groups: [], electorate: 0 };
+  const state = { plenary: null, approvals: {}, pieces: new Map(), groups: [], electorate: 0, rules: null };
 
   const say = (text) => {
     status.textContent = text;
@@ -35,6 +35,7 @@ export function init() {
       state.approvals = ack.state.approvals;
       state.groups = ack.state.groups;
       state.electorate = ack.state.electorate;
+      state.rules = ack.state.rules;
       state.pieces = new Map(ack.state.pieces.map((p) => [p.id, p]));
       renderAll();
     },
@@ -53,6 +54,12 @@ export function init() {
     state.electorate = payload.electorate;
     renderApprovals();
   });
+  conn.on("rules_changed", (payload) => {
+    state.rules = payload.rules;
+    state.electorate = payload.rules.present;
+    renderRules();
+    renderApprovals();
+  });
   conn.on("piece_saved", (piece) => {
     if (piece.hidden) state.pieces.delete(piece.id);
     else state.pieces.set(piece.id, piece);
@@ -64,6 +71,7 @@ export function init() {
   });
 
   function renderAll() {
+    renderRules();
     renderMode();
     renderApprovals();
     renderPieces();
@@ -84,6 +92,32 @@ export function init() {
     }
   }
 
+  function renderRules() {
+    const rules = state.rules;
+    if (!rules) return;
+    $("[data-rules-text]", root).textContent = rules.text;
+    $("[data-present-line]", root).textContent =
+      rules.headcount == null
+        ? t("Personas presentes: {present} (registradas en la mesa y sin salida).", { present: rules.present })
+        : t("Personas presentes: {present} (contadas en la sala; en la mesa de registro: {checked}).", {
+            present: rules.present,
+            checked: rules.checked_in,
+          });
+    const form = $("[data-rules-form]", root);
+    if (form.contains(document.activeElement)) return; // do not overwrite what is being typed
+    form.elements.quorum_kind.value = rules.quorum_kind;
+    form.elements.quorum_value.value =
+      rules.quorum_kind === "share" ? String(Math.round(rules.quorum_value * 100)) : String(rules.quorum_value);
+    form.elements.majority.value = rules.majority;
+    form.elements.hide_results.checked = rules.hide_results;
+  }
+
+  function outcomeText(approval, counts) {
+    const how = approval.method === "manos" ? t("a mano alzada") : t("por teléfono");
+    if (approval.outcome === "no_quorum") return t("Sin quórum ({how}): {counts}. La agenda no quedó aprobada.", { how, counts });
+    return approval.approved ? t("Aprobada {how}: {counts}.", { how, counts }) : t("No aprobada {how}: {counts}.", { how, counts });
+  }
+
   function renderApprovals() {
     for (const section of $$("[data-group]", root)) {
       const approval = state.approvals[section.dataset.group];
@@ -95,26 +129,27 @@ export function init() {
         line.textContent = t("Sin decisión todavía.");
         continue;
       }
-      const counts = t("a favor {for} · en contra {against} · abstención {abstain}", {
-        for: approval.for,
-        against: approval.against,
-        abstain: approval.abstain,
-      });
+      const counts = approval.hidden
+        ? t("resultados ocultos hasta el cierre")
+        : t("a favor {for} · en contra {against} · abstención {abstain}", {
+            for: approval.for,
+            against: approval.against,
+            abstain: approval.abstain,
+          });
+      $("[data-correct-box]", section).hidden = !(approval.method === "manos" && approval.status === "closed");
+      const rule = approval.rule?.text ? ` ${approval.rule.text}` : "";
       if (approval.status === "open") {
-        const total = approval.for + approval.against + approval.abstain;
-        line.textContent = t("Votación por teléfono abierta: {counts} ({total} de {electorate} registradas).", {
+        let text = t("Votación por teléfono abierta: {counts} ({total} de {electorate} presentes han votado).", {
           counts,
-          total,
+          total: approval.cast,
           electorate: state.electorate,
         });
-      } else if (approval.method === "manos") {
-        line.textContent = approval.approved
-          ? t("Aprobada a mano alzada: {counts}.", { counts })
-          : t("No aprobada a mano alzada: {counts}.", { counts });
+        if (approval.shared_devices) {
+          text += ` ${t("Atención: {n} teléfonos votaron con varios tiquetes.", { n: approval.shared_devices })}`;
+        }
+        line.textContent = text + rule;
       } else {
-        line.textContent = approval.approved
-          ? t("Aprobada por teléfono: {counts}.", { counts })
-          : t("No aprobada por teléfono: {counts}.", { counts });
+        line.textContent = outcomeText(approval, counts) + rule;
       }
     }
   }
@@ -181,6 +216,24 @@ export function init() {
   });
 
   root.addEventListener("submit", (event) => {
+    const rulesForm = event.target.closest("[data-rules-form]");
+    const headcount = event.target.closest("[data-headcount-form]");
+    const correct = event.target.closest("[data-correct]");
+    if (rulesForm || headcount || correct) event.preventDefault();
+    if (rulesForm) {
+      const data = Object.fromEntries(new FormData(rulesForm));
+      send("plenary_rules", { ...data, hide_results: rulesForm.elements.hide_results.checked }, rulesForm.querySelector("button"));
+      return;
+    }
+    if (headcount) {
+      send("plenary_headcount", Object.fromEntries(new FormData(headcount)), headcount.querySelector("button"));
+      return;
+    }
+    if (correct) {
+      const groupId = Number(correct.closest("[data-group]").dataset.group);
+      send("approval_command", { action: "correct", group_id: groupId, ...Object.fromEntries(new FormData(correct)) }, correct.querySelector("button"));
+      return;
+    }
     const form = event.target.closest("[data-hands]");
     if (!form) return;
     event.preventDefault();
