@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import JSON, Float, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,7 +39,9 @@ class PlenaryState(db.Model):
     quorum_kind: Mapped[str] = mapped_column(
         String(10), nullable=False, default="share", server_default="share"
     )
-    quorum_value: Mapped[float] = mapped_column(nullable=False, default=0.5, server_default="0.5")
+    quorum_value: Mapped[float] = mapped_column(
+        Float, nullable=False, default=0.5, server_default="0.5"
+    )
     majority: Mapped[str] = mapped_column(
         String(12), nullable=False, default="simple", server_default="simple"
     )
