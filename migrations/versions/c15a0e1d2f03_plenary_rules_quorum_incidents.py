@@ -2,7 +2,7 @@
 incidents (forced close, reopening, headcount, corrected tally), acta versions, checkout
 
 Revision ID: c15a0e1d2f03
-Revises: b17a5c0e9f01
+Revises: c12a0b1d2e3f
 Create Date: 2026-12-02 12:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c15a0e1d2f03"
-down_revision = "b17a5c0e9f01"
+down_revision = "c12a0b1d2e3f"
 branch_labels = None
 depends_on = None
 
