@@ -2,7 +2,7 @@
 incidents (forced close, reopening, headcount, corrected tally), acta versions, checkout
 
 Revision ID: c15a0e1d2f03
-Revises: c12a0b1d2e3f
+Revises: c17b0a2d4e11
 Create Date: 2026-12-02 12:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c15a0e1d2f03"
-down_revision = "c12a0b1d2e3f"
+down_revision = "c17b0a2d4e11"
 branch_labels = None
 depends_on = None
 
