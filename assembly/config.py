@@ -51,6 +51,12 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "SESSION_COOKIE_SECURE": (False, "set to true behind HTTPS"),
     "SESSION_IDLE_HOURS": (4, "a staff session ends after this many hours without a request"),
     "SESSION_MAX_HOURS": (14, "a staff session ends this many hours after the log-in"),
+    "PSEUDONYM_KEY": (
+        None,
+        "key of the pseudonyms in shared exports (not the session key; keep it to compare "
+        "files across assemblies and years); generated into instance/pseudonym_key if unset",
+    ),
+    "EXPORT_K": (5, "the pseudonymised export is k-anonymous: no combination of fewer people"),
     "TRUSTED_PROXIES": (
         0,
         "how many reverse proxies (nginx) stand in front: their X-Forwarded-For/-Proto/-Host "
@@ -111,12 +117,14 @@ def load(instance_path: Path, test_config: dict | None = None) -> dict:
                 "(e.g. export ASSEMBLY_SECRET_KEY=$(python3 -c 'import secrets;print(secrets.token_hex(32))'))"
             )
         config["SECRET_KEY"] = _development_secret(instance_path)
+    if not config["PSEUDONYM_KEY"]:
+        config["PSEUDONYM_KEY"] = _development_secret(instance_path, "pseudonym_key")
     return config
 
 
-def _development_secret(instance_path: Path) -> str:
+def _development_secret(instance_path: Path, name: str = "secret_key") -> str:
     """A per-machine key kept in the instance folder, so sessions survive restarts."""
-    key_file = instance_path / "secret_key"
+    key_file = instance_path / name
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))

@@ -41,13 +41,17 @@ def _span(columns: Sequence[domain.Column], first: str, last: str) -> tuple[int,
 class ReportBuilder:
     """Reads what the sheets need once, and streams the attendees into them."""
 
-    def __init__(self, assemblies, *, variant: str, secret: str, now: datetime, cooperate):
+    def __init__(
+        self, assemblies, *, variant: str, secret: str, now: datetime, cooperate, k: int = 5
+    ):
         self.assemblies = assemblies
         self.ids = [a.id for a in assemblies]
         self.multi = len(assemblies) > 1
         self.private = variant != domain.FULL
         self.variant = variant
         self.secret = secret
+        #: the pseudonymised file is k-anonymous over its quasi-identifiers (anonymity.py)
+        self.k = k
         self.now = now
         self.cooperate = cooperate
         self.zones = {a.id: venue_zone(a) for a in assemblies}
@@ -176,9 +180,27 @@ class ReportBuilder:
                 }
             )
 
+    def anonymity_plan(self, context) -> dict:
+        """Every attendee's printed quasi-identifiers, k-anonymous over the whole file (a
+        first, light pass: only the columns the plan reads)."""
+        keys = ("id", "age_range", "sex", "department_code", "municipality_code")
+        keys += ("organization_kind", "group_id", "table_id")
+        columns = [Attendee.__table__.c[key] for key in keys]
+        people = {
+            row["id"]: domain.quasi_of(row, context)
+            for row in db.session.execute(
+                select(*columns).where(Attendee.assembly_id.in_(self.ids))
+            ).mappings()
+        }
+        return domain.anonymity.plan(people, self.k)
+
     def person_label(self, record) -> str:
         if self.private:
-            return domain.pseudonym(self.secret, record["document_type"], record["document_number"])
+            # not the Asistencia sheet's pseudonym: joining the two sheets by it would put the
+            # sub-mesa back beside the person's generalised row
+            return domain.pseudonym(
+                self.secret + ":mesas", record["document_type"], record["document_number"]
+            )
         return f"{record['first_names']} {record['last_names']}"
 
     def pieces(self) -> list[domain.PieceInfo]:
@@ -271,6 +293,8 @@ class ReportBuilder:
             )
         dates = {a.id: a.date.strftime("%d/%m/%Y") for a in self.infos}
 
+        printed = self.anonymity_plan(context) if self.private else {}
+
         def rows():
             for record in self.attendees(track=track):
                 if planilla is not None:
@@ -281,7 +305,12 @@ class ReportBuilder:
                         )
                     planilla.person(domain.sign_in_row(0, record, context))
                 yield domain.attendance_row(
-                    record, context, private=self.private, multi=self.multi, secret=self.secret
+                    record,
+                    context,
+                    private=self.private,
+                    multi=self.multi,
+                    secret=self.secret,
+                    printed=printed.get(record["id"]),
                 )
 
         count = workbooks.write_table(

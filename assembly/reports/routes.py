@@ -67,7 +67,8 @@ def export():
             request.form.getlist("assembly_ids"),
             variant,
             exports_dir=_exports_dir(),
-            secret=current_app.config["SECRET_KEY"],
+            secret=current_app.config["PSEUDONYM_KEY"],
+            k=current_app.config["EXPORT_K"],
         )
     entry = result.log
     if wants_json():

@@ -147,6 +147,7 @@ def export_report(
     secret: str,
     now: datetime | None = None,
     cooperate: Callable[[], None] = cooperate,
+    k: int = domain.anonymity.DEFAULT_K,
 ) -> ExportResult:
     """Build report ``kind`` for the assemblies, save it under ``exports_dir`` (a folder per
     assembly, "nacional" for several) with a timestamped name, and log the export."""
@@ -169,7 +170,7 @@ def export_report(
         copy += 1
 
     builder = ReportBuilder(
-        assemblies, variant=variant, secret=secret, now=now, cooperate=cooperate
+        assemblies, variant=variant, secret=secret, now=now, cooperate=cooperate, k=k
     )
     directory.mkdir(parents=True, exist_ok=True)
     book = workbooks.Book(workbooks.partial_path(path))

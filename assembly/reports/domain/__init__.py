@@ -6,7 +6,7 @@ Pure logic: plain data in (records as mappings, as read from the database), plai
 reads the database. One module per report, :mod:`.common` for what they share.
 """
 
-from . import venue
+from . import anonymity, venue
 from .agenda import (
     AGENDA_COLUMNS,
     APPROVAL_COLUMNS,
@@ -30,6 +30,7 @@ from .attendance import (
     attendance_row,
     extra_columns_of,
     place_names,
+    quasi_of,
 )
 from .common import (
     AGENDA,
@@ -120,6 +121,7 @@ __all__ = [
     "TableInfo",
     "Tally",
     "agenda_rows",
+    "anonymity",
     "approval_parts",
     "attendance_columns",
     "attendance_row",
@@ -130,6 +132,7 @@ __all__ = [
     "header_lines",
     "place_names",
     "pseudonym",
+    "quasi_of",
     "roster_rows",
     "sign_in_row",
     "slugify",

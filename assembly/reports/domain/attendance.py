@@ -9,7 +9,7 @@ from datetime import tzinfo
 from assembly.core import divipola
 from assembly.registration import domain as registration
 
-from . import venue
+from . import anonymity, venue
 from .common import BOOL_KEYS, CHOICE_LABELS, DEFAULT_ZONE, Column, pseudonym, yes_no
 
 #: form fields left out of the pseudonymised attendance list (identity and contact)
@@ -22,8 +22,19 @@ PRIVATE_KEYS = frozenset(
         "birth_date",
         "phone",
         "email",
+        # free text that names a small group (an association of five): never in the shared file
+        "organization_name",
+        "organization_role",
     }
 )
+#: the quasi-identifier columns the k-anonymity plan rewrites (anonymity.Quasi's fields)
+_QUASI_FIELDS = {
+    "age_range": "age",
+    "sex": "sex",
+    "department_code": "department",
+    "municipality_code": "municipality",
+    "organization_kind": "organization_kind",
+}
 _FIELD_KINDS = {"date": "date", "bool": "short", "email": "long", "phone": "text"}
 _LONG_KEYS = frozenset({"organization_name", "first_names", "last_names", "preferred_theme_id"})
 SOURCE_LABELS = {
@@ -118,11 +129,37 @@ def place_names(department_code: str | None, municipality_code: str | None) -> t
     )
 
 
+def quasi_of(record: Mapping[str, object], context: Context) -> anonymity.Quasi:
+    """The person's quasi-identifiers as the file prints them (labels, mesa, sub-mesa)."""
+    department, municipality = place_names(record["department_code"], record["municipality_code"])
+
+    def label(key: str) -> str | None:
+        value = record.get(key)
+        return CHOICE_LABELS[key].get(value, value) if value is not None else None
+
+    return anonymity.Quasi(
+        age=label("age_range"),
+        sex=label("sex"),
+        department=department or None,
+        municipality=municipality or None,
+        organization_kind=label("organization_kind"),
+        group=context.group_label(record.get("group_id")),
+        table=context.table_label(record.get("table_id")),
+    )
+
+
 def attendance_row(
-    record: Mapping[str, object], context: Context, *, private: bool, multi: bool, secret: str
+    record: Mapping[str, object],
+    context: Context,
+    *,
+    private: bool,
+    multi: bool,
+    secret: str,
+    printed: anonymity.Quasi | None = None,
 ) -> list[object]:
     """One person's row, with the same cells as :func:`attendance_columns`: labels instead of
-    codes, real dates, "Sí"/"No", times at the assembly's venue."""
+    codes, real dates, "Sí"/"No", times at the assembly's venue. ``printed``: the
+    quasi-identifiers the k-anonymity plan chose for this person (pseudonymised file)."""
     row: list[object] = [context.assemblies.get(record["assembly_id"])] if multi else []
     if private:
         row.append(pseudonym(secret, record["document_type"], record["document_number"]))
@@ -142,6 +179,8 @@ def attendance_row(
             value = yes_no(value)
         elif key in CHOICE_LABELS and value is not None:
             value = CHOICE_LABELS[key].get(value, value)
+        if printed is not None and key in _QUASI_FIELDS:
+            value = getattr(printed, _QUASI_FIELDS[key])
         row.append(value)
     answers = record.get("extra_answers") or {}
     row += [_extra_value(answers, ids) for _, ids in context.extra_columns]
@@ -150,8 +189,8 @@ def attendance_row(
         yes_no(record["checked_in_at"] is not None),
         venue.local(record["checked_in_at"], zone),
         record.get("checked_in_desk"),
-        context.group_label(record.get("group_id")),
-        context.table_label(record.get("table_id")),
+        printed.group if printed is not None else context.group_label(record.get("group_id")),
+        printed.table if printed is not None else context.table_label(record.get("table_id")),
         SOURCE_LABELS.get(record.get("source") or "", record.get("source")),
         venue.local(record.get("created_at"), zone),
     ]
