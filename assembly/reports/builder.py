@@ -17,7 +17,7 @@ from assembly.grouping.models import Group, Table
 from assembly.helpers import venue_zone
 from assembly.puzzle.models import Piece
 from assembly.registration.models import Attendee
-from assembly.reports import domain, workbooks
+from assembly.reports import domain, follow_reading, workbooks
 
 #: rows between two cooperative yields (under gevent, other requests run meanwhile)
 YIELD_EVERY = 500
@@ -231,6 +231,14 @@ class ReportBuilder:
             self._pieces = [domain.PieceInfo(*row) for row in rows]
         return self._pieces
 
+    def updates(self) -> list[domain.UpdateInfo]:
+        if not hasattr(self, "_updates"):
+            self._updates = follow_reading.updates(self.ids)
+        return self._updates
+
+    def follow(self) -> dict[str, domain.FollowInfo]:
+        return follow_reading.follow(self.ids, self.updates())
+
     def approvals(self) -> dict[int, dict]:
         merged: dict[int, dict] = {}
         for assembly_id in self.ids:
@@ -264,6 +272,8 @@ class ReportBuilder:
                 counts.append(self.agenda(workbook))
             elif sheet == domain.COMMITMENTS:
                 counts.append(self.commitments(workbook))
+            elif sheet == domain.FOLLOWUP:
+                counts.append(self.followup_history(workbook))
         return counts[0] if counts else 0
 
     def marks(self) -> workbooks.Marks:
@@ -388,7 +398,10 @@ class ReportBuilder:
     def commitments(self, workbook) -> int:
         columns = self._assembly_column(domain.COMMITMENT_COLUMNS)
         rows = domain.commitment_rows(
-            self.pieces(), assembly_names=self.names if self.multi else None, zones=self.zones
+            self.pieces(),
+            assembly_names=self.names if self.multi else None,
+            zones=self.zones,
+            follow=self.follow(),
         )
         status_column = next(i for i, c in enumerate(columns) if c.header == "Estado")
         self.cooperate()
@@ -399,6 +412,21 @@ class ReportBuilder:
             columns,
             rows,
             choices={status_column: domain.STATUS_CHOICES},
+            marks=self.marks(),
+            identity=_span(columns, "Código", "Código"),
+        )
+
+    def followup_history(self, workbook) -> int:
+        columns = self._assembly_column(domain.FOLLOWUP_COLUMNS)
+        rows = domain.followup_rows(
+            self.updates(), assembly_names=self.names if self.multi else None, zones=self.zones
+        )
+        return workbooks.write_table(
+            workbook,
+            domain.SHEET_TITLES[domain.FOLLOWUP],
+            self.lines(domain.FOLLOWUP),
+            columns,
+            rows,
             marks=self.marks(),
             identity=_span(columns, "Código", "Código"),
         )

@@ -309,7 +309,61 @@ def test_staff_pages_list_flag_print_and_confirm(plenary, client, auth):
     assert "Completar y actualizar" not in seen.get_data(as_text=True)
     refused = client.post(
         f"/assemblies/{assembly.id}/compromisos/{commitment.id}",
-        data={"csrf_token": _csrf(seen.get_data(as_text=True)), "action": "details",
-              "who_kind": "persona"},
+        data={
+            "csrf_token": _csrf(seen.get_data(as_text=True)),
+            "action": "details",
+            "who_kind": "persona",
+        },
     )
     assert refused.status_code == 403
+
+
+def test_followup_workbook_has_status_progress_and_the_history(plenary, client, auth):
+    import openpyxl
+
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    _approve(assembly, plenary["group_of"][plan.id])
+    commitment = _commitments(assembly.id)[0]
+    link = followup.link_for(assembly.id, plan.who)
+    followup.report_progress(
+        link.token, commitment.id, {"status": "en_curso", "progress": 30, "note": "Primera reunión"}
+    )
+    followup.report_progress(
+        link.token,
+        commitment.id,
+        {"status": "en_riesgo", "progress": 40, "note": "Sin lote"},
+        _jpeg_with_gps(),
+    )
+    db.session.commit()
+    auth.login("supervisor")
+    sent = client.post(
+        "/reports/export",
+        data={
+            "report": "seguimiento",
+            "assembly_ids": [str(assembly.id)],
+            "variant": "seudonimizada",
+        },
+    )
+    sent.get_data()
+    sent.close()
+    assert sent.status_code == 200, sent.get_data(as_text=True)[:300]
+    book = openpyxl.load_workbook(io.BytesIO(sent.data))
+    assert book.sheetnames == ["Compromisos", "Historial de seguimiento"]
+
+    def table(sheet):
+        rows = [r for r in sheet.iter_rows(values_only=True)]
+        start = next(i for i, r in enumerate(rows) if r and r[0] == "Código")
+        return list(rows[start]), [r for r in rows[start + 1 :] if any(r)]
+
+    headers, rows = table(book["Compromisos"])
+    by_what = {r[headers.index("Compromiso (qué se hará)")]: r for r in rows}
+    row = by_what[plan.text]
+    assert row[headers.index("Estado")] == "En riesgo"
+    assert row[headers.index("Avance (%)")] == 40
+    assert row[headers.index("Observaciones de seguimiento")] == "Sin lote"
+    headers, rows = table(book["Historial de seguimiento"])
+    assert [
+        (r[headers.index("Estado")], r[headers.index("Avance (%)")], r[headers.index("Foto")])
+        for r in rows
+    ] == [("En curso", 30, "No"), ("En riesgo", 40, "Sí")]
+    assert {r[headers.index("Revisión")] for r in rows} == {"Por revisar"}

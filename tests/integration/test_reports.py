@@ -26,13 +26,16 @@ from assembly.reports import domain
 from assembly.reports.models import ExportLog
 
 HEADER_ROW = 3
-KINDS = ["asistencia", "participacion", "mesas", "agenda", "compromisos", "completo"]
+KINDS = [
+    "asistencia", "participacion", "mesas", "agenda", "compromisos", "seguimiento", "completo"
+]
 SHEET_NAMES = {
     "asistencia": ["Asistencia", "Planilla de asistencia"],
     "participacion": ["Participación"],
     "mesas": ["Mesas y sub-mesas"],
     "agenda": ["Agenda consolidada"],
     "compromisos": ["Compromisos"],
+    "seguimiento": ["Compromisos", "Historial de seguimiento"],
     "completo": [
         "Asistencia",
         "Planilla de asistencia",
@@ -40,6 +43,7 @@ SHEET_NAMES = {
         "Mesas y sub-mesas",
         "Agenda consolidada",
         "Compromisos",
+        "Historial de seguimiento",
     ],
 }
 
@@ -450,7 +454,7 @@ def test_commitments_are_ready_for_follow_up(client, auth, seeded):
     assert len(first["Código"]) == 8
     assert "Observaciones de seguimiento" in headers
     validation = sheet.data_validations.dataValidation[0]
-    assert validation.formula1 == '"Pendiente,En curso,Cumplido"'
+    assert validation.formula1 == '"Pendiente,En curso,Cumplido,En riesgo,Cancelado"'
     status_letter = sheet.cell(3, headers.index("Estado") + 1).column_letter
     assert str(validation.sqref).startswith(f"{status_letter}4:")
     deadline = sheet.cell(4, headers.index("Fecha límite") + 1)

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from assembly.assemblies import periods
+from assembly.followup import domain as followup
 
 from . import venue
 from .common import DEFAULT_ZONE, Column
 
-STATUS_LABELS = {"pendiente": "Pendiente", "en_curso": "En curso", "cumplido": "Cumplido"}
+#: the follow-up statuses (the commitment holds them: followup.domain)
+STATUS_LABELS = dict(followup.STATUSES)
+SOURCE_LABELS = {"responsable": "Responsable (enlace)", "equipo": "Equipo"}
+REVIEW_LABELS = {"pendiente": "Por revisar", "confirmado": "Confirmado", "corregido": "Corregido"}
 METHOD_LABELS = {"manos": "A mano alzada", "telefono": "Votación por teléfono"}
 
 
@@ -81,12 +85,56 @@ COMMITMENT_COLUMNS = (
     Column("Plazo", "text"),
     Column("Fecha límite", "date"),
     Column("Estado", "text"),
+    Column("Avance (%)", "int"),
     Column("Última actualización", "datetime"),
     Column("Observaciones de seguimiento", "wide"),
     Column("Fecha de seguimiento", "date"),
 )
+FOLLOWUP_COLUMNS = (
+    Column("Código", "short"),
+    Column("Mesa", "short"),
+    Column("Compromiso (qué se hará)", "wide"),
+    Column("Responsables (quién)", "long"),
+    Column("Fecha del reporte", "datetime"),
+    Column("Fuente", "text"),
+    Column("Estado", "text"),
+    Column("Avance (%)", "int"),
+    Column("Nota", "wide"),
+    Column("Revisión", "text"),
+    Column("Foto", "short"),
+)
 #: the Estado column offers these in a drop-down list
 STATUS_CHOICES = tuple(STATUS_LABELS.values())
+
+
+@dataclass(frozen=True)
+class FollowInfo:
+    """A commitment's follow-up as the workbooks read it (followup.models.Commitment)."""
+
+    status: str
+    progress: int
+    updated_at: datetime | None
+    note: str | None
+    noted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class UpdateInfo:
+    """One progress report of a commitment (followup.models.CommitmentUpdate)."""
+
+    piece_id: str | None
+    commitment_id: int
+    assembly_id: int
+    group_number: int
+    what: str
+    who: str
+    created_at: datetime
+    source: str
+    status: str
+    progress: int
+    note: str
+    review: str
+    has_photo: bool
 
 
 @dataclass(frozen=True)
@@ -160,17 +208,23 @@ def commitment_rows(
     *,
     assembly_names: Mapping[int, str] | None = None,
     zones: Mapping[int, tzinfo] | None = None,
+    follow: Mapping[str, FollowInfo] | None = None,
 ) -> list[list[object]]:
     """One row per visible work-plan piece, with its solution and need, ready to follow up:
     a short code, a real deadline date, the status, the last change (at the venue: ``zones``
-    maps assembly ids to zones) and blank follow-up columns."""
+    maps assembly ids to zones) and the follow-up: ``follow`` maps plan ids to their
+    commitment's status, progress and last report (blank until the agenda is approved)."""
     zones = zones or {}
+    follow = follow or {}
     by_id = {p.id: p for p in pieces}
     rows = []
     for plan in sorted((p for p in pieces if p.kind == "plan" and not p.hidden), key=_sort_key):
         solution = by_id.get(plan.parent_id or "")
         need = by_id.get(solution.parent_id or "") if solution else None
         when, deadline = due_parts(plan.due)
+        zone = zones.get(plan.assembly_id, DEFAULT_ZONE)
+        info = follow.get(plan.id)
+        status = info.status if info else plan.status
         row = [
             plan.id[:8].upper(),
             plan.group_number,
@@ -182,12 +236,45 @@ def commitment_rows(
             plan.who,
             when,
             deadline,
-            STATUS_LABELS.get(plan.status, plan.status),
-            venue.local(plan.updated_at, zones.get(plan.assembly_id, DEFAULT_ZONE)),
-            None,
-            None,
+            STATUS_LABELS.get(status, status),
+            info.progress if info else None,
+            venue.local(info.updated_at if info else plan.updated_at, zone),
+            (info.note or None) if info else None,
+            venue.local(info.noted_at, zone).date() if info and info.noted_at else None,
         ]
         if assembly_names is not None:
             row.insert(0, assembly_names.get(plan.assembly_id))
+        rows.append(row)
+    return rows
+
+
+def followup_rows(
+    updates: Sequence[UpdateInfo],
+    *,
+    assembly_names: Mapping[int, str] | None = None,
+    zones: Mapping[int, tzinfo] | None = None,
+) -> list[list[object]]:
+    """The history of the follow-up: one row per report, commitment by commitment, oldest
+    first (when, from whom, what status and progress, the note, staff's review)."""
+    zones = zones or {}
+    rows = []
+    ordered = sorted(updates, key=lambda u: (u.assembly_id, u.group_number, u.commitment_id,
+                                             u.created_at))  # fmt: skip
+    for update in ordered:
+        row = [
+            (update.piece_id or "")[:8].upper() or None,
+            update.group_number,
+            update.what,
+            update.who,
+            venue.local(update.created_at, zones.get(update.assembly_id, DEFAULT_ZONE)),
+            SOURCE_LABELS.get(update.source, update.source),
+            STATUS_LABELS.get(update.status, update.status),
+            update.progress,
+            update.note or None,
+            REVIEW_LABELS.get(update.review, update.review),
+            "Sí" if update.has_photo else "No",
+        ]
+        if assembly_names is not None:
+            row.insert(0, assembly_names.get(update.assembly_id))
         rows.append(row)
     return rows

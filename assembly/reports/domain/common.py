@@ -23,12 +23,13 @@ from . import venue
 #: the zone of an assembly that names none (Colombia has one zone and no summer time)
 DEFAULT_ZONE = ZoneInfo("America/Bogota")
 
-ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, ALL = (
+ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP, ALL = (
     "asistencia",
     "participacion",
     "mesas",
     "agenda",
     "compromisos",
+    "seguimiento",
     "completo",
 )
 #: report kind -> (title, what it holds), in the order the reports page lists them
@@ -54,6 +55,10 @@ REPORTS: dict[str, tuple[str, str]] = {
         "Compromisos",
         "Una fila por compromiso del plan de trabajo (quién, cuándo, estado) para el seguimiento.",
     ),
+    FOLLOWUP: (
+        "Seguimiento de compromisos",
+        "Los compromisos con su estado y avance, y el historial de cada reporte de avance.",
+    ),
     ALL: (
         "Informe completo",
         "Todos los informes anteriores en un solo libro, una hoja por informe.",
@@ -66,7 +71,8 @@ SHEETS: dict[str, tuple[str, ...]] = {
     ROSTERS: (ROSTERS,),
     AGENDA: (AGENDA,),
     COMMITMENTS: (COMMITMENTS,),
-    ALL: (ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS),
+    FOLLOWUP: (COMMITMENTS, FOLLOWUP),
+    ALL: (ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP),
 }
 #: sheet titles (Excel allows 31 characters and no "/")
 SHEET_TITLES = {
@@ -75,6 +81,7 @@ SHEET_TITLES = {
     ROSTERS: "Mesas y sub-mesas",
     AGENDA: "Agenda consolidada",
     COMMITMENTS: "Compromisos",
+    FOLLOWUP: "Historial de seguimiento",
 }
 
 FULL, PSEUDONYMISED = "completa", "seudonimizada"
