@@ -84,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from assembly import models  # noqa: F401  (every table is known before the first query)
 
     db.init_app(app)
+    retry.release_safely(app)  # after db.init_app: runs before its teardown
     _configure_sqlite(app)
     migrate.init_app(
         app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True, render_as_batch=True

@@ -17,6 +17,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -144,9 +145,17 @@ def wants_json() -> bool:
 def _error_response(status: int, title: str, error: AssemblyError):
     if wants_json():
         return jsonify(refusal(error)), status
-    return render_template(
-        "errors/error.html", status=status, title=title, message=error.message
-    ), status
+    try:
+        return render_template(
+            "errors/error.html", status=status, title=title, message=error.message
+        ), status
+    except Exception:  # the page itself needs the database that just went away
+        if status < 500:
+            raise
+        db.session.rollback()
+        log.exception("the error page could not be rendered; plain answer sent")
+        body = f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1>"
+        return f"{body}<p>{escape(error.message)}</p>", status
 
 
 TITLES = {
@@ -197,6 +206,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        # the page about the error may query (the signed-in user): start from a clean session,
+        # on a fresh connection if this one was lost
+        db.session.rollback()
         refused = as_domain_error(error)
         log.exception("unhandled error on %s", request.path)
         return _error_response(refused.status, str(TITLES[refused.status]), refused)

@@ -95,10 +95,12 @@ def init_app(app: Flask) -> None:
 def watch(url: str, channel: str) -> None:  # pragma: no cover - runs in the servers
     """Ping Redis; after an outage wait for the listeners, then resync every screen."""
     connection = client(url)
+    log.info("watching the message queue on channel %s", channel)
     listeners = 0
     down_since: float | None = None
     while True:
         try:
+            connection.ping()
             if down_since is None:
                 listeners = _listeners(connection, channel)  # the processes listening now
             else:

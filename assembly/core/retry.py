@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, request
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from assembly.extensions import db
 
@@ -64,3 +64,23 @@ def _retrying(view: Callable) -> Callable:
         return once_more(view, *args, **kwargs)
 
     return wrapper
+
+
+def release_safely(app: Flask) -> None:
+    """Give the connection back at the end of every request and socket event without letting a
+    connection lost since the last statement turn a finished answer into a 500: the rollback
+    of ``session.remove()`` fails on it; the pool has invalidated it, so drop the session.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them in
+    reverse)."""
+
+    @app.teardown_appcontext
+    def _release(_error=None):
+        try:
+            db.session.remove()
+        except SQLAlchemyError as error:
+            log.warning("database connection lost while releasing it: %s", error.__class__.__name__)
+            try:
+                db.session.remove()
+            except SQLAlchemyError:
+                log.exception("could not release the database session")
