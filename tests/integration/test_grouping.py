@@ -3,6 +3,7 @@ broadcasts, rosters, join cards and codes."""
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -12,6 +13,7 @@ from assembly.errors import Conflict, InvalidInput
 from assembly.grouping import services
 from assembly.grouping.codes import ALPHABET as JOIN_CODE_ALPHABET
 from assembly.grouping.models import Group, Table
+from assembly.grouping.services import late as late_services
 from assembly.registration.models import Attendee
 
 NOW = datetime(2026, 3, 14, 8, 0)
@@ -706,15 +708,86 @@ def test_late_arrival_rechecks_the_seat_another_desk_may_have_just_taken(
     assembly = room(n=25, checked_in=25, table_size=5)  # every table full
     services.run_split(make_user(), assembly.id, population="checked_in", seed=1)
     db.session.commit()
+    late = make_attendee(assembly, preferred_theme_id=assembly.themes[0].id, checked_in_at=NOW)
     # What this desk read a moment ago: the preferred mesa's table still had room.
-    stale = services.people_by_table(assembly.id)
     preferred = db.session.scalar(select(Group).where(Group.theme_id == assembly.themes[0].id))
     full_table = preferred.tables[0]
-    stale[full_table.id] = stale[full_table.id][:3]
-    monkeypatch.setattr(services, "people_by_table", lambda assembly_id: stale)
-    late = make_attendee(assembly, preferred_theme_id=assembly.themes[0].id, checked_in_at=NOW)
+    stale = [
+        replace(seat, size=3)
+        if (seat.theme_id, seat.number) == (preferred.theme_id, full_table.number)
+        else seat
+        for seat in services.table_counts(assembly.id, services.to_person(late))
+    ]
+    monkeypatch.setattr(late_services, "table_counts", lambda assembly_id, person: stale)
     table = services.seat_late_arrival(late)
     db.session.commit()
     assert table.id != full_table.id
     assert services._seated_count(full_table) == full_table.capacity
     assert all(services._seated_count(t) <= t.capacity for t in tables(db, assembly.id))
+
+
+def _late_people(assembly, make_attendee):
+    """Late arrivals unlike the room and like it: missing values, a shared organisation."""
+    themes = [t.id for t in assembly.themes]
+    shapes = [
+        {"sex": None, "age_range": None, "municipality_code": None, "organization_key": None},
+        {"organization_key": "org 3", "sex": "mujer", "age_range": "60+", "knows_pit": True,
+         "took_part_before": True, "preferred_theme_id": themes[1]},
+        {"organization_key": "", "municipality_code": "81065", "preferred_theme_id": themes[0]},
+    ]  # fmt: skip
+    return [make_attendee(assembly, checked_in_at=NOW, **shape) for shape in shapes]
+
+
+def test_late_arrival_counts_equal_the_tallies_of_the_people_seated(
+    room, db, make_user, make_attendee
+):
+    from assembly.grouping import domain
+
+    assembly = room(n=60, checked_in=45, table_size=5)
+    services.run_split(make_user(), assembly.id, population="checked_in", seed=3)
+    db.session.commit()
+    people = services.people_by_table(assembly.id)
+    for late in _late_people(assembly, make_attendee):
+        person = services.to_person(late)
+        expected = [
+            domain.counts_of(
+                domain.TableSeat(t.group.theme_id, t.number, tuple(people.get(t.id, [])),
+                                 t.capacity, t.locked),
+                person,
+            )
+            for t in services.tables_of(assembly.id)
+        ]  # fmt: skip
+        assert services.table_counts(assembly.id, person) == expected
+
+
+def test_a_late_check_in_runs_the_same_queries_in_a_small_and_a_large_room(
+    room, db, make_user, make_attendee
+):
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    sizes = []
+    for n in (30, 150):
+        assembly = room(n=n, checked_in=n, table_size=5)
+        services.run_split(make_user(), assembly.id, population="checked_in", seed=1)
+        db.session.commit()
+        late = _late_people(assembly, make_attendee)[1]
+        db.session.expire_all()
+        late = db.session.get(Attendee, late.id)
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert services.seat_late_arrival(late) is not None
+            db.session.commit()
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        sizes.append(len(statements))
+        # the people seated are counted by the database, never loaded one row each
+        reads = [s for s in statements if s.startswith("SELECT") and "FROM attendees" in s]
+        assert reads and all("count(" in s for s in reads), reads
+    # a bounded number of statements (a new table adds its INSERT), whatever the room's size
+    assert max(sizes) <= 10 and abs(sizes[0] - sizes[1]) <= 1, sizes

@@ -48,11 +48,17 @@ from assembly.grouping.domain.data import (  # noqa: F401
     Quality,
     Settings,
     SplitResult,
+    TableCounts,
     TablePlan,
     TableSeat,
     _Tally,
 )
-from assembly.grouping.domain.late import place_late_arrival, table_seats  # noqa: F401
+from assembly.grouping.domain.late import (  # noqa: F401
+    counts_of,
+    place_by_counts,
+    place_late_arrival,
+    table_seats,
+)
 from assembly.grouping.domain.quality import _tv_distance, quality  # noqa: F401
 from assembly.grouping.domain.split import (  # noqa: F401
     _assign_mesas,

@@ -98,6 +98,24 @@ class TableSeat:
 
 
 @dataclass(frozen=True)
+class TableCounts:
+    """An existing table as counts about ONE newcomer: all :func:`place_by_counts` needs, read
+    with one grouped query however many people the room holds (``same_*`` count the members
+    equal to the newcomer in that attribute, a missing value matching a missing value)."""
+
+    theme_id: int
+    number: int
+    size: int = 0
+    capacity: int | None = None  #: None = Settings.table_size
+    locked: bool = False
+    leaders: int = 0  #: leader candidates seated there
+    same_org: int = 0  #: 0 when the newcomer has no organisation
+    same_sex: int = 0
+    same_age: int = 0
+    same_muni: int = 0
+
+
+@dataclass(frozen=True)
 class Placement:
     """Where a late arrival goes; ``new_table`` means: open this table, every one is full."""
 

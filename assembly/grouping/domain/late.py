@@ -10,6 +10,7 @@ from assembly.grouping.domain.data import (
     Placement,
     Settings,
     SplitResult,
+    TableCounts,
     TableSeat,
     _Tally,
 )
@@ -31,32 +32,53 @@ def place_late_arrival(
     slack, otherwise in the smallest mesa. A table is never filled above its capacity.
     Raises ValueError if the person is already seated.
     """
-    mesa_size: Counter[int] = Counter({t: 0 for t in settings.theme_ids})
-    for seat in tables:
-        mesa_size[seat.theme_id] += len(seat.members)
-    pref = person.preferred_theme if person.preferred_theme in settings.theme_ids else None
     if any(m.id == person.id for seat in tables for m in seat.members):
         raise ValueError(f"person {person.id} is already seated")
+    return place_by_counts(person, [counts_of(seat, person) for seat in tables], settings)
 
-    def capacity(seat: TableSeat) -> int:
+
+def counts_of(seat: TableSeat, person: Person) -> TableCounts:
+    """A table's members as the counts about ``person`` that the choice reads."""
+    tally = _Tally()
+    for m in seat.members:
+        tally.add(m)
+    return TableCounts(
+        theme_id=seat.theme_id,
+        number=seat.number,
+        size=tally.size,
+        capacity=seat.capacity,
+        locked=seat.locked,
+        leaders=tally.leaders,
+        same_org=tally.org_count(person),
+        same_sex=tally.sex[person.sex],
+        same_age=tally.age[person.age_range],
+        same_muni=tally.muni[person.municipality],
+    )
+
+
+def place_by_counts(person: Person, tables: Sequence[TableCounts], settings: Settings) -> Placement:
+    """:func:`place_late_arrival` on counts (every table of the assembly, without the person):
+    the same choice and tie-breaks, at a cost that does not grow with the people seated."""
+    mesa_size: Counter[int] = Counter({t: 0 for t in settings.theme_ids})
+    for seat in tables:
+        mesa_size[seat.theme_id] += seat.size
+    pref = person.preferred_theme if person.preferred_theme in settings.theme_ids else None
+
+    def capacity(seat: TableCounts) -> int:
         return settings.table_size if seat.capacity is None else seat.capacity
 
-    open_seats = [s for s in tables if not s.locked and len(s.members) < capacity(s)]
+    open_seats = [s for s in tables if not s.locked and s.size < capacity(s)]
     if open_seats:
         in_pref = [s for s in open_seats if s.theme_id == pref]
 
-        def key(seat: TableSeat) -> tuple:
-            tally = _Tally()
-            for m in seat.members:
-                tally.add(m)
-            leader_wanted = person.leader_candidate and tally.leaders > 0
+        def key(seat: TableCounts) -> tuple:
             return (
                 0 if in_pref else mesa_size[seat.theme_id],
-                len(seat.members) - capacity(seat),
-                tally.org_count(person),
-                leader_wanted,
-                tally.sex[person.sex] + tally.age[person.age_range],
-                tally.muni[person.municipality],
+                seat.size - capacity(seat),
+                seat.same_org,
+                person.leader_candidate and seat.leaders > 0,
+                seat.same_sex + seat.same_age,
+                seat.same_muni,
                 seat.theme_id,
                 seat.number,
             )

@@ -10,7 +10,7 @@ from assembly.assemblies.models import Assembly
 from assembly.extensions import db
 from assembly.grouping import codes, domain
 from assembly.grouping.models import Table
-from assembly.grouping.services.reading import groups_of, people_by_table, tables_of, to_person
+from assembly.grouping.services.reading import groups_of, table_counts, to_person
 from assembly.registration.models import Attendee
 
 # --- late arrivals ----------------------------------------------------------------------------
@@ -26,46 +26,35 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
         if table is not None:
             return table
     assembly_id = attendee.assembly_id
-    tables = tables_of(assembly_id)
-    if not tables:
+    person = to_person(attendee)
+    # Counts, not people: one grouped query and one over the tables (flat as the room grows).
+    seats = table_counts(assembly_id, person)
+    if not seats:
         return None
     assembly = db.session.get(Assembly, assembly_id)
     groups = groups_of(assembly_id)
-    people = people_by_table(assembly_id)
-    seats = [
-        domain.TableSeat(
-            theme_id=t.group.theme_id,
-            number=t.number,
-            members=tuple(p for p in people.get(t.id, []) if p.id != attendee.id),
-            capacity=t.capacity,
-            locked=t.locked,
-        )
-        for t in tables
-    ]
     settings = domain.Settings(
         theme_ids=tuple(g.theme_id for g in groups), table_size=assembly.table_size
     )
-    person = to_person(attendee)
+    group_of_theme = {g.theme_id: g for g in groups}
     while True:
-        placement = domain.place_late_arrival(person, seats, settings)
+        placement = domain.place_by_counts(person, seats, settings)
+        group = group_of_theme[placement.theme_id]
         if placement.new_table:
             break
-        chosen = next(
-            t
-            for t in tables
-            if t.group.theme_id == placement.theme_id and t.number == placement.number
+        chosen = db.session.scalar(
+            select(Table).where(Table.group_id == group.id, Table.number == placement.number)
         )
         if _still_has_a_seat(chosen, attendee.id):
             break
         # Another desk (another process) took the last seat since we read the room: mark the
         # table full and place again, so that no table ever goes over its capacity.
         seats = [
-            replace(seat, capacity=len(seat.members))
+            replace(seat, capacity=seat.size)
             if (seat.theme_id, seat.number) == (placement.theme_id, placement.number)
             else seat
             for seat in seats
         ]
-    group = next(g for g in groups if g.theme_id == placement.theme_id)
     if placement.new_table:
         table = Table(
             group=group,
@@ -76,9 +65,9 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
         db.session.add(table)
         db.session.flush()
     else:
-        table = next(t for t in tables if t.group_id == group.id and t.number == placement.number)
+        table = chosen
     attendee.group_id, attendee.table_id = group.id, table.id
-    if table.leader_id is None and to_person(attendee).leader_candidate:
+    if table.leader_id is None and person.leader_candidate:
         table.leader_id = attendee.id
     db.session.flush()
     return table
