@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -142,3 +143,100 @@ def serve(demo, reset, port, host):
             "wsgi:app",
         ],
     )  # fmt: skip
+
+
+def _app():
+    from assembly import create_app
+
+    return create_app()
+
+
+@main.group("assembly")
+def assembly_group():
+    """Assemblies: create one from the methodology's template."""
+
+
+@assembly_group.command("create")
+@click.option("--name", required=True)
+@click.option("--department", required=True, help="department name or DIVIPOLA code")
+@click.option("--municipality", required=True, help="municipality name or DIVIPOLA code")
+@click.option("--date", "day", required=True, help="AAAA-MM-DD")
+@click.option("--table-size", type=int, default=None, help="people per sub-mesa")
+@click.option("--venue", default="")
+def assembly_create(name, department, municipality, day, table_size, venue):
+    """Create an assembly (agenda and the 5 themes of the template); print its id."""
+    from assembly.assemblies import services
+    from assembly.core import divipola
+    from assembly.errors import AssemblyError
+    from assembly.extensions import unit_of_work
+
+    department_code = divipola.find_department(department)
+    if department_code is None:
+        raise click.ClickException(f"No se encontró el departamento «{department}».")
+    municipality_code = divipola.find_municipality(municipality, department_code)
+    if municipality_code is None:
+        raise click.ClickException(
+            f"No se encontró el municipio «{municipality}» en {divipola.department_name(department_code)}."
+        )
+    raw = {key: str(value) for key, value in services.template_defaults().items()}
+    raw.update(
+        name=name, date=day, venue=venue, department_code=department_code,
+        municipality_code=municipality_code,
+    )  # fmt: skip
+    if table_size is not None:
+        raw["table_size"] = str(table_size)
+    with _app().app_context():
+        try:
+            with unit_of_work():
+                assembly = services.create_from_template(None, raw)
+        except AssemblyError as error:
+            details = " ".join((error.fields or {}).values()) or error.message
+            raise click.ClickException(details) from error
+        click.echo(assembly.id)
+
+
+@main.command("import")
+@click.argument("assembly_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--map", "maps", multiple=True, help="HEADER=field (empty field: do not import)")
+@click.option("--value", "values", multiple=True, help="field:RAW=VALUE (empty VALUE: sin dato)")
+@click.option("--consent-collected", is_flag=True, help="the agreement collected consent")
+@click.option("--dry-run", is_flag=True, help="check only, store nothing")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def import_command(assembly_id, file, maps, values, consent_collected, dry_run, as_json):
+    """Import a pre-registration list as the web screens do. Exit 3 while values are
+    ambiguous or unmatched (nothing imported): map them with --value."""
+    import json
+
+    from assembly.assemblies.services import get_assembly
+    from assembly.errors import AssemblyError
+    from assembly.extensions import unit_of_work
+    from assembly.helpers import venue_today
+    from assembly.registration.imports import batch
+
+    with _app().app_context():
+        try:
+            columns, chosen = batch.parse_overrides(list(maps), list(values))
+            with unit_of_work():
+                assembly = get_assembly(assembly_id)
+                summary = batch.run_import(
+                    assembly, file, columns=columns, chosen=chosen,
+                    consent_default=consent_collected, dry_run=dry_run,
+                    today=venue_today(assembly),
+                )  # fmt: skip
+        except AssemblyError as error:
+            details = " ".join((error.fields or {}).values()) or error.message
+            raise click.ClickException(details) from error
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        click.echo(
+            f"Nuevas: {summary['new']} · ya inscritas: {summary['already']} · "
+            f"repetidas: {len(summary['duplicates'])} · con errores: {len(summary['errors'])} · "
+            f"avisos: {len(summary['warnings'])}"
+        )
+        for key, raws in summary["ambiguous"].items():
+            for raw, rows in raws.items():
+                click.echo(f"  Sin decidir: {key}:{raw} ({rows} filas) → use --value {key}:{raw}=…")
+    if summary["ambiguous"]:
+        sys.exit(3)

@@ -69,7 +69,9 @@ def to_values(client, assembly, data):
     return mapping_url, response.headers["Location"]
 
 
-def test_a_foreign_list_imports_every_identifiable_person_truthfully(client, auth, make_assembly, db):
+def test_a_foreign_list_imports_every_identifiable_person_truthfully(
+    client, auth, make_assembly, db
+):
     auth.login("organizer")
     assembly = make_assembly()  # Arauca
     mapping_url, values_url = to_values(client, assembly, list_bytes())

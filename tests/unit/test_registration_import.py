@@ -476,7 +476,9 @@ def kept_with_warnings(preview):
     assert preview.errors == []
     [(_, person)] = preview.valid
     [(_, warnings)] = preview.warnings
-    return person, {key: message.removesuffix(" (se deja en blanco)") for key, message in warnings.items()}
+    return person, {
+        key: message.removesuffix(" (se deja en blanco)") for key, message in warnings.items()
+    }
 
 
 def only_errors(preview):

@@ -165,6 +165,11 @@ def remembered(assembly: Assembly, headers: list[str]) -> ImportProfile | None:
     ).scalar_one_or_none()
 
 
+def remember(assembly: Assembly, upload: Upload) -> None:
+    """Keep the upload's column and value choices for the next file with its headers."""
+    _remember(assembly, upload)
+
+
 def _remember(assembly: Assembly, upload: Upload) -> None:
     profile = remembered(assembly, upload.table.headers)
     if profile is None:
@@ -202,6 +207,21 @@ def set_mapping(
     consent_default: bool,
 ) -> Upload:
     """Keep the operator's column mapping; refuse one that cannot identify anybody."""
+    upload.mapping = clean_mapping(assembly, upload, mapping)
+    upload.consent_default = consent_default
+    profile = remembered(assembly, upload.table.headers)
+    if not upload.values and profile is not None:
+        upload.values = {key: dict(chosen) for key, chosen in profile.values.items()}
+    _write_meta(_paths(folder, upload.key)[1], upload)
+    _remember(assembly, upload)
+    return upload
+
+
+def clean_mapping(
+    assembly: Assembly, upload: Upload, mapping: dict[str, str | None]
+) -> dict[str, str | None]:
+    """The column mapping with unknown targets dropped; InvalidInput when it cannot identify
+    anybody (no document or no name column)."""
     allowed = {key for key, _ in mapping_targets(assembly)}
     clean = {
         header: (target if target in allowed else None)
@@ -216,14 +236,7 @@ def set_mapping(
         errors["first_names"] = "Indique qué columna tiene los nombres (o el nombre completo)."
     if errors:
         raise InvalidInput(" ".join(errors.values()), fields=errors)
-    upload.mapping = clean
-    upload.consent_default = consent_default
-    profile = remembered(assembly, upload.table.headers)
-    if not upload.values and profile is not None:
-        upload.values = {key: dict(chosen) for key, chosen in profile.values.items()}
-    _write_meta(_paths(folder, upload.key)[1], upload)
-    _remember(assembly, upload)
-    return upload
+    return clean
 
 
 def _theme_titles(assembly: Assembly) -> dict[int, str]:

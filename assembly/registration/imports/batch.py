@@ -1,0 +1,95 @@
+"""The same import as the web screens, in one call, for the command line and scripted checks:
+a file, column and value overrides in; one summary dict out (flush, never commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from assembly.assemblies.models import Assembly
+from assembly.errors import InvalidInput
+from assembly.registration.imports import apply, parse
+
+
+def parse_overrides(
+    maps: list[str], values: list[str]
+) -> tuple[dict[str, str | None], dict[str, dict[str, str]]]:
+    """``HEADER=field`` (empty field: do not import) and ``field:RAW=VALUE`` (empty VALUE:
+    sin dato) as dicts; InvalidInput for a malformed one."""
+    columns: dict[str, str | None] = {}
+    for item in maps:
+        header, sep, target = item.partition("=")
+        if not sep or not header.strip():
+            raise InvalidInput(f"--map espera ENCABEZADO=campo, no «{item}».")
+        columns[header.strip()] = target.strip() or None
+    chosen: dict[str, dict[str, str]] = {}
+    for item in values:
+        key, sep, rest = item.partition(":")
+        raw, sep2, value = rest.partition("=")
+        if not sep or not sep2 or not key.strip() or not raw.strip():
+            raise InvalidInput(f"--value espera campo:VALOR=valor, no «{item}».")
+        chosen.setdefault(key.strip(), {})[raw.strip()] = value.strip()
+    return columns, chosen
+
+
+def run_import(
+    assembly: Assembly,
+    path: Path,
+    *,
+    columns: Mapping[str, str | None] = {},
+    chosen: Mapping[str, Mapping[str, str]] = {},
+    consent_default: bool = False,
+    dry_run: bool = False,
+    today: date,
+) -> dict:
+    """Import ``path`` into ``assembly`` as the screens would: suggested (or remembered)
+    column mapping with ``columns`` on top, remembered value choices with ``chosen`` on top.
+
+    Returns ``new``, ``already`` (counts), ``duplicates`` (row numbers), ``errors`` ([row,
+    reason]), ``warnings`` ([row, field, reason]), ``ambiguous`` ({field: {raw: rows}}) and
+    ``imported`` (True when stored). With ambiguous values left, or ``dry_run``, nothing is
+    stored.
+    """
+    try:
+        table = parse.read_table(path.name, path.read_bytes())
+    except parse.ImportFileError as error:
+        raise InvalidInput(error.message) from None
+    except OSError as error:
+        raise InvalidInput(f"No se pudo leer el archivo: {error.strerror}.") from None
+    unknown = [header for header in columns if header not in table.headers]
+    if unknown:
+        raise InvalidInput(f"El archivo no tiene la columna «{unknown[0]}».")
+    upload = apply.Upload("cli", assembly.id, path.name, 0.0, table=table)
+    profile = apply.remembered(assembly, table.headers)
+    mapping = {**apply.suggested_mapping(assembly, table.headers), **columns}
+    upload.mapping = apply.clean_mapping(assembly, upload, mapping)
+    upload.consent_default = consent_default or bool(profile and profile.consent_default)
+    upload.values = {k: dict(v) for k, v in (profile.values if profile else {}).items()}
+    for key, picks in chosen.items():
+        upload.values.setdefault(key, {}).update(picks)
+    result = apply.review(assembly, upload, today=today)
+    preview = result.preview
+    summary = {
+        "new": len(result.to_import),
+        "already": len(result.existing),
+        "duplicates": [row for row, _ in preview.duplicates_in_file],
+        "errors": [
+            [row, "; ".join(f"{key}: {message}" for key, message in errors.items())]
+            for row, errors in preview.errors
+        ],
+        "warnings": [
+            [row, key, message] for row, warnings in preview.warnings
+            for key, message in warnings.items()
+        ],
+        "ambiguous": result.ambiguous,
+        "imported": False,
+    }  # fmt: skip
+    if result.ambiguous or dry_run:
+        return summary
+    apply.confirm(assembly, upload, today=today)
+    apply.remember(assembly, upload)
+    summary["imported"] = True
+    return summary
+
+
