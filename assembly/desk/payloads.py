@@ -16,6 +16,11 @@ def badge_url(assembly_id: int, attendee_id: int) -> str:
     return f"/assemblies/{assembly_id}/badges?{urlencode({'ids': attendee_id})}"
 
 
+def complete_url(assembly_id: int, attendee_id: int) -> str:
+    """The registration form of one person, coming back to the desk when saved."""
+    return f"/assemblies/{assembly_id}/attendees/{attendee_id}/edit?{urlencode({'return': 'desk'})}"
+
+
 def walk_in_url(assembly_id: int, desk: str) -> str:
     """The registration form in walk-in mode; after saving it comes back with ``checkin``."""
     return f"/assemblies/{assembly_id}/attendees/new?{urlencode({'desk': desk, 'return': 'desk'})}"
@@ -44,6 +49,9 @@ def person(
         "theme": group.theme.title if group is not None and group.theme is not None else "",
         "table": table.number if table is not None else None,
         "badge_url": badge_url(attendee.assembly_id, attendee.id),
+        # imported without a field the form requires: the desk completes the form
+        "incomplete": bool(attendee.missing_fields),
+        "complete_url": complete_url(attendee.assembly_id, attendee.id),
     }
 
 

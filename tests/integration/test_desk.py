@@ -562,3 +562,23 @@ def test_recent_check_ins_of_this_desk_newest_first(client, auth, make_assembly,
     assert [r["name"] for r in mine] == ["Persona3 Reciente", "Persona0 Reciente"]
     auth.logout()
     assert client.get(url, query_string={"desk": "Mesa 1"}).status_code in (302, 401, 403)
+
+
+def test_an_incomplete_imported_person_is_flagged_with_the_form_to_complete(
+    client, auth, make_assembly, make_attendee
+):
+    auth.login("organizer")
+    assembly = make_assembly()
+    imported = make_attendee(
+        assembly, sex=None, ethnicity=None, municipality_code=None, source="importado"
+    )
+    complete = make_attendee(assembly, age_range="29-40")
+    first = _post(client, assembly.id, "checkin", {"attendee_id": imported.id, "desk": "Mesa 1"})
+    person = first.get_json()["person"]
+    assert person["incomplete"] is True
+    assert person["complete_url"] == (
+        f"/assemblies/{assembly.id}/attendees/{imported.id}/edit?return=desk"
+    )
+    assert client.get(person["complete_url"] + "&desk=Mesa+1").status_code == 200
+    second = _post(client, assembly.id, "checkin", {"attendee_id": complete.id, "desk": "Mesa 1"})
+    assert second.get_json()["person"]["incomplete"] is False

@@ -124,6 +124,7 @@ def test_review_counts_errors_duplicates_and_confirm_imports_valid_rows(client, 
     assert re.search(r'id="count-new">4<', page)
     assert re.search(r'id="count-errors">1<', page)
     assert re.search(r'id="count-repeated">1<', page)
+    assert re.search(r'id="count-incomplete">1<', page)  # Atlantis -> sin dato
     assert "Número de documento:" in page
     assert count(db, desk) == 0  # nothing stored before the confirmation
 
@@ -158,10 +159,11 @@ def test_the_same_file_twice_changes_nothing(client, desk, db):
     _, review_url = run_to_review(client, desk)
     client.post(review_url.replace("/review", "/confirm"))
     assert count(db, desk) == 4
+    # the second time the file's repeat of row 2 is also "already registered"
     tokens = set(db.session.scalars(select(Attendee.ticket_token)))
     _, review_url = run_to_review(client, desk)
     page = client.get(review_url).get_data(as_text=True)
-    assert re.search(r'id="count-new">0<', page) and re.search(r'id="count-existing">4<', page)
+    assert re.search(r'id="count-new">0<', page) and re.search(r'id="count-existing">5<', page)
     client.post(review_url.replace("/review", "/confirm"))
     assert count(db, desk) == 4
     assert set(db.session.scalars(select(Attendee.ticket_token))) == tokens

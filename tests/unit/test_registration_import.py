@@ -644,9 +644,10 @@ def test_an_invalid_row_does_not_claim_its_document():
         BASE.values(),
     )
     preview = import_rows(table)
-    assert [row for row, _ in preview.errors] == [2]
+    # duplicates first: the broken copy is reported as a repeat of the row kept, not as an error
+    assert preview.errors == []
     assert [row for row, _ in preview.valid] == [3]
-    assert preview.duplicates_in_file == []
+    assert preview.duplicates_in_file == [(2, 3)]
 
 
 def test_unmapped_columns_are_ignored():
@@ -778,3 +779,36 @@ def test_preferred_theme_by_title_and_photo_consent_by_the_form_label():
             },
         )
     ]
+
+
+# ------------------------------------------------------------------------------------------
+# duplicates first
+# ------------------------------------------------------------------------------------------
+
+
+def test_repeats_are_found_before_validation_and_never_hidden_among_errors():
+    table = table_of(
+        BASE,
+        {**BASE, "Nombres": "1"}.values(),  # broken, and its document repeats below
+        {**BASE, "Cédula": "7654321", "Nombres": "Luis"}.values(),
+        {**BASE, "Cédula": "7.654.321", "Nombres": "2"}.values(),  # broken repeat of row 3
+        {**BASE, "Cédula": "999", "Nombres": "3"}.values(),  # broken, and no repeat
+        {**BASE, "Nombres": "4"}.values(),  # another broken copy of row 2's document
+    )
+    preview = import_rows(table, known_documents={"999": "Otra Persona"})
+    assert preview.existing == [(5, "999", "Otra Persona")]  # not validated: it is a repeat
+    assert [row for row, _ in preview.valid] == [3]
+    assert preview.duplicates_in_file == [(4, 3), (6, 2)]
+    assert [row for row, _ in preview.errors] == [2]  # no row of 1234567 is valid: the first
+
+
+def test_the_same_name_with_another_document_is_a_warning_to_compare():
+    table = table_of(
+        BASE,
+        BASE.values(),
+        {**BASE, "Cédula": "7654321"}.values(),  # Ana Ruiz again, another document
+        {**BASE, "Cédula": "5555555", "Nombres": "Luis"}.values(),
+    )
+    preview = import_rows(table, known_names={"luis ruiz": (None, 41)})
+    assert [row for row, _ in preview.valid] == [2, 3, 4]  # both are kept: maybe two people
+    assert preview.same_name == [(3, 2, None), (4, None, 41)]

@@ -68,6 +68,11 @@ class Review:
     #: any remains
     ambiguous: dict[str, dict[str, int]] = field(default_factory=dict)
 
+    @property
+    def incomplete(self) -> int:
+        """People to import without a field the form requires: the desk completes them."""
+        return sum(1 for _, clean in self.to_import if domain.missing_fields(clean))
+
 
 def _paths(folder: Path, key: str) -> tuple[Path, Path]:
     if not _KEY_RE.fullmatch(key or ""):
@@ -306,6 +311,18 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
     if upload.mapping is None:
         raise InvalidInput("Primero indique qué contiene cada columna.")
     classified = value_rows(assembly, upload)
+    holders, names = {}, {}
+    for attendee_id, number, first, last, name_key in db.session.execute(
+        select(
+            Attendee.id,
+            Attendee.document_number,
+            Attendee.first_names,
+            Attendee.last_names,
+            Attendee.name_key,
+        ).where(Attendee.assembly_id == assembly.id)
+    ):
+        holders[number] = f"{first} {last}"
+        names.setdefault(name_key, (None, attendee_id))
     preview = validate.apply_mapping(
         upload.table,
         upload.mapping,
@@ -316,22 +333,11 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
         theme_titles=_theme_titles(assembly),
         value_map=value_rules.value_map(classified),
         department_code=assembly.department_code,
+        known_documents=holders,
+        known_names=names,
     )
-    holders = {
-        number: f"{first} {last}"
-        for number, first, last in db.session.execute(
-            select(Attendee.document_number, Attendee.first_names, Attendee.last_names).where(
-                Attendee.assembly_id == assembly.id
-            )
-        )
-    }
-    to_import, existing = [], []
-    for number, clean in preview.valid:
-        document = str(clean["document_number"])
-        if document in holders:
-            existing.append((number, document, holders[document]))
-        else:
-            to_import.append((number, clean))
+    to_import = preview.valid
+    existing = preview.existing
     return Review(preview, to_import, existing, value_rules.unresolved(classified))
 
 

@@ -91,5 +91,3 @@ def run_import(
     apply.remember(assembly, upload)
     summary["imported"] = True
     return summary
-
-

@@ -4,6 +4,7 @@ out."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +33,11 @@ class ImportPreview:
     duplicates_in_file: list[tuple[int, int]] = field(default_factory=list)
     #: (row number, {field key: message}): a value dropped, the person kept
     warnings: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    #: (row number, document, name of who holds it): already registered here, skipped
+    existing: list[tuple[int, str, str]] = field(default_factory=list)
+    #: (row number, earlier row with the same full name or None, attendee id or None): the
+    #: same name with another document, imported, worth a comparison
+    same_name: list[tuple[int, int | None, int | None]] = field(default_factory=list)
 
 
 _SURNAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "san", "y"})
@@ -77,6 +83,8 @@ def apply_mapping(
     theme_titles: Mapping[int, str] | None = None,
     value_map: Mapping[str, Mapping[str, str]] | None = None,
     department_code: str | None = None,
+    known_documents: Mapping[str, str] | None = None,
+    known_names: Mapping[str, tuple[int | None, int | None]] | None = None,
 ) -> ImportPreview:
     """Validate every row of ``table`` as a registration, with columns read per ``mapping``.
 
@@ -92,6 +100,12 @@ def apply_mapping(
     applied to each cell first; "" means "sin dato". A municipality name shared by several
     municipalities is looked for in ``department_code`` (the assembly's) first. Rows are
     validated with :func:`validate_listed_person`: keep the person, flag the field.
+
+    Duplicates come first: a row whose document is in ``known_documents`` (document -> name
+    of who holds it in the assembly) is ``existing`` without being validated, and of the rows
+    sharing a document only the first valid one is kept, the others reported as repeats. A
+    valid row with the full name of an earlier row or of ``known_names`` (name key ->
+    (None, attendee id)) under another document is listed in ``same_name``.
     """
     columns = [
         (index, mapping[header])
@@ -100,9 +114,23 @@ def apply_mapping(
     ]
     has_consent_column = any(key == "consent_data" for _, key in columns)
     preview = ImportPreview()
-    first_row_of: dict[str, int] = {}
     values = value_map or {}
+    known = known_documents or {}
+    names = dict(known_names or {})
+    document_columns = [index for index, key in columns if key == "document_number"]
+    # Duplicates first: rows are grouped by their document before any validation, so a
+    # repeat is reported as a repeat, never hidden among the errors.
+    copies = Counter(_document_of(cells, document_columns) for cells in table.rows)
+    kept: dict[str, int] = {}  # document -> row number imported
+    failed: dict[str, list[tuple[int, dict[str, str]]]] = {}  # document -> rows that failed
     for number, cells in zip(table.row_numbers, table.rows, strict=True):
+        document = _document_of(cells, document_columns)
+        if document in known:
+            preview.existing.append((number, document, known[document]))
+            continue
+        if document in kept:
+            preview.duplicates_in_file.append((number, kept[document]))
+            continue
         raw, pre_errors = _raw_registration(cells, columns, values, department_code)
         _resolve_theme(raw, theme_titles or {}, pre_errors)
         if not has_consent_column:
@@ -116,17 +144,49 @@ def apply_mapping(
             else:
                 warnings[key] = f"{message} (se deja en blanco)"
         if errors:
-            preview.errors.append((number, errors))
+            if document and copies[document] > 1:
+                failed.setdefault(document, []).append((number, errors))
+            else:
+                preview.errors.append((number, errors))
             continue
+        if document:
+            kept[document] = number
+        for earlier, _ in failed.pop(document, []):  # a broken copy of a person kept later
+            preview.duplicates_in_file.append((earlier, number))
         if warnings:
             preview.warnings.append((number, warnings))
-        document = str(clean["document_number"])
-        if document in first_row_of:
-            preview.duplicates_in_file.append((number, first_row_of[document]))
-            continue
-        first_row_of[document] = number
+        _same_name(preview, number, clean, names)
         preview.valid.append((number, clean))
+    for rows in failed.values():  # no row of the document passed: the first one's errors
+        (first, errors), *others = rows
+        preview.errors.append((first, errors))
+        preview.duplicates_in_file.extend((number, first) for number, _ in others)
+    preview.errors.sort()
+    preview.duplicates_in_file.sort()
     return preview
+
+
+def _document_of(cells: list[str], document_columns: list[int]) -> str:
+    for index in document_columns:
+        value = cells[index] if index < len(cells) else ""
+        if value.strip():
+            return normalize_document(value).upper()
+    return ""
+
+
+def _same_name(
+    preview: ImportPreview, number: int, clean: Mapping[str, object], names: dict
+) -> None:
+    """The same full name with another document: a warning, with what to compare."""
+    key = str(clean.get("name_key") or "")
+    if not key:
+        return
+    other = names.get(key)
+    if other is None:
+        names[key] = (number, None)
+        return
+    other_row, attendee_id = other
+    preview.same_name.append((number, other_row, attendee_id))
 
 
 def _raw_registration(

@@ -29,6 +29,7 @@ function elements() {
   detail: $("[data-result-detail]"),
   seat: $("[data-result-seat]"),
   badge: $("[data-result-badge]"),
+  complete: $("[data-result-complete]"),
   retry: $("[data-retry]"),
   undo: $("[data-undo]"),
   undoHint: $("[data-undo-hint]"),
@@ -133,8 +134,13 @@ function keepFocus() {
 
 // ------------------------------------------------------------------ result panel
 
-function show(kind, { title, name = "", detail = "", seat = "", badge = null, retry = null }) {
+function show(kind, { title, name = "", detail = "", seat = "", badge = null, retry = null, complete = null }) {
   els.result.dataset.kind = kind;
+  // An imported person without the form's required fields: the desk completes the form.
+  if (els.complete) {
+    els.complete.hidden = !complete;
+    if (complete) els.complete.href = `${complete}&${new URLSearchParams({ desk })}`;
+  }
   els.title.textContent = title;
   els.name.textContent = name;
   els.detail.textContent = detail;
@@ -172,6 +178,7 @@ function showOutcome(data) {
       detail: personDetail(person),
       seat: seatText(person),
       badge: person.badge_url,
+      complete: person.incomplete ? person.complete_url : null,
     });
     rememberLast(person);
     loadRecent();
@@ -185,6 +192,7 @@ function showOutcome(data) {
       detail: personDetail(person),
       seat: seatText(person),
       badge: person.badge_url,
+      complete: person.incomplete ? person.complete_url : null,
     });
   } else {
     show("unknown", {
@@ -362,7 +370,12 @@ function resultItem(person, index) {
       onmousedown: (event) => event.preventDefault(), // keep the input's focus
       onclick: () => checkInPerson(person),
     },
-    el("strong", { text: person.name }),
+    el(
+      "strong",
+      {},
+      person.name,
+      person.incomplete ? el("span", { class: "flag incomplete", text: t("incompleto") }) : null,
+    ),
     el("span", {
       class: "meta",
       text: [personDetail(person), person.place, person.mesa != null ? seatText(person) : ""]
