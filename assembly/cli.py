@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from assembly.config import PROJECT_ROOT
 
@@ -145,10 +145,9 @@ def serve(demo, reset, port, host):
     )  # fmt: skip
 
 
-def _app():
-    from assembly import create_app
-
-    return create_app()
+def _app() -> Flask:
+    """The app, loaded the way ``flask --app`` does (by name: this module is part of it)."""
+    return ScriptInfo(app_import_path="assembly:create_app").load_app()
 
 
 @main.group("assembly")
