@@ -18,8 +18,12 @@ from tests.support.board_seed import seed_pieces
 
 
 @pytest.fixture
-def plenary(make_assembly):
+def plenary(make_assembly, make_attendee):
+    from datetime import datetime
+
     assembly = make_assembly()
+    for _ in range(10):  # the room present for the show of hands
+        make_attendee(assembly, checked_in_at=datetime(2026, 3, 14, 8))
     pieces = seed_pieces(assembly, 6, per_group=2)  # two need → solution → plan chains
     groups = board.board_groups(assembly.id)
     group_of = {p.id: p.table.group_id for p in pieces}
@@ -216,7 +220,7 @@ def _closed_with_commitment(plenary):
 
     assembly, plan = plenary["assembly"], plenary["plans"][0]
     _approve(assembly, plenary["group_of"][plan.id])
-    close_assembly(None, assembly)
+    close_assembly(None, assembly, "Las demás mesas no presentaron agenda")
     db.session.commit()
     return assembly, plan, _commitments(assembly.id)[0]
 
