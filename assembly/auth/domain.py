@@ -62,6 +62,11 @@ GRANTS: dict[Role, frozenset[Permission]] = {
 }
 
 
+#: what a new staff account is offered first: the role that may do least (one mesa's
+#: facilitation); anything more is chosen on purpose
+DEFAULT_ROLE = Role.FACILITATOR
+
+
 def role_can(role: str, permission: Permission) -> bool:
     """True when ``role`` holds ``permission``; unknown roles hold nothing."""
     try:

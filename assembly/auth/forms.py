@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from assembly.auth.domain import ROLE_LABELS
+from assembly.auth.domain import DEFAULT_ROLE, ROLE_LABELS
 from assembly.helpers import select_choices
 
 
@@ -17,7 +17,9 @@ class LoginForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("Usuario"), validators=[DataRequired(), Length(max=60)])
     display_name = StringField(_l("Nombre"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Rol"), choices=select_choices(ROLE_LABELS.items()))
+    role = SelectField(
+        _l("Rol"), choices=select_choices(ROLE_LABELS.items()), default=DEFAULT_ROLE.value
+    )
     password = PasswordField(_l("Contraseña"), validators=[Optional(), Length(max=200)])
     active = BooleanField(_l("Cuenta activa"), default=True)
     all_assemblies = BooleanField(

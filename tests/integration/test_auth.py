@@ -139,3 +139,18 @@ def test_cli_creates_a_user(app, db):
               "--role", "moderator", "--password", "proyector-2026"]
     )  # fmt: skip
     assert again.exit_code != 0 and "Ya existe" in again.output
+
+
+def test_a_new_staff_account_defaults_to_the_least_privilege(client, auth):
+    """Issue 20.4: the form offers the role that may do least, never Administración."""
+    import re
+
+    from assembly.auth.domain import DEFAULT_ROLE, GRANTS
+
+    assert len(GRANTS[DEFAULT_ROLE]) == min(len(grants) for grants in GRANTS.values())
+    auth.login("admin")
+    html = client.get("/admin/users/new").get_data(as_text=True)
+    chosen = re.findall(
+        r'<option[^>]*selected[^>]*value="([^"]+)"|<option[^>]*value="([^"]+)"[^>]*selected', html
+    )
+    assert [a or b for a, b in chosen] == [DEFAULT_ROLE.value] == ["facilitator"]
