@@ -2,7 +2,7 @@
 
 from assembly.agenda import broadcasts, services
 from assembly.assemblies.realtime import queue
-from assembly.assemblies.signals import agenda_edited
+from assembly.assemblies.signals import agenda_edited, assembly_counts
 
 
 @agenda_edited.connect
@@ -11,3 +11,9 @@ def carry_the_clock(assembly, *, actor=None, **_kwargs) -> None:
     every clock screen hears the result."""
     services.reanchor_after_edit(actor, assembly.id)
     queue(broadcasts.clock_state(assembly.id))
+
+
+@assembly_counts.connect
+def clock_status(assembly, **_kwargs) -> dict:
+    """Where the live clock is (idle, running, paused, finished), for the checklist."""
+    return {"clock": services.clock_snapshot(assembly.id)["status"]}

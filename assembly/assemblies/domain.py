@@ -1,6 +1,7 @@
 """Pure checks on assembly, theme and agenda input: raw strings in, clean values or messages out."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, time
 from functools import cache
 from zoneinfo import available_timezones
@@ -130,3 +131,54 @@ def clean_step(raw: Mapping[str, str]) -> tuple[dict, Errors]:
     if kind not in STEP_KINDS:
         errors["kind"] = "Tipo de paso no válido."
     return {"title": title[:200], "minutes": minutes, "kind": kind}, errors
+
+
+# --------------------------------------------------------------------------- the day's checklist
+
+#: the steps of the day, in order (the assembly page shows them as a checklist)
+DAY_STEPS = ("datos", "agenda", "inscripciones", "mesas", "dia", "plenaria", "informes")
+
+
+@dataclass(frozen=True)
+class DayStep:
+    key: str
+    #: "done", "now" (the first step not done) or "todo"
+    state: str
+    #: the numbers the step shows (e.g. {"registered": 480})
+    figures: dict
+
+
+def day_checklist(
+    *, has_venue: bool, themes: int, moments: int, status: str, counts: dict
+) -> list[DayStep]:
+    """Each step of the day with its state, from the assembly and ``overview`` counts."""
+    mesas = themes
+    done = {
+        "datos": has_venue,
+        "agenda": themes > 0 and moments > 0,
+        "inscripciones": counts.get("registered", 0) > 0,
+        "mesas": counts.get("tables", 0) > 0,
+        "dia": counts.get("clock") == "finished" or status == "closed",
+        "plenaria": mesas > 0 and counts.get("decided", 0) >= mesas,
+        "informes": status == "closed",
+    }
+    figures = {
+        "datos": {},
+        "agenda": {"themes": themes, "moments": moments},
+        "inscripciones": {"registered": counts.get("registered", 0)},
+        "mesas": {"tables": counts.get("tables", 0), "seated": counts.get("seated", 0)},
+        "dia": {"checked_in": counts.get("checked_in", 0), "clock": counts.get("clock", "idle")},
+        "plenaria": {
+            "decided": counts.get("decided", 0),
+            "mesas": mesas,
+            "voting": counts.get("voting", 0),
+        },
+        "informes": {"acta": bool(counts.get("acta"))},
+    }
+    first_open = next((key for key in DAY_STEPS if not done[key]), None)
+    return [
+        DayStep(
+            key, "done" if done[key] else ("now" if key == first_open else "todo"), figures[key]
+        )
+        for key in DAY_STEPS
+    ]

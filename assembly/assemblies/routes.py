@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from assembly.assemblies import broadcasts, services, template
-from assembly.assemblies.domain import time_zones
+from assembly.assemblies.domain import day_checklist, time_zones
 from assembly.assemblies.forms import AssemblyForm
 from assembly.assemblies.models import STATUSES
 from assembly.assemblies.realtime import broadcasting
@@ -67,10 +67,19 @@ def new():
 def show(assembly_id: int):
     """An assembly's landing page: data, counts, links to each screen."""
     assembly = services.get_assembly(assembly_id)
+    counts = services.overview(assembly)
+    steps = day_checklist(
+        has_venue=bool(assembly.venue and assembly.department_code),
+        themes=len(assembly.themes),
+        moments=len(assembly.moments),
+        status=assembly.status,
+        counts=counts,
+    )
     return render_template(
         "assemblies/show.html",
         assembly=assembly,
-        counts=services.overview(assembly),
+        counts=counts,
+        steps=steps,
         statuses=STATUSES,
     )
 

@@ -1,6 +1,6 @@
 """How the plenary reacts to the packages below it (their signals; see ARCHITECTURE.md)."""
 
-from assembly.assemblies.signals import assembly_closed, assembly_closing
+from assembly.assemblies.signals import assembly_closed, assembly_closing, assembly_counts
 from assembly.board import services
 
 
@@ -16,3 +16,14 @@ def store_the_acta(assembly, *, actor=None, reason="", **_kwargs) -> None:
     """The acta is the snapshot taken the moment the assembly closes (a new version each
     time it closes again)."""
     services.store_acta(actor, assembly, reason)
+
+
+@assembly_counts.connect
+def plenary_counts(assembly, **_kwargs) -> dict:
+    """Mesas whose agenda is decided (approved or not), votes open, and the acta."""
+    results = services.approval_results(assembly.id).values()
+    return {
+        "decided": sum(r["status"] == "closed" for r in results),
+        "voting": sum(r["status"] == "open" for r in results),
+        "acta": services.latest_acta(assembly.id) is not None,
+    }

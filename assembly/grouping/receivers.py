@@ -3,10 +3,10 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from assembly.assemblies.signals import theme_added, theme_removing
+from assembly.assemblies.signals import assembly_counts, theme_added, theme_removing
 from assembly.errors import Conflict
 from assembly.extensions import db
-from assembly.grouping.models import Group
+from assembly.grouping.models import Group, Table
 from assembly.registration.models import Attendee
 
 
@@ -39,3 +39,19 @@ def refuse_while_seated(theme, **_kwargs) -> None:
                 n=seated,
             )
         )
+
+
+@assembly_counts.connect
+def table_counts(assembly, **_kwargs) -> dict:
+    """Tables and seated people, for the assembly's checklist of the day."""
+    tables = db.session.scalar(
+        select(func.count(Table.id))
+        .join(Group, Table.group_id == Group.id)
+        .where(Group.assembly_id == assembly.id)
+    )
+    seated = db.session.scalar(
+        select(func.count(Attendee.id)).where(
+            Attendee.assembly_id == assembly.id, Attendee.table_id.is_not(None)
+        )
+    )
+    return {"tables": tables or 0, "seated": seated or 0}

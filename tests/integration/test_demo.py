@@ -122,3 +122,22 @@ def test_an_unknown_demo_state_is_refused(app, db):
     with pytest.raises(ValueError, match="inicio"):
         demo.seed_if_empty(people=10, state="mañana")
     assert db.session.scalar(select(func.count(Assembly.id))) == 0
+
+
+def test_the_assembly_page_is_the_checklist_of_the_day_in_order(app, db, client, auth):
+    assert demo.seed_if_empty(people=60, state="dia") is True
+    assembly = db.session.scalars(select(Assembly)).one()
+    auth.login("admin")  # a second admin (national): sees every assembly
+    html = client.get(f"/assemblies/{assembly.id}").get_data(as_text=True)
+    order = [html.index(f'data-step="{key}"') for key in demo_steps()]
+    assert order == sorted(order)
+    current = html[html.index('aria-current="step"') - 60 : html.index('aria-current="step"')]
+    assert 'data-step="dia"' in current  # the room is split and the clock runs
+    assert "El reloj está en marcha." in html and "sub-mesas," in html
+    assert html.count('class="day-step is-done"') == 4
+
+
+def demo_steps():
+    from assembly.assemblies.domain import DAY_STEPS
+
+    return DAY_STEPS
