@@ -192,17 +192,23 @@ export function paginate(groups, stage, region, options) {
   // some (the overview strip shows their zero counts).
   const withPieces = groups.filter((g) => g.blocks.length > 0);
   for (const group of withPieces.length ? withPieces : groups) {
+    // Each slice: the longest run of blocks from where the last ended that stays legible
+    // (adding a block never makes the pieces bigger, so a binary search finds it).
     const slices = [];
-    let current = [];
-    for (const block of group.blocks) {
-      const candidate = [...current, block];
-      if (current.length === 0 || ok(candidate, w, h)) current = candidate;
-      else {
-        slices.push(current);
-        current = [block];
+    const { blocks } = group;
+    let start = 0;
+    while (start < blocks.length) {
+      let lo = 1; // a single block always gets its page
+      let hi = blocks.length - start;
+      while (lo < hi) {
+        const mid = Math.ceil((lo + hi) / 2);
+        if (ok(blocks.slice(start, start + mid), w, h)) lo = mid;
+        else hi = mid - 1;
       }
+      slices.push(blocks.slice(start, start + lo));
+      start += lo;
     }
-    slices.push(current);
+    if (slices.length === 0) slices.push([]);
     slices.forEach((blocks, i) => {
       pages.push({ groups: [{ id: group.id, blocks }], columns: 1, rows: 1, part: i + 1, parts: slices.length });
     });
