@@ -1,7 +1,11 @@
 """How the plenary reacts to the packages below it (their signals; see ARCHITECTURE.md)."""
 
+from flask import render_template
+
 from assembly.assemblies.signals import assembly_closed, assembly_closing, assembly_counts
 from assembly.board import services
+from assembly.board.models import VOTE_CHOICES
+from assembly.registration.panels import ticket_panel
 
 
 @assembly_closing.connect
@@ -27,3 +31,18 @@ def plenary_counts(assembly, **_kwargs) -> dict:
         "voting": sum(r["status"] == "open" for r in results),
         "acta": services.latest_acta(assembly.id) is not None,
     }
+
+
+@ticket_panel
+def open_votes_on_the_ticket(attendee) -> str | None:
+    """The ticket page shows the open phone votes with a button to vote (issue 15.3)."""
+    approvals = services.open_votes(attendee.assembly_id)
+    if not approvals:
+        return None
+    return render_template(
+        "board/_ticket_vote_panel.html",
+        attendee=attendee,
+        approvals=approvals,
+        mine=services.votes_of(attendee),
+        choices=VOTE_CHOICES,
+    )

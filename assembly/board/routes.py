@@ -1,6 +1,8 @@
 """The plenary: projector board, public phone board, moderator console, consolidated agenda,
 amendments, phone vote and acta."""
 
+import secrets
+
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,6 +27,17 @@ from assembly.puzzle.services import piece_history
 
 bp = Blueprint("board", __name__)
 
+#: a random id per phone: several tickets voting from one phone are flagged, not blocked
+DEVICE_COOKIE = "vote_device"
+
+
+def ticket_token_from(text: str) -> str:
+    """The ticket token from what a person pasted: the ticket link or the bare code."""
+    text = (text or "").strip()
+    if "/t/" in text:
+        text = text.split("/t/", 1)[1]
+    return text.split("/")[0].split("?")[0].split("#")[0].removesuffix(".png")[:64]
+
 
 def _qr_svg(url: str) -> str:
     """The board's QR as inline SVG (crisp at any projector size)."""
@@ -37,12 +50,15 @@ def _public_board_url(assembly) -> str:
 
 def _render_board(assembly, *, public: bool):
     board_url = _public_board_url(assembly)
+    vote_url = public_url(url_for("board.vote_entry", assembly_id=assembly.id))
     return render_template(
         "board/board.html",
         assembly=assembly,
         public=public,
         board_url=board_url,
         qr_svg=None if public else _qr_svg(board_url),
+        vote_url=vote_url,
+        vote_qr_svg=None if public else qr_svg(vote_url, label=_("Código QR para votar"), border=2),
         can_control=not public and current_user.can(Permission.RUN_CLOCK),
     )
 
@@ -127,19 +143,42 @@ def _ticket_key() -> str:
     return "vote:" + str((request.view_args or {}).get("ticket_token", ""))
 
 
+@bp.route("/votar/<int:assembly_id>", methods=["GET", "POST"])
+def vote_entry(assembly_id: int):
+    """The vote page behind the board's big QR: a phone that opened its ticket before goes
+    straight to its vote; otherwise it is asked for the ticket (the badge's QR or its link)."""
+    assembly = get_assembly(assembly_id)
+    error = None
+    token = request.cookies.get(f"ticket_{assembly.id}", "")
+    if request.method == "POST":
+        token = ticket_token_from(request.form.get("ticket", ""))
+        error = _("No encontramos ese tiquete. Abra el código QR de su escarapela con la cámara.")
+    if token:
+        attendee = services.find_ticket(token)
+        if attendee is not None and attendee.assembly_id == assembly.id:
+            return redirect(url_for("board.vote", ticket_token=attendee.ticket_token))
+    return render_template("board/vote_entry.html", assembly=assembly, error=error), (
+        422 if error else 200
+    )
+
+
 @bp.route("/t/<ticket_token>/votar", methods=["GET", "POST"])
 @limiter.limit("20/minute", methods=["POST"], key_func=_ticket_key)
 def vote(ticket_token: str):
     """An attendee votes on the open agendas from the phone (one vote per ticket, changeable
     until the vote closes)."""
     attendee = services.attendee_by_ticket(ticket_token)
+    device = request.cookies.get(DEVICE_COOKIE) or secrets.token_urlsafe(16)
     status = 200
     if request.method == "POST":
         approval_id = as_id(request.form.get("approval_id"))
         try:
             with broadcasting() as out:
                 approval = services.cast_vote(
-                    ticket_token, approval_id, request.form.get("choice", "")
+                    ticket_token,
+                    approval_id,
+                    request.form.get("choice", ""),
+                    device=device,
                 )
                 out.add(
                     broadcasts.approval_changed(
@@ -157,7 +196,16 @@ def vote(ticket_token: str):
             status = error.status
         else:
             flash(_("Su voto quedó registrado. Puede cambiarlo hasta que se cierre."), "success")
-            return redirect(url_for("board.vote", ticket_token=ticket_token))
+            response = redirect(url_for("board.vote", ticket_token=ticket_token))
+            response.set_cookie(
+                DEVICE_COOKIE,
+                device,
+                max_age=3 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure,
+            )
+            return response
     assembly = get_assembly(attendee.assembly_id)
     return render_template(
         "board/vote.html",

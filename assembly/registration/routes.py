@@ -26,6 +26,7 @@ from assembly.extensions import limiter, unit_of_work
 from assembly.helpers import public_url, venue_today
 from assembly.registration import domain, services
 from assembly.registration.blueprint import bp
+from assembly.registration.panels import panels_for
 
 PER_PAGE = 50
 OPEN_STATUSES = {"open", "live"}
@@ -222,10 +223,20 @@ def ticket(token: str):
             attendee=attendee,
             assembly=get_assembly(attendee.assembly_id),
             vote_url=url_for("board.vote", ticket_token=token),
+            panels=panels_for(attendee),
         )
     )
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["Referrer-Policy"] = "no-referrer"
+    # the board's vote page (/votar/<assembly>) sends this phone back to its ticket
+    response.set_cookie(
+        f"ticket_{attendee.assembly_id}",
+        token,
+        max_age=3 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
     return response
 
 

@@ -289,10 +289,16 @@ def reset_approval(actor: User, assembly_id: int, group_id: int) -> Group:
     return group
 
 
+def find_ticket(token: str) -> Attendee | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
+
+
 def attendee_by_ticket(token: str) -> Attendee:
-    attendee = db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
+    attendee = find_ticket(token)
     if attendee is None:
-        raise NotFound("El tiquete no existe.")
+        raise NotFound(_("El tiquete no existe."))
     return attendee
 
 

@@ -34,6 +34,9 @@ export function renderVotePanel(panel, state) {
   const approval = groupForPanel != null ? state.approvals[groupForPanel] : null;
   const group = groupById(groupForPanel);
   const wasHidden = panel.hidden;
+  // the big QR to /votar/<assembly> while a phone vote is open (projector only)
+  const voteQr = document.querySelector("[data-vote-qr]");
+  if (voteQr) voteQr.hidden = !(open && open.method === "telefono");
   panel.hidden = !approval || !group;
   if (panel.hidden) return !wasHidden;
   panel.textContent = "";
