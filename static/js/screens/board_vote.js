@@ -44,7 +44,8 @@ export function renderVotePanel(panel, state) {
   const head = part("p", "vote-head");
   head.append(part("strong", "", t("Agenda de la Mesa {number}: ", { number: group.number })), approvalText(approval));
   if (approval.status === "open") {
-    head.append(` · ${approval.method === "telefono" ? t("vote desde su tiquete") : ""}`);
+    const hint = approval.method === "telefono" ? t("vote con su teléfono: escanee el código QR") : "";
+    if (hint) head.append(" · ", hint);
   }
   const bars = part("ul", "vote-bars");
   for (const choice of ["for", "against", "abstain"]) {
