@@ -144,6 +144,7 @@ def _ticket_key() -> str:
 
 
 @bp.route("/votar/<int:assembly_id>", methods=["GET", "POST"])
+@limiter.limit("30/minute", methods=["POST"])
 def vote_entry(assembly_id: int):
     """The vote page behind the board's big QR: a phone that opened its ticket before goes
     straight to its vote; otherwise it is asked for the ticket (the badge's QR or its link)."""

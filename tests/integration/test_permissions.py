@@ -23,6 +23,7 @@ PUBLIC = {
     "board.public_board",
     "board.board_qr",
     "board.vote",
+    "board.vote_entry",  # the board's vote QR: the phone then identifies with its ticket
     "puzzle.table_entry",
     "puzzle.table_page",
     "followup.update_page",  # the responsible's private link: the token is the key
