@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from assembly.assemblies.models import Assembly
 from assembly.core import divipola
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 #: uploads older than this are removed when the next one arrives
 KEEP_SECONDS = 24 * 3600
 PREVIEW_ROWS = 5
+_CHUNK = 500
 _KEY_RE = re.compile(r"[A-Za-z0-9_-]{22}")
 _EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".txt")
 
@@ -341,26 +342,33 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
     return Review(preview, to_import, existing, value_rules.unresolved(classified))
 
 
-def confirm(assembly: Assembly, upload: Upload, *, today: date) -> int:
-    """Store every row the review would store, in the caller's one transaction."""
-    result = review(assembly, upload, today=today)
+def confirm(
+    assembly: Assembly, upload: Upload, *, today: date, result: Review | None = None
+) -> int:
+    """Store every row the review would store, in the caller's one transaction (``result``:
+    the review just made in the same transaction, so the rows are not checked twice)."""
+    result = result or review(assembly, upload, today=today)
     if result.ambiguous:
         raise InvalidInput(
             "Hay valores sin decidir: elija qué significa cada uno antes de importar."
         )
-    attendees = [
-        Attendee(
-            assembly_id=assembly.id,
-            ticket_token=services.new_ticket_token(),
-            source="importado",
-            **services.attendee_columns(clean),
-        )
-        for _, clean in result.to_import
-    ]
-    db.session.add_all(attendees)
+    # Plain INSERTs in chunks: thousands of ORM objects would cost memory for nothing.
+    stored = 0
+    for start in range(0, len(result.to_import), _CHUNK):
+        rows = [
+            {
+                "assembly_id": assembly.id,
+                "ticket_token": services.new_ticket_token(),
+                "source": "importado",
+                **services.attendee_columns(clean),
+            }
+            for _, clean in result.to_import[start : start + _CHUNK]
+        ]
+        db.session.execute(insert(Attendee), rows)
+        stored += len(rows)
     db.session.flush()
-    log.info("imported %d attendees into assembly %d", len(attendees), assembly.id)
-    return len(attendees)
+    log.info("imported %d attendees into assembly %d", stored, assembly.id)
+    return stored
 
 
 def discard(folder: Path, key: str) -> None:

@@ -87,7 +87,7 @@ def run_import(
     }  # fmt: skip
     if result.ambiguous or dry_run:
         return summary
-    apply.confirm(assembly, upload, today=today)
+    apply.confirm(assembly, upload, today=today, result=result)
     apply.remember(assembly, upload)
     summary["imported"] = True
     return summary

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -13,6 +14,12 @@ from datetime import date, datetime, time
 import openpyxl
 
 MAX_ROWS = 20_000
+#: a list has a few dozen columns; more is a broken or hostile file
+MAX_COLUMNS = 200
+#: the sheet inflated: 20,000 rows of 200 columns of text stay far below this
+MAX_UNCOMPRESSED_BYTES = 200_000_000
+MAX_ZIP_ENTRIES = 2_000
+_TOO_WIDE = f"El archivo tiene más de {MAX_COLUMNS} columnas: deje solo las de la lista."
 _TITLE_ROWS = 30
 
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -105,11 +112,15 @@ def _last_filled(cells: list[str]) -> int:
 
 def _unique_headers(cells: list[str], width: int) -> list[str]:
     headers: list[str] = []
+    taken: set[str] = set()
+    copies: dict[str, int] = {}  # linear even when every header is the same
     for index in range(width):
         name = cells[index] if index < len(cells) and cells[index] else f"Columna {index + 1}"
-        candidate, copy = name, 2
-        while candidate in headers:  # two "Teléfono" columns must stay distinguishable
+        candidate, copy = name, copies.get(name, 2)
+        while candidate in taken:  # two "Teléfono" columns must stay distinguishable
             candidate, copy = f"{name} ({copy})", copy + 1
+        copies[name] = copy
+        taken.add(candidate)
         headers.append(candidate)
     return headers
 
@@ -141,7 +152,9 @@ def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         for number, cells in enumerate(reader, start=1):
-            yield number, [" ".join(cell.split()) for cell in cells]
+            if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+                raise ImportFileError(_TOO_WIDE)
+            yield number, [" ".join(cell.split()) for cell in cells[:MAX_COLUMNS]]
     except csv.Error as exc:
         raise ImportFileError(f"No se pudo leer el archivo CSV: {exc}.") from exc
 
@@ -162,7 +175,25 @@ def _sniff_delimiter(lines: list[str]) -> str:
     return max((";", ",", "\t", "|"), key=columns)
 
 
+def _check_zip(data: bytes) -> None:
+    """Refuse a compressed bomb before openpyxl inflates anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(
+            "No se pudo leer el archivo de Excel. Verifique que sea un .xlsx válido."
+        ) from None
+    total = sum(entry.file_size for entry in entries)
+    if len(entries) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
+        raise ImportFileError(
+            "El archivo de Excel es demasiado grande una vez descomprimido "
+            f"(máximo {MAX_UNCOMPRESSED_BYTES // 1_000_000} MB). Guárdelo como .csv o divídalo."
+        )
+
+
 def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    _check_zip(data)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it ignores; they do not matter here.
@@ -178,8 +209,11 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         sheet = workbook.worksheets[0]
         # Some generators write a wrong sheet size, and read-only mode would trust it.
         sheet.reset_dimensions()
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            yield number, [_cell_text(value) for value in values]
+        rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True)
+        for number, values in enumerate(rows, start=1):
+            if len(values) > MAX_COLUMNS and values[MAX_COLUMNS] is not None:
+                raise ImportFileError(_TOO_WIDE)
+            yield number, [_cell_text(value) for value in values[:MAX_COLUMNS]]
     finally:
         workbook.close()
 
