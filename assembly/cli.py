@@ -1,16 +1,17 @@
 """Command line: ``flask --app wsgi assembly ...`` for operators, ``asamblea serve`` to run it."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import click
+import qrcode
 from flask import Flask
 from flask.cli import AppGroup, ScriptInfo
 
 from assembly.config import PROJECT_ROOT
+from assembly.core import network
 
 group = AppGroup("assembly", help="Asamblea: cuentas, datos de demostración.")
 
@@ -77,15 +78,24 @@ def register(app: Flask) -> None:
     app.cli.add_command(group)
 
 
-def _lan_addresses() -> list[str]:
-    addresses = set()
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("10.255.255.255", 1))  # no packet is sent: this only picks a route
-            addresses.add(probe.getsockname()[0])
-    except OSError:
-        pass
-    return sorted(a for a in addresses if not a.startswith("127."))
+def _print_room_address(port: int) -> None:
+    """Where phones should go, first, with a QR of it in the terminal; only loopback: a warning."""
+    addresses = network.lan_addresses()
+    if not addresses:
+        click.echo(f"  En este equipo:   http://127.0.0.1:{port}/")
+        click.echo(
+            "  ATENCIÓN: este equipo no tiene dirección en la red local; ningún teléfono podrá "
+            "abrir los códigos QR. Conéctelo a la red de la sala (o fije ASSEMBLY_PUBLIC_URL)."
+        )
+        return
+    room = f"http://{addresses[0]}:{port}/"
+    click.echo(f"  Teléfonos de la sala: {room}")
+    code = qrcode.QRCode(border=1)
+    code.add_data(room)
+    code.print_ascii(out=sys.stdout, invert=True)
+    for other in addresses[1:]:
+        click.echo(f"  Otra dirección:   http://{other}:{port}/")
+    click.echo(f"  En este equipo:   http://127.0.0.1:{port}/")
 
 
 @click.group()
@@ -123,9 +133,7 @@ def serve(demo, reset, port, host):
     password = os.environ.get("ASSEMBLY_DEMO_ADMIN_PASSWORD", DEFAULTS["DEMO_ADMIN_PASSWORD"][0])
     click.echo("")
     click.echo("Asamblea está lista:")
-    click.echo(f"  En este equipo:   http://127.0.0.1:{port}/")
-    for address in _lan_addresses():
-        click.echo(f"  En la red local:  http://{address}:{port}/")
+    _print_room_address(port)
     if demo:
         click.echo(f"  Entrar como administración: usuario «admin», contraseña «{password}»")
         click.echo(

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from wtforms import SelectChoice
 
 from assembly.config import DEFAULT_TIME_ZONE
+from assembly.core import network
 from assembly.errors import AssemblyError
 
 
@@ -65,11 +66,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def room() -> network.RoomAddress:
+    """The room's address for this request (see assembly/core/network.py): PUBLIC_URL, else the
+    request's own address unless it is loopback, else this laptop's best LAN address."""
+    return network.room_address(
+        current_app.config.get("PUBLIC_URL") or "", request.host_url, network.lan_addresses()
+    )
+
+
 def public_url(path: str) -> str:
-    """An absolute URL for QR codes: PUBLIC_URL when set (the laptop's LAN address), else the
-    address this request came in on."""
-    base = current_app.config.get("PUBLIC_URL") or request.host_url
-    return base.rstrip("/") + path
+    """An absolute URL for QR codes and printed links, on the room's address: never 127.0.0.1
+    while the laptop has a LAN address."""
+    return room().base_url + path
 
 
 def select_choices(pairs) -> list:
@@ -83,4 +91,4 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"current_locale": str(get_locale() or "es")}
+        return {"current_locale": str(get_locale() or "es"), "room_address": room}

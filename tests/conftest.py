@@ -30,6 +30,9 @@ settings.load_profile(
 )
 
 TEST_PASSWORD = "clave-de-prueba-123"
+# The laptop's LAN address as the tests see it (the machine's real interfaces would make printed
+# URLs depend on where the suite runs); tests of the room's address set their own.
+TEST_LAN_ADDRESS = "192.168.50.10"
 _counter = itertools.count(1)
 
 
@@ -63,6 +66,13 @@ def pytest_collection_modifyitems(config, items):
     items.sort(
         key=lambda item: next((v for k, v in order.items() if f"tests/{k}/" in str(item.path)), 1)
     )
+
+
+@pytest.fixture(autouse=True)
+def _room_lan_address(monkeypatch):
+    from assembly.core import network
+
+    monkeypatch.setattr(network, "lan_addresses", lambda: [TEST_LAN_ADDRESS])
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,11 @@ from assembly.assemblies.realtime import broadcasting
 from assembly.auth import services as accounts_services
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
-from assembly.core import divipola
+from assembly.core import divipola, network
+from assembly.core.qr import qr_svg
 from assembly.errors import AssemblyError, InvalidInput, NotFound
 from assembly.extensions import unit_of_work
-from assembly.helpers import attach_errors, select_choices
+from assembly.helpers import attach_errors, room, select_choices
 
 bp = Blueprint("assemblies", __name__, url_prefix="/assemblies")
 
@@ -34,6 +35,22 @@ def index():
     """Every assembly, newest first."""
     return render_template(
         "assemblies/index.html", assemblies=services.list_assemblies(current_user)
+    )
+
+
+@bp.route("/red")
+@require(Permission.VIEW_ASSEMBLY)
+def room_network():
+    """«Red de la sala»: the address phones use, a big QR to test one, and the phones connected
+    to this process now."""
+    address = room()
+    return render_template(
+        "assemblies/network.html",
+        address=address,
+        qr=qr_svg(
+            address.base_url + "/", label=_("Código QR de la dirección de la sala"), border=2
+        ),
+        presence=network.presence.counts(),
     )
 
 

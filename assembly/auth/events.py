@@ -19,6 +19,7 @@ from flask_login import current_user
 
 from assembly.auth import scope, throttle
 from assembly.auth.domain import Permission
+from assembly.core import network
 from assembly.core.sockets import guard
 from assembly.errors import RateLimited
 from assembly.extensions import db, socketio
@@ -88,6 +89,7 @@ def check_credential(kind: str, value: object) -> dict | None:
 @socketio.on("connect")
 def on_connect(auth=None):
     if current_user.is_authenticated:
+        _count_in("staff")
         return True
     for kind, value in (auth or {}).items() if isinstance(auth, dict) else ():
         if kind not in _CHECKERS:
@@ -98,6 +100,20 @@ def on_connect(auth=None):
             raise ConnectionRefusedError(str(error)) from None
         if identity is not None:
             session["socket_identity"] = {"kind": kind, **identity}
+            _count_in(kind)
             return True
         raise ConnectionRefusedError(_("La credencial no es válida o venció."))
     raise ConnectionRefusedError(_("Inicie sesión o use el código de su mesa para conectarse."))
+
+
+def _count_in(kind: str) -> None:
+    """Counted for «Red de la sala» until this socket disconnects."""
+    session["presence_kind"] = kind
+    network.presence.joined(kind)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    kind = session.get("presence_kind")
+    if kind:
+        network.presence.left(kind)

@@ -11,6 +11,7 @@ from assembly.auth.domain import GRANTS, Permission, Role
 from assembly.core.qr import qr_matrix
 from assembly.registration import domain
 from assembly.registration.models import Attendee
+from tests.conftest import TEST_LAN_ADDRESS
 
 
 def good_form(**overrides) -> dict:
@@ -500,7 +501,7 @@ def test_ticket_qr_png_encodes_the_ticket_url(client, open_assembly, make_attend
     response = client.get(f"/t/{attendee.ticket_token}.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
     width, pixels = _png_pixels(response.data)
-    matrix = qr_matrix(f"http://localhost/t/{attendee.ticket_token}")
+    matrix = qr_matrix(f"http://{TEST_LAN_ADDRESS}/t/{attendee.ticket_token}")
     box = width // len(matrix)
     assert box * len(matrix) == width
     read = [
@@ -593,7 +594,7 @@ def test_badges_carry_name_org_seat_qr_and_agreement(client, auth, open_assembly
 def test_poster_links_to_the_public_form(client, auth, open_assembly):
     auth.login("organizer")
     page = client.get(f"/assemblies/{open_assembly.id}/poster").get_data(as_text=True)
-    assert f"http://localhost/inscripcion/{open_assembly.id}" in page
+    assert f"http://{TEST_LAN_ADDRESS}/inscripcion/{open_assembly.id}" in page  # never localhost
     assert "<svg" in page and "Convenio Interadministrativo No. 02 de 2023" in page
     assert "css/page/a4-poster.css" in page  # @page: A4
 

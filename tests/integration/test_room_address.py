@@ -1,0 +1,79 @@
+"""Printed URLs on the room's address (issue 13.1): a laptop opened at 127.0.0.1 prints its LAN
+address on tickets, the poster and the table cards; with no LAN address every staff page warns;
+«Red de la sala» shows the address, a QR and the phones connected now."""
+
+import pytest
+
+from assembly.core import network
+from tests.conftest import TEST_PASSWORD
+
+LAN = "10.20.30.40"
+
+
+@pytest.fixture
+def open_assembly(make_assembly, db):
+    assembly = make_assembly()
+    assembly.status = "open"
+    db.session.commit()
+    return assembly
+
+
+def log_in_at(client, make_user, base: str, role: str = "admin"):
+    """Log in on ``base`` (the cookie belongs to the host the laptop's browser used)."""
+    user = make_user(role)
+    response = client.post(
+        "/login", data={"username": user.username, "password": TEST_PASSWORD}, base_url=base
+    )
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def lan(monkeypatch):
+    monkeypatch.setattr(network, "lan_addresses", lambda: [LAN, "172.17.0.1"])
+
+
+@pytest.fixture
+def no_lan(monkeypatch):
+    monkeypatch.setattr(network, "lan_addresses", lambda: [])
+
+
+def test_pages_opened_on_loopback_print_the_lan_address(client, make_user, open_assembly, lan):
+    base = "http://127.0.0.1:5000"
+    log_in_at(client, make_user, base)
+    page = client.get(f"/assemblies/{open_assembly.id}/poster", base_url=base).get_data(True)
+    assert f"http://{LAN}:5000/inscripcion/{open_assembly.id}" in page
+    assert "127.0.0.1" not in page and "data-room-warning" not in page
+
+
+def test_a_phone_on_the_lan_gets_its_own_address_back(client, open_assembly, make_attendee, lan):
+    attendee = make_attendee(open_assembly)
+    page = client.get(f"/t/{attendee.ticket_token}", base_url="http://192.168.0.50:5000")
+    assert page.status_code == 200
+    # the ticket page's printable link is the address the phone used, which it can reach
+    assert "127.0.0.1" not in page.get_data(as_text=True)
+
+
+def test_only_loopback_every_staff_page_warns_and_says_where_to_look(
+    client, make_user, open_assembly, no_lan
+):
+    log_in_at(client, make_user, "http://127.0.0.1:5000")
+    for path in ("/assemblies/", f"/assemblies/{open_assembly.id}/poster"):
+        page = client.get(path, base_url="http://127.0.0.1:5000").get_data(as_text=True)
+        assert "data-room-warning" in page and "ningún teléfono podrá abrirlos" in page
+
+
+def test_room_network_page_shows_address_qr_and_connected_phones(client, auth, socket_client, lan):
+    auth.login("moderator")  # on http://localhost/: loopback, so the LAN address is shown
+    staff_socket = socket_client()
+    assert staff_socket.is_connected()
+    page = client.get("/assemblies/red").get_data(as_text=True)
+    assert f"http://{LAN}/" in page and "<svg" in page
+    assert "http://172.17.0.1/" in page  # the other addresses, to choose by hand
+    assert "Equipo organizador: <strong>1</strong>" in page
+    staff_socket.disconnect()
+    page = client.get("/assemblies/red").get_data(as_text=True)
+    assert "Equipo organizador" not in page and "Ningún teléfono ni pantalla" in page
+
+
+def test_room_network_page_is_staff_only(client):
+    assert client.get("/assemblies/red").status_code in (302, 401)
