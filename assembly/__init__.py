@@ -25,6 +25,7 @@ def _blueprints():
     from assembly.followup.routes import bp as followup_bp
     from assembly.grouping.routes import bp as grouping_bp
     from assembly.puzzle.routes import bp as puzzle_bp
+    from assembly.registration import privacy_routes  # noqa: F401
     from assembly.registration import routes as registration_routes  # noqa: F401
     from assembly.registration.blueprint import bp as registration_bp
     from assembly.registration.imports import routes as import_routes  # noqa: F401

@@ -16,7 +16,7 @@ from assembly.core.jobs import Job
 from assembly.followup.models import Commitment, CommitmentUpdate, FollowupLink
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece, PieceVersion
-from assembly.registration.models import Attendee
+from assembly.registration.models import Attendee, Erasure
 from assembly.reports.models import ExportLog
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ClockAction",
     "Commitment",
     "CommitmentUpdate",
+    "Erasure",
     "ExportLog",
     "ExtraQuestion",
     "FollowupLink",

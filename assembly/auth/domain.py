@@ -31,6 +31,7 @@ class Permission(StrEnum):
     RUN_CLOCK = "run_clock"  # start/pause/extend the agenda, run the plenary
     EXPORT = "export"  # download reports
     EXPORT_FULL = "export_full"  # reports with document numbers and contact data
+    ERASE_PERSONAL_DATA = "erase_personal_data"  # Ley 1581: erase a person (admins)
     FOLLOW_UP = "follow_up"  # after the day: complete commitments, confirm progress reports
 
 

@@ -61,6 +61,13 @@ class Attendee(db.Model):
     )
     #: habeas data (Ley 1581 de 2012): required to register
     consent_data: Mapped[bool] = mapped_column(nullable=False)
+    #: Ley 1581: when, through which channel (form, desk, import) and under which version of
+    #: the consent text the authorisation was given
+    consent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    consent_channel: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    consent_version: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    #: set when the person's data was erased (Ley 1581): only the aggregates remain
+    erased_at: Mapped[datetime | None] = mapped_column(nullable=True)
     consent_photos: Mapped[bool] = mapped_column(nullable=False, default=False)
     #: answers to the assembly's extra questions, {str(question id): value}
     extra_answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
@@ -118,3 +125,22 @@ class ImportProfile(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         server_default=func.now(), onupdate=func.now(), nullable=False
     )
+
+
+class Erasure(db.Model):
+    """The record of one erasure of a person's data (Ley 1581): who, when, why; never what."""
+
+    __tablename__ = "erasures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    attendee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendees.id", ondelete="SET NULL"), nullable=True
+    )
+    #: the staff account that erased (its username, kept if the account goes)
+    actor: Mapped[str] = mapped_column(String(60), nullable=False)
+    #: admin (by request, at the desk or by mail), withdrawal (the person withdrew consent)
+    reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    erased_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)

@@ -12,7 +12,9 @@ from assembly.assemblies.models import Assembly, ExtraQuestion
 from assembly.core.ordering import moved, renumber
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
+from assembly.helpers import utcnow
 from assembly.registration import domain
+from assembly.registration.domain.fields import CONSENT_CHANNELS, CONSENT_VERSION
 from assembly.registration.models import Attendee
 
 SOURCES = {
@@ -85,6 +87,10 @@ def register(
         source=source,
         **attendee_columns(clean),
     )
+    if attendee.consent_data:  # Ley 1581: when, how, and which text
+        attendee.consent_at = utcnow()
+        attendee.consent_channel = CONSENT_CHANNELS.get(source, source)
+        attendee.consent_version = CONSENT_VERSION
     db.session.add(attendee)
     _flush_or_duplicate(assembly.id, clean["document_number"])
     return attendee

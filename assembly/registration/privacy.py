@@ -1,0 +1,51 @@
+"""Ley 1581: a person's data can be erased (by an admin, or when they withdraw consent),
+keeping only what the aggregates need. Flush, never commit.
+
+Erased: names, document number, birth date, contact, organisation name and role, extra
+answers; the ticket gets a new token (the old link and QR stop working). Kept, for the counts
+(participation by sex, age band, ethnicity, municipality, organisation type, mesa): the
+categorical answers, arrival and seat. Names in a public role (spokespersons, commitment
+responsibles) stay in the acta and the commitments, as the consent text says. Each erasure
+leaves an :class:`Erasure` record (who, when, why; never what).
+"""
+
+from flask_babel import gettext as _
+
+from assembly.auth.models import User
+from assembly.errors import Conflict
+from assembly.extensions import db
+from assembly.helpers import utcnow
+from assembly.registration.models import Attendee, Erasure
+from assembly.registration.services import new_ticket_token
+
+ERASED_NAME = "Persona"
+
+
+def erase(actor: User, attendee: Attendee, *, reason: str) -> Erasure:
+    """Erase ``attendee``'s personal data and record it."""
+    if attendee.erased_at is not None:
+        raise Conflict(_("Los datos de esta persona ya fueron borrados."))
+    attendee.first_names = ERASED_NAME
+    attendee.last_names = _("(datos borrados)")
+    attendee.name_key = ""
+    attendee.document_number = f"BORRADO-{attendee.id}"
+    attendee.birth_date = None
+    attendee.phone = None
+    attendee.email = None
+    attendee.organization_name = None
+    attendee.organization_key = None
+    attendee.organization_role = None
+    attendee.extra_answers = {}
+    attendee.ticket_token = new_ticket_token()
+    attendee.consent_data = False
+    attendee.consent_photos = False
+    attendee.erased_at = utcnow()
+    record = Erasure(
+        assembly_id=attendee.assembly_id,
+        attendee_id=attendee.id,
+        actor=actor.username,
+        reason=(reason or "").strip()[:300],
+    )
+    db.session.add(record)
+    db.session.flush()
+    return record
