@@ -44,6 +44,8 @@ RIGHTS: dict[str, set[str]] = {
     "join_votes": FOLLOWERS,
     "plenary_command": PLENARY,
     "approval_command": PLENARY,
+    "plenary_rules": PLENARY,
+    "plenary_headcount": PLENARY,
 }
 #: credentials of the other assembly: none of them may touch this one
 FOREIGN = (
@@ -135,6 +137,8 @@ def _payload(name: str, world: dict) -> dict:
         "join_votes": {"assembly_id": a},
         "plenary_command": {"assembly_id": a, "action": "no-such-action"},
         "approval_command": {"assembly_id": a, "action": "no-such-action", "group_id": g},
+        "plenary_rules": {"assembly_id": a, "quorum_kind": "?"},
+        "plenary_headcount": {"assembly_id": a, "headcount": "x"},
     }[name]
 
 
