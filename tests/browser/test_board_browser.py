@@ -194,7 +194,7 @@ def test_console_reveals_a_mesa_and_the_room_votes_from_phones(
     assert phone.get_by_text("No hay ninguna votación abierta").is_visible()
 
     mesa1 = console.locator("[data-group]").first
-    mesa1.get_by_role("button", name="Revelar: turno del vocero").click()
+    mesa1.get_by_role("button", name="Revelar: turno de la vocería").click()
     board.locator("[data-mode-text]", has_text="Turno de la Mesa 1").wait_for()
     board.wait_for_function("() => document.querySelectorAll('.board-stage .region').length === 1")
 

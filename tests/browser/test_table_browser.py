@@ -124,9 +124,13 @@ def test_leader_writes_goes_offline_and_the_board_gets_each_piece_once(room, new
         leader.get_by_role("button", name="Entendido").click()
         # the table records its spokesperson; the facilitator sees it
         person = room["people"][1]
-        leader.get_by_label("¿Quién habla por la mesa?").select_option(str(person.id))
+        leader.get_by_label("¿Quién será su vocero o vocera en la plenaria?").select_option(
+            str(person.id)
+        )
         leader.get_by_role("button", name="Guardar vocería").click()
         leader.locator("[data-spokes-name]", has_text=person.full_name).wait_for()
+        saved = leader.locator("[data-spokes-saved]")  # the save confirms beside its button
+        assert f"Guardado: {person.full_name}" in saved.inner_text()
         facilitator.get_by_text(f"Vocería: {person.full_name}").wait_for()
 
         # the moderator moves the clock: the phones switch to the next step live, no reload
@@ -213,3 +217,16 @@ def test_table_page_fits_small_phones_and_wrong_codes_are_explained(room, new_pa
                  .map(e => e.outerHTML.slice(0, 80))"""
         )
         assert small == []
+
+
+def test_the_spokesperson_step_says_what_to_do_now(room, new_page):
+    """Issue 20.6: during the Vocería step the card asks for the vocero or vocera, instead of
+    «Esperen la señal de la moderación»."""
+    _go_to_step(room["assembly"], room["admin"], "spokesperson")
+    page = new_page(PHONE)
+    page.goto("/mesa/MESA37")
+    page.locator(".conn[data-state=online]").wait_for()
+    assert page.locator("[data-task-title]").inner_text() == "Paso 4: vocería"
+    assert "vocero o vocera" in page.locator("[data-task-hint]").inner_text()
+    assert page.get_by_text("Esperen la señal de la moderación").count() == 0
+    _shot(page, "puzzle-table-spokesperson-phone")

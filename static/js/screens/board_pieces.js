@@ -37,8 +37,8 @@ export function placeBlocks(region, fit, { maxFont, minFont = 11, focusId = null
     seenLabels.add(labelKey);
     label.textContent =
       block.parts > 1
-        ? t("Submesa {number} ({part} de {parts})", { number: block.number, part: block.part, parts: block.parts })
-        : t("Submesa {number}", { number: block.number });
+        ? t("Sub-mesa {number} ({part} de {parts})", { number: block.number, part: block.part, parts: block.parts })
+        : t("Sub-mesa {number}", { number: block.number });
     setBox(label, x0, y, fit.columnWidth, header);
     label.style.fontSize = `${Math.max(minFont, Math.round(header * 0.72))}px`;
     for (const cell of block.cells) {

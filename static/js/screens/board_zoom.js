@@ -30,7 +30,7 @@ export function renderZoom(zoomLayer, state, { focusable, minFont }) {
   zoomLayer.dataset.key = key;
   zoomLayer.textContent = "";
   const group = state.groups.find((g) => g.id === piece.group_id);
-  const where = t("Mesa {mesa} · Submesa {table}", { mesa: piece.group_number, table: piece.table_number });
+  const where = t("Mesa {mesa} · Sub-mesa {table}", { mesa: piece.group_number, table: piece.table_number });
   const caption = el("p", { class: "zoom-caption", text: `${where}${group ? ` · ${group.title}` : ""}` });
   const field = el("div", { class: "region-field zoom-field" });
   zoomLayer.append(caption, field);

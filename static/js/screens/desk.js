@@ -158,7 +158,7 @@ function show(kind, { title, name = "", detail = "", seat = "", badge = null, re
 function seatText(person) {
   if (!person || person.mesa == null) return t("Mesa temática: por asignar");
   const theme = person.theme ? ` · ${person.theme}` : "";
-  const table = person.table != null ? ` · ${t("Subgrupo {number}", { number: person.table })}` : "";
+  const table = person.table != null ? ` · ${t("Sub-mesa {number}", { number: person.table })}` : "";
   return `${t("Mesa {number}", { number: person.mesa })}${table}${theme}`;
 }
 

@@ -166,7 +166,7 @@ export function init() {
             "li",
             {},
             el("span", {
-              text: t("Submesa {table} · {kind}: {text}", {
+              text: t("Sub-mesa {table} · {kind}: {text}", {
                 table: piece.table_number,
                 kind: kindLabel(piece.kind),
                 text: piece.text,

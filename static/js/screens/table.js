@@ -16,6 +16,7 @@ const EVENTS = { submit: "submit_piece", edit: "edit_piece", delete: "delete_pie
 
 // Set by init(): the page, what the server stored, the outbox and drafts, the connection.
 let root, code, state, pieces, openKinds, limits, outbox, drafts, conn;
+let stepKind = null; // the running step's kind (activeStep), null when nothing runs
 const $ = (sel) => root.querySelector(sel);
 
 function kindLabel(kind) {
@@ -144,6 +145,12 @@ function refreshForm(form) {
   preview.replaceChildren(card({ kind: form.dataset.kind, ...values, text: values.text.trim() }));
 }
 
+// The running (or paused) step's kind, from a clock snapshot: "needs", "spokesperson"…
+function activeStep(snapshot) {
+  const active = snapshot && (snapshot.status === "running" || snapshot.status === "paused");
+  return active ? snapshot.step?.kind || null : null;
+}
+
 // --- rendering ---------------------------------------------------------------------------
 function pieceActions(piece) {
   if (!openKinds.has(piece.kind) || piece.hidden) return null;
@@ -166,7 +173,9 @@ function renderTask(list) {
     solution: [t("Paso 2: soluciones"), t("Una solución para cada necesidad. Prefieran soluciones que nazcan de la cooperación entre organizaciones: trabajo en red, alianzas, lo comunitario.")],
     plan: [t("Paso 3: plan de trabajo"), t("Para cada solución: qué se hará, quién (organizaciones o personas) y cuándo, dentro de {years}.", { years })],
   };
-  const [title, hint] = titles[kind] || [t("Esperen la señal de la moderación"), t("Cuando la moderación abra un paso, aquí aparecerá lo que deben escribir.")];
+  const idle = [t("Esperen la señal de la moderación"), t("Cuando la moderación abra un paso, aquí aparecerá lo que deben escribir.")];
+  const spokes = [t("Paso 4: vocería"), t("Elijan entre ustedes a su vocero o vocera para la plenaria y guárdenlo abajo, en «Vocería de la sub-mesa».")];
+  const [title, hint] = titles[kind] || (stepKind === "spokesperson" ? spokes : idle);
   $("[data-task-title]").textContent = title;
   $("[data-task-hint]").textContent = hint;
   const body = [];
@@ -386,6 +395,9 @@ function listen() {
       error.textContent = "";
       state.table = answer.table;
       renderHead();
+      $("[data-spokes-saved]").textContent = t("✓ Guardado: {name} es la vocería de la sub-mesa.", {
+        name: answer.table.spokesperson?.name || "",
+      });
     } else {
       error.textContent = answer.code === "timeout" ? t("No hubo respuesta; intente de nuevo.") : answer.error;
     }
@@ -442,8 +454,10 @@ function follow() {
       const active = snapshot.status === "running" || snapshot.status === "paused";
       const kind = active && STEP_KINDS[snapshot.step?.kind];
       const next = new Set(kind ? [kind] : []);
-      if ([...next].join() !== [...openKinds].join()) {
+      const nextStep = activeStep(snapshot);
+      if ([...next].join() !== [...openKinds].join() || nextStep !== stepKind) {
         openKinds = next;
+        stepKind = nextStep;
         render();
       }
     });
@@ -456,6 +470,7 @@ export function init() {
   state = readJson("table-state");
   pieces = new Map(state.pieces.map((p) => [p.id, p])); // as the server stored them
   openKinds = new Set(state.open_kinds);
+  stepKind = activeStep(state.clock);
   limits = state.limits;
   outbox = load("outbox", []); // [{op, id, data, rev}] in sending order
   drafts = load("drafts", {}); // "<slot>|<field>" -> text being typed
