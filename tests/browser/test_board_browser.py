@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot
-from tests.support.board_measure import CUT_MID_WORD, MIN_FONT
+from tests.support.board_measure import CUT_MID_WORD, MIN_FONT, WORDS_BROKEN
 from tests.support.board_seed import seed_pieces
 
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
@@ -204,7 +204,7 @@ def test_console_reveals_a_mesa_and_the_room_votes_from_phones(
     assert phone.get_by_text("Su voto:").is_visible()
     screenshot(phone, "board-vote-phone")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
-    board.get_by_text("1 de 1 personas registradas han votado").wait_for()
+    board.get_by_text("1 de 1 personas presentes han votado").wait_for()
     board.wait_for_timeout(600)
     screenshot(board, "board-reveal-vote-projector")
     assert board.evaluate(GEOMETRY) == []
@@ -260,3 +260,22 @@ def test_board_shows_an_amendment_live(new_page, make_user, make_assembly, live_
     piece = page.locator(f".board-stage [data-piece-id='{need.id}']")
     piece.get_by_text("Crédito sin codeudor").wait_for()
     assert page.evaluate(GEOMETRY) == []
+
+
+def test_the_phone_board_shows_one_mesa_per_screen_without_breaking_words(new_page, make_assembly):
+    assembly = make_assembly()
+    seed_pieces(assembly, 40)
+    phone = new_page(PHONE)
+    open_board(phone, assembly, 40, path=f"/tablero/{assembly.board_token}")
+    screenshot(phone, "board-public-phone-mesa1")
+    assert phone.locator(".board-stage .region").count() == 1
+    assert "Mesa 1" in phone.locator(".board-stage .region-title").inner_text()
+    assert phone.evaluate(WORDS_BROKEN) == []
+    assert phone.evaluate(CUT_MID_WORD) == []
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    # the strip is the tabs: Mesa 3 on its own screen
+    phone.locator(".strip-button", has_text="Mesa 3").click()
+    phone.locator(".board-stage .region-title", has_text="Mesa 3").wait_for()
+    assert phone.locator(".board-stage .region").count() == 1
+    assert phone.evaluate(WORDS_BROKEN) == []
+    screenshot(phone, "board-public-phone-mesa3")

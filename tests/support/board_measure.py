@@ -34,3 +34,23 @@ CUT_MID_WORD = """
   return full.startsWith(kept) && (next === '' || /\\s/.test(next)) ? [] : [shown];
 })
 """
+
+#: words of the pieces on screen laid out over two lines (broken inside the word)
+WORDS_BROKEN = """
+() => [...document.querySelectorAll('.board-stage .piece-body, .board-stage .piece-label')].flatMap((node) => {
+  const text = node.lastChild && node.lastChild.nodeType === 3 ? node.lastChild : node.firstChild;
+  if (!text || text.nodeType !== 3) return [];
+  const broken = [];
+  const re = /\\S+/g;
+  let match = re.exec(text.textContent);
+  while (match) {
+    const range = document.createRange();
+    range.setStart(text, match.index);
+    range.setEnd(text, match.index + match[0].length);
+    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    if (tops.size > 1) broken.push(match[0]);
+    match = re.exec(text.textContent);
+  }
+  return broken;
+})
+"""

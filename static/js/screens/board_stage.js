@@ -111,13 +111,14 @@ export function createStage(stage, { isPublic, focusable }) {
     const width = region.field.clientWidth;
     const height = flow ? Infinity : region.field.clientHeight;
     const fit = fitRegion(blocks, width, height, {
-      maxRow: single ? 260 : 200,
-      aspect: flow ? 0.85 : 0.62,
+      // a phone scrolls: narrow pieces get tall rows, so whole texts fit without breaking words
+      maxRow: flow ? 260 : single ? 260 : 200,
+      aspect: flow ? 1.9 : 0.62,
       minWidth: flow ? 80 : sizes.minWidth,
       minHeader: flow ? 14 : sizes.minHeader,
     });
     if (flow) region.field.style.height = blocks.length ? `${Math.ceil(fit.usedHeight) + 8}px` : "";
-    return placeBlocks(region, fit, { maxFont: single ? 56 : 40, minFont: flow ? 13 : sizes.minFont, fresh, focusable });
+    return placeBlocks(region, fit, { maxFont: single ? 56 : 40, minFont: flow ? 12 : sizes.minFont, fresh, focusable });
   }
 
   function reset() {
