@@ -166,3 +166,17 @@ def test_https_public_url_turns_secure_cookies_on():
     https = config_module.flask_settings({**base, "PUBLIC_URL": "https://asamblea.example"})
     assert https["SESSION_COOKIE_SECURE"] is True
     assert https["SESSION_COOKIE_HTTPONLY"] is True and https["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_an_open_staff_socket_stops_working_once_the_account_logs_out(app, two, make_user):
+    here, _ = two
+    user = make_user("organizer")
+    laptop = _login(app, user)
+    sio = socketio.test_client(app, flask_test_client=laptop)
+    try:
+        assert sio.emit("join_assembly", {"assembly_id": here.id}, callback=True)["ok"]
+        _login(app, user).post("/logout")  # from another browser: every session ends
+        ack = sio.emit("join_desk", {"assembly_id": here.id}, callback=True)
+        assert ack["ok"] is False and ack["code"] == "forbidden"
+    finally:
+        sio.disconnect()
