@@ -98,6 +98,29 @@ def _print_room_address(port: int) -> None:
     click.echo(f"  En este equipo:   http://127.0.0.1:{port}/")
 
 
+def worker_connections(environ) -> int:
+    """ASSEMBLY_WORKER_CONNECTIONS (default 2500): gevent's own default of 1,000 starves HTTP
+    once 1,000 sockets are open. Refused with a clear message below 100 or when not a number."""
+    from assembly.config import DEFAULTS
+
+    raw = str(environ.get("ASSEMBLY_WORKER_CONNECTIONS") or DEFAULTS["WORKER_CONNECTIONS"][0])
+    if not raw.strip().isdigit() or int(raw) < 100:
+        raise click.ClickException(
+            f"ASSEMBLY_WORKER_CONNECTIONS debe ser un número entero de 100 o más (se recibió «{raw}»)."
+        )
+    return int(raw)
+
+
+def gunicorn_command(host: str, port: int, connections: int) -> list[str]:
+    """The gunicorn command ``serve`` runs: gevent, one worker, ``connections`` clients."""
+    return [
+        sys.executable, "-m", "gunicorn",
+        "-k", "gevent", "-w", "1", "--worker-connections", str(connections),
+        "--no-control-socket", "--chdir", str(PROJECT_ROOT), "-b", f"{host}:{port}",
+        "--access-logfile", "-", "wsgi:app",
+    ]  # fmt: skip
+
+
 @click.group()
 def main():
     """asamblea: run the Asamblea server."""
@@ -120,6 +143,7 @@ def serve(demo, reset, port, host):
     """Upgrade the database, optionally seed the demo, and start gunicorn (gevent, one worker)."""
     if reset and not demo:
         raise click.UsageError("--reset only goes with --demo (it erases the database).")
+    connections = worker_connections(os.environ)
     env = {**os.environ, "FLASK_APP": "wsgi"}
     flask = [sys.executable, "-m", "flask"]
     subprocess.run([*flask, "db", "upgrade"], check=True, cwd=PROJECT_ROOT, env=env)
@@ -142,15 +166,7 @@ def serve(demo, reset, port, host):
     click.echo("  Detener: Ctrl+C")
     click.echo("")
     sys.stdout.flush()
-    os.execv(
-        sys.executable,
-        [
-            sys.executable, "-m", "gunicorn",
-            "-k", "gevent", "-w", "1", "--worker-connections", "2000", "--no-control-socket",
-            "--chdir", str(PROJECT_ROOT), "-b", f"{host}:{port}", "--access-logfile", "-",
-            "wsgi:app",
-        ],
-    )  # fmt: skip
+    os.execv(sys.executable, gunicorn_command(host, port, connections))
 
 
 def _app() -> Flask:

@@ -38,6 +38,11 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "",
         "base URL printed in QR codes (e.g. http://192.168.1.10:5000); default: request host",
     ),
+    "WORKER_CONNECTIONS": (
+        2500,
+        "connections the one gevent worker of `asamblea serve` holds: Socket.IO clients "
+        "(phones, boards, desks) plus HTTP requests; 2,000 clients and room for page loads",
+    ),
     "EXPORTS_DIR": (str(PROJECT_ROOT / "exports"), "where generated reports are written"),
     "SLIDES_DIR": ("", "where the projector's idle-mode images are kept; default instance/slides"),
     "LOGIN_RATE_LIMIT": ("10 per minute", "failed-login throttle per client address"),
