@@ -123,7 +123,9 @@ def _desk_url(assembly_id: int, desk: str, token: str) -> str:
 def new_attendee(assembly_id: int):
     """Walk-in registration at the desk; from the desk screen it goes back there checked in."""
     assembly = get_assembly(assembly_id)
-    values, errors, holder = {}, {}, None
+    # Preset to what most walk-ins answer: the assembly's department, a cédula (issue 20.5).
+    values = {"department_code": assembly.department_code or "", "document_type": "CC"}
+    errors, holder = {}, None
     desk = request.args.get("desk", "")[:40]
     if request.method == "POST":
         values = _submitted()

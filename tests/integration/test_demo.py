@@ -141,3 +141,21 @@ def demo_steps():
     from assembly.assemblies.domain import DAY_STEPS
 
     return DAY_STEPS
+
+
+def test_the_walk_in_form_is_preset_to_the_assembly_department_and_a_cedula(
+    client, auth, make_assembly
+):
+    auth.login("organizer")
+    assembly = make_assembly(department_code="81", municipality_code="81001")
+    html = client.get(f"/assemblies/{assembly.id}/attendees/new?desk=Mesa+1").get_data(as_text=True)
+    import re
+
+    department = re.search(r'<select[^>]*name="department_code".*?</select>', html, re.S).group(0)
+    assert re.search(
+        r'<option[^>]*value="81"[^>]*selected|<option[^>]*selected[^>]*value="81"', department
+    )
+    document = re.search(r'<select[^>]*name="document_type".*?</select>', html, re.S).group(0)
+    assert re.search(
+        r'<option[^>]*value="CC"[^>]*selected|<option[^>]*selected[^>]*value="CC"', document
+    )
