@@ -10,10 +10,11 @@ from assembly.board import domain
 from assembly.board.models import Acta
 from assembly.board.services.approvals import _iso, approval_results, open_votes, settle_vote
 from assembly.board.services.plenary import assembly_pieces, board_groups
+from assembly.board.services.rules import present_count
 from assembly.errors import Conflict
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
-from assembly.helpers import utcnow
+from assembly.helpers import utcnow, venue_time
 from assembly.puzzle.models import PIECE_KINDS, Piece, PieceVersion
 from assembly.puzzle.services import piece_payload
 from assembly.registration.models import Attendee
@@ -36,6 +37,7 @@ def _versions_count(assembly_id: int) -> dict[str, int]:
 def consolidated_agenda(assembly_id: int) -> list[dict]:
     """Per mesa: its theme, rows need → solution → who/when, and its approval."""
     amended = _versions_count(assembly_id)
+    assembly = db.session.get(Assembly, assembly_id)
     by_group: dict[int, list[dict]] = {}
     for piece in assembly_pieces(assembly_id):
         payload = piece_payload(piece)
@@ -44,10 +46,23 @@ def consolidated_agenda(assembly_id: int) -> list[dict]:
         by_group.setdefault(piece.table.group_id, []).append(payload)
     results = approval_results(assembly_id)
     sections = []
-    for group in board_groups(assembly_id):
+    groups = board_groups(assembly_id)
+    speakers = {
+        a.id: a.full_name
+        for a in db.session.scalars(
+            select(Attendee).where(
+                Attendee.id.in_([g.spokesperson_id for g in groups if g.spokesperson_id])
+            )
+        )
+    }
+    for group in groups:
         result = results.get(group.id)
         if result:
-            result = {**result, "closed_at": _iso(result["closed_at"])}
+            result = {
+                **result,
+                "closed_at": _iso(result["closed_at"]),
+                "closed_local": venue_time(result["closed_at"], assembly, "%H:%M"),
+            }
         sections.append(
             {
                 "group_id": group.id,
@@ -55,6 +70,7 @@ def consolidated_agenda(assembly_id: int) -> list[dict]:
                 "title": group.theme.title,
                 "description": group.theme.description,
                 "rows": domain.agenda_rows(by_group.get(group.id, [])),
+                "spokesperson": speakers.get(group.spokesperson_id),
                 "approval": result,
             }
         )
@@ -102,7 +118,10 @@ def acta_snapshot(assembly: Assembly) -> dict:
             "plan_period": f"{assembly.plan_start_year}–{assembly.plan_end_year}",
         },
         "generated_at": utcnow().isoformat(timespec="seconds"),
-        "attendance": attendance_totals(assembly.id),
+        # the venue's own clock (Colombia for every assembly of the plan), for the document
+        "generated_local": venue_time(utcnow(), assembly, "%d/%m/%Y %H:%M"),
+        "time_zone": assembly.time_zone,
+        "attendance": {**attendance_totals(assembly.id), "present": present_count(assembly.id)},
         "agenda": consolidated_agenda(assembly.id),
         "kinds": PIECE_KINDS,
         "incidents": [
@@ -111,6 +130,7 @@ def acta_snapshot(assembly: Assembly) -> dict:
                 "reason": row.reason,
                 "detail": row.detail,
                 "at": row.created_at.isoformat(timespec="seconds") if row.created_at else None,
+                "at_local": venue_time(row.created_at, assembly, "%d/%m/%Y %H:%M"),
             }
             for row in incidents(assembly.id)
         ],
