@@ -74,6 +74,27 @@ def seed_demo_command(people, state, reset):
     )
 
 
+@group.command("retention")
+@click.option("--days", type=int, default=None, help="default: ASSEMBLY_RETENTION_DAYS")
+def retention_command(days):
+    """Ley 1581: erase the personal data of assemblies closed more than N days ago (the
+    aggregates and the acta stay)."""
+    from flask import current_app
+
+    from assembly.extensions import unit_of_work
+    from assembly.helpers import utcnow
+    from assembly.registration import privacy
+
+    days = current_app.config["RETENTION_DAYS"] if days is None else days
+    if days < 0:
+        raise click.ClickException("Los días deben ser 0 o más.")
+    with unit_of_work():
+        erased = privacy.apply_retention(utcnow().date(), days)
+    for assembly_id, count in erased.items():
+        click.echo(f"Asamblea {assembly_id}: {count} personas borradas.")
+    click.echo(f"Retención aplicada ({days} días): {sum(erased.values())} personas borradas.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(group)
 

@@ -62,6 +62,10 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "files across assemblies and years); generated into instance/pseudonym_key if unset",
     ),
     "EXPORT_K": (5, "the pseudonymised export is k-anonymous: no combination of fewer people"),
+    "RETENTION_DAYS": (
+        365,
+        "flask assembly retention erases the people of assemblies closed this many days ago",
+    ),
     "TRUSTED_PROXIES": (
         0,
         "how many reverse proxies (nginx) stand in front: their X-Forwarded-For/-Proto/-Host "

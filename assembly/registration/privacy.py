@@ -9,8 +9,12 @@ responsibles) stay in the acta and the commitments, as the consent text says. Ea
 leaves an :class:`Erasure` record (who, when, why; never what).
 """
 
-from flask_babel import gettext as _
+from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from assembly.assemblies.models import Assembly
 from assembly.auth.models import User
 from assembly.errors import Conflict
 from assembly.extensions import db
@@ -19,10 +23,13 @@ from assembly.registration.models import Attendee, Erasure
 from assembly.registration.services import new_ticket_token
 
 ERASED_NAME = "Persona"
+#: who the retention rule's erasures are recorded under
+RETENTION_ACTOR = "retención"
 
 
-def erase(actor: User, attendee: Attendee, *, reason: str) -> Erasure:
-    """Erase ``attendee``'s personal data and record it."""
+def erase(actor: User | str, attendee: Attendee, *, reason: str) -> Erasure:
+    """Erase ``attendee``'s personal data and record it (``actor``: the account, or a name
+    such as "retención" for the retention rule)."""
     if attendee.erased_at is not None:
         raise Conflict(_("Los datos de esta persona ya fueron borrados."))
     attendee.first_names = ERASED_NAME
@@ -43,9 +50,35 @@ def erase(actor: User, attendee: Attendee, *, reason: str) -> Erasure:
     record = Erasure(
         assembly_id=attendee.assembly_id,
         attendee_id=attendee.id,
-        actor=actor.username,
+        actor=actor if isinstance(actor, str) else actor.username,
         reason=(reason or "").strip()[:300],
     )
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def expired_assemblies(today: date, days: int) -> list[Assembly]:
+    """Closed assemblies whose day was more than ``days`` days before ``today``."""
+    limit = today - timedelta(days=days)
+    return list(
+        db.session.scalars(
+            select(Assembly).where(Assembly.status == "closed", Assembly.date < limit)
+        )
+    )
+
+
+def apply_retention(today: date, days: int) -> dict[int, int]:
+    """Erase the people of every expired assembly (the aggregates stay); {assembly id: how
+    many erased now}. Flush; the caller commits."""
+    erased = {}
+    for assembly in expired_assemblies(today, days):
+        people = db.session.scalars(
+            select(Attendee).where(
+                Attendee.assembly_id == assembly.id, Attendee.erased_at.is_(None)
+            )
+        ).all()
+        for person in people:
+            erase(RETENTION_ACTOR, person, reason=f"retención: {days} días después del cierre")
+        erased[assembly.id] = len(people)
+    return erased

@@ -95,3 +95,24 @@ def test_only_admins_erase(make_assembly, make_attendee, auth, client, db):
     assert "Borrar los datos" not in page.get_data(as_text=True)
     db.session.expire_all()
     assert person.erased_at is None
+
+
+def test_retention_erases_the_people_of_long_closed_assemblies(
+    app, make_assembly, make_attendee, db
+):
+    old = make_assembly(date="2024-03-01")
+    recent = make_assembly(date="2099-01-01")
+    old.status = recent.status = "closed"
+    db.session.commit()
+    gone = make_attendee(old, first_names="Antigua", phone="3110000000")
+    kept = make_attendee(recent, first_names="Reciente")
+    result = app.test_cli_runner().invoke(args=["assembly", "retention", "--days", "365"])
+    assert result.exit_code == 0, result.output
+    assert "1 personas borradas" in result.output
+    db.session.expire_all()
+    assert gone.erased_at is not None and gone.phone is None and gone.first_names != "Antigua"
+    assert kept.erased_at is None and kept.first_names == "Reciente"
+    (record,) = db.session.scalars(select(Erasure)).all()
+    assert record.actor == "retención" and "365" in record.reason
+    again = app.test_cli_runner().invoke(args=["assembly", "retention", "--days", "365"])
+    assert "0 personas borradas" in again.output  # nothing twice
