@@ -2,7 +2,7 @@
 
 from assembly.agenda import broadcasts, services
 from assembly.assemblies.realtime import queue
-from assembly.assemblies.signals import agenda_edited, assembly_counts
+from assembly.assemblies.signals import agenda_edited, assembly_progress
 
 
 @agenda_edited.connect
@@ -13,7 +13,7 @@ def carry_the_clock(assembly, *, actor=None, **_kwargs) -> None:
     queue(broadcasts.clock_state(assembly.id))
 
 
-@assembly_counts.connect
+@assembly_progress.connect
 def clock_status(assembly, **_kwargs) -> dict:
     """Where the live clock is (idle, running, paused, finished), for the checklist."""
     return {"clock": services.clock_snapshot(assembly.id)["status"]}

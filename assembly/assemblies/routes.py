@@ -84,7 +84,7 @@ def new():
 def show(assembly_id: int):
     """An assembly's landing page: data, counts, links to each screen."""
     assembly = services.get_assembly(assembly_id)
-    counts = services.overview(assembly)
+    counts = services.progress(assembly)
     steps = day_checklist(
         has_venue=bool(assembly.venue and assembly.department_code),
         themes=len(assembly.themes),

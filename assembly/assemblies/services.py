@@ -369,3 +369,12 @@ def overview(assembly: Assembly) -> dict:
     for _receiver, part in signals.assembly_counts.send(assembly):
         counts.update(part or {})
     return counts
+
+
+def progress(assembly: Assembly) -> dict:
+    """``overview`` plus what the packages above answer to ``assembly_progress``: the
+    figures of the assembly page's checklist of the day."""
+    counts = overview(assembly)
+    for _receiver, part in signals.assembly_progress.send(assembly):
+        counts.update(part or {})
+    return counts

@@ -33,3 +33,6 @@ agenda_edited = _signals.signal("agenda-edited")
 #: the staff screens' snapshot (registration: registered, checked_in); see
 #: ``assemblies.services.overview``.
 assembly_counts = _signals.signal("assembly-counts")
+#: ``(assembly)`` -> dict: the figures of the assembly page's checklist of the day (tables,
+#: seated, clock, decided, voting, acta), asked only by that page (``services.progress``)
+assembly_progress = _signals.signal("assembly-progress")

@@ -2,7 +2,7 @@
 
 from flask import render_template
 
-from assembly.assemblies.signals import assembly_closed, assembly_closing, assembly_counts
+from assembly.assemblies.signals import assembly_closed, assembly_closing, assembly_progress
 from assembly.board import services
 from assembly.board.models import VOTE_CHOICES
 from assembly.registration.panels import ticket_panel
@@ -22,7 +22,7 @@ def store_the_acta(assembly, *, actor=None, reason="", **_kwargs) -> None:
     services.store_acta(actor, assembly, reason)
 
 
-@assembly_counts.connect
+@assembly_progress.connect
 def plenary_counts(assembly, **_kwargs) -> dict:
     """Mesas whose agenda is decided (approved or not), votes open, and the acta."""
     results = services.approval_results(assembly.id).values()

@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from assembly.assemblies.signals import assembly_counts, theme_added, theme_removing
+from assembly.assemblies.signals import assembly_progress, theme_added, theme_removing
 from assembly.errors import Conflict
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
@@ -41,7 +41,7 @@ def refuse_while_seated(theme, **_kwargs) -> None:
         )
 
 
-@assembly_counts.connect
+@assembly_progress.connect
 def table_counts(assembly, **_kwargs) -> dict:
     """Tables and seated people, for the assembly's checklist of the day."""
     tables = db.session.scalar(
