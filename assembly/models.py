@@ -13,7 +13,12 @@ from assembly.assemblies.models import (
 from assembly.auth.models import AssemblyGrant, User
 from assembly.board.models import Acta, Approval, PlenaryState, Vote
 from assembly.core.jobs import Job
-from assembly.followup.models import Commitment, CommitmentUpdate, FollowupLink
+from assembly.followup.models import (
+    Commitment,
+    CommitmentUpdate,
+    FollowupLink,
+    FollowupSettings,
+)
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece, PieceVersion
 from assembly.registration.models import Attendee, Erasure
@@ -34,6 +39,7 @@ __all__ = [
     "ExportLog",
     "ExtraQuestion",
     "FollowupLink",
+    "FollowupSettings",
     "Group",
     "Job",
     "Moment",

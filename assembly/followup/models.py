@@ -115,3 +115,18 @@ class CommitmentUpdate(db.Model):
 
     def __repr__(self) -> str:
         return f"<CommitmentUpdate {self.commitment_id} {self.status} {self.progress}%>"
+
+
+class FollowupSettings(db.Model):
+    """An assembly's follow-up options: whether its accountability page is public (opt-in)."""
+
+    __tablename__ = "followup_settings"
+
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), primary_key=True
+    )
+    public: Mapped[bool] = mapped_column(nullable=False, default=False)
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<FollowupSettings {self.assembly_id} public={self.public}>"

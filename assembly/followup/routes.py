@@ -14,7 +14,7 @@ from assembly.auth.domain import Permission
 from assembly.core.qr import qr_svg
 from assembly.errors import AssemblyError, InvalidInput, NotFound
 from assembly.extensions import limiter
-from assembly.followup import services
+from assembly.followup import monitoring, services
 from assembly.helpers import public_url
 
 bp = Blueprint("followup", __name__)
@@ -43,6 +43,10 @@ OPEN_AFTER_CLOSING = frozenset(
         "followup.photo",
         "followup.update_page",
         "followup.report",
+        "followup.monitor",
+        "followup.monitor_excel",
+        "followup.set_public",
+        "followup.accountability",
     }
 )
 
@@ -76,6 +80,7 @@ def index(assembly_id: int):
         can_edit=current_user.can(Permission.FOLLOW_UP),
         overdue=sum(1 for r in rows if r["flags"]["overdue"]),
         at_risk=sum(1 for r in rows if r["flags"]["at_risk"]),
+        public=monitoring.is_public(assembly.id),
     )
 
 

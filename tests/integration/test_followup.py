@@ -2,6 +2,7 @@
 the piece; reported through a private link (photo stripped), confirmed or corrected by staff."""
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -371,3 +372,70 @@ def test_followup_workbook_has_status_progress_and_the_history(plenary, client, 
         for r in rows
     ] == [("En curso", 30, "No"), ("En riesgo", 40, "Sí")]
     assert {r[headers.index("Revisión")] for r in rows} == {"Por revisar"}
+
+
+# --- monitoring and the public page ---------------------------------------------------------
+
+
+def test_monitoring_is_scoped_filtered_summarised_and_exported(
+    plenary, make_assembly, client, auth, make_user
+):
+    import openpyxl
+
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    _approve(assembly, plenary["group_of"][plan.id])
+    commitment = _commitments(assembly.id)[0]
+    link = followup.link_for(assembly.id, plan.who)
+    followup.report_progress(link.token, commitment.id, {"status": "en_curso", "progress": 60})
+    other = make_assembly(name="Asamblea de otra región", region="Caribe")
+    other_plan = next(p for p in seed_pieces(other, 3, per_group=1) if p.kind == "plan")
+    other_plan.text = "Feria regional del Caribe"
+    other_commitment = followup.commit_agenda(other_plan.table.group)[0]
+    db.session.commit()
+    national = make_user("supervisor", all_assemblies=True)
+    auth.login(national)
+    page = client.get("/compromisos").get_data(as_text=True)
+    assert commitment.what in page and other_commitment.what in page
+    by_region = client.get("/compromisos?region=Caribe").get_data(as_text=True)
+    assert other_commitment.what in by_region and "60 %" not in by_region
+    book = client.get("/compromisos/excel?por=theme")
+    assert book.status_code == 200
+    workbook = openpyxl.load_workbook(io.BytesIO(book.data))
+    assert workbook.sheetnames == ["Compromisos", "Resumen"]
+    with zipfile.ZipFile(io.BytesIO(book.data)) as archive:  # a native Excel chart
+        assert any(name.startswith("xl/charts/chart") for name in archive.namelist())
+    assert workbook["Compromisos"].max_row == 3
+    auth.logout()
+    regional = make_user("supervisor", assembly_ids=[assembly.id])
+    auth.login(regional)
+    mine = client.get("/compromisos").get_data(as_text=True)
+    assert commitment.what in mine and other_commitment.what not in mine
+
+
+def test_public_accountability_is_opt_in_and_never_names_a_person(
+    plenary, client, auth, make_attendee
+):
+    assembly, plan = plenary["assembly"], plenary["plans"][0]
+    make_attendee(assembly, first_names="María José", last_names="Pérez Gómez")
+    _approve(assembly, plenary["group_of"][plan.id])
+    commitment = _commitments(assembly.id)[0]
+    db.session.commit()
+    assert client.get(f"/rendicion/{assembly.id}").status_code == 404
+    auth.login("supervisor")
+    html = client.get(f"/assemblies/{assembly.id}/compromisos").get_data(as_text=True)
+    client.post(
+        f"/assemblies/{assembly.id}/compromisos/publico",
+        data={"csrf_token": _csrf(html), "public": "1"},
+    )
+    auth.logout()
+    page = client.get(f"/rendicion/{assembly.id}").get_data(as_text=True)
+    assert commitment.what in page and plan.who in page
+    commitment = db.session.get(Commitment, commitment.id)
+    commitment.who = "maria jose PEREZ y Fundación Tejido"  # a registered person's name
+    db.session.commit()
+    page = client.get(f"/rendicion/{assembly.id}").get_data(as_text=True)
+    assert commitment.what in page and "PEREZ" not in page and "Tejido" not in page
+    commitment = db.session.get(Commitment, commitment.id)
+    commitment.who, commitment.who_kind = "Juana Ríos", "persona"
+    db.session.commit()
+    assert "Juana" not in client.get(f"/rendicion/{assembly.id}").get_data(as_text=True)

@@ -28,6 +28,7 @@ PUBLIC = {
     "puzzle.table_page",
     "followup.update_page",  # the responsible's private link: the token is the key
     "followup.report",
+    "followup.accountability",  # public only when the assembly opted in
 }
 #: endpoints that need a log-in but no particular permission
 #: any logged-in staff account; the job route then checks the job is theirs (or admin)
