@@ -1,7 +1,7 @@
 """followup settings public page
 
 Revision ID: 5e01be79693a
-Revises: c15a0e1d2f03
+Revises: d17e1a5e0c01
 Create Date: 2026-12-02 12:53:53.120325
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "5e01be79693a"
-down_revision = "c15a0e1d2f03"
+down_revision = "d17e1a5e0c01"
 branch_labels = None
 depends_on = None
 
