@@ -103,11 +103,12 @@ def build_database(url: str, tables: int) -> dict:
 def move_clock(setup: dict, step_kind: str) -> None:
     """What the moderator does: the clock to the step of ``step_kind``."""
     from assembly.agenda import services as agenda
+    from assembly.assemblies.services import get_assembly
     from assembly.auth.models import User
     from assembly.extensions import db
 
     with setup["app"].app_context():
-        assembly = agenda.get_assembly(setup["assembly_id"])
+        assembly = get_assembly(setup["assembly_id"])
         slots = agenda.load_agenda(assembly).slots
         position = next(i for i, slot in enumerate(slots) if slot.step_kind == step_kind)
         running = agenda.clock_snapshot(assembly.id)["status"] in ("running", "paused")

@@ -46,10 +46,11 @@ def start_server(
     extra_env: dict | None = None,
     wsgi: str = "wsgi:app",
     worker: tuple[str, ...] = ("-k", "gevent", "--worker-connections", "2000"),
+    port: int | None = None,
 ) -> LiveServer:
     """Run ``gunicorn -k gevent wsgi:app`` (or the ``worker`` and ``wsgi`` given) on a free
     port and wait until /healthz answers."""
-    port = free_port()
+    port = port or free_port()  # a given port: a restart where the clients reconnect
     env = {
         **os.environ,
         "ASSEMBLY_DATABASE_URL": database_url,
