@@ -116,7 +116,7 @@ def test_board_holds_pieces_without_overflow_at_both_projector_sizes(
             ".board-stage .piece", "nodes => nodes.map(n => n.getAttribute('aria-label'))"
         )
         assert all(label.split(":")[0] in {"Necesidad", "Solución", "Plan"} for label in labels)
-        assert page.locator(".qr-code svg").is_visible()
+        assert page.locator(".board-qr .qr-code svg").is_visible()
 
 
 def test_a_solution_interlocks_with_its_need(new_page, make_user, make_assembly):
