@@ -154,7 +154,11 @@ def test_import_in_the_browser_shows_progress_and_imports(
     screenshot(page, "registration-import-mapping-laptop")
     page.get_by_label("Las personas de esta lista ya autorizaron").check()
     page.get_by_role("button", name="Revisar las filas").click()
-    page.wait_for_url(re.compile(r"/review$"))
+    page.wait_for_url(re.compile(r"/(values|review)$"))
+    if page.url.endswith("/values"):  # step 3: how each distinct value is read ("F" → Mujer)
+        screenshot(page, "registration-import-values-laptop")
+        page.get_by_role("button", name="Guardar y revisar las filas").click()
+        page.wait_for_url(re.compile(r"/review$"))
     assert page.locator("#count-new").inner_text() == "40"
     screenshot(page, "registration-import-review-laptop")
     page.get_by_role("button", name="Importar 40 personas").click()

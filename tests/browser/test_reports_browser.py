@@ -77,6 +77,6 @@ def test_reports_page_fits_a_phone(new_page, make_user, make_assembly):
     )
     assert overflow <= 0, wide
     page.locator('input[name="assembly_ids"]').first.uncheck()
-    page.locator("li.report", has_text="Compromisos").get_by_role("button").click()
+    page.locator('li.report button[name="report"][value="compromisos"]').click()
     assert "Seleccione al menos una asamblea" in page.locator("#export-progress").inner_text()
     screenshot(page, "reports-index-phone")

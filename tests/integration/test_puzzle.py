@@ -477,6 +477,7 @@ def test_an_approved_agenda_is_frozen_for_phones_and_facilitators(
     leader = phone(socket_client, "AAAA22")
     first = need()
     assert leader.emit("submit_piece", first, callback=True)["ok"]
+    board.set_headcount(None, room["assembly"].id, "40", "Conteo en la sala")  # 33 hands fit
     board.record_hands(
         None, room["assembly"].id, room["groups"][0].id, {"for": 30, "against": 2, "abstain": 1}
     )
