@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
+from email_validator import EmailNotValidError, validate_email
+
 from assembly.core import divipola
 from assembly.registration.choices import (
     AGE_RANGES,
@@ -67,10 +69,19 @@ _DOCUMENT_DEFAULT_RULE = (
     r"[A-Z0-9]{3,20}",
     "El número de documento debe tener entre 3 y 20 letras o números.",
 )
-_EMAIL_RE = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
-)
+
+
+def normal_email(raw: str) -> str | None:
+    """The address normalised by email-validator (syntax only: no DNS on the day, offline), or
+    None when it is not an e-mail address. A one-letter top-level domain ("ana@gmail.c") is a
+    typo, not an address anyone has."""
+    try:
+        checked = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError:
+        return None
+    return checked.normalized if len(checked.ascii_domain.rsplit(".", 1)[-1]) >= 2 else None
+
+
 _AGE_LIMITS_MESSAGE = f"La edad debe estar entre {MIN_AGE} y {MAX_AGE} años."
 _PHONE_MESSAGE = (
     "Escriba un celular de 10 dígitos que empiece por 3, un fijo de 7 a 10 dígitos "
@@ -400,9 +411,11 @@ def _check_contact(form: _Form) -> None:
     form.clean["phone"] = phone
 
     email = form.text("email").lower() or None
-    if email and not _EMAIL_RE.fullmatch(email):
-        form.error("email", "Escriba un correo electrónico válido, como nombre@correo.com.")
-        email = None
+    if email:
+        checked = normal_email(email)
+        if checked is None:
+            form.error("email", "Escriba un correo electrónico válido, como nombre@correo.com.")
+        email = checked
     form.clean["email"] = form.check_length("email", email)
 
 
