@@ -136,7 +136,7 @@ def pages_by_sheet(pdf: Path) -> dict[str, list[str]]:
     """The text of each PDF page, grouped by the sheet named in its page header."""
     sheets = defaultdict(list)
     names = ["Asistencia", "Planilla de asistencia", "Participación", "Mesas y sub-mesas",
-             "Agenda consolidada", "Compromisos"]  # fmt: skip
+             "Agenda consolidada", "Compromisos", "Historial de seguimiento"]  # fmt: skip
     for page in PdfReader(pdf).pages:
         text = page.extract_text() or ""
         header = [n for n in names if re.search(rf"(^|\n)[^\n]*{re.escape(n)}\s*(\n|$)", text)]
@@ -173,7 +173,8 @@ def test_every_workbook_prints_and_the_planilla_keeps_every_column(
             assert "Convenio No. 02 de 2023" in text, sheet
             assert re.search(r"Página \d+", text), sheet
     assert set(sheets) == {"Asistencia", "Planilla de asistencia", "Participación",
-                           "Mesas y sub-mesas", "Agenda consolidada", "Compromisos"}  # fmt: skip
+                           "Mesas y sub-mesas", "Agenda consolidada", "Compromisos",
+                           "Historial de seguimiento"}  # fmt: skip
 
 
 def test_no_cell_of_any_sheet_starts_with_a_formula_character(client, auth, big_assembly, tmp_path):
@@ -182,7 +183,7 @@ def test_no_cell_of_any_sheet_starts_with_a_formula_character(client, auth, big_
     convert(path, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
             tmp_path)  # fmt: skip
     files = sorted(tmp_path.glob("completo*.csv"))
-    assert len(files) == 6, [f.name for f in files]
+    assert len(files) == 7, [f.name for f in files]  # with the follow-up's update history
     hostile_seen = 0
     for file in files:
         for row in csv.reader(io.StringIO(file.read_text(encoding="utf-8"))):
