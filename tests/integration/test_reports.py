@@ -26,9 +26,7 @@ from assembly.reports import domain
 from assembly.reports.models import ExportLog
 
 HEADER_ROW = 3
-KINDS = [
-    "asistencia", "participacion", "mesas", "agenda", "compromisos", "seguimiento", "completo"
-]
+KINDS = ["asistencia", "participacion", "mesas", "agenda", "compromisos", "seguimiento", "completo"]
 SHEET_NAMES = {
     "asistencia": ["Asistencia", "Planilla de asistencia"],
     "participacion": ["Participación"],
