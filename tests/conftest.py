@@ -13,6 +13,7 @@ import pytest
 from flask_socketio import SocketIOTestClient
 from hypothesis import settings
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from assembly import create_app
 from assembly.extensions import db as _db
@@ -114,13 +115,25 @@ def app(database_url, tmp_path_factory):
 
 def _wipe() -> None:
     tables = list(reversed(_db.metadata.sorted_tables))
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(t.name for t in tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
+    if _db.engine.dialect.name != "postgresql":
         for table in tables:
             _db.session.execute(table.delete())
-    _db.session.commit()
+        _db.session.commit()
+        return
+    # A browser test's live server may still be finishing the page's last request (a socket's
+    # disconnect, a beacon) when the test ends: TRUNCATE then waits on its locks, and PostgreSQL
+    # may pick the TRUNCATE as the victim of a deadlock. That transaction finishes on its own,
+    # so the wipe tries again rather than failing the next test (seen once in CI).
+    names = ", ".join(t.name for t in tables)
+    for attempt in itertools.count(1):
+        try:
+            _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            _db.session.commit()
+            return
+        except OperationalError as error:
+            _db.session.rollback()
+            if attempt == 5 or "deadlock" not in str(error.orig).lower():
+                raise
 
 
 @pytest.fixture(autouse=True)
