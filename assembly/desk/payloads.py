@@ -45,6 +45,8 @@ def person(
         "checked_in": attendee.checked_in_at is not None,
         "checked_in_time": domain.local_hhmm(attendee.checked_in_at, venue_zone(assembly)),
         "checked_in_desk": attendee.checked_in_desk or "",
+        "checked_out": attendee.checked_out_at is not None,
+        "checked_out_time": domain.local_hhmm(attendee.checked_out_at, venue_zone(assembly)),
         "mesa": group.number if group is not None else None,
         "theme": group.theme.title if group is not None and group.theme is not None else "",
         "table": table.number if table is not None else None,
@@ -59,6 +61,7 @@ def result(assembly: Assembly, outcome: CheckInResult, *, show_documents: bool) 
     return {
         "result": outcome.kind,
         "message": outcome.message,
+        "returned": outcome.returned,
         "person": (
             person(assembly, outcome.attendee, show_documents=show_documents, table=outcome.table)
             if outcome.attendee is not None

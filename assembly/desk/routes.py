@@ -88,6 +88,28 @@ def undo(assembly_id: int, body: Undo):
     )
 
 
+@bp.route("/checkout", methods=["POST"])
+@require(Permission.DESK)
+@json_body(Undo)
+def check_out(assembly_id: int, body: Undo):
+    """Record a person's "salida" (optional): they stop counting as present until they scan
+    their ticket again."""
+    with broadcasting() as out:
+        attendee = services.check_out(current_user, assembly_id, body.attendee_id, utcnow())
+        out.touch(assembly_id)
+        person = payloads.person(
+            get_assembly(assembly_id), attendee, show_documents=_show_documents()
+        )
+    schedule_desk_counters(assembly_id)
+    return jsonify(
+        ok=True,
+        message=_(
+            "Salida registrada: %(name)s ya no cuenta como presente.", name=attendee.full_name
+        ),
+        person=person,
+    )
+
+
 #: people per page of a name search
 PAGE_SIZE = 20
 

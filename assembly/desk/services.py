@@ -43,6 +43,8 @@ class CheckInResult:
     table: Table | None = None
     #: True when this check-in just gave the person that seat (a late arrival)
     seated_now: bool = False
+    #: True when the person had left ("salida") and came back
+    returned: bool = False
 
 
 def _desk(desk: str | None) -> str:
@@ -89,6 +91,8 @@ def _attendee(assembly_id: int, attendee_id: int) -> Attendee:
 
 
 def _mark(assembly: Assembly, attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
+    if attendee.checked_out_at is not None:
+        return _come_back(assembly, attendee, desk, now)
     changed = db.session.execute(
         update(Attendee)
         .where(Attendee.id == attendee.id, Attendee.checked_in_at.is_(None))
@@ -122,6 +126,57 @@ def _mark(assembly: Assembly, attendee: Attendee, desk: str, now: datetime) -> C
     )
 
 
+def _come_back(assembly: Assembly, attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
+    """A person whose "salida" was recorded scans again: present again, first arrival kept."""
+    changed = db.session.execute(
+        update(Attendee)
+        .where(Attendee.id == attendee.id, Attendee.checked_out_at.is_not(None))
+        .values(checked_out_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:  # another desk let them back in an instant ago
+        db.session.refresh(attendee, ["checked_in_at", "checked_in_desk", "checked_out_at"])
+        return _mark(assembly, attendee, desk, now)
+    set_committed_value(attendee, "checked_out_at", None)
+    return CheckInResult(
+        OK,
+        _("Regreso registrado: vuelve a contar como presente."),
+        attendee,
+        _current_table(attendee),
+        returned=True,
+    )
+
+
+def check_out(actor, assembly_id: int, attendee_id: int, now: datetime) -> Attendee:
+    """The desk's optional "salida": the person leaves and no longer counts as present (quorum,
+    votes); scanning the ticket again brings them back.  One conditional UPDATE, like the
+    check-in, so two desks cannot record it twice."""
+    ensure_writable(get_assembly(assembly_id))
+    attendee = _attendee(assembly_id, attendee_id)
+    changed = db.session.execute(
+        update(Attendee)
+        .where(
+            Attendee.id == attendee.id,
+            Attendee.checked_in_at.is_not(None),
+            Attendee.checked_out_at.is_(None),
+        )
+        .values(checked_out_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.refresh(attendee, ["checked_in_at", "checked_out_at"])
+        if attendee.checked_in_at is None:
+            raise Conflict(
+                _(
+                    "%(name)s no tiene una llegada registrada: no puede salir.",
+                    name=attendee.full_name,
+                )
+            )
+        raise Conflict(_("La salida de %(name)s ya estaba registrada.", name=attendee.full_name))
+    set_committed_value(attendee, "checked_out_at", now)
+    return attendee
+
+
 def _current_table(attendee: Attendee) -> Table | None:
     return db.session.get(Table, attendee.table_id) if attendee.table_id else None
 
@@ -134,7 +189,7 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
     changed = db.session.execute(
         update(Attendee)
         .where(Attendee.id == attendee.id, Attendee.checked_in_at.is_not(None))
-        .values(checked_in_at=None, checked_in_desk=None)
+        .values(checked_in_at=None, checked_in_desk=None, checked_out_at=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
@@ -143,6 +198,7 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
         )
     set_committed_value(attendee, "checked_in_at", None)
     set_committed_value(attendee, "checked_in_desk", None)
+    set_committed_value(attendee, "checked_out_at", None)
     return attendee
 
 
@@ -222,10 +278,12 @@ def counters(assembly: Assembly, now: datetime) -> dict:
     """What every desk shows live: registered, checked in, per mesa, per desk, and arrivals
     per 5 minutes over the last 2 hours (oldest first), at the venue's clock."""
     assembly_id = assembly.id
-    registered, checked_in = db.session.execute(
-        select(func.count(Attendee.id), func.count(Attendee.checked_in_at)).where(
-            Attendee.assembly_id == assembly_id
-        )
+    registered, checked_in, left = db.session.execute(
+        select(
+            func.count(Attendee.id),
+            func.count(Attendee.checked_in_at),
+            func.count(Attendee.checked_out_at),
+        ).where(Attendee.assembly_id == assembly_id)
     ).one()
     in_by_group = dict(
         db.session.execute(
@@ -269,6 +327,9 @@ def counters(assembly: Assembly, now: datetime) -> dict:
         "assembly_id": assembly_id,
         "registered": registered or 0,
         "checked_in": checked_in or 0,
+        #: "salida" recorded: arrived but no longer present
+        "left": left or 0,
+        "present": (checked_in or 0) - (left or 0),
         "per_mesa": per_mesa,
         "unassigned": unassigned,
         "per_desk": per_desk,

@@ -229,6 +229,13 @@ def test_the_desk_and_the_groups_screen_stop_after_closing(room, auth, client):
     )
     assert undo.status_code == 409
     refused_closed(undo.get_json())
+    leave = client.post(
+        f"/assemblies/{assembly.id}/desk/checkout",
+        json={"attendee_id": room["here"].id},
+        headers={"Accept": "application/json"},
+    )
+    assert leave.status_code == 409
+    refused_closed(leave.get_json())
     other_table = room["groups"][1].tables[0]
     page = client.post(
         f"/assemblies/{assembly.id}/groups/move",

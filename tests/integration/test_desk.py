@@ -111,6 +111,7 @@ def test_another_assemblys_ticket_is_red_and_not_checked_in(
         "ok": True,
         "result": "unknown",
         "message": "Este tiquete es de otra asamblea.",
+        "returned": False,
         "person": None,
     }
     assert _reload(stranger.id).checked_in_at is None

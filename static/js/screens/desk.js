@@ -31,6 +31,7 @@ function elements() {
   badge: $("[data-result-badge]"),
   complete: $("[data-result-complete]"),
   retry: $("[data-retry]"),
+  checkOut: $("[data-check-out]"),
   undo: $("[data-undo]"),
   undoHint: $("[data-undo-hint]"),
   walkIn: $("[data-walk-in]"),
@@ -67,6 +68,7 @@ let searchTimer = null;
 let searchSeq = 0;
 let busy = false;
 let retryAction = null;
+let leaving = null; // the present person shown in the result panel: "Registrar salida" applies to them
 
 // ------------------------------------------------------------------ desk name
 
@@ -134,8 +136,11 @@ function keepFocus() {
 
 // ------------------------------------------------------------------ result panel
 
-function show(kind, { title, name = "", detail = "", seat = "", badge = null, retry = null, complete = null }) {
+function show(kind, { title, name = "", detail = "", seat = "", badge = null, retry = null, complete = null, person = null }) {
   els.result.dataset.kind = kind;
+  // The optional "salida": offered for the person shown while they count as present.
+  leaving = person && person.checked_in && !person.checked_out ? person : null;
+  if (els.checkOut) els.checkOut.hidden = !leaving;
   // An imported person without the form's required fields: the desk completes the form.
   if (els.complete) {
     els.complete.hidden = !complete;
@@ -173,7 +178,11 @@ function showOutcome(data) {
   const person = data.person;
   if (data.result === "ok") {
     show("ok", {
-      title: `✓ ${t("Llegada registrada")}${person.checked_in_time ? ` · ${person.checked_in_time}` : ""}`,
+      // (no t() inside template literals: the catalog extraction does not see them)
+      title: data.returned
+        ? "✓ " + t("Regreso registrado")
+        : "✓ " + t("Llegada registrada") + (person.checked_in_time ? " · " + person.checked_in_time : ""),
+      person,
       name: person.name,
       detail: personDetail(person),
       seat: seatText(person),
@@ -188,6 +197,7 @@ function showOutcome(data) {
         time: person.checked_in_time,
         desk: person.checked_in_desk || t("otra mesa"),
       }),
+      person,
       name: person.name,
       detail: personDetail(person),
       seat: seatText(person),
@@ -305,6 +315,8 @@ function listenActions() {
     }
   });
 
+  els.checkOut?.addEventListener("click", () => checkOut());
+
   els.retry.addEventListener("click", () => {
     const action = retryAction;
     if (action) {
@@ -312,6 +324,27 @@ function listenActions() {
       action();
     }
   });
+}
+
+async function checkOut() {
+  const person = leaving;
+  if (!person || busy) return;
+  busy = true;
+  try {
+    const data = await postJson(root.dataset.checkoutUrl, { attendee_id: person.id });
+    show("undone", {
+      title: t("Salida registrada · {time}", { time: data.person.checked_out_time }),
+      name: data.person.name,
+      detail: t("Ya no cuenta como presente. Si vuelve, escanee su tiquete otra vez."),
+      seat: seatText(data.person),
+    });
+    if (!socketConnected()) refreshCounters();
+  } catch (error) {
+    showFailure(error, null);
+  } finally {
+    busy = false;
+    focusInput();
+  }
 }
 
 // ------------------------------------------------------------------ search
@@ -385,7 +418,9 @@ function resultItem(person, index) {
     el("span", {
       class: person.checked_in ? "state in" : "state",
       text: person.checked_in
-        ? t("Llegó {time} · {desk}", { time: person.checked_in_time, desk: person.checked_in_desk })
+        ? person.checked_out
+          ? t("Salió {time} · registrar regreso", { time: person.checked_out_time })
+          : t("Llegó {time} · {desk}", { time: person.checked_in_time, desk: person.checked_in_desk })
         : t("Registrar"),
     }),
   );
@@ -658,6 +693,8 @@ function renderCounters(state) {
   if (!state || state.assembly_id !== assemblyId) return;
   $("[data-count-in]").textContent = state.checked_in;
   $("[data-count-registered]").textContent = state.registered;
+  const present = $("[data-count-present]");
+  if (present) present.textContent = state.present;
   $("[data-progress]").style.width = `${
     state.registered ? Math.min(100, (100 * state.checked_in) / state.registered) : 0
   }%`;
