@@ -3,8 +3,9 @@
 Redis is optional at run time: while it is down HTTP keeps working (rate limits count in
 memory, see ``config.flask_settings``), ``/healthz`` answers ``"status": "degraded"`` and the
 broadcasts made meanwhile are lost (python-socketio retries each once). When Redis answers
-again, a watcher waits until every process that listened before has subscribed again, then
-sends one ``resync`` to every socket: each screen joins again and gets a fresh snapshot.
+again, or answers as a restarted server (an outage shorter than the interval between looks),
+each process's watcher waits until every process that listened before has subscribed again,
+then sends ``resync`` to its own sockets: each screen joins again and gets a fresh snapshot.
 
 Each installation has its own channel (``ASSEMBLY_REDIS_CHANNEL``, default derived from the
 database URL): pub/sub ignores the Redis DB number, so two installations sharing one Redis
@@ -25,8 +26,9 @@ from assembly.extensions import socketio
 
 log = logging.getLogger(__name__)
 
-#: how often the watcher pings Redis, and how long it waits for listeners to come back
+#: how often the watcher looks at Redis, and how long it waits for listeners to come back
 WATCH_SECONDS = 2.0
+RECOVERY_SECONDS = 0.5  # while waiting for the listeners to subscribe again
 RESUBSCRIBE_WAIT_SECONDS = 75.0  # python-socketio's listener backs off up to 60 s
 _CLIENT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 
@@ -93,36 +95,70 @@ def init_app(app: Flask) -> None:
 
 
 def watch(url: str, channel: str) -> None:  # pragma: no cover - runs in the servers
-    """Ping Redis; after an outage wait for the listeners, then resync every screen."""
+    """Look at Redis every few seconds; after an outage resync every screen (``Watch``)."""
     connection = client(url)
     log.info("watching the message queue on channel %s", channel)
-    listeners = 0
-    down_since: float | None = None
+    state = Watch(channel)
     while True:
         try:
-            connection.ping()
-            if down_since is None:
-                listeners = _listeners(connection, channel)  # the processes listening now
-            else:
-                log.warning("Redis answers again after %.0f s", time.monotonic() - down_since)
-                _wait_for_listeners(connection, channel, listeners)
-                if connection.set(f"{channel}:resync", "1", nx=True, ex=10):
-                    socketio.emit("resync", {})
-                    log.warning("resync sent to every screen after the Redis outage")
-                down_since = None
+            if state.look(connection):
+                # this process's own sockets, straight (each process resyncs its own: no
+                # message of the resync itself can be lost on a queue still recovering)
+                socketio.emit("resync", {}, ignore_queue=True)
+                log.warning("resync sent to this process's screens after the Redis outage")
         except redis.RedisError as error:
-            if down_since is None:
-                down_since = time.monotonic()
-                log.warning("Redis is unreachable (%s): broadcasts between processes wait", error)
-        socketio.sleep(WATCH_SECONDS)
+            state.unreachable(error)
+        socketio.sleep(RECOVERY_SECONDS if state.down_since is not None else WATCH_SECONDS)
+
+
+class Watch:
+    """What one process's watcher knows about the queue between two looks.
+
+    An outage is Redis not answering a look, or answering with another ``run_id`` than at the
+    last look: a restart shorter than the interval between looks loses the messages published
+    meanwhile and every listener's subscription just as a long one does (a watcher that only
+    pinged never noticed it, and the screens stayed stale). After an outage the resync waits
+    until as many processes listen as before (their listeners back off up to 60 s), so no
+    message a screen gets after its fresh snapshot can be lost any more."""
+
+    def __init__(self, channel: str):
+        self.channel = channel
+        #: processes subscribed to the channel at the last look before the outage
+        self.listeners = 0
+        #: the Redis server's run_id at the last look (changes when it restarts)
+        self.run_id: str | None = None
+        #: monotonic time the outage was noticed; None while the queue is fine
+        self.down_since: float | None = None
+
+    def unreachable(self, error: Exception) -> None:
+        if self.down_since is None:
+            self.down_since = time.monotonic()
+            log.warning("Redis is unreachable (%s): broadcasts between processes wait", error)
+
+    def look(self, connection: redis.Redis) -> bool:
+        """One look at Redis (raises ``RedisError`` when it does not answer); True when the
+        outage is over and this process's screens should resync now."""
+        run_id = connection.info("server")["run_id"]
+        restarted = self.run_id is not None and run_id != self.run_id
+        self.run_id = run_id
+        if restarted and self.down_since is None:
+            self.down_since = time.monotonic()
+            log.warning("Redis restarted between two looks: the messages meanwhile are lost")
+        if self.down_since is None:
+            self.listeners = _listeners(connection, self.channel)  # the processes listening now
+            return False
+        waited = time.monotonic() - self.down_since
+        # at least this process's own listener (a watcher that started during the outage)
+        if _listeners(connection, self.channel) < max(self.listeners, 1) and (
+            waited < RESUBSCRIBE_WAIT_SECONDS
+        ):
+            return False  # look again soon: a process has not subscribed again yet
+        log.warning("Redis answers again after %.0f s", waited)
+        self.down_since = None
+        self.listeners = _listeners(connection, self.channel)
+        return True
 
 
 def _listeners(connection: redis.Redis, channel: str) -> int:
     counts = connection.pubsub_numsub(channel)
     return int(counts[0][1]) if counts else 0
-
-
-def _wait_for_listeners(connection: redis.Redis, channel: str, expected: int) -> None:
-    deadline = time.monotonic() + RESUBSCRIBE_WAIT_SECONDS
-    while time.monotonic() < deadline and _listeners(connection, channel) < expected:
-        socketio.sleep(0.5)
