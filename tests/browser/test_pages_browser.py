@@ -96,7 +96,7 @@ def test_the_phone_and_the_board_speak_english(new_page, make_user, make_assembl
     board = new_page(PROJECTOR)
     log_in(board, make_user("moderator"))
     board.goto(f"/assemblies/{assembly.id}/board?lang=en")
-    board.wait_for_function("() => document.querySelectorAll('.board-stage .piece').length > 0")
+    board.wait_for_function("() => document.querySelectorAll('.board-stage .piece').length === 6")
     assert board.get_by_text("Live: pieces arrive from the tables").is_visible()
     kinds = set(board.locator(".board-stage .piece-kind").all_text_contents())
     assert kinds == {"Need", "Solution", "Plan"}

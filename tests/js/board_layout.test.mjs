@@ -59,3 +59,16 @@ test("mesas without pieces get no page while others have some", () => {
   assert.ok(pages.every((p) => p.groups[0].id === 1));
   assert.equal(paginate([{ id: 1, blocks: [] }], { width: 1880, height: 780 }, REGION, LEGIBLE).length, 1);
 });
+
+test("empty mesas give up their place so the mesas with pieces share one page", () => {
+  // the English board's seed: a chain in mesa 1 and one in mesa 2, three mesas still empty;
+  // beside three empty frames the two chains are not legible, alone they are (6 pieces shown)
+  const groups = [1, 2, 3, 4, 5].map((id) => ({ id, blocks: id <= 2 ? [chains(id, 1)] : [] }));
+  const pages = paginate(groups, { width: 1880, height: 780 }, REGION, LEGIBLE);
+  assert.equal(pages.length, 1);
+  assert.deepEqual(pages[0].groups.map((g) => g.id), [1, 2]);
+  assert.equal(pages[0].groups.reduce((n, g) => n + g.blocks[0].cells.length, 0), 6);
+  // no piece yet: every mesa's frame waits on the one page
+  const empty = [1, 2, 3].map((id) => ({ id, blocks: [] }));
+  assert.deepEqual(paginate(empty, { width: 1880, height: 780 }, REGION, LEGIBLE)[0].groups.map((g) => g.id), [1, 2, 3]);
+});

@@ -135,6 +135,7 @@ export function regionGrids(n) {
   const grids = [[n, 1]];
   const two = Math.ceil(n / 2);
   if (two < n) grids.push([two, 2]);
+  if (n <= 3) grids.push([1, n]); // stacked: each mesa the whole width (three columns of pieces)
   return grids;
 }
 
@@ -169,7 +170,8 @@ export function isLegible(fit, count, { minRow, minWidth }) {
 }
 
 /**
- * The board's pages: all mesas at once when every one of them is legible there, otherwise one
+ * The board's pages: all mesas at once when every one of them is legible there (else every
+ * mesa with pieces), in the arrangement that gives their pieces most room; otherwise one
  * mesa a page, cut into slices of its sub-table blocks when it does not fit legibly alone.
  * ``groups`` [{id, blocks}]; ``stage`` {width, height}; ``region`` {padW, headH} (what a mesa's
  * frame takes around its field); ``legible`` {minRow, minWidth, minHeader} and fitRegion's
@@ -178,19 +180,35 @@ export function isLegible(fit, count, { minRow, minWidth }) {
 export function paginate(groups, stage, region, options) {
   const fitOf = (blocks, w, h) => fitRegion(blocks, w, h, options);
   const ok = (blocks, w, h) => blocks.length === 0 || isLegible(fitOf(blocks, w, h), blocks.length, options);
-  for (const [columns, rows] of regionGrids(groups.length)) {
-    const w = stage.width / columns - region.padW;
-    const h = stage.height / rows - region.headH;
-    if (groups.every((g) => ok(g.blocks, w, h))) {
-      return [{ groups, columns, rows, part: 1, parts: 1 }];
+  // The arrangement of these mesas on one page where their smallest pieces hold most text, or
+  // null when in none of them every mesa stays legible.
+  const together = (shown) => {
+    let best = null;
+    for (const [columns, rows] of regionGrids(shown.length)) {
+      const w = stage.width / columns - region.padW;
+      const h = stage.height / rows - region.headH;
+      let score = Infinity;
+      for (const g of shown) {
+        if (g.blocks.length === 0) continue;
+        const fit = fitOf(g.blocks, w, h);
+        // a piece's text area: narrow tall pieces hold fewer words than wide ones
+        score = isLegible(fit, g.blocks.length, options) ? Math.min(score, fit.hr * fit.w) : -1;
+        if (score < 0) break;
+      }
+      if (score >= 0 && (!best || score > best.score * 1.02)) best = { score, columns, rows };
     }
-  }
+    return best && [{ groups: shown, columns: best.columns, rows: best.rows, part: 1, parts: 1 }];
+  };
+  // Mesas still without pieces give up their place when the others would not stay legible
+  // beside them (the overview strip shows their zero counts): two mesas with a chain each
+  // share one page instead of turning pages with three empty frames around them.
+  const withPieces = groups.filter((g) => g.blocks.length > 0);
+  const one = together(groups) || (withPieces.length && withPieces.length < groups.length && together(withPieces));
+  if (one) return one;
   const w = stage.width - region.padW;
   const h = stage.height - region.headH;
   const pages = [];
-  // One page a mesa; mesas still without pieces get no page of their own while others have
-  // some (the overview strip shows their zero counts).
-  const withPieces = groups.filter((g) => g.blocks.length > 0);
+  // Otherwise one page a mesa, mesas without pieces getting none.
   for (const group of withPieces.length ? withPieces : groups) {
     // Each slice: the longest run of blocks from where the last ended that stays legible
     // (adding a block never makes the pieces bigger, so a binary search finds it).
