@@ -38,10 +38,11 @@ class Attendee(db.Model):
     sexual_orientation: Mapped[str | None] = mapped_column(String(30), nullable=True)
     #: None = sin dato (an imported person the desk has not completed yet)
     ethnicity: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    has_disability: Mapped[bool] = mapped_column(nullable=False, default=False)
+    #: yes/no questions are tri-state: True, False, None = sin dato (not answered, never "no")
+    has_disability: Mapped[bool | None] = mapped_column(nullable=True)
     disability_kind: Mapped[str | None] = mapped_column(String(30), nullable=True)
-    is_victim: Mapped[bool] = mapped_column(nullable=False, default=False)
-    is_migrant: Mapped[bool] = mapped_column(nullable=False, default=False)
+    is_victim: Mapped[bool | None] = mapped_column(nullable=True)
+    is_migrant: Mapped[bool | None] = mapped_column(nullable=True)
     #: rural or urbana
     zone: Mapped[str | None] = mapped_column(String(10), nullable=True)
     phone: Mapped[str | None] = mapped_column(String(20), nullable=True)
@@ -54,8 +55,8 @@ class Attendee(db.Model):
     organization_kind: Mapped[str | None] = mapped_column(String(30), nullable=True)
     organization_role: Mapped[str | None] = mapped_column(String(120), nullable=True)
     line_of_work: Mapped[str | None] = mapped_column(String(60), nullable=True)
-    knows_pit: Mapped[bool] = mapped_column(nullable=False, default=False)
-    took_part_before: Mapped[bool] = mapped_column(nullable=False, default=False)
+    knows_pit: Mapped[bool | None] = mapped_column(nullable=True)
+    took_part_before: Mapped[bool | None] = mapped_column(nullable=True)
     preferred_theme_id: Mapped[int | None] = mapped_column(
         ForeignKey("themes.id", ondelete="SET NULL"), nullable=True
     )

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, log_in, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR, SCREENSHOTS, log_in, screenshot
 from tests.support.live_server import start_server
 
 
@@ -81,6 +81,51 @@ def test_public_form_on_a_phone_error_fix_and_ticket(new_page, open_assembly):
     assert page.evaluate("document.querySelector('img.ticket-qr').naturalWidth") > 200
     screenshot(page, "registration-ticket-phone")
     no_horizontal_scroll(page)
+
+
+@pytest.mark.parametrize(
+    ("size", "name"),
+    [(PHONE, "phone"), (PROJECTOR, "1920"), ({"width": 1280, "height": 720}, "1280")],
+)
+def test_yes_no_questions_offer_sin_responder_which_is_stored_as_no_answer(
+    new_page, open_assembly, db, size, name
+):
+    from assembly.registration.models import Attendee
+
+    page = new_page(size)
+    page.goto(f"/inscripcion/{open_assembly.id}")
+    # nothing answered yet: «Sin responder» is what the form says, not "No"
+    for key in ("has_disability", "is_victim", "is_migrant", "knows_pit", "took_part_before"):
+        assert page.locator(f'input[name="{key}"][value=""]').is_checked(), key
+    page.locator('input[name="has_disability"][value="si"]').check()
+    page.get_by_label("Tipo de discapacidad").select_option("visual")
+    # back to «Sin responder»: the kind hides and is cleared (it would answer "sí" again)
+    page.locator('input[name="has_disability"][value=""]').check()
+    assert page.locator("#f-disability_kind").is_hidden()
+    assert page.locator("#f-disability_kind").input_value() == ""
+    page.locator('input[name="is_migrant"][value="no"]').check()
+    page.locator("#f-is_victim").scroll_into_view_if_needed()
+    screenshot(page, f"registration-yes-no-tri-state-{name}")
+    no_horizontal_scroll(page)
+
+    page.get_by_label("Tipo de documento").select_option("CC")
+    page.get_by_label("Número de documento").fill("1057444666")
+    page.get_by_label("Nombres").fill("Rosa")
+    page.get_by_label("Apellidos").fill("Mora Ríos")
+    page.get_by_label("Fecha de nacimiento").fill("1979-02-11")
+    page.locator("#f-sex").select_option("mujer")
+    page.get_by_label("Autorreconocimiento étnico").select_option("indigena")
+    page.get_by_label("Departamento").select_option("81")
+    page.wait_for_function(
+        "() => document.querySelector('#f-municipality_code').options.length > 2"
+    )
+    page.get_by_label("Municipio").select_option("81794")
+    page.locator("#f-consent_data").check()
+    page.get_by_role("button", name="Inscribirme").click()
+    page.wait_for_url(re.compile(r"/t/[A-Za-z0-9_-]{43}$"))
+    person = db.session.scalar(db.select(Attendee).where(Attendee.document_number == "1057444666"))
+    assert (person.has_disability, person.disability_kind, person.is_victim) == (None, None, None)
+    assert person.is_migrant is False
 
 
 def test_attendees_list_searches_as_you_type_and_prints_badges(

@@ -46,7 +46,7 @@ PEOPLE = [
      "Vendedora ambulante", "Urbana"),
     ("Jorge Iván Castro Pardo", "CE", "E123456", "H", "Raizal", "Arauquita", "52", "NO",
      "Mototaxi", "rural"),
-    ("Marta Lucía Rincón", "C.C.", "1057200007", "M", "Palenquera", "Tame", "24", "",
+    ("Marta Lucía Rincón", "C.C.", "1057200007", "M", "Palenquera", "Tame", "24", "NS/NR",
      "Comerciante", "urbano"),
     ("Sin Documento Alguno", "C.C.", "", "F", "Ninguna", "Tame", "30", "", "", ""),
 ]  # fmt: skip
@@ -131,6 +131,10 @@ def test_a_foreign_list_imports_every_identifiable_person_truthfully(
     assert populations["Pertenencia étnica"] == sum(
         p[4] not in ("ninguna", "Ninguna") for p in file_people
     )
+    # unanswered is not No: a blank or "NS/NR" victim cell is "Sin dato", counted apart
+    victims = next(d for d in DIMENSIONS if d.key == "is_victim")
+    assert {c: n for c, n, _ in tally.rows(victims)} == {"Sí": 3, "No": 2, "Sin dato": 2}
+    assert people["1057200003"].is_victim is None and people["1057200007"].is_victim is None
     sex_rows = {c: n for c, n, _ in tally.rows(next(d for d in DIMENSIONS if d.key == "sex"))}
     assert sex_rows["Hombre"] == 3 and sex_rows["Mujer"] == 4
     ethnicity = next(d for d in DIMENSIONS if d.key == "ethnicity")

@@ -297,6 +297,29 @@ def test_edit_prefills_and_saves_keeping_the_ticket(client, auth, open_assembly,
     assert attendee.ticket_token == token and attendee.source == "mesa"
 
 
+def test_unanswered_yes_no_questions_stay_unanswered_through_form_and_edit(
+    client, auth, open_assembly, db
+):
+    auth.login("organizer")
+    client.post(
+        f"/assemblies/{open_assembly.id}/attendees/new",
+        data=good_form(is_victim="", knows_pit="", has_disability=""),
+    )
+    attendee = db.session.scalar(select(Attendee))
+    assert (attendee.is_victim, attendee.knows_pit, attendee.has_disability) == (None, None, None)
+    assert attendee.is_migrant is False and attendee.took_part_before is False
+    url = f"/assemblies/{open_assembly.id}/attendees/{attendee.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    # each question offers «Sin responder», checked where nothing was answered
+    block = re.search(r'id="f-is_victim".*?</fieldset>', page, re.S).group(0)
+    assert re.search(r'value="" checked>\s*Sin responder', block)
+    block = re.search(r'id="f-is_migrant".*?</fieldset>', page, re.S).group(0)
+    assert re.search(r'value="no" checked>\s*No', block) and 'value="" checked' not in block
+    client.post(url, data=good_form(is_victim="si", is_migrant=""))
+    db.session.refresh(attendee)
+    assert attendee.is_victim is True and attendee.is_migrant is None
+
+
 def test_edit_to_someone_elses_document_is_refused(client, auth, open_assembly, make_attendee, db):
     other = make_attendee(
         open_assembly, document_number="999888777", first_names="Otro", last_names="Dueño"

@@ -354,6 +354,14 @@ def test_participation_totals_add_up_with_formulas_and_charts(client, auth, seed
     assert count("Sexo", "Mujer") == (2, 1)
     assert count("Población LGBTIQ+", "Sí") == (1, 1)
     assert count("Población migrante", "Sí") == (1, 1)
+    # unanswered is not No: people whose victim question has no answer are counted apart
+    unanswered = [extra for *_, extra in PEOPLE if extra.get("is_victim") is None]
+    assert unanswered, "the fixture must hold someone who was not asked"
+    assert count("Víctimas del conflicto armado", "Sin dato") == (
+        len(unanswered),
+        sum(1 for extra in unanswered if extra.get("checked_in_at")),
+    )
+    assert count("Víctimas del conflicto armado", "No") == (0, 0)
     assert count("Discapacidad", "Con discapacidad: Visual") == (1, 1)
     assert count("Rango de edad", "60 años o más") == (1, 0)
     assert count("Municipio de residencia", "Arauca (Arauca)") == (3, 2)

@@ -8,6 +8,7 @@ import pytest
 from assembly.registration.domain import DOCUMENT_TYPES, ETHNICITIES, ZONES, match_choice
 from assembly.registration.imports.parse import Sheet
 from assembly.registration.imports.values import (
+    NO_DATA,
     classify,
     distinct_values,
     unresolved,
@@ -147,6 +148,13 @@ def test_yes_no_columns_are_closed_lists_too():
     rows = rows_of("is_victim", "Sí", "NO", "x", "tal vez")
     assert rows["Sí"].value == "si" and rows["NO"].value == "no" and rows["x"].value == "si"
     assert rows["tal vez"].status == "unmatched"
+
+
+def test_unanswered_in_a_yes_no_column_becomes_sin_dato_not_no():
+    rows = rows_of("is_migrant", "No", "Sin dato", "NS/NR", "S/D")
+    assert rows["No"].value == "no"
+    for written in ("Sin dato", "NS/NR", "S/D"):
+        assert (rows[written].status, rows[written].value) == ("fuzzy", NO_DATA), written
 
 
 def test_municipalities_sloppy_spellings_and_the_assembly_department():

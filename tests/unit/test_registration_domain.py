@@ -398,8 +398,9 @@ def test_a_complete_form_is_valid_and_normalised():
     assert clean["last_names"] == "Pérez Gómez"
     assert clean["birth_date"] == date(1990, 4, 3)
     assert clean["age_range"] == "29-40"
-    assert clean["is_victim"] is True and clean["is_migrant"] is False
-    assert clean["has_disability"] is False and clean["disability_kind"] is None
+    # a blank yes/no is not answered (tri-state), never "no"
+    assert clean["is_victim"] is True and clean["is_migrant"] is None
+    assert clean["has_disability"] is None and clean["disability_kind"] is None
     assert clean["phone"] == "3001234567"
     assert clean["email"] == "maria@correo.com"
     assert (clean["department_code"], clean["municipality_code"]) == ("81", "81794")
@@ -484,13 +485,25 @@ BOOL_KEYS = ["has_disability", "is_victim", "is_migrant", "knows_pit", "took_par
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("si", True), ("sí", True), ("1", True), ("on", True), ("x", True), (True, True),
-     ("no", False), ("0", False), ("", False), (None, False), (False, False)],
+     ("no", False), ("0", False), (False, False)],
 )  # fmt: skip
 def test_bool_fields(key, value, expected):
     changes = {key: value}
     if key == "has_disability" and expected:
         changes["disability_kind"] = "visual"
     assert clean_for(**changes)[key] is expected
+
+
+@pytest.mark.parametrize("key", BOOL_KEYS)
+@pytest.mark.parametrize("value", ["", None, "  ", "Sin dato", "NS/NR", "S/D", "no sabe"])
+def test_an_unanswered_yes_no_question_stays_unanswered_never_no(key, value):
+    assert clean_for(**{key: value})[key] is None
+
+
+@pytest.mark.parametrize("value", ["", None, "Sin dato"])
+def test_photo_consent_not_given_is_no(value):
+    # a consent box is not a question: without a tick there is no authorisation
+    assert clean_for(consent_photos=value)["consent_photos"] is False
 
 
 @pytest.mark.parametrize("key", [*BOOL_KEYS, "consent_photos"])

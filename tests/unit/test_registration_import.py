@@ -536,6 +536,12 @@ def test_choice_labels_and_values_are_accepted(column, written, key, stored):
     assert only_valid(one_row(**{column: written}))[key] == stored
 
 
+@pytest.mark.parametrize("written", [None, "", "Sin dato", "NS/NR"])
+def test_an_unanswered_yes_no_cell_is_imported_as_unanswered_never_no(written):
+    person = only_valid(one_row(**{"Víctima": written, "Migrante": "no"}))
+    assert person["is_victim"] is None and person["is_migrant"] is False
+
+
 def test_places_given_as_names():
     person = only_valid(one_row(Departamento="nariño", Municipio="La Union"))
     assert (person["department_code"], person["municipality_code"]) == ("52", "52399")

@@ -135,6 +135,50 @@ def test_tally_puts_everyone_in_exactly_one_category_of_each_dimension():
     assert populations["Mujeres"] == (2, 2)
 
 
+def test_unanswered_yes_no_questions_are_counted_apart_never_as_no():
+    tally = domain.Tally()
+    people = [
+        record(is_victim=True, is_migrant=False, has_disability=False),
+        record(is_victim=False, is_migrant=None, has_disability=None, checked_in_at=None),
+        record(is_victim=None, is_migrant=None, has_disability=True, disability_kind=None),
+        record(gender_identity="femenino", sexual_orientation="heterosexual"),
+        record(gender_identity=registration.NO_ANSWER, sexual_orientation=None),
+    ]
+    for person in people:
+        tally.add(person)
+    by_title = {d.title: dict((c, (r, a)) for c, r, a in tally.rows(d)) for d in domain.DIMENSIONS}
+    victims = by_title["Víctimas del conflicto armado"]
+    assert list(victims) == ["Sí", "No", domain.NO_DATA]
+    assert victims == {"Sí": (3, 3), "No": (1, 0), domain.NO_DATA: (1, 1)}
+    assert by_title["Población migrante"] == {"Sí": (0, 0), "No": (3, 3), domain.NO_DATA: (2, 1)}
+    disability = by_title["Discapacidad"]
+    assert disability[domain.NO_DATA] == (1, 0)
+    assert disability["Con discapacidad (tipo sin dato)"] == (1, 1)
+    assert disability["Sin discapacidad"] == (3, 3)
+    # LGBTIQ+ is known only when gender identity or orientation was answered
+    assert by_title["Población LGBTIQ+"] == {"Sí": (0, 0), "No": (1, 1), domain.NO_DATA: (4, 3)}
+
+
+def test_the_attendance_row_says_sin_dato_for_an_unanswered_question():
+    labels = [label for label, _ in context().extra_columns]
+    columns = [c.header for c in domain.attendance_columns(labels, private=False, multi=False)]
+    row = domain.attendance_row(
+        record(is_victim=None, knows_pit=False, extra_answers={"3": None}),
+        context(),
+        private=False,
+        multi=False,
+        secret="s",
+    )
+    cells = dict(zip(columns, row, strict=True))
+    assert cells["¿Es víctima del conflicto armado?"] == domain.NO_DATA
+    assert cells["¿Conoce el Proyecto de Impacto Territorial (PIT)?"] == "No"
+    assert cells["¿Emprende?"] == domain.NO_DATA  # asked and left blank
+    blank = domain.attendance_row(
+        record(extra_answers={}), context(), private=False, multi=False, secret="s"
+    )
+    assert dict(zip(columns, blank, strict=True))["¿Emprende?"] is None  # never asked
+
+
 def test_due_parts_give_a_label_and_a_real_deadline():
     assert domain.due_parts("2025-T2") == ("T2 2025 (abr–jun)", date(2025, 6, 30))
     assert domain.due_parts("2026-T1") == ("T1 2026 (ene–mar)", date(2026, 3, 31))

@@ -116,10 +116,17 @@ _FALSE_WORDS = frozenset(
     {"false", "no", "n", "0", "off", "falso", "no acepto", "no autorizo", "no autoriza",
      "ninguna", "ninguno", "no aplica", "na", "n a"}
 )  # fmt: skip
+#: how lists and people write "not answered": read as no answer (None), never as "no"
+UNANSWERED_WORDS = frozenset(
+    {"sin dato", "sin datos", "s d", "sd", "sin informacion", "sin info", "no sabe",
+     "no responde", "no sabe no responde", "ns nr", "nsnr", "ns", "nr", "no informa",
+     "no reporta", "desconocido", "sin responder", "prefiero no responder", "prefiere no responder"}
+)  # fmt: skip
 
 
 def parse_bool(value: object) -> bool | None:
-    """True/False for the ways people answer yes/no ("sí", "x", "1", "on"...); None if blank.
+    """True/False for the ways people answer yes/no ("sí", "x", "1", "on"...); None if blank
+    or written as not answered ("sin dato", "NS/NR": :data:`UNANSWERED_WORDS`).
 
     Raises ValueError for anything else.
     """
@@ -128,7 +135,7 @@ def parse_bool(value: object) -> bool | None:
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
     text = normalize_name(str(value if value is not None else ""))
-    if not text:
+    if not text or text in UNANSWERED_WORDS:
         return None
     if text in _TRUE_WORDS:
         return True

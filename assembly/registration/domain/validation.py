@@ -168,14 +168,16 @@ class _Form:
         self.clean[key] = value
         return value
 
-    def boolean(self, key: str) -> bool | None:
-        """An answer to a yes/no question; blank counts as no (an unticked checkbox)."""
+    def boolean(self, key: str, *, tri_state: bool = True) -> bool | None:
+        """An answer to a yes/no question: True, False or None (not answered, never "no").
+
+        ``tri_state=False`` for a consent box, where no tick means no authorisation."""
         try:
             value = parse_bool(self.raw.get(key))
         except ValueError:
             self.error(key, "Responda sí o no.")
             value = None
-        self.clean[key] = bool(value)
+        self.clean[key] = value if tri_state else bool(value)
         return value
 
     def optional_text(self, key: str) -> str | None:
@@ -227,7 +229,7 @@ def validate_registration(
     if consent is not True:
         form.error("consent_data", CONSENT_REQUIRED_MESSAGE)
     form.clean["consent_data"] = consent is True
-    form.boolean("consent_photos")
+    form.boolean("consent_photos", tri_state=False)
     form.clean["extra_answers"] = _check_extra_answers(form, extra_questions)
 
     full_name = f"{form.clean['first_names'] or ''} {form.clean['last_names'] or ''}"
@@ -373,7 +375,8 @@ def _means_no(text: str) -> bool:
 
 def _check_disability(form: _Form) -> None:
     kind_text = form.text("disability_kind")
-    if _means_no(kind_text):
+    kind_says_none = _means_no(kind_text)
+    if kind_says_none:
         kind_text = ""  # lists fill the kind column with "Ninguna" or "No aplica"
     # A list's "Discapacidad" column often holds the kind ("Visual") instead of sí/no.
     kind_in_has = match_choice(form.text("has_disability"), DISABILITY_KINDS, "disability_kind")
@@ -382,6 +385,8 @@ def _check_disability(form: _Form) -> None:
         form.clean["disability_kind"] = kind_in_has
         return
     has = form.boolean("has_disability")
+    if has is None and kind_says_none and not form.text("has_disability"):
+        form.clean["has_disability"] = has = False  # "tipo: ninguna" answers the question
     kind = match_choice(kind_text, DISABILITY_KINDS, "disability_kind")
     form.clean["disability_kind"] = kind
     if kind_text and kind is None:

@@ -156,9 +156,9 @@ def _classify_choice(raw: str, field_key: str, choices: Choices) -> tuple[str, s
         try:
             answer = parse_bool(raw)
         except ValueError:
-            answer = None
-        if answer is not None:
-            return "fuzzy", "si" if answer else "no", []
+            pass
+        else:  # "sin dato", "NS/NR": not answered, which is not "no"
+            return "fuzzy", NO_DATA if answer is None else ("si" if answer else "no"), []
     value = match_choice(raw, choices, field_key)
     if value is not None:
         return "fuzzy", value, []

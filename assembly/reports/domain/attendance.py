@@ -10,7 +10,15 @@ from assembly.core import divipola
 from assembly.registration import domain as registration
 
 from . import anonymity, venue
-from .common import BOOL_KEYS, CHOICE_LABELS, DEFAULT_ZONE, Column, pseudonym, yes_no
+from .common import (
+    BOOL_KEYS,
+    CHOICE_LABELS,
+    DEFAULT_ZONE,
+    NO_DATA,
+    Column,
+    pseudonym,
+    yes_no,
+)
 
 #: form fields left out of the pseudonymised attendance list (identity and contact)
 PRIVATE_KEYS = frozenset(
@@ -112,14 +120,18 @@ def extra_columns_of(questions: Iterable[tuple[int, str, str]]) -> list[tuple[st
 
 
 def _extra_value(answers: Mapping[str, object], ids: dict[int, str]) -> object:
+    asked_yes_no = False
     for question_id, kind in ids.items():
         value = answers.get(str(question_id))
         if value is None or value == "":
+            # a yes/no question the person was asked and left blank is "Sin dato"; one
+            # another assembly asked stays an empty cell
+            asked_yes_no = asked_yes_no or (kind == "yesno" and str(question_id) in answers)
             continue
         if kind == "yesno" or isinstance(value, bool):
             return yes_no(value)
         return str(value)
-    return None
+    return NO_DATA if asked_yes_no else None
 
 
 def place_names(department_code: str | None, municipality_code: str | None) -> tuple[str, str]:
@@ -176,7 +188,7 @@ def attendance_row(
         elif key == "preferred_theme_id":
             value = context.themes.get(value) if value is not None else None
         elif key in BOOL_KEYS:
-            value = yes_no(value)
+            value = NO_DATA if value is None else yes_no(value)  # tri-state: never "No"
         elif key in CHOICE_LABELS and value is not None:
             value = CHOICE_LABELS[key].get(value, value)
         if printed is not None and key in _QUASI_FIELDS:

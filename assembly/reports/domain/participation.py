@@ -36,8 +36,32 @@ def _choice_dimension(key: str, title: str, *, optional: bool) -> Dimension:
     return Dimension(key, title, categorize, fixed)
 
 
-def _yes_no_dimension(key: str, title: str, test: Callable[[Mapping], bool]) -> Dimension:
-    return Dimension(key, title, lambda r: YES if test(r) else NO, (YES, NO))
+def _yes_no_dimension(
+    key: str, title: str, test: Callable[[Mapping], bool | None] | None = None
+) -> Dimension:
+    """Sí / No / Sin dato: an unanswered question (None) is counted apart, never as "No".
+    ``test`` derives the answer (None = unknown); by default it is the stored answer."""
+    answer = test or (lambda record: record.get(key))
+
+    def categorize(record: Mapping[str, object]) -> str:
+        value = answer(record)
+        return NO_DATA if value is None else (YES if value else NO)
+
+    return Dimension(key, title, categorize, (YES, NO, NO_DATA))
+
+
+def _lgbtiq(record: Mapping[str, object]) -> bool | None:
+    """Yes when any answer says so; unknown when neither gender identity nor orientation was
+    answered (so "No" counts only people who said something that is not LGBTIQ+)."""
+    if registration.is_lgbtiq(record):
+        return True
+    unanswered = (None, "", registration.NO_ANSWER)
+    if (
+        record.get("gender_identity") in unanswered
+        and record.get("sexual_orientation") in unanswered
+    ):
+        return None
+    return False
 
 
 _DISABILITY_LABELS = CHOICE_LABELS["disability_kind"]
@@ -46,7 +70,10 @@ DISABILITY_UNKNOWN_KIND = "Con discapacidad (tipo sin dato)"
 
 
 def _disability(record: Mapping[str, object]) -> str:
-    if not record.get("has_disability"):
+    has = record.get("has_disability")
+    if has is None:
+        return NO_DATA
+    if not has:
         return NO_DISABILITY
     kind = record.get("disability_kind")
     return (
@@ -75,11 +102,11 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "Discapacidad",
         _disability,
         (NO_DISABILITY, *(f"Con discapacidad: {label}" for label in _DISABILITY_LABELS.values()),
-         DISABILITY_UNKNOWN_KIND),
+         DISABILITY_UNKNOWN_KIND, NO_DATA),
     ),
-    _yes_no_dimension("is_victim", "Víctimas del conflicto armado", lambda r: bool(r.get("is_victim"))),
-    _yes_no_dimension("is_migrant", "Población migrante", lambda r: bool(r.get("is_migrant"))),
-    _yes_no_dimension("lgbtiq", "Población LGBTIQ+", registration.is_lgbtiq),
+    _yes_no_dimension("is_victim", "Víctimas del conflicto armado"),
+    _yes_no_dimension("is_migrant", "Población migrante"),
+    _yes_no_dimension("lgbtiq", "Población LGBTIQ+", _lgbtiq),
     _choice_dimension("zone", "Zona de residencia (rural / urbana)", optional=True),
     _choice_dimension("organization_kind", "Tipo de organización", optional=True),
     _choice_dimension("line_of_work", "Oficio o actividad económica", optional=True),

@@ -7,11 +7,12 @@ export function init() {
 
   for (const block of form.querySelectorAll("[data-depends-on]")) {
     const name = block.dataset.dependsOn;
-    const update = () => {
+    const update = (event) => {
       const answer = form.querySelector(`input[name="${name}"]:checked`)?.value;
       const hasError = block.querySelector(".has-error");
       block.hidden = answer !== "si" && !hasError;
-      if (answer === "no") {
+      // "No" or "Sin responder" chosen now: a kind picked before no longer applies
+      if (answer === "no" || (event && answer !== "si")) {
         const select = block.querySelector("select");
         if (select) select.value = "";
       }
