@@ -98,7 +98,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Inicie sesión para continuar.")
     login_manager.login_message_category = "info"
-    from assembly.core import queue, web
+    from assembly.core import queue, testclock, web
+
+    testclock.announce(app.config)
 
     socketio.init_app(
         app,

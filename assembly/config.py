@@ -84,6 +84,11 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "20 per minute",
         "failed attempts allowed per credential value (a code tried from many addresses)",
     ),
+    "TEST_CLOCK_SPEED": (
+        1.0,
+        "rehearsal tests only: the agenda clock runs this many times faster than real time "
+        "(assembly/core/testclock.py); 1 in every real deployment",
+    ),
     "DEMO_ROOM_SECONDS": (
         0,
         "seconds between the pieces of the demo's simulated room (serve --demo sets 6; 0: off)",
@@ -100,6 +105,8 @@ def _coerce(raw: str, default: object) -> object:
         return raw.strip().lower() in {"1", "true", "yes", "si", "sí", "on"}
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
     return raw
 
 

@@ -1,13 +1,11 @@
 """Home, health and the server clock."""
 
-import time
-
 from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from assembly.core import divipola, queue
+from assembly.core import divipola, queue, testclock
 from assembly.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -23,8 +21,9 @@ def home():
 
 @bp.route("/api/time")
 def server_time():
-    """The server's clock, for clients to measure their offset (see static/js/clock.js)."""
-    response = jsonify(now=time.time())
+    """The server's clock, for clients to measure their offset (see static/js/clock.js);
+    ``speed`` is 1 except on a rehearsal's test clock (assembly/core/testclock.py)."""
+    response = jsonify(now=testclock.now(), speed=testclock.speed())
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -75,3 +75,18 @@ test("a refused join says why on the widget", () => {
   assert.equal(element.querySelector("[data-clock-status]").textContent, "Sin permiso");
   api.stop();
 });
+
+test("on a rehearsal's test clock the screen counts at the server's speed", async () => {
+  const { createClock } = await import("../../static/js/shared/clock.js");
+  let client = 1000;
+  const clock = createClock({
+    now: () => client,
+    fetch: async () => ({ json: async () => ({ now: 5000, speed: 60 }) }),
+    samples: 1,
+  });
+  await clock.sync();
+  assert.equal(clock.serverNow(), 5000);
+  client += 2; // two real seconds are two minutes of agenda time
+  assert.equal(clock.serverNow(), 5120);
+  clock.stop();
+});

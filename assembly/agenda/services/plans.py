@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from assembly.agenda import domain
 from assembly.agenda.domain import AgendaItem, ClockError, ClockState, MomentPlan, StepPlan
 from assembly.agenda.models import AgendaClock
 from assembly.assemblies.models import Assembly, Moment, Step
+from assembly.core import testclock
 from assembly.extensions import db
 from assembly.helpers import venue_zone
 
@@ -143,4 +143,4 @@ def _carried(state: ClockState, record: AgendaClock | None, agenda: Agenda) -> C
 
 
 def _now(now: float | None) -> float:
-    return time.time() if now is None else now
+    return testclock.now() if now is None else now

@@ -78,12 +78,17 @@ export function createClock({
   now = () => Date.now() / 1000,
 } = {}) {
   let state = null;
-  let measured = null; // best {offset, rtt} from /api/time
-  let coarse = 0; // server_now - client now at arrival: used until a measurement exists
+  let measured = null; // best {offset, rtt, at} from /api/time
+  let coarse = { offset: 0, at: 0 }; // from server_now at arrival, until a measurement exists
+  let speed = 1; // server seconds per client second: 1, except on a rehearsal's test clock
   let syncing = null;
 
-  const offset = () => (measured ? measured.offset : coarse);
-  const serverNow = () => now() + offset();
+  const offset = () => (measured ? measured.offset : coarse.offset);
+  const serverNow = () => {
+    const t = now();
+    const base = measured ?? coarse;
+    return t + base.offset + (t - (base.at ?? t)) * (speed - 1);
+  };
   const remaining = () => remainingAt(state, serverNow());
 
   function tick() {
@@ -100,7 +105,10 @@ export function createClock({
     if (!next) return false;
     if (state && next.version < state.version) return false;
     state = next;
-    if (!measured && typeof next.server_now === "number") coarse = next.server_now - now();
+    if (!measured && typeof next.server_now === "number") {
+      const t = now();
+      coarse = { offset: next.server_now - t, at: t };
+    }
     tick();
     return true;
   }
@@ -109,7 +117,9 @@ export function createClock({
     const t0 = now();
     const response = await fetchImpl(timeUrl, { cache: "no-store" });
     const body = await response.json();
-    return clockOffset(t0, body.now, now());
+    const t1 = now();
+    if (typeof body.speed === "number" && body.speed > 0) speed = body.speed;
+    return { ...clockOffset(t0, body.now, t1), at: (t0 + t1) / 2 };
   }
 
   // Several samples one after the other; the fastest round trip wins. A failed sync keeps
