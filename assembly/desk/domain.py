@@ -21,6 +21,20 @@ ARRIVAL_BUCKET_MINUTES = 5
 ARRIVAL_SPAN_MINUTES = 120
 #: a bare token counts as a scan (not a typed search) only from this length on
 SCAN_MIN_LENGTH = 24
+#: a scan queued by an offline desk is sent at most this long after it was made (ms)
+SCAN_AGE_MAX_MS = 24 * 60 * 60 * 1000
+#: two scans closer than this are the same instant: the first to reach the database wins
+#: (only a scan queued clearly earlier takes the place of a stored check-in)
+SAME_INSTANT = timedelta(seconds=2)
+
+
+def scan_time(now: datetime, age_ms: int | None) -> datetime:
+    """When a scan was made: ``age_ms`` before the server's ``now``.  The desk sends the age
+    by its own clock (not its wall time), so a desk laptop whose clock is off still orders
+    its queued scans right against the others."""
+    if not age_ms or age_ms < 0:
+        return now
+    return now - timedelta(milliseconds=min(age_ms, SCAN_AGE_MAX_MS))
 
 
 def parse_ticket_text(text: str | None) -> str | None:

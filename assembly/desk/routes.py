@@ -1,18 +1,22 @@
 """The registration desk: scan a ticket or find a person, check them in, undo, see counters."""
 
+import uuid
+from typing import Annotated
+
 from flask import Blueprint, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from pydantic import BeforeValidator, Field
 
 from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
-from assembly.core.schemas import Id, OptionalId, Payload, Text, json_body
-from assembly.desk import payloads, services
+from assembly.core.schemas import Count, Id, OptionalId, Payload, Text, json_body
+from assembly.desk import domain, payloads, services
 from assembly.desk.broadcasts import schedule_desk_counters
 from assembly.grouping import broadcasts as grouping_broadcasts
-from assembly.helpers import utcnow
+from assembly.helpers import utcnow, venue_zone
 
 bp = Blueprint("desk", __name__, url_prefix="/assemblies/<int:assembly_id>/desk")
 
@@ -23,6 +27,10 @@ class CheckIn(Payload):
     ticket: Text[2000] = ""
     attendee_id: OptionalId = None
     desk: Text[200] | None = None
+    #: the desk's UUID of this scan: a resend (lost answer, offline queue) counts once
+    scan_id: Annotated[uuid.UUID | None, BeforeValidator(lambda v: v or None)] = None
+    #: milliseconds since the scan was made, by the desk's clock (queued while offline)
+    age_ms: Annotated[Count, Field(le=domain.SCAN_AGE_MAX_MS)] = 0
 
 
 class Undo(Payload):
@@ -42,6 +50,7 @@ def screen(assembly_id: int):
         "desk/desk.html",
         assembly=assembly,
         walk_in_base=f"/assemblies/{assembly.id}/attendees/new",
+        time_zone=venue_zone(assembly).key,
     )
 
 
@@ -50,14 +59,20 @@ def screen(assembly_id: int):
 @json_body(CheckIn)
 def check_in(assembly_id: int, body: CheckIn):
     """Check a person in, by scanned ticket (``ticket``) or by search pick (``attendee_id``);
-    JSON in and out.  Unknown and repeated tickets are answers (red, amber), not errors."""
+    JSON in and out.  Unknown and repeated tickets are answers (red, amber), not errors.
+    ``scan_id`` (a UUID) and ``age_ms`` come from the desk's queue: a resend counts once, and
+    a scan queued while offline counts at the time it was made."""
+    now = utcnow()
+    scan = services.scan_of(body.scan_id, body.age_ms, now)
     with broadcasting() as out:
         if body.attendee_id is not None:
             outcome = services.check_in_by_id(
-                current_user, assembly_id, body.attendee_id, body.desk, utcnow()
+                current_user, assembly_id, body.attendee_id, body.desk, now, scan
             )
         else:
-            outcome = services.check_in(current_user, assembly_id, body.ticket, body.desk, utcnow())
+            outcome = services.check_in(
+                current_user, assembly_id, body.ticket, body.desk, now, scan
+            )
         if outcome.kind == services.OK:
             out.touch(assembly_id)  # the counters follow in a moment (debounced)
         if outcome.seated_now:

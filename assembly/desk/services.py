@@ -4,6 +4,11 @@ Two desks may scan the same ticket in the same instant.  The check-in is one con
 UPDATE (``... WHERE id = :id AND checked_in_at IS NULL``): the database lets exactly one of
 them change the row (SQLite serialises writers; PostgreSQL re-checks the condition after the
 row lock), and the other sees ``rowcount == 0`` and reports who got there first.
+
+A desk that lost the network keeps its scans in a queue and sends them later, each with its
+UUID and its age.  The earliest scan wins: a queued scan made before the stored check-in takes
+its place (time and desk; the person was already counted and seated), a later one is a
+duplicate (amber).  A resend of the scan that checked the person in answers "ok" again.
 """
 
 from __future__ import annotations
@@ -57,7 +62,27 @@ def _desk(desk: str | None) -> str:
     return name
 
 
-def check_in(actor, assembly_id: int, token_or_url: str, desk: str | None, now: datetime):
+@dataclass(frozen=True)
+class Scan:
+    """One scan as the desk sent it: its UUID (None from old pages) and when it was made."""
+
+    id: str | None
+    at: datetime
+
+
+def scan_of(scan_id, age_ms: int | None, now: datetime) -> Scan:
+    """The scan of a check-in request: ``scan_id`` a UUID (or empty), ``age_ms`` its age."""
+    return Scan(str(scan_id) if scan_id else None, domain.scan_time(now, age_ms))
+
+
+def check_in(
+    actor,
+    assembly_id: int,
+    token_or_url: str,
+    desk: str | None,
+    now: datetime,
+    scan: Scan | None = None,
+):
     """Check in the holder of a scanned ticket (the token, or the whole ticket URL)."""
     desk = _desk(desk)
     assembly = get_assembly(assembly_id)
@@ -72,15 +97,22 @@ def check_in(actor, assembly_id: int, token_or_url: str, desk: str | None, now: 
         )
     if attendee.assembly_id != assembly_id:
         return CheckInResult(UNKNOWN, _("Este tiquete es de otra asamblea."))
-    return _mark(assembly, attendee, desk, now)
+    return _mark(assembly, attendee, desk, scan or Scan(None, now))
 
 
-def check_in_by_id(actor, assembly_id: int, attendee_id: int, desk: str | None, now: datetime):
+def check_in_by_id(
+    actor,
+    assembly_id: int,
+    attendee_id: int,
+    desk: str | None,
+    now: datetime,
+    scan: Scan | None = None,
+):
     """Check in a person picked from the search results."""
     desk = _desk(desk)
     assembly = get_assembly(assembly_id)
     ensure_writable(assembly)
-    return _mark(assembly, _attendee(assembly_id, attendee_id), desk, now)
+    return _mark(assembly, _attendee(assembly_id, attendee_id), desk, scan or Scan(None, now))
 
 
 def _attendee(assembly_id: int, attendee_id: int) -> Attendee:
@@ -90,17 +122,34 @@ def _attendee(assembly_id: int, attendee_id: int) -> Attendee:
     return attendee
 
 
-def _mark(assembly: Assembly, attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
-    if attendee.checked_out_at is not None:
-        return _come_back(assembly, attendee, desk, now)
+def _stamp(attendee: Attendee, desk: str, scan: Scan, condition) -> bool:
+    """One conditional UPDATE: True when this scan's time and desk are now the check-in."""
     changed = db.session.execute(
         update(Attendee)
-        .where(Attendee.id == attendee.id, Attendee.checked_in_at.is_(None))
-        .values(checked_in_at=now, checked_in_desk=desk)
+        .where(Attendee.id == attendee.id, condition)
+        .values(checked_in_at=scan.at, checked_in_desk=desk, checked_in_scan=scan.id)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if changed != 1:
-        db.session.refresh(attendee, ["checked_in_at", "checked_in_desk"])
+    if changed == 1:
+        # The row is ours: tell the session what the database now holds, without a SELECT.
+        set_committed_value(attendee, "checked_in_at", scan.at)
+        set_committed_value(attendee, "checked_in_desk", desk)
+        set_committed_value(attendee, "checked_in_scan", scan.id)
+    return changed == 1
+
+
+def _mark(assembly: Assembly, attendee: Attendee, desk: str, scan: Scan) -> CheckInResult:
+    if scan.id and attendee.checked_in_at and attendee.checked_in_scan == scan.id:
+        # The same scan again (its answer was lost, or the queue sent it twice): as before.
+        return CheckInResult(OK, _("Llegada registrada."), attendee, _current_table(attendee))
+    if attendee.checked_out_at is not None:
+        return _come_back(assembly, attendee, desk, scan)
+    if not _stamp(attendee, desk, scan, Attendee.checked_in_at.is_(None)):
+        db.session.refresh(attendee, ["checked_in_at", "checked_in_desk", "checked_in_scan"])
+        if _stamp(attendee, desk, scan, Attendee.checked_in_at > scan.at + domain.SAME_INSTANT):
+            # A queued scan made before the stored check-in: the earliest scan wins.  The
+            # person was counted and seated by the later one already.
+            return CheckInResult(OK, _("Llegada registrada."), attendee, _current_table(attendee))
         when = domain.local_hhmm(attendee.checked_in_at, venue_zone(assembly))
         return CheckInResult(
             ALREADY,
@@ -112,9 +161,6 @@ def _mark(assembly: Assembly, attendee: Attendee, desk: str, now: datetime) -> C
             attendee,
             _current_table(attendee),
         )
-    # The row is ours: tell the session what the database now holds, without another UPDATE.
-    set_committed_value(attendee, "checked_in_at", now)
-    set_committed_value(attendee, "checked_in_desk", desk)
     seated_before = attendee.table_id
     table = grouping.seat_late_arrival(attendee)
     return CheckInResult(
@@ -126,7 +172,7 @@ def _mark(assembly: Assembly, attendee: Attendee, desk: str, now: datetime) -> C
     )
 
 
-def _come_back(assembly: Assembly, attendee: Attendee, desk: str, now: datetime) -> CheckInResult:
+def _come_back(assembly: Assembly, attendee: Attendee, desk: str, scan: Scan) -> CheckInResult:
     """A person whose "salida" was recorded scans again: present again, first arrival kept."""
     changed = db.session.execute(
         update(Attendee)
@@ -136,7 +182,7 @@ def _come_back(assembly: Assembly, attendee: Attendee, desk: str, now: datetime)
     ).rowcount
     if changed != 1:  # another desk let them back in an instant ago
         db.session.refresh(attendee, ["checked_in_at", "checked_in_desk", "checked_out_at"])
-        return _mark(assembly, attendee, desk, now)
+        return _mark(assembly, attendee, desk, scan)
     set_committed_value(attendee, "checked_out_at", None)
     return CheckInResult(
         OK,
@@ -189,7 +235,7 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
     changed = db.session.execute(
         update(Attendee)
         .where(Attendee.id == attendee.id, Attendee.checked_in_at.is_not(None))
-        .values(checked_in_at=None, checked_in_desk=None, checked_out_at=None)
+        .values(checked_in_at=None, checked_in_desk=None, checked_out_at=None, checked_in_scan=None)
         .execution_options(synchronize_session=False)
     ).rowcount
     if changed != 1:
@@ -199,6 +245,7 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
     set_committed_value(attendee, "checked_in_at", None)
     set_committed_value(attendee, "checked_in_desk", None)
     set_committed_value(attendee, "checked_out_at", None)
+    set_committed_value(attendee, "checked_in_scan", None)
     return attendee
 
 

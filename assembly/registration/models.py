@@ -79,6 +79,9 @@ class Attendee(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(nullable=True)
     #: name of the desk that checked the person in ("Mesa 2")
     checked_in_desk: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    #: the desk's UUID of the scan that checked the person in: a resend of that scan (its
+    #: answer was lost, or it waited in an offline desk's queue) answers as it did, once
+    checked_in_scan: Mapped[str | None] = mapped_column(String(36), nullable=True)
     #: set when the desk marks the person's "salida" (no longer counted as present)
     checked_out_at: Mapped[datetime | None] = mapped_column(nullable=True)
     group_id: Mapped[int | None] = mapped_column(

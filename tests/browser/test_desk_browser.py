@@ -1,7 +1,7 @@
 """The registration desk in Chromium against the real server: scan, search, undo, walk-in, badge."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from assembly.extensions import db as _db
 from assembly.registration.domain import normalize_name
@@ -173,25 +173,90 @@ def test_walk_in_return_checks_the_new_person_in(new_page, make_user, make_assem
     assert _stored(newcomer.id).checked_in_desk == "Mesa 3"
 
 
-def test_a_network_failure_is_shown_and_the_scan_is_kept(
+def test_scans_made_offline_wait_as_pending_survive_a_reload_and_sync_in_order(
     new_page, make_user, make_assembly, make_attendee
 ):
+    """Issue 13.5: no network, the desk keeps scanning; the scans wait on the laptop
+    ("pendiente"), survive a reload, and go by themselves when the server answers: green for
+    a first arrival, amber for a ticket checked in earlier elsewhere; nothing is stored twice."""
     organizer = make_user("organizer")
     assembly = make_assembly()
-    person = _person(make_attendee, assembly, "Sin", "Red")
+    ana = _person(make_attendee, assembly, "Ana", "Sin Red")
+    earlier = datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=1)
+    beto = _person(
+        make_attendee, assembly, "Beto", "Ya Vino", checked_in_at=earlier, checked_in_desk="Mesa 2"
+    )
     _db.session.rollback()
     page = new_page(LAPTOP)
     log_in(page, organizer)
     page.goto(f"/assemblies/{assembly.id}/desk?desk=Mesa+1")
+    page.wait_for_selector("[data-net][data-state=online]")
+    queue_key = f"asamblea.desk.queue.{assembly.id}"
+
+    page.context.set_offline(True)
+    page.wait_for_selector("[data-net][data-state=offline]")
+    page.keyboard.type(f"/t/{ana.ticket_token}\n", delay=2)
+    page.wait_for_selector("[data-result][data-kind=pending]")
+    page.keyboard.type(f"/t/{beto.ticket_token}\n", delay=2)
+    page.get_by_text("Escaneos pendientes de enviar: 2").wait_for()
+    result = page.locator("[data-result]")
+    assert "Pendiente: se registrará al volver la conexión" in result.inner_text()
+    assert "no se registró" not in page.locator("body").inner_text().lower()
+    assert page.locator(".queue-item[data-state=pending]").count() == 2
+    assert page.locator("#scan-input").input_value() == ""  # ready for the next person
+    queued = page.evaluate(f"JSON.parse(localStorage.getItem('{queue_key}'))")
+    assert [item["ticket"] for item in queued] == [
+        f"/t/{ana.ticket_token}",
+        f"/t/{beto.ticket_token}",
+    ]
+    assert set(queued[0]) == {"id", "ticket", "desk", "at"}  # tokens and times, no list copy
+    screenshot(page, "desk-offline-pending-laptop")
+    assert _stored(ana.id).checked_in_at is None
+    scanned_by = datetime.now(UTC).replace(tzinfo=None)
+
+    # the network comes back but the server does not answer check-ins yet; a reload keeps them
     page.route("**/desk/checkin", lambda route: route.abort("internetdisconnected"))
-    page.keyboard.type(f"/t/{person.ticket_token}\n", delay=2)
+    page.context.set_offline(False)
+    page.reload()
+    page.get_by_text("Escaneos pendientes de enviar: 2").wait_for()
+    assert page.locator(".queue-item[data-state=pending]").count() == 2
+
+    # the server answers again: they go by themselves, oldest first
+    page.unroute("**/desk/checkin")
+    page.get_by_text("Escaneos enviados al volver la conexión").wait_for(timeout=20_000)
+    page.locator(".queue-item[data-state=ok]", has_text="Ana Sin Red").wait_for()
+    amber = page.locator(".queue-item[data-state=already]", has_text="Beto Ya Vino")
+    assert "Mesa 2" in amber.inner_text()
+    assert page.evaluate(f"localStorage.getItem('{queue_key}')") is None
+    screenshot(page, "desk-offline-synced-laptop")
+    stored = _stored(ana.id)
+    assert stored.checked_in_desk == "Mesa 1"
+    assert stored.checked_in_at <= scanned_by  # counted at the scan's time, not the sync's
+    again = _stored(beto.id)
+    assert (again.checked_in_at, again.checked_in_desk) == (earlier, "Mesa 2")
+    page.wait_for_function("() => document.querySelector('[data-count-in]').textContent === '2'")
+
+
+def test_a_search_pick_that_gets_no_answer_says_it_was_not_recorded(
+    new_page, make_user, make_assembly, make_attendee
+):
+    """A pick from the search is not queued (it needs the server): the desk says so."""
+    organizer = make_user("organizer")
+    assembly = make_assembly()
+    person = _person(make_attendee, assembly, "Única", "Persona Buscada")
+    _db.session.rollback()
+    page = new_page(LAPTOP)
+    log_in(page, organizer)
+    page.goto(f"/assemblies/{assembly.id}/desk?desk=Mesa+1")
+    page.keyboard.type("Única Persona", delay=2)
+    page.get_by_text("Una persona coincide").wait_for()
+    page.route("**/desk/checkin", lambda route: route.abort("internetdisconnected"))
+    page.keyboard.press("Enter")
     page.wait_for_selector("[data-result][data-kind=error]")
     assert page.get_by_text("Sin conexión: NO se registró").is_visible()
-    assert page.locator("#scan-input").input_value() == f"/t/{person.ticket_token}"
     assert _stored(person.id).checked_in_at is None
-    # the network is back: Enter sends it again
     page.unroute("**/desk/checkin")
-    page.locator("#scan-input").press("Enter")
+    page.get_by_role("button", name="Reintentar").click()
     page.wait_for_selector("[data-result][data-kind=ok]")
     assert _stored(person.id).checked_in_at is not None
 

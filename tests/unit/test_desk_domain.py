@@ -93,3 +93,12 @@ def test_arrival_buckets_cover_two_hours_aligned_to_the_clock():
     assert buckets[-1] == {"start": "08:05", "count": 2}
     assert buckets[-2] == {"start": "08:00", "count": 1}
     assert sum(b["count"] for b in buckets) == 4
+
+
+def test_a_queued_scan_is_dated_by_its_age_on_the_server_clock():
+    now = datetime(2026, 3, 14, 12, 0)
+    assert domain.scan_time(now, 0) == now
+    assert domain.scan_time(now, None) == now
+    assert domain.scan_time(now, 90_000) == now - timedelta(seconds=90)
+    assert domain.scan_time(now, -5) == now  # a desk clock gone backwards: now
+    assert domain.scan_time(now, 10**12) == now - timedelta(days=1)  # capped

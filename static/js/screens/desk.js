@@ -3,19 +3,23 @@
 // One always-focused input takes everything: a USB/Bluetooth scanner types the ticket URL
 // (…/t/<token>) and Enter; a person types a name or document number and picks a result with
 // the arrows + Enter or a tap.  Every check-in is one POST; the answer is shown big: green
-// (checked in), amber (already, at HH:MM by desk N) or red (unknown ticket).  If the network
-// fails the scan goes back into the input and the screen says so: nothing is lost silently.
+// (checked in), amber (already, at HH:MM by desk N) or red (unknown ticket).  A scan first goes
+// into this laptop's queue (lib/desk_queue.js) with a UUID and its time: with no network it
+// stays there, "pendiente", and is sent by itself when the server answers again (the server
+// counts each UUID once; the earliest scan wins).  A pick from the search needs the server:
+// if the network fails the screen says it was not recorded.  Nothing is lost silently.
 // Counters arrive over Socket.IO (room desk:<assembly>); the camera decoder (jsQR) is loaded
 // only when the camera button is pressed.
 import { mountClock } from "../shared/clock.js";
 import { el, svg } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
+import { ScanQueue, sendQueued } from "../lib/desk_queue.js";
 import { getJson, NetworkError, postJson, Refusal } from "../shared/net.js";
-import { connect } from "../shared/socket.js";
+import { backoff, connect } from "../shared/socket.js";
 import { looksLikeTicket, ticketRules } from "../shared/tickets.js";
 
 // Set by init(): the page, its parts, the connection.
-let root, assemblyId, els, conn, STORE_LAST, lastCheckIn, rules;
+let root, assemblyId, els, conn, STORE_LAST, lastCheckIn, rules, queue;
 const $ = (selector) => root.querySelector(selector);
 
 function elements() {
@@ -51,6 +55,9 @@ function elements() {
   more: $("[data-more]"),
   recent: $("[data-recent]"),
   recentEmpty: $("[data-recent-empty]"),
+  queueBox: $("[data-queue]"),
+  queueTitle: $("[data-queue-title]"),
+  queueList: $("[data-queue-list]"),
   };
 }
 
@@ -248,6 +255,7 @@ function beep(kind) {
 async function checkIn(body, { restoreText = "" } = {}) {
   if (busy) return;
   busy = true;
+  live = null; // the panel now answers this pick, not a queued scan
   els.result.setAttribute("aria-busy", "true");
   try {
     const data = await postJson(root.dataset.checkinUrl, { ...body, desk });
@@ -266,7 +274,128 @@ async function checkIn(body, { restoreText = "" } = {}) {
 function scan(text) {
   clearResults();
   els.input.value = "";
-  return checkIn({ ticket: text }, { restoreText: text });
+  live = queue.add(text, desk).id;
+  renderQueue();
+  return syncQueue();
+}
+
+// ------------------------------------------------------------------ the scan queue
+
+let live = null; // the queued scan the big panel is waiting for
+let syncing = false;
+let syncAgain = false;
+let syncTimer = 0;
+let syncFailures = 0;
+const waited = new Set(); // ids of queued scans that had to wait
+const answered = []; // scans answered after waiting in the queue, newest first (this session)
+
+function sendScan(item) {
+  // A hung server is no answer: after 10 s the scan stays queued and goes again.
+  return postJson(root.dataset.checkinUrl, queue.body(item), { signal: AbortSignal.timeout(10000) });
+}
+
+async function syncQueue() {
+  if (syncing) {
+    syncAgain = true;
+    return;
+  }
+  syncing = true;
+  clearTimeout(syncTimer);
+  try {
+    const empty = await sendQueued(queue, sendScan, { onResult: scanAnswered, onKept: scanKept });
+    if (empty) syncFailures = 0;
+    else syncTimer = setTimeout(syncQueue, backoff(syncFailures++, { base: 2000, max: 15000 }));
+  } finally {
+    syncing = false;
+    renderQueue();
+    if (syncAgain) {
+      syncAgain = false;
+      syncQueue();
+    }
+  }
+}
+
+function scanAnswered(item, { data, error }) {
+  const shown = item.id === live;
+  if (shown) {
+    live = null;
+    if (data) showOutcome(data);
+    else {
+      if (!els.input.value) els.input.value = item.ticket; // refused: back in the input
+      showFailure(error, null);
+    }
+  } else if (data?.result === "ok") {
+    loadRecent();
+  }
+  if (waited.delete(item.id)) {
+    answered.unshift({ item, data, error }); // it was "pendiente": say how it ended
+    answered.splice(20);
+  }
+  if (data?.result === "ok" && !socketConnected()) refreshCounters();
+}
+
+function scanKept(item, error) {
+  for (const other of queue.items) waited.add(other.id);
+  if (live && waited.has(live)) showPending(error);
+}
+
+function showPending(error) {
+  const waiting = queue.items.length;
+  show("pending", {
+    title: t("Pendiente: se registrará al volver la conexión"),
+    detail:
+      error?.status === 401
+        ? t("La sesión se cerró: el escaneo queda guardado en este equipo. Vuelva a iniciar sesión en otra pestaña.")
+        : t("El escaneo quedó guardado en este equipo ({n} pendientes) y se enviará solo. Puede seguir escaneando.", {
+            n: waiting,
+          }),
+    retry: syncQueue,
+  });
+}
+
+function clockTime(ms) {
+  // The venue's time, as every other time on the desk (the laptop's zone may differ).
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return new Date(ms).toLocaleTimeString("es-CO", { ...options, timeZone: root.dataset.timeZone });
+  } catch {
+    return new Date(ms).toLocaleTimeString("es-CO", options); // an unknown zone name
+  }
+}
+
+function answeredText({ data, error }) {
+  if (error) return [error.message, "error"];
+  if (data.result === "ok") return [`✓ ${data.person.name} · ${seatText(data.person)}`, "ok"];
+  if (data.result === "already") return [`${data.person.name}: ${data.message}`, "already"];
+  return [`✗ ${t("Tiquete no válido")}: ${data.message}`, "unknown"];
+}
+
+function renderQueue() {
+  const waiting = queue.items;
+  els.queueBox.hidden = !waiting.length && !answered.length;
+  els.queueTitle.textContent = waiting.length
+    ? t("Escaneos pendientes de enviar: {n}", { n: waiting.length })
+    : t("Escaneos enviados al volver la conexión");
+  els.queueList.replaceChildren(
+    ...waiting.map((item) =>
+      el(
+        "li",
+        { class: "queue-item", "data-state": "pending" },
+        el("span", { class: "recent-time", text: clockTime(item.at) }),
+        el("span", { class: "queue-state", text: t("pendiente") }),
+        el("span", { class: "meta", text: `…${item.ticket.slice(-6)}` }),
+      ),
+    ),
+    ...answered.map((entry) => {
+      const [text, kind] = answeredText(entry);
+      return el(
+        "li",
+        { class: "queue-item", "data-state": kind },
+        el("span", { class: "recent-time", text: clockTime(entry.item.at) }),
+        el("span", { class: "queue-state", text }),
+      );
+    }),
+  );
 }
 
 function checkInPerson(person) {
@@ -721,6 +850,7 @@ function connectSocket() {
   conn = connect({ assemblyId });
   conn.onStatus((status) => {
     if (status === "offline" || status === "refused") setNet("offline", t("Sin conexión con el servidor"));
+    if (status === "online" && queue.items.length) syncQueue(); // the server is back: send now
   });
   conn.join(
     "join_desk",
@@ -735,6 +865,7 @@ function connectSocket() {
   const clock = document.querySelector("[data-clock]");
   if (clock) mountClock(clock, conn, assemblyId);
   window.addEventListener("offline", () => setNet("offline", t("Sin red en este equipo")));
+  window.addEventListener("online", () => syncQueue());
 }
 
 // ------------------------------------------------------------------ camera
@@ -816,6 +947,7 @@ export function init() {
   rules = ticketRules(root.dataset.ticketRules);
   STORE_LAST = `asamblea.desk.last.${assemblyId}`;
   lastCheckIn = JSON.parse(localStorage.getItem(STORE_LAST) || "null");
+  queue = new ScanQueue(localStorage, `asamblea.desk.queue.${assemblyId}`);
   listenSetup();
   keepFocus();
   listenActions();
@@ -831,6 +963,9 @@ export function init() {
   renderUndo();
   connectSocket();
   refreshCounters();
+  renderQueue();
+  for (const item of queue.items) waited.add(item.id); // scans kept from before a reload
+  if (queue.items.length) syncQueue();
 
   // The walk-in form comes back with ?checkin=<token>: check the new person in at once.
   const pending = params.get("checkin");
