@@ -22,7 +22,10 @@ def _blueprints():
     from assembly.board.routes import bp as board_bp
     from assembly.core.routes import bp as core_bp
     from assembly.desk.routes import bp as desk_bp
-    from assembly.followup import monitoring_routes  # noqa: F401
+    from assembly.followup import (
+        monitoring_routes,  # noqa: F401
+        survey_routes,  # noqa: F401
+    )
     from assembly.followup.routes import bp as followup_bp
     from assembly.grouping.routes import bp as grouping_bp
     from assembly.puzzle.routes import bp as puzzle_bp

@@ -18,6 +18,8 @@ from assembly.followup.models import (
     CommitmentUpdate,
     FollowupLink,
     FollowupSettings,
+    Survey,
+    SurveyAnswer,
 )
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece, PieceVersion
@@ -49,6 +51,8 @@ __all__ = [
     "RoomSequence",
     "Slide",
     "Step",
+    "Survey",
+    "SurveyAnswer",
     "Table",
     "Theme",
     "User",

@@ -3,7 +3,7 @@ history of their progress reports."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
@@ -130,3 +130,56 @@ class FollowupSettings(db.Model):
 
     def __repr__(self) -> str:
         return f"<FollowupSettings {self.assembly_id} public={self.public}>"
+
+
+class Survey(db.Model):
+    """An assembly's satisfaction survey (seed 004): its questions and the window it is open.
+    Opened by the moderator at the end of Moment 5; it stays open after the assembly closes
+    until ``closes_at``."""
+
+    __tablename__ = "surveys"
+
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: [{"key", "kind": scale | yesno | text, "label"}] (see followup.survey_domain)
+    questions: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: hours it stays open once opened
+    window_hours: Mapped[int] = mapped_column(nullable=False, default=48)
+    #: None until the moderator opens it
+    opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    #: answers are refused from this moment (set on opening; closing early moves it to now)
+    closes_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    opened_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<Survey {self.assembly_id} opened={self.opened_at} closes={self.closes_at}>"
+
+
+class SurveyAnswer(db.Model):
+    """One ticket's answer to the survey: one per ticket, never edited."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (UniqueConstraint("assembly_id", "attendee_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("surveys.assembly_id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: the ticket that answered (kept empty if the person is deleted; the answer stays)
+    attendee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("attendees.id", ondelete="SET NULL"), nullable=True
+    )
+    #: the mesa the person sat at when answering (results by mesa)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: question key -> 1..5, true/false or a text
+    answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<SurveyAnswer {self.assembly_id} attendee={self.attendee_id}>"

@@ -1,7 +1,10 @@
 """How the follow-up reacts to the plenary (board's signals; see ARCHITECTURE.md)."""
 
+from flask import render_template
+
 from assembly.board.signals import agenda_approved, approval_annulled, piece_amended
-from assembly.followup import services
+from assembly.followup import services, survey
+from assembly.registration.panels import ticket_panel
 
 
 @agenda_approved.connect
@@ -18,3 +21,17 @@ def annul_commitments(group, **_kwargs) -> None:
 @piece_amended.connect
 def carry_amendment(piece, **_kwargs) -> None:
     services.carry_amendment(piece)
+
+
+@ticket_panel
+def survey_on_the_ticket(attendee) -> str | None:
+    """While the survey is open, the ticket page of a person who attended offers it."""
+    if attendee.checked_in_at is None:
+        return None
+    if survey.state_of(survey.survey_of(attendee.assembly_id)) != "abierta":
+        return None
+    return render_template(
+        "followup/_ticket_survey_panel.html",
+        attendee=attendee,
+        answered=survey.answer_of(attendee) is not None,
+    )

@@ -47,6 +47,12 @@ OPEN_AFTER_CLOSING = frozenset(
         "followup.monitor_excel",
         "followup.set_public",
         "followup.accountability",
+        "followup.survey_console",
+        "followup.survey_action",
+        "followup.survey_projector",
+        "followup.survey_entry",
+        "followup.survey_answer",
+        "followup.survey_submit",
     }
 )
 

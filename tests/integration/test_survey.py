@@ -1,0 +1,196 @@
+"""The satisfaction survey (issue 19.4): the moderator opens it for a window that outlasts the
+assembly's close; attendees answer from the ticket page or the projected QR, once per ticket;
+the console's results come by question and by mesa."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from assembly.assemblies import services as assemblies
+from assembly.errors import Conflict, PermissionDenied
+from assembly.extensions import db
+from assembly.followup import survey
+from assembly.followup.models import SurveyAnswer
+from assembly.grouping.models import Group
+
+GOOD = {"overall": "5", "mesa": "4", "organization": "3", "again": "si", "comment": "Gracias"}
+ARRIVED = datetime(2026, 3, 14, 8)
+
+
+@pytest.fixture
+def room(make_assembly, make_attendee):
+    assembly = make_assembly()
+    groups = db.session.scalars(
+        select(Group).where(Group.assembly_id == assembly.id).order_by(Group.number)
+    ).all()
+    people = [
+        make_attendee(assembly, checked_in_at=ARRIVED, group_id=groups[i % 2].id) for i in range(4)
+    ]
+    return {"assembly": assembly, "groups": groups, "people": people}
+
+
+def _open(assembly_id):
+    survey.open_survey(None, assembly_id)
+    db.session.commit()
+
+
+def test_the_moderator_opens_the_survey_and_an_attendee_answers_from_the_ticket_page(
+    room, client, auth
+):
+    assembly, person = room["assembly"], room["people"][0]
+    ticket = client.get(f"/t/{person.ticket_token}").get_data(as_text=True)
+    assert "Encuesta de satisfacción" not in ticket  # not open yet
+    auth.login("moderator")
+    response = client.post(f"/assemblies/{assembly.id}/encuesta", data={"action": "open"})
+    assert response.status_code == 302
+    auth.logout()
+    ticket = client.get(f"/t/{person.ticket_token}").get_data(as_text=True)
+    assert "Responder la encuesta" in ticket and f"/encuesta/{person.ticket_token}" in ticket
+    page = client.get(f"/encuesta/{person.ticket_token}").get_data(as_text=True)
+    assert "Satisfacción general con la asamblea" in page and 'name="overall"' in page
+    response = client.post(f"/encuesta/{person.ticket_token}", data=GOOD)
+    assert response.status_code == 302
+    stored = db.session.scalar(select(SurveyAnswer))
+    assert stored.attendee_id == person.id and stored.group_id == person.group_id
+    assert stored.answers == {
+        "overall": 5, "mesa": 4, "organization": 3, "again": True, "comment": "Gracias",
+    }  # fmt: skip
+    ticket = client.get(f"/t/{person.ticket_token}").get_data(as_text=True)
+    assert "Ya respondió la encuesta" in ticket
+
+
+def test_one_answer_per_ticket(room, client):
+    _open(room["assembly"].id)
+    token = room["people"][0].ticket_token
+    assert client.post(f"/encuesta/{token}", data=GOOD).status_code == 302
+    again = client.post(f"/encuesta/{token}", data={**GOOD, "overall": "1"})
+    assert again.status_code == 409
+    assert "Ya respondió la encuesta con este tiquete" in again.get_data(as_text=True)
+    assert [a.answers["overall"] for a in db.session.scalars(select(SurveyAnswer))] == [5]
+
+
+def test_an_incomplete_answer_comes_back_with_why_and_nothing_is_stored(room, client):
+    _open(room["assembly"].id)
+    token = room["people"][0].ticket_token
+    response = client.post(f"/encuesta/{token}", data={"overall": "5", "comment": "hola"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Revise las preguntas marcadas." in page and "Elija sí o no." in page
+    assert "hola" in page  # the comment typed stays in the form
+    assert db.session.scalar(select(SurveyAnswer)) is None
+
+
+def test_only_people_who_attended_answer(room, make_attendee):
+    _open(room["assembly"].id)
+    absent = make_attendee(room["assembly"])
+    with pytest.raises(PermissionDenied, match="Solo quienes asistieron"):
+        survey.answer(absent.ticket_token, GOOD)
+
+
+def test_the_survey_stays_open_after_the_assembly_closes_until_its_window_ends(room):
+    assembly = room["assembly"]
+    opened = datetime(2026, 3, 14, 16, 30)
+    survey.open_survey(None, assembly.id, now=opened)
+    db.session.commit()
+    assemblies.close_assembly(None, assembly, reason="Prueba: cierre con mesas sin decidir")
+    db.session.commit()
+    people = room["people"]
+    survey.answer(people[0].ticket_token, GOOD, now=opened + timedelta(hours=47))
+    with pytest.raises(Conflict, match="La encuesta ya cerró") as refused:
+        survey.answer(people[1].ticket_token, GOOD, now=opened + timedelta(hours=48))
+    assert refused.value.code == "closed"
+
+
+def test_answers_before_opening_and_after_an_early_close_are_refused(room):
+    assembly, token = room["assembly"], room["people"][0].ticket_token
+    with pytest.raises(Conflict, match="todavía no está abierta"):
+        survey.answer(token, GOOD)
+    _open(assembly.id)
+    survey.close_survey(None, assembly.id)
+    db.session.commit()
+    with pytest.raises(Conflict, match="ya cerró"):
+        survey.answer(token, GOOD)
+    with pytest.raises(Conflict, match="no está abierta"):
+        survey.close_survey(None, assembly.id)
+
+
+def test_questions_are_configurable_until_the_first_answer(room, client, auth):
+    assembly = room["assembly"]
+    auth.login("moderator")
+    text = "escala | ¿Qué tan útil fue la jornada?\nsino | ¿Volvería?\ntexto | Sugerencias"
+    response = client.post(
+        f"/assemblies/{assembly.id}/encuesta",
+        data={"action": "settings", "questions": text, "window_hours": "24"},
+    )
+    assert response.status_code == 302
+    current = survey.survey_of(assembly.id)
+    assert [q["kind"] for q in current.questions] == ["scale", "yesno", "text"]
+    assert current.window_hours == 24
+    bad = client.post(
+        f"/assemblies/{assembly.id}/encuesta",
+        data={"action": "settings", "questions": "nada", "window_hours": "0"},
+    )
+    assert bad.status_code == 422
+    assert "Las horas abierta deben ser un número entero" in bad.get_data(as_text=True)
+    _open(assembly.id)
+    keys = [q["key"] for q in current.questions]
+    survey.answer(room["people"][0].ticket_token, {keys[0]: "4", keys[1]: "no"})
+    db.session.commit()
+    with pytest.raises(Conflict, match="Ya hay respuestas"):
+        survey.configure(None, assembly.id, {"questions": "escala | Otra", "window_hours": "24"})
+
+
+def test_a_facilitator_cannot_open_the_survey(room, client, auth):
+    auth.login("facilitator")
+    response = client.post(f"/assemblies/{room['assembly'].id}/encuesta", data={"action": "open"})
+    assert response.status_code == 403
+    assert survey.survey_of(room["assembly"].id) is None
+
+
+def test_the_console_shows_results_by_question_and_by_mesa(room, client, auth):
+    assembly, people = room["assembly"], room["people"]
+    _open(assembly.id)
+    for person, score in zip(people, ("5", "3", "4", "2"), strict=True):
+        survey.answer(person.ticket_token, {**GOOD, "overall": score})
+    db.session.commit()
+    results = survey.results(assembly.id)
+    overall = results["tally"][0]
+    assert overall["counts"] == [0, 1, 1, 1, 1] and overall["mean"] == 3.5
+    numbers = [g.number for g in room["groups"]]
+    assert [(r["label"], r["n"], r["means"]["overall"]) for r in results["by_mesa"]] == [
+        (f"Mesa {numbers[0]}", 2, 4.5),
+        (f"Mesa {numbers[1]}", 2, 2.5),
+    ]
+    auth.login("moderator")
+    page = client.get(f"/assemblies/{assembly.id}/encuesta").get_data(as_text=True)
+    assert "4 respuestas" in page and "Promedio: 3.5 de 5" in page and "Gracias" in page
+    partial = client.get(f"/assemblies/{assembly.id}/encuesta?partial=1").get_data(as_text=True)
+    assert "<html" not in partial and "Resultados en vivo" in partial
+
+
+def test_an_answer_tells_the_console(room, client, socket_client, auth):
+    assembly = room["assembly"]
+    _open(assembly.id)
+    auth.login("moderator")
+    sio = socket_client()
+    assert sio.emit("join_assembly", {"assembly_id": assembly.id}, callback=True)["ok"]
+    sio.get_received()
+    client.post(f"/encuesta/{room['people'][0].ticket_token}", data=GOOD)
+    events = [e for e in sio.get_received() if e["name"] == "survey_changed"]
+    assert [e["args"][0]["answers"] for e in events] == [1]
+
+
+def test_the_projected_qr_leads_a_phone_with_its_ticket_cookie_to_its_survey(room, client):
+    assembly, person = room["assembly"], room["people"][0]
+    entry = client.get(f"/encuesta/asamblea/{assembly.id}")
+    assert entry.status_code == 200 and "Identifíquese con su tiquete" in entry.get_data(True)
+    pasted = client.post(
+        f"/encuesta/asamblea/{assembly.id}", data={"ticket": f"http://x/t/{person.ticket_token}"}
+    )
+    assert pasted.headers["Location"].endswith(f"/encuesta/{person.ticket_token}")
+    wrong = client.post(f"/encuesta/asamblea/{assembly.id}", data={"ticket": "nada"})
+    assert wrong.status_code == 422
+    client.get(f"/t/{person.ticket_token}")  # the ticket page sets the cookie
+    again = client.get(f"/encuesta/asamblea/{assembly.id}")
+    assert again.headers["Location"].endswith(f"/encuesta/{person.ticket_token}")
