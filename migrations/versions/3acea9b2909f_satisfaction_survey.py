@@ -1,7 +1,7 @@
 """satisfaction survey (issue 19.4): surveys and their answers, one per ticket
 
 Revision ID: 3acea9b2909f
-Revises: f12a3b4c5d60
+Revises: f13a0d35c4e1
 Create Date: 2026-12-02 14:55:11.767813
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3acea9b2909f'
-down_revision = 'f12a3b4c5d60'
+down_revision = 'f13a0d35c4e1'
 branch_labels = None
 depends_on = None
 
