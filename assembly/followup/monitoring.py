@@ -3,10 +3,8 @@ each assembly's public accountability page. Reading only, except the opt-in."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
-import xlsxwriter
 from sqlalchemy import select
 
 from assembly.assemblies import periods
@@ -122,55 +120,18 @@ def summary(found: list[Row], dimension: str) -> list[dict]:
     return result
 
 
-def workbook(found: list[Row], dimension: str) -> bytes:
-    """The monitoring in Excel: the commitments, and the summary with a native bar chart."""
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "remove_timezone": True})
-    bold = book.add_format({"bold": True, "bg_color": "#E5E7EB", "border": 1, "text_wrap": True})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    percent = book.add_format({"num_format": '0"%"'})
-    sheet = book.add_worksheet("Compromisos")
-    headers = ["Asamblea", "Región", "Eje temático", "Mesa", "Compromiso", "Responsables",
-               "Trimestre", "Estado", "Avance (%)", "Vencido", "En riesgo", "Indicador"]  # fmt: skip
-    sheet.write_row(0, 0, headers, bold)
-    for index, row in enumerate(found, start=1):
-        c = row.commitment
-        sheet.write_row(index, 0, [
-            row.assembly, row.region, row.theme, c.group.number, c.what, c.who, row.due_label,
-            domain.STATUSES.get(c.status, c.status), c.progress, "Sí" if row.overdue else "No",
-            "Sí" if row.at_risk else "No", c.indicator,
-        ], wrap)  # fmt: skip
-        sheet.write_number(index, 8, c.progress, percent)
-    for column, width in enumerate((28, 16, 28, 6, 45, 30, 18, 12, 10, 9, 9, 30)):
-        sheet.set_column(column, column, width)
-    sheet.autofilter(0, 0, max(len(found), 1), len(headers) - 1)
-    sheet.freeze_panes(1, 0)
-    table = summary(found, dimension)
-    resume = book.add_worksheet("Resumen")
-    resume.write_row(0, 0, [DIMENSIONS[dimension], "Compromisos", "Cumplidos", "Vencidos",
-                            "En riesgo", "Avance medio (%)"], bold)  # fmt: skip
-    for index, item in enumerate(table, start=1):
-        resume.write_row(index, 0, [item["label"], item["count"], item["done"], item["overdue"],
-                                    item["at_risk"], item["progress"]])  # fmt: skip
-    resume.set_column(0, 0, 36)
-    resume.set_column(1, 5, 14)
-    if table:
-        chart = book.add_chart({"type": "bar"})
-        chart.add_series(
-            {
-                "name": "Avance medio (%)",
-                "categories": ["Resumen", 1, 0, len(table), 0],
-                "values": ["Resumen", 1, 5, len(table), 5],
-                "data_labels": {"value": True},
-            }
-        )
-        chart.set_title({"name": f"Avance medio por {DIMENSIONS[dimension].lower()}"})
-        chart.set_x_axis({"min": 0, "max": 100})
-        chart.set_legend({"none": True})
-        chart.set_size({"width": 640, "height": max(240, 28 * len(table) + 120)})
-        resume.insert_chart(1, 7, chart)
-    book.close()
-    return out.getvalue()
+def export_rows(found: list[Row]) -> list[list[object]]:
+    """The selection as plain rows for the monitoring workbook (reports.workbooks.monitoring):
+    assembly, region, theme, mesa, commitment, responsible, quarter, status, progress,
+    overdue, at risk, indicator."""
+    return [
+        [row.assembly, row.region, row.theme, row.commitment.group.number, row.commitment.what,
+         row.commitment.who, row.due_label,
+         domain.STATUSES.get(row.commitment.status, row.commitment.status),
+         row.commitment.progress, "Sí" if row.overdue else "No", "Sí" if row.at_risk else "No",
+         row.commitment.indicator]
+        for row in found
+    ]  # fmt: skip
 
 
 # --- the public accountability page (opt-in) ------------------------------------------------

@@ -1,8 +1,6 @@
 """Monitoring across assemblies (supervisors) and the opt-in public accountability page."""
 
-from datetime import date
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -23,9 +21,14 @@ DIMENSION_LABELS = {
 }
 
 
-def _dimension() -> str:
-    value = request.args.get("por", "region")
+def dimension_of(args) -> str:
+    """The summary's grouping from the query string (``por``), region by default."""
+    value = args.get("por", "region")
     return value if value in monitoring.DIMENSIONS else "region"
+
+
+def _dimension() -> str:
+    return dimension_of(request.args)
 
 
 @bp.route("/compromisos")
@@ -46,20 +49,6 @@ def monitor():
         options=monitoring.options(),
         statuses=STATUS_LABELS,
         quarter=periods.label,
-    )
-
-
-@bp.route("/compromisos/excel")
-@require(Permission.EXPORT)
-def monitor_excel():
-    """The same selection in Excel, with the summary's native chart."""
-    filters = monitoring.clean_filters(request.args)
-    data = monitoring.workbook(monitoring.rows(filters), _dimension())
-    name = f"monitoreo-compromisos-{date.today().isoformat()}.xlsx"
-    return Response(
-        data,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

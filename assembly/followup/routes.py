@@ -44,7 +44,6 @@ OPEN_AFTER_CLOSING = frozenset(
         "followup.update_page",
         "followup.report",
         "followup.monitor",
-        "followup.monitor_excel",
         "followup.set_public",
         "followup.accountability",
         "followup.survey_console",

@@ -1,8 +1,18 @@
 """The supervisors' reports page: one click per Excel report, for one assembly or several."""
 
+from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from assembly.assemblies import services as assemblies
@@ -10,7 +20,10 @@ from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.errors import wants_json
 from assembly.extensions import unit_of_work
+from assembly.followup import monitoring
+from assembly.followup.monitoring_routes import dimension_of
 from assembly.reports import domain, services
+from assembly.reports.workbooks.monitoring import monitoring_workbook
 
 bp = Blueprint("reports", __name__)
 
@@ -90,3 +103,22 @@ def download(export_id: int):
     """The file of an earlier export, as it was saved."""
     path, name = services.export_file(current_user, export_id, exports_dir=_exports_dir())
     return send_file(path, mimetype=XLSX, as_attachment=True, download_name=name)
+
+
+@bp.route("/compromisos/excel")
+@require(Permission.EXPORT)
+def monitor_excel():
+    """The monitoring page's selection (/compromisos, same filters) in Excel, with the
+    summary's native chart."""
+    filters = monitoring.clean_filters(request.args)
+    dimension = dimension_of(request.args)
+    found = monitoring.rows(filters)
+    data = monitoring_workbook(
+        monitoring.export_rows(found),
+        monitoring.summary(found, dimension),
+        monitoring.DIMENSIONS[dimension],
+    )
+    name = f"monitoreo-compromisos-{date.today().isoformat()}.xlsx"
+    return Response(
+        data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
