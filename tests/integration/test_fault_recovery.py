@@ -8,11 +8,9 @@
 import json
 import os
 import secrets
-import shutil
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 
@@ -21,44 +19,11 @@ import socketio as socketio_client
 from sqlalchemy import create_engine, text
 
 from tests.conftest import TEST_PASSWORD
-from tests.support.live_server import PROJECT_ROOT, Browserless, free_port, start_server
+from tests.support.cluster import OwnRedis
+from tests.support.live_server import PROJECT_ROOT, Browserless, start_server
 from tests.support.services import require, require_postgres
 
 pytestmark = pytest.mark.slow
-
-
-class OwnRedis:
-    """A redis-server of the test's own, on a free port, that the test can kill."""
-
-    def __init__(self, tmp_path):
-        require(shutil.which("redis-server") is not None, "redis-server no está instalado")
-        self.port = free_port()
-        self.tmp_path = tmp_path
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.tmp_path)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            out = subprocess.run(
-                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
-            )
-            if out.stdout.strip() == "PONG":
-                return
-            time.sleep(0.1)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.wait()
 
 
 def _status(url: str, data: bytes | None = None) -> tuple[int, bytes]:
@@ -72,6 +37,7 @@ def _status(url: str, data: bytes | None = None) -> tuple[int, bytes]:
 def test_redis_killed_and_restarted_no_500_and_every_screen_resyncs(
     app, database_url, make_user, make_assembly, tmp_path
 ):
+    require(OwnRedis.installed(), "redis-server no está instalado")
     redis = OwnRedis(tmp_path)
     redis.start()
     admin = make_user("admin")
