@@ -84,6 +84,19 @@ def document_prefix(text: str | None) -> str | None:
     return number.upper()
 
 
+def prefix_upper_bound(prefix: str) -> str | None:
+    """The smallest text above every text starting with ``prefix`` (digits and capital
+    letters, as :func:`document_prefix` gives): "129" -> "13", "12A" -> "12B"; None for
+    "999" or "ZZZ", which nothing is above.  Stays within digits and letters, so the order
+    is the same in any collation."""
+    chars = list(prefix)
+    while chars:
+        last = chars.pop()
+        if last not in ("9", "Z"):
+            return "".join(chars) + chr(ord(last) + 1)
+    return None
+
+
 def mask_document(number: str | None) -> str:
     """Only the last 3 characters, for screens that may not show document numbers."""
     number = number or ""
@@ -97,6 +110,30 @@ def local_hhmm(moment: datetime | None, zone: tzinfo) -> str:
     return moment.replace(tzinfo=UTC).astimezone(zone).strftime("%H:%M")
 
 
+def arrival_bucket_starts(
+    now: datetime, *, minutes: int = ARRIVAL_BUCKET_MINUTES, span: int = ARRIVAL_SPAN_MINUTES
+) -> list[datetime]:
+    """The start of each arrivals bucket over the last ``span`` minutes, oldest first, aligned
+    to the clock (08:00, 08:05, ...); the last bucket holds ``now``.  Naive UTC; a bucket ends
+    where the next starts, the last one ``minutes`` after its start."""
+    step = timedelta(minutes=minutes)
+    count = span // minutes
+    # Align to the local clock: Bogotá is a whole number of hours from UTC, so aligning the
+    # UTC minute is the same as aligning the local one.
+    last_start = now.replace(second=0, microsecond=0) - timedelta(minutes=now.minute % minutes)
+    return [last_start - step * (count - 1 - i) for i in range(count)]
+
+
+def arrival_buckets_from_counts(
+    starts: list[datetime], counts: dict[int, int], zone: tzinfo
+) -> list[dict]:
+    """The desk's arrivals chart from ``{bucket index: arrivals}`` (the database counts)."""
+    return [
+        {"start": local_hhmm(start, zone), "count": int(counts.get(i, 0))}
+        for i, start in enumerate(starts)
+    ]
+
+
 def arrival_buckets(
     times: Iterable[datetime],
     now: datetime,
@@ -105,23 +142,17 @@ def arrival_buckets(
     minutes: int = ARRIVAL_BUCKET_MINUTES,
     span: int = ARRIVAL_SPAN_MINUTES,
 ) -> list[dict]:
-    """Arrivals per ``minutes`` over the last ``span`` minutes, oldest first, aligned to the
-    clock (08:00, 08:05, ...); the last bucket holds ``now``.  Times are naive UTC."""
+    """Arrivals per ``minutes`` over the last ``span`` minutes (see
+    :func:`arrival_bucket_starts`), counted from the arrival times.  Times are naive UTC."""
+    starts = arrival_bucket_starts(now, minutes=minutes, span=span)
     step = timedelta(minutes=minutes)
-    count = span // minutes
-    # Align to the local clock: Bogotá is a whole number of hours from UTC, so aligning the
-    # UTC minute is the same as aligning the local one.
-    last_start = now.replace(second=0, microsecond=0) - timedelta(minutes=now.minute % minutes)
-    first_start = last_start - step * (count - 1)
-    counts = [0] * count
+    counts: dict[int, int] = {}
     for moment in times:
-        if moment is None or moment < first_start or moment >= last_start + step:
+        if moment is None or moment < starts[0] or moment >= starts[-1] + step:
             continue
-        counts[int((moment - first_start) // step)] += 1
-    return [
-        {"start": local_hhmm(first_start + step * i, zone), "count": counts[i]}
-        for i in range(count)
-    ]
+        index = int((moment - starts[0]) // step)
+        counts[index] = counts.get(index, 0) + 1
+    return arrival_buckets_from_counts(starts, counts, zone)
 
 
 def narrowed_by(words: list[str], *places: str | None) -> bool:

@@ -252,6 +252,8 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
 def _matching(assembly_id: int, text: str):
     words = domain.search_words(text)
     number = domain.document_prefix(text)
+    if number is not None and all(any(c.isdigit() for c in word) for word in words):
+        words = []  # digits only: a document number, found through its index (no name has them)
     if not words and number is None:
         return None
     matches = []
@@ -259,7 +261,16 @@ def _matching(assembly_id: int, text: str):
         spaced = literal(" ") + Attendee.name_key  # so every word start follows a space
         matches.append(and_(*(spaced.like(f"% {word}%") for word in words)))
     if number is not None:
-        matches.append(Attendee.document_number.like(f"{number}%"))
+        # A range on the (assembly, document) unique index finds the prefix without a scan
+        # (LIKE cannot use it: SQLite's is case-blind, PostgreSQL's needs a C collation);
+        # the LIKE keeps the match exact.
+        match = and_(
+            Attendee.document_number >= number, Attendee.document_number.like(f"{number}%")
+        )
+        above = domain.prefix_upper_bound(number)
+        if above is not None:
+            match = and_(match, Attendee.document_number < above)
+        matches.append(match)
     return select(Attendee).where(Attendee.assembly_id == assembly_id, or_(*matches))
 
 
@@ -323,22 +334,34 @@ def recent_check_ins(assembly_id: int, desk: str | None = None, limit: int = 8) 
 
 def counters(assembly: Assembly, now: datetime) -> dict:
     """What every desk shows live: registered, checked in, per mesa, per desk, and arrivals
-    per 5 minutes over the last 2 hours (oldest first), at the venue's clock."""
+    per 5 minutes over the last 2 hours (oldest first), at the venue's clock.
+
+    Two indexed aggregates whatever the size of the room: one count grouped by (mesa, desk)
+    that reads only the index ``ix_attendees_counters`` (it holds every column it needs, in
+    that order, so nothing is sorted and no row is loaded), and one over the last two hours'
+    arrivals through ``ix_attendees_checked_in``, bucketed by the database."""
     assembly_id = assembly.id
-    registered, checked_in, left = db.session.execute(
+    rows = db.session.execute(
         select(
+            Attendee.group_id,
+            Attendee.checked_in_desk,
             func.count(Attendee.id),
             func.count(Attendee.checked_in_at),
             func.count(Attendee.checked_out_at),
-        ).where(Attendee.assembly_id == assembly_id)
-    ).one()
-    in_by_group = dict(
-        db.session.execute(
-            select(Attendee.group_id, func.count(Attendee.id))
-            .where(Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None))
-            .group_by(Attendee.group_id)
-        ).all()
-    )
+        )
+        .where(Attendee.assembly_id == assembly_id)
+        .group_by(Attendee.group_id, Attendee.checked_in_desk)
+    ).all()
+    registered = checked_in = left = 0
+    in_by_group: dict[int | None, int] = {}
+    in_by_desk: dict[str, int] = {}
+    for group_id, desk, people, arrived, gone in rows:
+        registered += people
+        checked_in += arrived
+        left += gone
+        if arrived:
+            in_by_group[group_id] = in_by_group.get(group_id, 0) + arrived
+            in_by_desk[desk] = in_by_desk.get(desk, 0) + arrived
     groups = db.session.execute(
         select(Group.id, Group.number, Theme.title)
         .join(Theme, Theme.id == Group.theme_id)
@@ -354,31 +377,41 @@ def counters(assembly: Assembly, now: datetime) -> dict:
         }
         for g in groups
     ]
-    unassigned = in_by_group.get(None, 0)
     per_desk = [
         {"desk": desk, "checked_in": n}
-        for desk, n in db.session.execute(
-            select(Attendee.checked_in_desk, func.count(Attendee.id))
-            .where(Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None))
-            .group_by(Attendee.checked_in_desk)
-            .order_by(Attendee.checked_in_desk)
-        ).all()
+        for desk, n in sorted(in_by_desk.items(), key=lambda item: (item[0] is not None, item[0]))
     ]
-    since = now - timedelta(minutes=domain.ARRIVAL_SPAN_MINUTES + domain.ARRIVAL_BUCKET_MINUTES)
-    recent = db.session.scalars(
-        select(Attendee.checked_in_at).where(
-            Attendee.assembly_id == assembly_id, Attendee.checked_in_at >= since
-        )
-    ).all()
     return {
         "assembly_id": assembly_id,
-        "registered": registered or 0,
-        "checked_in": checked_in or 0,
+        "registered": registered,
+        "checked_in": checked_in,
         #: "salida" recorded: arrived but no longer present
-        "left": left or 0,
-        "present": (checked_in or 0) - (left or 0),
+        "left": left,
+        "present": checked_in - left,
         "per_mesa": per_mesa,
-        "unassigned": unassigned,
+        "unassigned": in_by_group.get(None, 0),
         "per_desk": per_desk,
-        "arrivals": domain.arrival_buckets(recent, now, venue_zone(assembly)),
+        "arrivals": _arrivals(assembly, now),
     }
+
+
+def _arrivals(assembly: Assembly, now: datetime) -> list[dict]:
+    starts = domain.arrival_bucket_starts(now)
+    ends = [*starts[1:], starts[-1] + timedelta(minutes=domain.ARRIVAL_BUCKET_MINUTES)]
+
+    def arrived(start: datetime, end: datetime):
+        # a range count on ix_attendees_checked_in: the database steps through the index
+        return (
+            select(func.count())
+            .where(
+                Attendee.assembly_id == assembly.id,
+                Attendee.checked_in_at >= start,
+                Attendee.checked_in_at < end,
+            )
+            .scalar_subquery()
+        )
+
+    counts = db.session.execute(
+        select(*(arrived(start, end) for start, end in zip(starts, ends, strict=True)))
+    ).one()
+    return domain.arrival_buckets_from_counts(starts, dict(enumerate(counts)), venue_zone(assembly))

@@ -14,6 +14,31 @@ class Attendee(db.Model):
     __table_args__ = (
         UniqueConstraint("assembly_id", "document_number"),
         Index("ix_attendees_assembly_name_key", "assembly_id", "name_key"),
+        # The desk's live counters: one count grouped by (mesa, desk) read from this index
+        # alone, already in order (desk.services.counters).
+        Index(
+            "ix_attendees_counters",
+            "assembly_id",
+            "group_id",
+            "checked_in_desk",
+            "checked_in_at",
+            "checked_out_at",
+        ),
+        # Arrivals of the last two hours and the latest check-ins, without a scan.
+        Index("ix_attendees_checked_in", "assembly_id", "checked_in_at"),
+        # A late arrival's seat: per-table counts of the balanced attributes from this index
+        # alone, grouped in its order (grouping.services.table_counts).
+        Index(
+            "ix_attendees_seating",
+            "assembly_id",
+            "table_id",
+            "organization_key",
+            "sex",
+            "age_range",
+            "municipality_code",
+            "knows_pit",
+            "took_part_before",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,6 +4,7 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 from assembly.desk import services as checkin
 from assembly.extensions import db as _db
@@ -583,3 +584,39 @@ def test_an_incomplete_imported_person_is_flagged_with_the_form_to_complete(
     assert client.get(person["complete_url"] + "&desk=Mesa+1").status_code == 200
     second = _post(client, assembly.id, "checkin", {"attendee_id": complete.id, "desk": "Mesa 1"})
     assert second.get_json()["person"]["incomplete"] is False
+
+
+def test_a_document_search_is_a_range_on_the_document_index(db, make_assembly, make_attendee):
+    """Digits only: a document search through the (assembly, document) unique index (a range
+    the index answers), not a scan of every name; the matches are exactly the prefix's."""
+    from sqlalchemy import event
+
+    assembly = make_assembly()
+    for number in ("1019000", "1019001", "1019999", "1020000", "10190"):
+        make_attendee(assembly, document_number=number)
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = checkin.search_page(assembly.id, "1.019", limit=50)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert sorted(a.document_number for a in page.people) == [
+        "10190", "1019000", "1019001", "1019999"
+    ]  # fmt: skip
+    assert page.total == 4
+    search = next(s for s in statements if "document_number" in s and "LIMIT" in s)
+    assert "attendees.document_number >=" in search
+    assert "attendees.document_number <" in search
+    assert "name_key LIKE" not in search  # no name holds digits: no scan of the names
+    if db.engine.dialect.name == "sqlite":  # and SQLite answers that shape from the index
+        literal = (
+            "SELECT id FROM attendees WHERE assembly_id = 1 AND document_number >= '1019' "
+            "AND document_number < '1020' AND document_number LIKE '1019%'"
+        )
+        plan = db.session.execute(text("EXPLAIN QUERY PLAN " + literal)).all()
+        details = " ".join(str(row[-1]) for row in plan)
+        assert "INDEX" in details and "document_number>" in details, details

@@ -102,3 +102,14 @@ def test_a_queued_scan_is_dated_by_its_age_on_the_server_clock():
     assert domain.scan_time(now, 90_000) == now - timedelta(seconds=90)
     assert domain.scan_time(now, -5) == now  # a desk clock gone backwards: now
     assert domain.scan_time(now, 10**12) == now - timedelta(days=1)  # capped
+
+
+@pytest.mark.parametrize(
+    ("prefix", "above"),
+    [("123", "124"), ("129", "13"), ("1999", "2"), ("12A", "12B"), ("AZ9", "B"), ("999", None)],
+)
+def test_prefix_upper_bound_is_the_first_text_after_every_match(prefix, above):
+    assert domain.prefix_upper_bound(prefix) == above
+    if above is not None:
+        for match in (prefix, prefix + "0", prefix + "99999", prefix + "ZZ"):
+            assert prefix <= match < above

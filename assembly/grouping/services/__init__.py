@@ -35,6 +35,7 @@ from assembly.grouping.services.reading import (  # noqa: F401
     is_split,
     members_by_table,
     people_by_table,
+    seating_counts,
     table_counts,
     tables_of,
     to_person,

@@ -10,7 +10,7 @@ from assembly.assemblies.models import Assembly
 from assembly.extensions import db
 from assembly.grouping import codes, domain
 from assembly.grouping.models import Table
-from assembly.grouping.services.reading import groups_of, table_counts, to_person
+from assembly.grouping.services.reading import groups_of, seating_counts, to_person
 from assembly.registration.models import Attendee
 
 # --- late arrivals ----------------------------------------------------------------------------
@@ -27,8 +27,8 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
             return table
     assembly_id = attendee.assembly_id
     person = to_person(attendee)
-    # Counts, not people: one grouped query and one over the tables (flat as the room grows).
-    seats = table_counts(assembly_id, person)
+    # Counts, not people, and only of the tables with a free seat (see seating_counts).
+    seats = seating_counts(assembly_id, person)
     if not seats:
         return None
     assembly = db.session.get(Assembly, assembly_id)
