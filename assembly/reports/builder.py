@@ -17,7 +17,7 @@ from assembly.grouping.models import Group, Table
 from assembly.helpers import venue_zone
 from assembly.puzzle.models import Piece
 from assembly.registration.models import Attendee
-from assembly.reports import domain, follow_reading, workbooks
+from assembly.reports import domain, follow_reading, satisfaction_reading, workbooks
 
 #: rows between two cooperative yields (under gevent, other requests run meanwhile)
 YIELD_EVERY = 500
@@ -274,6 +274,8 @@ class ReportBuilder:
                 counts.append(self.commitments(workbook))
             elif sheet == domain.FOLLOWUP:
                 counts.append(self.followup_history(workbook))
+            elif sheet == domain.SATISFACTION:
+                counts.append(satisfaction_reading.write(self, workbook))
         return counts[0] if counts else 0
 
     def marks(self) -> workbooks.Marks:

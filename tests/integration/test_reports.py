@@ -26,7 +26,8 @@ from assembly.reports import domain
 from assembly.reports.models import ExportLog
 
 HEADER_ROW = 3
-KINDS = ["asistencia", "participacion", "mesas", "agenda", "compromisos", "seguimiento", "completo"]
+KINDS = ["asistencia", "participacion", "mesas", "agenda", "compromisos", "seguimiento",
+         "satisfaccion", "completo"]  # fmt: skip
 SHEET_NAMES = {
     "asistencia": ["Asistencia", "Planilla de asistencia"],
     "participacion": ["Participación"],
@@ -34,6 +35,7 @@ SHEET_NAMES = {
     "agenda": ["Agenda consolidada"],
     "compromisos": ["Compromisos"],
     "seguimiento": ["Compromisos", "Historial de seguimiento"],
+    "satisfaccion": ["Satisfacción"],
     "completo": [
         "Asistencia",
         "Planilla de asistencia",
@@ -42,6 +44,7 @@ SHEET_NAMES = {
         "Agenda consolidada",
         "Compromisos",
         "Historial de seguimiento",
+        "Satisfacción",
     ],
 }
 

@@ -136,7 +136,8 @@ def pages_by_sheet(pdf: Path) -> dict[str, list[str]]:
     """The text of each PDF page, grouped by the sheet named in its page header."""
     sheets = defaultdict(list)
     names = ["Asistencia", "Planilla de asistencia", "Participación", "Mesas y sub-mesas",
-             "Agenda consolidada", "Compromisos", "Historial de seguimiento"]  # fmt: skip
+             "Agenda consolidada", "Compromisos", "Historial de seguimiento",
+             "Satisfacción"]  # fmt: skip
     for page in PdfReader(pdf).pages:
         text = page.extract_text() or ""
         header = [n for n in names if re.search(rf"(^|\n)[^\n]*{re.escape(n)}\s*(\n|$)", text)]
@@ -174,7 +175,7 @@ def test_every_workbook_prints_and_the_planilla_keeps_every_column(
             assert re.search(r"Página \d+", text), sheet
     assert set(sheets) == {"Asistencia", "Planilla de asistencia", "Participación",
                            "Mesas y sub-mesas", "Agenda consolidada", "Compromisos",
-                           "Historial de seguimiento"}  # fmt: skip
+                           "Historial de seguimiento", "Satisfacción"}  # fmt: skip
 
 
 def test_no_cell_of_any_sheet_starts_with_a_formula_character(client, auth, big_assembly, tmp_path):

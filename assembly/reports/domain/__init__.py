@@ -6,7 +6,7 @@ Pure logic: plain data in (records as mappings, as read from the database), plai
 reads the database. One module per report, :mod:`.common` for what they share.
 """
 
-from . import anonymity, venue
+from . import anonymity, satisfaction, venue
 from .agenda import (
     AGENDA_COLUMNS,
     APPROVAL_COLUMNS,
@@ -50,6 +50,7 @@ from .common import (
     PSEUDONYMISED,
     REPORTS,
     ROSTERS,
+    SATISFACTION,
     SHEET_TITLES,
     SHEETS,
     VARIANTS,
@@ -107,6 +108,7 @@ __all__ = [
     "REPORTS",
     "ROSTERS",
     "ROSTER_COLUMNS",
+    "SATISFACTION",
     "SHEETS",
     "SHEET_TITLES",
     "SIGNATURE_ROW_POINTS",
@@ -144,6 +146,7 @@ __all__ = [
     "pseudonym",
     "quasi_of",
     "roster_rows",
+    "satisfaction",
     "sign_in_row",
     "slugify",
     "venue",

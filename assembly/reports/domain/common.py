@@ -23,13 +23,14 @@ from . import venue
 #: the zone of an assembly that names none (Colombia has one zone and no summer time)
 DEFAULT_ZONE = ZoneInfo("America/Bogota")
 
-ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP, ALL = (
+ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP, SATISFACTION, ALL = (
     "asistencia",
     "participacion",
     "mesas",
     "agenda",
     "compromisos",
     "seguimiento",
+    "satisfaccion",
     "completo",
 )
 #: report kind -> (title, what it holds), in the order the reports page lists them
@@ -59,6 +60,11 @@ REPORTS: dict[str, tuple[str, str]] = {
         "Seguimiento de compromisos",
         "Los compromisos con su estado y avance, y el historial de cada reporte de avance.",
     ),
+    SATISFACTION: (
+        "Encuesta de satisfacción",
+        "Las respuestas por pregunta, por mesa y por enfoque diferencial (solo grupos de al "
+        "menos k respuestas), con gráficos, y los comentarios.",
+    ),
     ALL: (
         "Informe completo",
         "Todos los informes anteriores en un solo libro, una hoja por informe.",
@@ -72,7 +78,8 @@ SHEETS: dict[str, tuple[str, ...]] = {
     AGENDA: (AGENDA,),
     COMMITMENTS: (COMMITMENTS,),
     FOLLOWUP: (COMMITMENTS, FOLLOWUP),
-    ALL: (ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP),
+    SATISFACTION: (SATISFACTION,),
+    ALL: (ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP, SATISFACTION),
 }
 #: sheet titles (Excel allows 31 characters and no "/")
 SHEET_TITLES = {
@@ -82,6 +89,7 @@ SHEET_TITLES = {
     AGENDA: "Agenda consolidada",
     COMMITMENTS: "Compromisos",
     FOLLOWUP: "Historial de seguimiento",
+    SATISFACTION: "Satisfacción",
 }
 
 FULL, PSEUDONYMISED = "completa", "seudonimizada"

@@ -6,6 +6,7 @@ sheets, :mod:`.participation` the counts with their charts.
 
 from .participation import PARTICIPATION_HEADERS, write_participation
 from .printing import Marks, Page
+from .satisfaction import write_satisfaction
 from .signin import SignInSheet
 from .tables import HEADER_ROW, write_table
 from .writer import (
@@ -40,5 +41,6 @@ __all__ = [
     "partial_path",
     "save",
     "write_participation",
+    "write_satisfaction",
     "write_table",
 ]
