@@ -284,3 +284,24 @@ def import_command(assembly_id, file, maps, values, consent_collected, dry_run, 
                 click.echo(f"  Sin decidir: {key}:{raw} ({rows} filas) → use --value {key}:{raw}=…")
     if summary["ambiguous"]:
         sys.exit(3)
+
+
+@main.command()
+@click.argument("destination", required=False, type=click.Path(path_type=Path))
+def backup(destination):
+    """Copy the live SQLite database to DESTINATION (a file or a folder; default: backups/
+    beside the database, with the date and time in the name). The server keeps running."""
+    from assembly.core import backup as backups
+
+    try:
+        source = backups.sqlite_file(_app().config["DATABASE_URL"])
+        made = backups.backup_sqlite(source, destination or backups.default_destination(source))
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Copia de seguridad: {made.path} ({made.tables} tablas, {made.pages} páginas, íntegra)"
+    )
+    click.echo(
+        f"Restaurar: detenga el servidor, borre {source}-wal y {source}-shm si existen "
+        f"y copie la copia sobre {source}"
+    )
