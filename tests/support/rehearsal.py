@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import re
 import threading
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,3 +276,98 @@ def walk_in(staff: Staff, assembly_id: int, desk: str, number: int) -> str:
     )
     assert reply["result"] == "ok", reply
     return ticket
+
+
+# --------------------------------------------------------------------------- phones and board
+
+
+class ScriptedTable:
+    """A sub-mesa's phone without a browser: the table code on the socket, pieces by UUID."""
+
+    def __init__(self, base_url: str, code: str):
+        self.code = code
+        self.client = socketio.Client(reconnection=False)
+        self.client.connect(base_url, auth={"table_code": code}, transports=["websocket"])
+        reply = self.client.call("join_table", {}, timeout=20)
+        assert reply["ok"], reply
+        self.state = reply["state"]
+
+    def write(self, kind: str, text: str, **fields) -> dict:
+        body = {"id": str(uuid.uuid4()), "kind": kind, "text": text, **fields}
+        reply = self.client.call("submit_piece", body, timeout=20)
+        assert reply["ok"], (self.code, reply)
+        return reply["piece"]
+
+    def resend(self, piece: dict) -> dict:
+        """The same piece again (a phone whose acknowledgement was lost): never stored twice."""
+        body = {k: piece.get(k) for k in ("id", "kind", "text", "parent_id", "who", "due")}
+        reply = self.client.call("submit_piece", body, timeout=20)
+        assert reply["ok"], reply
+        return reply
+
+    def spokesperson(self, attendee_id: int) -> dict:
+        reply = self.client.call("set_spokesperson", {"attendee_id": attendee_id}, timeout=20)
+        assert reply["ok"], reply
+        return reply["table"]
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+class BoardListener:
+    """The board's own socket (its ``board`` credential): every piece as the wall receives it."""
+
+    def __init__(self, base_url: str, assembly_id: int, board_token: str):
+        self.saved: Counter = Counter()  # piece id -> messages received
+        self.pieces: dict[str, dict] = {}
+        self.changed = threading.Condition()
+        self.client = socketio.Client(reconnection=False)
+        self.client.on("piece_saved", self._on_saved)
+        self.client.connect(base_url, auth={"board": board_token}, transports=["websocket"])
+        reply = self.client.call("join_board", {"assembly_id": assembly_id}, timeout=20)
+        assert reply["ok"], reply
+
+    def _on_saved(self, message):
+        piece = message.get("piece", message)
+        with self.changed:
+            self.saved[piece["id"]] += 1
+            self.pieces[piece["id"]] = piece
+            self.changed.notify_all()
+
+    def count(self, kind: str) -> int:
+        with self.changed:
+            return sum(p["kind"] == kind and not p.get("hidden") for p in self.pieces.values())
+
+    def wait_for(self, kind: str, count: int, timeout: float = 60) -> None:
+        """Until the board has received ``count`` pieces of ``kind`` (an event, not a sleep)."""
+        with self.changed:
+            done = self.changed.wait_for(
+                lambda: sum(p["kind"] == kind for p in self.pieces.values()) >= count, timeout
+            )
+        assert done, f"the board got {self.count(kind)} of {count} {kind} pieces"
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+NEEDS = [
+    "Falta crédito blando y oportuno para las asociaciones de la economía popular",
+    "Las organizaciones no se conocen entre sí ni trabajan en red en el territorio",
+    "No hay formación en gestión cooperativa para los nuevos asociados",
+    "Los productores no tienen asistencia técnica para transformar el cacao",
+    "Falta un espacio regional que integre a las organizaciones solidarias",
+]
+SOLUTIONS = [
+    "Un fondo rotatorio manejado en red por las cooperativas de la región",
+    "Una mesa territorial de organizaciones que se reúna cada mes",
+    "Escuela itinerante de economía solidaria con intercambios entre organizaciones",
+    "Alianza con el SENA y la UNAD para asistencia técnica en planta",
+    "Encuentro regional anual de economía solidaria con las alcaldías",
+]
+PLANS = [
+    ("Constituir el fondo con aportes de cada cooperativa", "Cooperativas de Tame y Saravena"),
+    ("Convocar la primera reunión de la mesa territorial", "Asociación de cacaoteros"),
+    ("Diseñar el programa de la escuela y sus sedes", "Unidad Solidaria y UNAD"),
+    ("Firmar el convenio de asistencia técnica", "Precooperativa agropecuaria"),
+    ("Organizar el primer encuentro en Arauca", "Gobernación y organizaciones"),
+]
