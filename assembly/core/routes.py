@@ -1,11 +1,11 @@
-"""Home, health and the server clock."""
+"""Home, health, the server clock, the service worker and its offline page."""
 
-from flask import Blueprint, current_app, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from assembly.core import divipola, queue, testclock
+from assembly.core import divipola, offline, queue, testclock
 from assembly.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -17,6 +17,18 @@ def home():
     if current_user.is_authenticated:
         return redirect(url_for("assemblies.index"))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker, from the root scope (assembly/core/offline.py, static/sw.js)."""
+    return offline.worker_response()
+
+
+@bp.route("/offline")
+def offline_page():
+    """What the service worker shows for a page asked for with no network and not kept."""
+    return render_template("errors/offline.html")
 
 
 @bp.route("/api/time")

@@ -80,6 +80,10 @@ def new_page(browser, live_server):
     violations: list[str] = []
 
     def make(viewport=LAPTOP, **kwargs):
+        # The live server is on 127.0.0.1, a secure context: shell pages would install the
+        # service worker, whose fetches page.route cannot see. Only the tests of the worker
+        # (test_offline_shell_browser.py) let it run.
+        kwargs.setdefault("service_workers", "block")
         context = browser.new_context(
             viewport=viewport, base_url=live_server.url, locale="es-CO", **kwargs
         )

@@ -208,7 +208,7 @@ def test_the_release_changes_with_any_static_file(tmp_path):
 
 def test_a_page_boots_its_screens_through_one_generated_entry_module(app, client):
     release = app.config["STATIC_RELEASE"]
-    page = client.get("/mesa").get_data(as_text=True)  # no screens: no scripts at all
+    page = client.get("/offline").get_data(as_text=True)  # no screens: no scripts at all
     assert "<script" not in page
     spanish = client.get(f"/static/{release}/boot/es/table.js")
     assert spanish.status_code == 200 and spanish.mimetype == "text/javascript"
@@ -233,7 +233,7 @@ def test_the_page_preloads_every_module_its_screens_import(app, client, auth, ma
     for module in ("js/boot.js", "js/screens/desk.js", "js/shared/socket.js", "js/shared/net.js",
                    "js/shared/tickets.js", "vendor/socket.io/socket.io.esm.min.js"):  # fmt: skip
         assert module in preloads
-    assert f'<script type="module" src="/static/{release}/boot/es/desk.js"></script>' in page
+    assert f'<script type="module" src="/static/{release}/boot/es/desk+shell.js"></script>' in page
 
 
 def test_scripts_are_served_minified_and_style_sheets_too(app, client):

@@ -63,8 +63,13 @@ TICKET_READY += " return !!(i && i.complete && i.naturalWidth > 0); })()"
 def _measure(browser, url, *, storage_state=None, ready_js=None):
     """(bytes, ms to the first usable input) of a first load with an empty cache; the ticket
     page has no input: its moment is the QR image shown (``ready_js``)."""
+    # Phones on the venue's plain-HTTP LAN get no service worker (secure contexts only); the
+    # benchmark's 127.0.0.1 would be one, so it is blocked to measure what a phone gets.
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, storage_state=storage_state, bypass_csp=True
+        viewport={"width": 390, "height": 844},
+        storage_state=storage_state,
+        bypass_csp=True,
+        service_workers="block",
     )
     page = context.new_page()
     cdp = context.new_cdp_session(page)
