@@ -58,6 +58,7 @@ def open_page(browser, day_server):
     contexts, violations = [], []
 
     def make(viewport=LAPTOP, **kwargs):
+        kwargs.setdefault("service_workers", "block")  # as phones on the LAN's plain HTTP
         context = browser.new_context(
             viewport=viewport, base_url=day_server.url, locale="es-CO", **kwargs
         )
