@@ -1,4 +1,5 @@
-"""kill -9 of the server in the middle of the tables' submissions (SQLite, loopback; slow).
+"""kill -9 of the server in the middle of the tables' submissions (SQLite and PostgreSQL,
+loopback; slow).
 
 Phones keep an outbox: a piece leaves it only when its acknowledgement arrives; without one
 they resend the same piece (same UUID) after reconnecting. After the restart every outbox
@@ -7,12 +8,8 @@ empties, and the database holds every piece exactly once: nothing acknowledged i
 """
 
 import contextlib
-import json
 import os
 import signal
-import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -20,8 +17,11 @@ from pathlib import Path
 
 import pytest
 import socketio
+from sqlalchemy import create_engine, text
 
-from tests.support.live_server import PROJECT_ROOT, free_port, start_server
+from tests.support.cluster import build_room, fresh_postgres_database
+from tests.support.live_server import free_port, start_server
+from tests.support.services import require_postgres
 
 pytestmark = [
     pytest.mark.slow,
@@ -79,20 +79,31 @@ def _worker_pids(master: int) -> list[int]:
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
-def test_kill_9_during_submissions_loses_and_duplicates_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 'crash.db'}"
-    # the benchmark's room (it monkey-patches gevent on import: built in its own process)
-    script = (
-        "import json,sys; from tests.perf.bench_pieces import build_database, move_clock; "
-        f"s = build_database({url!r}, {TABLES}); move_clock(s, 'needs'); "
-        "print(json.dumps(s['codes']))"
-    )
-    built = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT_ROOT, capture_output=True, text=True,
-        timeout=120,
-    )  # fmt: skip
-    assert built.returncode == 0, built.stderr[-2000:]
-    codes = json.loads(built.stdout.strip().splitlines()[-1])
+@pytest.fixture(params=["sqlite", "postgresql"])
+def crash_database(request, tmp_path):
+    """An empty database of each kind (PostgreSQL: a new one, dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'crash.db'}"
+        return
+    url, drop = fresh_postgres_database(require_postgres())
+    try:
+        yield url
+    finally:
+        drop()
+
+
+def _stored_pieces(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return [str(row[0]) for row in connection.execute(text("SELECT id FROM pieces"))]
+    finally:
+        engine.dispose()
+
+
+def test_kill_9_during_submissions_loses_and_duplicates_nothing(crash_database, tmp_path):
+    url = crash_database
+    codes = build_room(url, TABLES, 0)["codes"]
     port = free_port()
     key = "crash-" + uuid.uuid4().hex
     server = start_server(url, secret_key=key, log_dir=tmp_path, port=port)
@@ -120,8 +131,7 @@ def test_kill_9_during_submissions_loses_and_duplicates_nothing(tmp_path):
     assert all(not p.outbox for p in phones), [len(p.outbox) for p in phones]
     assert not [r for p in phones for r in p.refused], [r for p in phones for r in p.refused]
     sent = {piece for p in phones for piece in p.acked}
-    with sqlite3.connect(tmp_path / "crash.db") as connection:
-        rows = [row[0] for row in connection.execute("SELECT id FROM pieces")]
+    rows = _stored_pieces(url)
     assert len(rows) == len(set(rows)), "a piece was stored twice"
     assert acked_before <= set(rows), "an acknowledged piece was lost in the crash"
     assert set(rows) == sent and len(sent) == TABLES * PER_TABLE
