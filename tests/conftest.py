@@ -250,6 +250,13 @@ def auth(client, make_user):
 
 
 @pytest.fixture
+def run_jobs_inline(monkeypatch):
+    """Background jobs run at once, in the request's thread (the test client has no gevent
+    hub): the request that starts one returns when it has ended."""
+    monkeypatch.setattr(socketio, "start_background_task", lambda fn, *args: fn(*args))
+
+
+@pytest.fixture
 def socket_client(app, client):
     """A Socket.IO test client sharing the Flask test client's cookies (its log-in)."""
     clients = []

@@ -13,7 +13,7 @@ nothing needs Redis. The job function receives a :class:`JobContext`::
     job = start_job("import", build, assembly_id=a.id, user_id=current_user.id)
 
 :meth:`JobContext.progress` stores the counters and COMMITS the job's session, then yields to
-other greenlets (``socketio.sleep(0)``): a request waits behind a job at most the time between
+other greenlets (a sleep of :data:`YIELD_SECONDS`): a request waits behind a job at most the time between
 two progress calls, so call it every ~100 ms of work, between consistent chunks (what the job
 wrote so far is committed with the progress). A job never holds a transaction across a yield:
 on SQLite one connection serves the whole process. A job that raises is stored as ``failed``
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -87,7 +88,38 @@ class JobContext:
         if message is not None:
             values["message"] = str(message)[:300]
         _set(self.job_id, **values)
-        socketio.sleep(0)
+        socketio.sleep(YIELD_SECONDS)
+
+
+#: the yield itself: more than 0, because gevent's sleep(0) only runs greenlets already
+#: scheduled and lets the loop skip polling for I/O, so a new request would still wait
+YIELD_SECONDS = 0.001
+#: how long work may run between two yields: a request waits behind it at most this long
+SLICE_SECONDS = 0.05
+
+
+def paced(report: Callable[[int, int], None], seconds: float = SLICE_SECONDS):
+    """A ``tick(done, total)`` to call after every unit of work (a row): it calls
+    ``report(done, total)`` once ``seconds`` have passed since the last report, and at the end
+    (``done == total``), so a loop yields every ~50 ms whatever each unit costs."""
+    last = time.monotonic()
+
+    def tick(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= seconds or done == total:
+            last = now
+            report(done, total)
+
+    return tick
+
+
+def breathe(done: int = 0, total: int = 0) -> None:
+    """Let other greenlets run from inside a long READ-ONLY request (the review of a big
+    list): end the read transaction first (SQLite has one connection for the process), then
+    yield. Never call it with writes pending: they would be committed."""
+    db.session.commit()
+    socketio.sleep(YIELD_SECONDS)
 
 
 def _set(job_id: int, **values) -> None:

@@ -99,6 +99,10 @@ class Attendee(db.Model):
     extra_answers: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
     #: preregistro, mesa (walk-in at the desk) or importado
     source: Mapped[str] = mapped_column(String(12), nullable=False, default="mesa")
+    #: the import that brought the person in (it can be undone as a whole)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
 
     checked_in_at: Mapped[datetime | None] = mapped_column(nullable=True)
@@ -131,6 +135,34 @@ class Attendee(db.Model):
 
     def __repr__(self) -> str:
         return f"<Attendee {self.id} {self.full_name!r}>"
+
+
+class ImportBatch(db.Model):
+    """One confirmed import of a list: who, when, which file, how many people it brought.
+    Undone as a whole (its people removed) while nobody from it has checked in."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: the staff account that confirmed it (kept as a name if the account goes)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    filename: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    #: importing (the background job is storing it), done, failed or undone
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="importing")
+    #: people it registered
+    created: Mapped[int] = mapped_column(nullable=False, default=0)
+    #: "incompleto" people already registered whose empty fields it filled
+    filled: Mapped[int] = mapped_column(nullable=False, default=0)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+    undone_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<ImportBatch {self.id} {self.filename!r} {self.status}>"
 
 
 class ImportProfile(db.Model):

@@ -5,6 +5,7 @@ on a real server."""
 import http.cookiejar
 import re
 import secrets
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -207,8 +208,63 @@ def test_import_in_the_browser_shows_progress_and_imports(
     assert page.locator("#count-new").inner_text() == "40"
     screenshot(page, "registration-import-review-laptop")
     page.get_by_role("button", name="Importar 40 personas").click()
+    page.wait_for_url(re.compile(r"/import/jobs/\d+$"))
+    page.locator("#import-result").wait_for()
+    assert "40 personas nuevas" in page.locator("#import-result").inner_text()
+    screenshot(page, "registration-import-done-laptop")
+    page.get_by_role("link", name="Ver las personas inscritas").click()
     page.wait_for_url(re.compile(r"/attendees$"))
-    assert "40 personas nuevas" in page.locator(".flashes").inner_text()
+
+
+def _timed_get(url: str) -> float:
+    start = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.status == 200
+    return time.perf_counter() - start
+
+
+@pytest.mark.slow
+def test_a_big_import_runs_in_the_background_with_a_progress_bar_while_the_room_is_served(
+    new_page, make_user, open_assembly, live_server, tmp_path
+):
+    rows = "\n".join(
+        f"CC;{1057400000 + n};Persona{chr(65 + n % 26)} Apellido Prueba;F;Ninguno;Arauca;Tame;{20 + n % 50}"
+        for n in range(4000)
+    )
+    path = tmp_path / "lista-grande.csv"
+    path.write_text(
+        "Tipo documento;Cédula;Nombre completo;Sexo;Etnia;Departamento;Municipio;Edad\n" + rows
+    )
+    page = new_page(LAPTOP)
+    log_in(page, make_user("organizer"))
+    page.goto(f"/assemblies/{open_assembly.id}/import")
+    page.get_by_label("Archivo de la lista").set_input_files(str(path))
+    page.get_by_role("button", name="Subir y continuar").click()
+    page.wait_for_url(re.compile(r"/import/[A-Za-z0-9_-]{22}$"))
+    page.get_by_label("Las personas de esta lista ya autorizaron").check()
+    page.get_by_role("button", name="Revisar las filas").click()
+    page.wait_for_url(re.compile(r"/(values|review)$"))
+    if page.url.endswith("/values"):
+        page.get_by_role("button", name="Guardar y revisar las filas").click()
+        page.wait_for_url(re.compile(r"/review$"))
+    page.get_by_role("button", name="Importar 4000 personas").click()
+    page.wait_for_url(re.compile(r"/import/jobs/\d+$"))
+    progress = page.locator("#import-progress")
+    progress.wait_for()  # the request only started the job: its bar is on the page
+    page.wait_for_function(
+        "() => document.querySelector('#import-progress')?.dataset.jobStatus === 'running'"
+    )
+    screenshot(page, "registration-import-progress-laptop")
+    # the room is served meanwhile: other requests answer while the job is still running
+    answered_while_running = []
+    while progress.count() and progress.get_attribute("data-job-status") == "running":
+        answered_while_running.append(_timed_get(f"{live_server.url}/healthz"))
+        if len(answered_while_running) >= 5:
+            break
+    assert answered_while_running, "the job ended before any other request was timed"
+    assert max(answered_while_running) < 1.0, answered_while_running
+    page.locator("#import-result").wait_for(timeout=120_000)  # the page reloads when it ends
+    assert "4000 personas nuevas" in page.locator("#import-result").inner_text()
 
 
 def _post_form(opener, url: str, token: str) -> int:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from assembly import cli
-from assembly.registration.models import Attendee
+from assembly.registration.models import Attendee, ImportBatch
 from tests.integration.test_import_foreign_list import list_bytes
 
 
@@ -51,6 +51,10 @@ def test_create_an_assembly_and_import_a_list(run, db, tmp_path):
     summary = json.loads(result.output)
     assert summary["imported"] is True and summary["new"] == 7
     assert db.session.scalar(select(func.count(Attendee.id))) == 7
+    # a batch like the screens' own, so the import screen can undo it
+    batch = db.session.get(ImportBatch, summary["batch"])
+    assert (batch.status, batch.created, batch.assembly_id) == ("done", 7, int(assembly_id))
+    assert set(db.session.scalars(select(Attendee.import_batch_id))) == {batch.id}
     women = db.session.scalar(select(func.count(Attendee.id)).where(Attendee.sex == "mujer"))
     assert women == 4
 

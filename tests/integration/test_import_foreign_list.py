@@ -9,16 +9,20 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from assembly.registration.models import Attendee, ImportProfile
 from assembly.reports.domain.participation import DIMENSIONS, Tally
 from tests.integration.test_registration_import_routes import (
+    confirm,
     mapping_form,
     run_values,
     upload,
     values_form,
 )
+
+pytestmark = pytest.mark.usefixtures("run_jobs_inline")
 
 DIVIPOLA = Path("/work/shared/data/divipola.csv")
 
@@ -98,7 +102,7 @@ def test_a_foreign_list_imports_every_identifiable_person_truthfully(
     page = client.get(review_url).get_data(as_text=True)
     assert re.search(r'id="count-new">7<', page)
     assert re.search(r'id="count-errors">1<', page)  # only the row without a document
-    client.post(review_url.replace("/review", "/confirm"))
+    confirm(client, review_url)
 
     people = {
         a.document_number: a

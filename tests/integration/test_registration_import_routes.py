@@ -9,8 +9,11 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from assembly.helpers import utcnow
 from assembly.registration import services
-from assembly.registration.models import Attendee
+from assembly.registration.models import Attendee, ImportBatch
+
+pytestmark = pytest.mark.usefixtures("run_jobs_inline")
 
 HEADER = "Tipo de documento;Cédula;Nombre completo;Sexo;Etnia;Departamento;Municipio;Edad;Celular"
 ROWS = [
@@ -86,6 +89,21 @@ def run_to_review(client, assembly, data=None, consent=True, **picks):
     return mapping_url, run_values(client, response.headers["Location"], **picks)
 
 
+def confirm(client, review_url, *, status="done"):
+    """Confirm the import: the request only starts the job and sends the browser to its
+    progress page, which (the job having run) says what it did; the page's text."""
+    response = client.post(review_url.replace("/review", "/confirm"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    job_url = response.headers["Location"]
+    assert re.search(r"/import/jobs/\d+$", job_url), job_url
+    page = client.get(job_url)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    expected = "Importación terminada" if status == "done" else "no se completó"
+    assert expected in text, text[:800]
+    return text
+
+
 def count(db, assembly):
     return db.session.scalar(
         select(func.count(Attendee.id)).where(Attendee.assembly_id == assembly.id)
@@ -135,8 +153,8 @@ def test_review_counts_errors_duplicates_and_confirm_imports_valid_rows(client, 
     assert rows[0][0] == "Fila" and rows[0][-1] == "Errores"
     assert [row[0] for row in rows[1:]] == [5, 7]
 
-    response = client.post(review_url.replace("/review", "/confirm"))
-    assert response.status_code == 302 and response.headers["Location"].endswith("/attendees")
+    page = confirm(client, review_url)
+    assert "personas nuevas." in page and "Importación terminada: 4 personas nuevas." in page
     people = db.session.scalars(select(Attendee).order_by(Attendee.document_number)).all()
     assert [p.document_number for p in people] == [
         "1057111001",
@@ -157,14 +175,14 @@ def test_review_counts_errors_duplicates_and_confirm_imports_valid_rows(client, 
 
 def test_the_same_file_twice_changes_nothing(client, desk, db):
     _, review_url = run_to_review(client, desk)
-    client.post(review_url.replace("/review", "/confirm"))
+    confirm(client, review_url)
     assert count(db, desk) == 4
     # the second time the file's repeat of row 2 is also "already registered"
     tokens = set(db.session.scalars(select(Attendee.ticket_token)))
     _, review_url = run_to_review(client, desk)
     page = client.get(review_url).get_data(as_text=True)
     assert re.search(r'id="count-new">0<', page) and re.search(r'id="count-existing">5<', page)
-    client.post(review_url.replace("/review", "/confirm"))
+    confirm(client, review_url)
     assert count(db, desk) == 4
     assert set(db.session.scalars(select(Attendee.ticket_token))) == tokens
 
@@ -181,11 +199,12 @@ def test_import_is_all_or_nothing(client, desk, db, monkeypatch):
         return real()
 
     monkeypatch.setattr(services, "new_ticket_token", failing_token)
-    response = client.post(review_url.replace("/review", "/confirm"))
-    assert response.status_code == 500
+    page = confirm(client, review_url, status="failed")
+    assert "No se guardó ninguna persona" in page and "disco lleno" not in page
     assert count(db, desk) == 0
+    assert db.session.scalar(select(ImportBatch.status)) == "failed"
     monkeypatch.setattr(services, "new_ticket_token", real)
-    client.post(review_url.replace("/review", "/confirm"))  # the file is still there: retry
+    confirm(client, review_url)  # the file is still there: retry
     assert count(db, desk) == 4
 
 
@@ -204,7 +223,7 @@ def test_xlsx_lists_import_too(client, desk, db):
     out = io.BytesIO()
     workbook.save(out)
     _, review_url = run_to_review(client, desk, out.getvalue())
-    client.post(review_url.replace("/review", "/confirm"))
+    confirm(client, review_url)
     assert count(db, desk) == 3
 
 
@@ -254,7 +273,103 @@ def test_extra_questions_are_mapping_targets(client, desk, db, auth):
     db.session.commit()
     data = csv_bytes([row + ";cacao" for row in ROWS[:2]], HEADER + ";Producto")
     _, review_url = run_to_review(client, desk, data)
-    client.post(review_url.replace("/review", "/confirm"))
+    confirm(client, review_url)
     question = db.session.scalar(select(ExtraQuestion))
     answers = [a.extra_answers for a in db.session.scalars(select(Attendee))]
     assert answers == [{str(question.id): "Cacao"}] * 2
+
+
+def big_list(rows: int) -> bytes:
+    return csv_bytes(
+        [f"CC;{1057300000 + n};Persona{chr(65 + n % 26)} Apellido Prueba;F;Ninguno;Arauca;Tame;30;"
+         for n in range(rows)]
+    )  # fmt: skip
+
+
+def test_the_import_job_reports_progress_while_it_checks_then_stores(client, desk, db, monkeypatch):
+    from assembly.core import jobs
+
+    _, review_url = run_to_review(client, desk, big_list(600))
+    seen = []
+    real = jobs.JobContext.progress
+
+    def watch(self, done, total=None, message=None):
+        real(self, done, total, message)
+        # what the job stored so far is committed with its progress: another session sees it
+        with db.engine.connect() as other:
+            stored = other.execute(select(func.count(Attendee.id))).scalar_one()
+        seen.append((message, done, total, stored))
+
+    monkeypatch.setattr(jobs.JobContext, "progress", watch)
+    confirm(client, review_url)
+    phases = [message for message, *_ in seen]
+    assert phases[0] == "Revisando filas…" and phases[-1] == "Guardando personas…"
+    saving = [
+        (done, total, stored) for message, done, total, stored in seen if "Guardando" in message
+    ]
+    assert saving[0] == (0, 600, 0)
+    assert [stored for *_, stored in saving] == [0, 250, 500, 600]  # chunk by chunk
+    assert count(db, desk) == 600
+
+
+def test_a_job_failing_half_way_removes_what_its_batch_had_stored(client, desk, db, monkeypatch):
+    _, review_url = run_to_review(client, desk, big_list(600))
+    calls = []
+    real = services.new_ticket_token
+
+    def failing_token():
+        calls.append(1)
+        if len(calls) == 400:  # the first chunk of 250 is already committed
+            raise RuntimeError("disco lleno")
+        return real()
+
+    monkeypatch.setattr(services, "new_ticket_token", failing_token)
+    confirm(client, review_url, status="failed")
+    assert count(db, desk) == 0
+    assert db.session.scalar(select(ImportBatch.status)) == "failed"
+
+
+def test_an_import_is_undone_as_a_whole_while_nobody_of_it_has_arrived(
+    client, desk, db, make_attendee
+):
+    walk_in = make_attendee(desk, document_number="52000111")
+    _, review_url = run_to_review(client, desk)
+    page = confirm(client, review_url)
+    batch = db.session.scalar(select(ImportBatch))
+    assert (batch.status, batch.created, batch.filename) == ("done", 4, "lista.csv")
+    assert "Deshacer esta importación" in page
+    listing = client.get(f"/assemblies/{desk.id}/import").get_data(as_text=True)
+    assert f'id="batch-{batch.id}"' in listing and "/undo" in listing
+
+    # someone of the batch arrives: the undo is refused, nothing changes
+    person = db.session.scalar(select(Attendee).where(Attendee.import_batch_id == batch.id))
+    person.checked_in_at = utcnow()
+    db.session.commit()
+    response = client.post(f"/assemblies/{desk.id}/imports/{batch.id}/undo")
+    assert response.status_code == 302
+    flashes = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "ya registraron su llegada" in flashes
+    assert count(db, desk) == 5
+
+    person.checked_in_at = None
+    db.session.commit()
+    response = client.post(f"/assemblies/{desk.id}/imports/{batch.id}/undo", follow_redirects=True)
+    assert "se quitaron 4 personas" in response.get_data(as_text=True)
+    db.session.expire_all()
+    remaining = db.session.scalars(select(Attendee.document_number)).all()
+    assert remaining == [walk_in.document_number]  # only the batch's people went
+    assert db.session.get(ImportBatch, batch.id).status == "undone"
+    again = client.post(f"/assemblies/{desk.id}/imports/{batch.id}/undo", follow_redirects=True)
+    assert "Solo se puede deshacer una importación terminada" in again.get_data(as_text=True)
+    assert (
+        client.post(f"/assemblies/{desk.id}/imports/999/undo", follow_redirects=True).status_code
+        == 404
+    )
+
+
+def test_a_job_page_belongs_to_its_starter(client, desk, auth, db):
+    _, review_url = run_to_review(client, desk)
+    job_url = client.post(review_url.replace("/review", "/confirm")).headers["Location"]
+    auth.logout()
+    auth.login("organizer")  # another account of the same role
+    assert client.get(job_url).status_code == 404

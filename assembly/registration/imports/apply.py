@@ -1,20 +1,15 @@
-"""Step 4 of an import, and the upload kept between the steps: upload, map columns, review,
-confirm (apply).
+"""The import steps after the upload: map columns, map values, review, confirm (apply).
 
-The uploaded file waits in a folder of the instance under a random name (never in the
-session cookie) with a small JSON beside it: its assembly, its name and, once chosen, the
-column mapping. Every step re-reads the file, so what is confirmed is exactly what was
-reviewed. Flush, never commit: the route's unit of work makes the import all or nothing.
+The upload itself is kept between the steps by :mod:`uploads`. Flush, never commit: the
+caller (a route's unit of work, the CLI, or the background import job between its chunks)
+decides when.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import re
-import secrets
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,37 +18,20 @@ from sqlalchemy import insert, select
 
 from assembly.assemblies.models import Assembly
 from assembly.core import divipola
-from assembly.errors import InvalidInput, NotFound
+from assembly.errors import InvalidInput
 from assembly.extensions import db
 from assembly.registration import domain, services
 from assembly.registration.imports import mapping as columns
-from assembly.registration.imports import parse, validate
+from assembly.registration.imports import uploads, validate
 from assembly.registration.imports import values as value_rules
-from assembly.registration.models import Attendee, ImportProfile
+from assembly.registration.imports.uploads import Upload
+from assembly.registration.models import Attendee, ImportBatch, ImportProfile
 
 log = logging.getLogger(__name__)
 
-#: uploads older than this are removed when the next one arrives
-KEEP_SECONDS = 24 * 3600
 PREVIEW_ROWS = 5
-_CHUNK = 500
-_KEY_RE = re.compile(r"[A-Za-z0-9_-]{22}")
-_EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".txt")
-
-
-@dataclass
-class Upload:
-    """One uploaded list and the choices made about it so far."""
-
-    key: str
-    assembly_id: int
-    filename: str
-    created: float
-    mapping: dict[str, str | None] | None = None
-    consent_default: bool = False
-    table: parse.Sheet | None = field(default=None, repr=False)
-    #: the operator's value choices, {field: {raw value: canonical value, "" = sin dato}}
-    values: dict[str, dict[str, str]] = field(default_factory=dict)
+#: rows stored per INSERT (the background job commits and yields between two)
+_CHUNK = 250
 
 
 @dataclass
@@ -73,80 +51,6 @@ class Review:
     def incomplete(self) -> int:
         """People to import without a field the form requires: the desk completes them."""
         return sum(1 for _, clean in self.to_import if domain.missing_fields(clean))
-
-
-def _paths(folder: Path, key: str) -> tuple[Path, Path]:
-    if not _KEY_RE.fullmatch(key or ""):
-        raise NotFound("Esta importación no existe o ya terminó. Suba el archivo de nuevo.")
-    return folder / f"{key}.data", folder / f"{key}.json"
-
-
-def _remove_old(folder: Path) -> None:
-    limit = time.time() - KEEP_SECONDS
-    for path in folder.glob("*.*"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:  # another request removed it first
-            continue
-
-
-def save_upload(folder: Path, assembly: Assembly, filename: str, data: bytes) -> Upload:
-    """Check that the file is a readable list and keep it for the next steps."""
-    name = Path(filename or "").name[:200]
-    if not name.lower().endswith(_EXTENSIONS):
-        raise InvalidInput(
-            "Suba un archivo de Excel (.xlsx) o CSV (.csv).",
-            fields={"file": "Suba un archivo de Excel (.xlsx) o CSV (.csv)."},
-        )
-    try:
-        table = parse.read_table(name, data)
-    except parse.ImportFileError as error:
-        raise InvalidInput(error.message, fields={"file": error.message}) from None
-    folder.mkdir(parents=True, exist_ok=True)
-    _remove_old(folder)
-    upload = Upload(secrets.token_urlsafe(16), assembly.id, name, time.time(), table=table)
-    data_path, meta_path = _paths(folder, upload.key)
-    data_path.write_bytes(data)
-    _write_meta(meta_path, upload)
-    return upload
-
-
-def _write_meta(path: Path, upload: Upload) -> None:
-    meta = {
-        "assembly_id": upload.assembly_id,
-        "filename": upload.filename,
-        "created": upload.created,
-        "mapping": upload.mapping,
-        "consent_default": upload.consent_default,
-        "values": upload.values,
-    }
-    path.write_text(json.dumps(meta, ensure_ascii=False))
-
-
-def load_upload(folder: Path, assembly_id: int, key: str) -> Upload:
-    """The upload with its table read again; NotFound when gone or of another assembly."""
-    data_path, meta_path = _paths(folder, key)
-    try:
-        meta = json.loads(meta_path.read_text())
-        data = data_path.read_bytes()
-    except (OSError, ValueError):
-        raise NotFound(
-            "Esta importación no existe o ya terminó. Suba el archivo de nuevo."
-        ) from None
-    if meta.get("assembly_id") != assembly_id:
-        raise NotFound("Esta importación no existe o ya terminó. Suba el archivo de nuevo.")
-    upload = Upload(
-        key,
-        assembly_id,
-        meta["filename"],
-        meta["created"],
-        meta.get("mapping"),
-        bool(meta.get("consent_default")),
-        values=meta.get("values") or {},
-    )
-    upload.table = parse.read_table(upload.filename, data)
-    return upload
 
 
 def mapping_targets(assembly: Assembly) -> list[tuple[str, str]]:
@@ -218,7 +122,7 @@ def set_mapping(
     profile = remembered(assembly, upload.table.headers)
     if not upload.values and profile is not None:
         upload.values = {key: dict(chosen) for key, chosen in profile.values.items()}
-    _write_meta(_paths(folder, upload.key)[1], upload)
+    uploads.save_choices(folder, upload)
     _remember(assembly, upload)
     return upload
 
@@ -302,13 +206,20 @@ def set_values(
             elif value is None:
                 clean.get(key, {}).pop(raw, None)
     upload.values = clean
-    _write_meta(_paths(folder, upload.key)[1], upload)
+    uploads.save_choices(folder, upload)
     _remember(assembly, upload)
     return upload
 
 
-def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
-    """Validate every row; rows whose document is already in the assembly are skipped."""
+def review(
+    assembly: Assembly,
+    upload: Upload,
+    *,
+    today: date,
+    tick: Callable[[int, int], None] | None = None,
+) -> Review:
+    """Validate every row; rows whose document is already in the assembly are skipped.
+    ``tick(rows done, rows)`` is called as the rows are checked (progress, and a yield)."""
     if upload.mapping is None:
         raise InvalidInput("Primero indique qué contiene cada columna.")
     classified = value_rows(assembly, upload)
@@ -336,6 +247,7 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
         department_code=assembly.department_code,
         known_documents=holders,
         known_names=names,
+        tick=tick,
     )
     to_import = preview.valid
     existing = preview.existing
@@ -343,35 +255,56 @@ def review(assembly: Assembly, upload: Upload, *, today: date) -> Review:
 
 
 def confirm(
-    assembly: Assembly, upload: Upload, *, today: date, result: Review | None = None
+    assembly: Assembly,
+    upload: Upload,
+    *,
+    today: date,
+    result: Review | None = None,
+    batch: ImportBatch | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Store every row the review would store, in the caller's one transaction (``result``:
-    the review just made in the same transaction, so the rows are not checked twice)."""
+    """Store every row the review would store (``result``: the review just made, so the rows
+    are not checked twice), as people of ``batch``; the number stored.
+
+    Chunk by chunk, ``progress(stored, to store)`` is called after each (the background job
+    commits and yields there; without it everything stays in the caller's one transaction).
+    A document someone registered since the review (the desk, the public form) is skipped,
+    never stored twice."""
     result = result or review(assembly, upload, today=today)
     if result.ambiguous:
         raise InvalidInput(
             "Hay valores sin decidir: elija qué significa cada uno antes de importar."
         )
     # Plain INSERTs in chunks: thousands of ORM objects would cost memory for nothing.
-    stored = 0
-    for start in range(0, len(result.to_import), _CHUNK):
+    stored, total = 0, len(result.to_import)
+    for start in range(0, total, _CHUNK):
+        chunk = [clean for _, clean in result.to_import[start : start + _CHUNK]]
+        taken = set(
+            db.session.scalars(
+                select(Attendee.document_number).where(
+                    Attendee.assembly_id == assembly.id,
+                    Attendee.document_number.in_([clean["document_number"] for clean in chunk]),
+                )
+            )
+        )
         rows = [
             {
                 "assembly_id": assembly.id,
                 "ticket_token": services.new_ticket_token(),
                 "source": "importado",
+                "import_batch_id": batch.id if batch is not None else None,
                 **services.attendee_columns(clean),
             }
-            for _, clean in result.to_import[start : start + _CHUNK]
+            for clean in chunk
+            if clean["document_number"] not in taken
         ]
-        db.session.execute(insert(Attendee), rows)
+        if rows:
+            db.session.execute(insert(Attendee), rows)
         stored += len(rows)
+        if progress is not None:
+            progress(min(start + _CHUNK, total), total)
     db.session.flush()
+    if batch is not None:
+        batch.created = stored
     log.info("imported %d attendees into assembly %d", stored, assembly.id)
     return stored
-
-
-def discard(folder: Path, key: str) -> None:
-    """Forget an upload (after it was imported, or when the operator cancels)."""
-    for path in _paths(folder, key):
-        path.unlink(missing_ok=True)

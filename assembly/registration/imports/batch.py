@@ -9,7 +9,9 @@ from pathlib import Path
 
 from assembly.assemblies.models import Assembly
 from assembly.errors import InvalidInput
-from assembly.registration.imports import apply, parse
+from assembly.extensions import db
+from assembly.registration.imports import apply, parse, uploads
+from assembly.registration.models import ImportBatch
 
 
 def parse_overrides(
@@ -48,8 +50,8 @@ def run_import(
 
     Returns ``new``, ``already`` (counts), ``duplicates`` (row numbers), ``errors`` ([row,
     reason]), ``warnings`` ([row, field, reason]), ``ambiguous`` ({field: {raw: rows}}) and
-    ``imported`` (True when stored). With ambiguous values left, or ``dry_run``, nothing is
-    stored.
+    ``imported`` (True when stored; then ``batch``, the import batch's id). With ambiguous
+    values left, or ``dry_run``, nothing is stored.
     """
     try:
         table = parse.read_table(path.name, path.read_bytes())
@@ -60,7 +62,7 @@ def run_import(
     unknown = [header for header in columns if header not in table.headers]
     if unknown:
         raise InvalidInput(f"El archivo no tiene la columna «{unknown[0]}».")
-    upload = apply.Upload("cli", assembly.id, path.name, 0.0, table=table)
+    upload = uploads.Upload("cli", assembly.id, path.name, 0.0, table=table)
     profile = apply.remembered(assembly, table.headers)
     mapping = {**apply.suggested_mapping(assembly, table.headers), **columns}
     upload.mapping = apply.clean_mapping(assembly, upload, mapping)
@@ -87,7 +89,11 @@ def run_import(
     }  # fmt: skip
     if result.ambiguous or dry_run:
         return summary
-    apply.confirm(assembly, upload, today=today, result=result)
+    stored = ImportBatch(assembly_id=assembly.id, filename=path.name[:200], status="done")
+    db.session.add(stored)
+    db.session.flush()
+    apply.confirm(assembly, upload, today=today, result=result, batch=stored)
     apply.remember(assembly, upload)
     summary["imported"] = True
+    summary["batch"] = stored.id  # `undo` on the import screen removes it as a whole
     return summary

@@ -1,18 +1,22 @@
-"""Importing a pre-registration list: upload → columns → review → confirm (one transaction)."""
+"""Importing a pre-registration list: upload → columns → values → review → confirm (a
+background job with a progress bar) → undo while nobody of it has arrived."""
 
 from pathlib import Path
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
-from assembly.auth.domain import Permission
-from assembly.errors import AssemblyError
+from assembly.auth.domain import Permission, Role
+from assembly.core import jobs
+from assembly.errors import AssemblyError, Conflict, NotFound
 from assembly.extensions import unit_of_work
 from assembly.helpers import venue_today
 from assembly.registration.blueprint import bp
 from assembly.registration.imports import apply as imports
+from assembly.registration.imports import batches, uploads
 from assembly.registration.imports.errors_file import errors_workbook
 
 MAX_SHOWN_ERRORS = 200
@@ -34,7 +38,7 @@ def import_upload(assembly_id: int):
         try:
             if upload is None or not upload.filename:
                 raise AssemblyError(_("Elija el archivo de la lista (.xlsx o .csv)."))
-            saved = imports.save_upload(_folder(), assembly, upload.filename, upload.read())
+            saved = uploads.save_upload(_folder(), assembly, upload.filename, upload.read())
         except AssemblyError as failure:
             error = failure.message
         else:
@@ -42,7 +46,10 @@ def import_upload(assembly_id: int):
                 url_for("registration.import_mapping", assembly_id=assembly.id, key=saved.key)
             )
     return render_template(
-        "registration/import_upload.html", assembly=assembly, error=error
+        "registration/import_upload.html",
+        assembly=assembly,
+        error=error,
+        batches=batches.batches_of(assembly.id),
     ), 422 if error else 200
 
 
@@ -51,7 +58,7 @@ def import_upload(assembly_id: int):
 def import_mapping(assembly_id: int, key: str):
     """Step 2: say what each column holds (a mapping is suggested), with the first rows."""
     assembly = get_assembly(assembly_id)
-    upload = imports.load_upload(_folder(), assembly.id, key)
+    upload = uploads.load_upload(_folder(), assembly.id, key)
     mapping = upload.mapping or imports.suggested_mapping(assembly, upload.table.headers)
     consent_default = upload.consent_default
     errors: dict = {}
@@ -101,7 +108,7 @@ def import_values(assembly_id: int, key: str):
     """Step 2b: what each distinct value of the closed-list columns becomes; the ambiguous
     and unmatched ones are chosen by hand."""
     assembly = get_assembly(assembly_id)
-    upload = imports.load_upload(_folder(), assembly.id, key)
+    upload = uploads.load_upload(_folder(), assembly.id, key)
     if upload.mapping is None:
         return redirect(url_for("registration.import_mapping", assembly_id=assembly.id, key=key))
     rows = imports.value_rows(assembly, upload)
@@ -138,10 +145,13 @@ def import_values(assembly_id: int, key: str):
 def import_review(assembly_id: int, key: str):
     """Step 3: what would be imported, what is wrong and what is already registered."""
     assembly = get_assembly(assembly_id)
-    upload = imports.load_upload(_folder(), assembly.id, key)
+    upload = uploads.load_upload(_folder(), assembly.id, key)
     if upload.mapping is None:
         return redirect(url_for("registration.import_mapping", assembly_id=assembly.id, key=key))
-    result = imports.review(assembly, upload, today=venue_today(assembly))
+    # a big list takes a while to check: other requests are served between slices of rows
+    result = imports.review(
+        assembly, upload, today=venue_today(assembly), tick=jobs.paced(jobs.breathe)
+    )
     if result.ambiguous:
         return redirect(url_for("registration.import_values", assembly_id=assembly.id, key=key))
     labels = dict(imports.mapping_targets(assembly))
@@ -160,8 +170,10 @@ def import_review(assembly_id: int, key: str):
 def import_errors(assembly_id: int, key: str):
     """The rejected rows as an .xlsx to correct and import again."""
     assembly = get_assembly(assembly_id)
-    upload = imports.load_upload(_folder(), assembly.id, key)
-    result = imports.review(assembly, upload, today=venue_today(assembly))
+    upload = uploads.load_upload(_folder(), assembly.id, key)
+    result = imports.review(
+        assembly, upload, today=venue_today(assembly), tick=jobs.paced(jobs.breathe)
+    )
     data = errors_workbook(result.preview, upload.table)
     stem = Path(upload.filename).stem[:60] or "lista"
     return Response(
@@ -174,14 +186,40 @@ def import_errors(assembly_id: int, key: str):
 @bp.post("/assemblies/<int:assembly_id>/import/<key>/confirm")
 @require(Permission.DESK)
 def import_confirm(assembly_id: int, key: str):
-    """Step 4: store every valid new row, all in one transaction (or none)."""
+    """Step 4: store every valid new row in a background job (all or none); the next page
+    shows its progress bar. No request waits for the rows."""
     assembly = get_assembly(assembly_id)
-    upload = imports.load_upload(_folder(), assembly.id, key)
+    upload = uploads.load_upload(_folder(), assembly.id, key)
     with unit_of_work():
-        count = imports.confirm(assembly, upload, today=venue_today(assembly))
-    imports.discard(_folder(), key)
-    flash(_("Importación terminada: %(n)s personas nuevas.", n=count), "success")
-    return redirect(url_for("registration.attendees", assembly_id=assembly.id))
+        job = batches.start_import(_folder(), assembly, upload, current_user)
+    return redirect(url_for("registration.import_job", assembly_id=assembly.id, job_id=job.id))
+
+
+@bp.route("/assemblies/<int:assembly_id>/import/jobs/<int:job_id>")
+@require(Permission.DESK)
+def import_job(assembly_id: int, job_id: int):
+    """The import's progress bar while its job runs; then what it did (or why it failed)."""
+    assembly = get_assembly(assembly_id)
+    job = jobs.get_job(job_id)
+    mine = job.user_id == current_user.id or current_user.role == Role.ADMIN
+    if job.kind != "import" or job.assembly_id != assembly.id or not mine:
+        raise NotFound(_("Esta tarea no existe."))
+    return render_template("registration/import_job.html", assembly=assembly, job=job)
+
+
+@bp.post("/assemblies/<int:assembly_id>/imports/<int:batch_id>/undo")
+@require(Permission.DESK)
+def import_undo(assembly_id: int, batch_id: int):
+    """Undo an import as a whole: its people are removed while nobody of them has arrived."""
+    assembly = get_assembly(assembly_id)
+    try:
+        with unit_of_work():
+            removed = batches.undo_batch(current_user, assembly, batch_id)
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Importación deshecha: se quitaron %(n)s personas.", n=removed), "success")
+    return redirect(url_for("registration.import_upload", assembly_id=assembly.id))
 
 
 @bp.post("/assemblies/<int:assembly_id>/import/<key>/cancel")
@@ -189,7 +227,7 @@ def import_confirm(assembly_id: int, key: str):
 def import_cancel(assembly_id: int, key: str):
     """Forget the uploaded file without importing anything."""
     assembly = get_assembly(assembly_id)
-    imports.load_upload(_folder(), assembly.id, key)  # only this assembly's uploads
-    imports.discard(_folder(), key)
+    uploads.load_upload(_folder(), assembly.id, key)  # only this assembly's uploads
+    uploads.discard(_folder(), key)
     flash(_("Importación cancelada: no se guardó nada."), "info")
     return redirect(url_for("registration.import_upload", assembly_id=assembly.id))

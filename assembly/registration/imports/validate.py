@@ -5,7 +5,7 @@ out."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -85,6 +85,7 @@ def apply_mapping(
     department_code: str | None = None,
     known_documents: Mapping[str, str] | None = None,
     known_names: Mapping[str, tuple[int | None, int | None]] | None = None,
+    tick: Callable[[int, int], None] | None = None,
 ) -> ImportPreview:
     """Validate every row of ``table`` as a registration, with columns read per ``mapping``.
 
@@ -106,6 +107,9 @@ def apply_mapping(
     sharing a document only the first valid one is kept, the others reported as repeats. A
     valid row with the full name of an earlier row or of ``known_names`` (name key ->
     (None, attendee id)) under another document is listed in ``same_name``.
+
+    ``tick(rows done, rows)`` is called after every row (a background job reports its
+    progress and yields there; see ``core.jobs.paced``).
     """
     columns = [
         (index, mapping[header])
@@ -123,7 +127,12 @@ def apply_mapping(
     copies = Counter(_document_of(cells, document_columns) for cells in table.rows)
     kept: dict[str, int] = {}  # document -> row number imported
     failed: dict[str, list[tuple[int, dict[str, str]]]] = {}  # document -> rows that failed
-    for number, cells in zip(table.row_numbers, table.rows, strict=True):
+    total = len(table.rows)
+    for position, (number, cells) in enumerate(
+        zip(table.row_numbers, table.rows, strict=True), start=1
+    ):
+        if tick is not None and position > 1:
+            tick(position - 1, total)
         document = _document_of(cells, document_columns)
         if document in known:
             preview.existing.append((number, document, known[document]))
@@ -157,6 +166,8 @@ def apply_mapping(
             preview.warnings.append((number, warnings))
         _same_name(preview, number, clean, names)
         preview.valid.append((number, clean))
+    if tick is not None:
+        tick(total, total)
     for rows in failed.values():  # no row of the document passed: the first one's errors
         (first, errors), *others = rows
         preview.errors.append((first, errors))

@@ -1,0 +1,148 @@
+"""Confirmed imports: each runs as a background job (``core.jobs``) that checks the rows and
+stores them chunk by chunk as one :class:`ImportBatch`, yielding between chunks so the room
+keeps being served; a batch can be undone as a whole while nobody from it has checked in.
+
+The job commits as it goes (its progress), so a job that fails removes the people its batch
+had stored: the import is still all or nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from assembly.assemblies.models import Assembly
+from assembly.assemblies.services import ensure_writable
+from assembly.auth.models import User
+from assembly.core import jobs
+from assembly.errors import Conflict, InvalidInput, NotFound
+from assembly.extensions import db
+from assembly.helpers import utcnow, venue_today
+from assembly.registration.imports import apply, uploads
+from assembly.registration.models import Attendee, ImportBatch
+
+log = logging.getLogger(__name__)
+
+IMPORTING, DONE, FAILED, UNDONE = "importing", "done", "failed", "undone"
+
+
+def start_import(folder: Path, assembly: Assembly, upload: uploads.Upload, actor: User) -> jobs.Job:
+    """Queue the import of ``upload`` as a background job; the job (for the progress bar).
+
+    Refused at once (nothing queued) while values wait for a hand choice."""
+    if upload.mapping is None:
+        raise InvalidInput(_("Primero indique qué contiene cada columna."))
+    if apply.pending_values(assembly, upload):
+        raise InvalidInput(
+            _("Hay valores sin decidir: elija qué significa cada uno antes de importar.")
+        )
+    batch = ImportBatch(
+        assembly_id=assembly.id, user_id=actor.id, filename=upload.filename, status=IMPORTING
+    )
+    db.session.add(batch)
+    db.session.flush()
+    return jobs.start_job(
+        "import",
+        run_import,
+        assembly_id=assembly.id,
+        user_id=actor.id,
+        folder=str(folder),
+        key=upload.key,
+        batch_id=batch.id,
+    )
+
+
+def run_import(ctx: jobs.JobContext, *, folder: str, key: str, batch_id: int) -> dict:
+    """The job: check every row (progress "Revisando filas…"), then store the new people
+    chunk by chunk (progress "Guardando personas…"). On any failure the batch's people are
+    removed again and the batch is marked failed."""
+    batch = db.session.get(ImportBatch, batch_id)
+    assembly = db.session.get(Assembly, batch.assembly_id)
+    try:
+        upload = uploads.load_upload(Path(folder), assembly.id, key)
+        checking = _("Revisando filas…")
+        ctx.progress(0, len(upload.table.rows), checking)
+        today = venue_today(assembly)
+        result = apply.review(
+            assembly,
+            upload,
+            today=today,
+            tick=jobs.paced(lambda done, total: ctx.progress(done, total, checking)),
+        )
+        storing = _("Guardando personas…")
+        ctx.progress(0, len(result.to_import), storing)
+        stored = apply.confirm(
+            assembly,
+            upload,
+            today=today,
+            result=result,
+            batch=batch,
+            progress=lambda done, total: ctx.progress(done, total, storing),
+        )
+        batch.status = DONE
+        apply.remember(assembly, upload)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        db.session.execute(delete(Attendee).where(Attendee.import_batch_id == batch_id))
+        db.session.get(ImportBatch, batch_id).status = FAILED
+        db.session.commit()
+        raise
+    uploads.discard(Path(folder), key)
+    log.info("import batch %d: %d people into assembly %d", batch_id, stored, assembly.id)
+    return {
+        "batch_id": batch_id,
+        "assembly_id": assembly.id,
+        "new": stored,
+        "already": len(result.existing),
+        "errors": len(result.preview.errors),
+        "incomplete": result.incomplete,
+    }
+
+
+def batches_of(assembly_id: int) -> list[tuple[ImportBatch, int]]:
+    """The assembly's imports, newest first, each with how many of its people checked in."""
+    arrived = (
+        select(func.count(Attendee.id))
+        .where(Attendee.import_batch_id == ImportBatch.id, Attendee.checked_in_at.is_not(None))
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(ImportBatch, arrived)
+        .where(ImportBatch.assembly_id == assembly_id)
+        .order_by(ImportBatch.id.desc())
+    )
+    return [(batch, checked_in) for batch, checked_in in rows]
+
+
+def undo_batch(actor: User, assembly: Assembly, batch_id: int) -> int:
+    """Remove every person an import brought in; refused once anyone of them checked in (or
+    was seated), or while the import is still running. The number removed. Flush."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.assembly_id != assembly.id:
+        raise NotFound(_("Esa importación no existe en esta asamblea."))
+    ensure_writable(assembly)
+    if batch.status != DONE:
+        raise Conflict(_("Solo se puede deshacer una importación terminada."))
+    people = Attendee.import_batch_id == batch.id
+    arrived = db.session.scalar(
+        select(func.count(Attendee.id)).where(
+            people, (Attendee.checked_in_at.is_not(None)) | (Attendee.table_id.is_not(None))
+        )
+    )
+    if arrived:
+        raise Conflict(
+            _(
+                "No se puede deshacer: %(n)s persona(s) de esta importación ya registraron su "
+                "llegada o tienen mesa.",
+                n=arrived,
+            )
+        )
+    removed = db.session.execute(delete(Attendee).where(people)).rowcount
+    batch.status, batch.undone_at = UNDONE, utcnow()
+    db.session.flush()
+    log.info("%s undid import batch %d (%d people)", actor.username, batch.id, removed)
+    return removed
