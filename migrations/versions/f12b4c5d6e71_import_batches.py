@@ -5,7 +5,7 @@ a failed job remove what it stored, and lets staff undo an import as a whole whi
 from it has checked in. People registered before this revision belong to no batch.
 
 Revision ID: f12b4c5d6e71
-Revises: f12a3b4c5d60
+Revises: a16c0d1e2f30
 Create Date: 2026-12-02 15:10:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = "f12b4c5d6e71"
-down_revision = "f12a3b4c5d60"
+down_revision = "a16c0d1e2f30"
 branch_labels = None
 depends_on = None
 
