@@ -23,6 +23,7 @@ def _blueprints():
     from assembly.core.routes import bp as core_bp
     from assembly.desk.routes import bp as desk_bp
     from assembly.followup import (
+        lessons_routes,  # noqa: F401
         monitoring_routes,  # noqa: F401
         survey_routes,  # noqa: F401
     )

@@ -18,6 +18,8 @@ from assembly.followup.models import (
     CommitmentUpdate,
     FollowupLink,
     FollowupSettings,
+    LessonArea,
+    LessonCard,
     Survey,
     SurveyAnswer,
 )
@@ -44,6 +46,8 @@ __all__ = [
     "FollowupSettings",
     "Group",
     "Job",
+    "LessonArea",
+    "LessonCard",
     "Moment",
     "Piece",
     "PieceVersion",

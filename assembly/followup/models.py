@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
+from assembly.followup import lessons_domain
 
 
 class Commitment(db.Model):
@@ -183,3 +184,65 @@ class SurveyAnswer(db.Model):
 
     def __repr__(self) -> str:
         return f"<SurveyAnswer {self.assembly_id} attendee={self.attendee_id}>"
+
+
+class LessonArea(db.Model):
+    """The configurable area → code table of the lessons-learned cards (seed 003:
+    "Inclusión económica y social" → ISE). Shared by every assembly."""
+
+    __tablename__ = "lesson_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False, unique=True)
+    #: 2–6 capitals or digits; the cards are coded "LA<number>_<code>"
+    code: Mapped[str] = mapped_column(String(6), nullable=False, unique=True)
+
+    def __repr__(self) -> str:
+        return f"<LessonArea {self.code} {self.name}>"
+
+
+class LessonCard(db.Model):
+    """A lessons-learned card in seed 003's format, linked to an assembly and optionally to a
+    mesa and commitments."""
+
+    __tablename__ = "lesson_cards"
+    __table_args__ = (UniqueConstraint("area_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("lesson_areas.id", ondelete="RESTRICT"), nullable=False
+    )
+    #: numbered per area across assemblies: the 2 of "LA2_ISE"
+    number: Mapped[int] = mapped_column(nullable=False)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), nullable=True
+    )
+    #: positiva or negativa
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    #: the seed's texts (followup.lessons_domain.TEXT_FIELDS), key -> text
+    texts: Mapped[dict] = mapped_column(JSON, nullable=False, default=dict)
+    #: Global Compact for Migration: principle letters ["a", "j"] and objective numbers
+    gcm_principles: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    gcm_objectives: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: SDG numbers
+    sdgs: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: ids of the assembly's commitments the lesson speaks of
+    commitment_ids: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    area: Mapped[LessonArea] = relationship()
+    group = relationship("Group")
+
+    @property
+    def code(self) -> str:
+        return lessons_domain.code(self.number, self.area.code)
+
+    def __repr__(self) -> str:
+        return f"<LessonCard {self.id} area={self.area_id} n={self.number}>"

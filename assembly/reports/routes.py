@@ -20,9 +20,11 @@ from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.errors import wants_json
 from assembly.extensions import unit_of_work
-from assembly.followup import monitoring
+from assembly.followup import lessons, monitoring
+from assembly.followup import lessons_domain as lesson_rules
 from assembly.followup.monitoring_routes import dimension_of
 from assembly.reports import domain, services
+from assembly.reports.workbooks.lessons import lessons_workbook
 from assembly.reports.workbooks.monitoring import monitoring_workbook
 
 bp = Blueprint("reports", __name__)
@@ -121,4 +123,19 @@ def monitor_excel():
     name = f"monitoreo-compromisos-{date.today().isoformat()}.xlsx"
     return Response(
         data, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@bp.route("/lecciones/excel")
+@require(Permission.EXPORT)
+def lessons_excel():
+    """The lessons-learned search (/lecciones, same filters) in Excel: every field of the
+    seed's card, one row per card."""
+    found = lessons.search(lesson_rules.clean_filters(request.args))
+    headers, rows = lessons.export_rows(found)
+    name = f"lecciones-aprendidas-{date.today().isoformat()}.xlsx"
+    return Response(
+        lessons_workbook(headers, rows),
+        mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
