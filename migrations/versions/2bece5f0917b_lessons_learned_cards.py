@@ -1,7 +1,7 @@
 """lessons-learned cards (issue 19.5): the area → code table (with the seed's areas) and the cards
 
 Revision ID: 2bece5f0917b
-Revises: a16c0d1e2f30
+Revises: f12b4c5d6e71
 Create Date: 2026-12-02 15:11:11.974477
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2bece5f0917b'
-down_revision = 'a16c0d1e2f30'
+down_revision = 'f12b4c5d6e71'
 branch_labels = None
 depends_on = None
 
