@@ -1,0 +1,389 @@
+"""The room benchmark (issue 16.7): the laptop set-up and the national set-up side by side.
+
+In the same run, the same room on both:
+
+- **1 process**: gunicorn (one gevent worker) on SQLite, no queue — the laptop of one assembly;
+- **3 processes**: three gunicorn gevent processes on PostgreSQL with a Redis of our own as the
+  Socket.IO queue, behind nginx with the config of docs/deploy.md (tests/support/cluster.py);
+  every client carries its own ``asamblea_node`` cookie, so the room spreads over the three.
+
+The room: ``--viewers`` board screens (500) follow ``board:<id>`` over raw websockets in
+``--viewer-procs`` processes of their own (reading 25,000 deliveries must not delay the
+phones), ``--tables`` table phones (25, python-socketio) write in bursts — every table its
+first need at the same moment, then every table its second — while 4 desks check in the
+room's ``--people`` (as fast as the server answers, through the real JSON endpoint).
+
+Measured: submit-to-board latency, from the phone's ``submit_piece`` to each viewer's
+``piece_saved`` of that id (same machine clock), p50/p95 over every delivery; check-in
+latency p95; lost (acknowledged pieces missing in the database or at a viewer, check-ins
+not counted) and dup (pieces stored or delivered twice, a person counted twice). The last
+line:
+
+    RESULT room viewers=500 p95_ms=… p95_ms_3proc=… checkin_p95_ms=… lost=0 dup=0
+
+``p95_ms`` is the 1-process figure (the baseline), ``checkin_p95_ms`` the worse of the two
+set-ups. Goal: p95 submit-to-board < 250 ms on both. Needs PostgreSQL (the database of
+``ASSEMBLY_TEST_POSTGRES_URL`` is used only to create and drop a database of its own),
+redis-server and nginx installed.
+
+Usage: ``.venv/bin/python tests/perf/bench_room.py [--viewers 500] [--tables 25] [--people 200]``
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import base64  # noqa: E402
+import collections  # noqa: E402
+import contextlib  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import secrets  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from pathlib import Path  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+import gevent  # noqa: E402
+import gevent.event  # noqa: E402
+import requests  # noqa: E402
+import socketio  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.perf.bench_checkin import Desk  # noqa: E402
+from tests.perf.bench_pieces import _client_frame  # noqa: E402
+from tests.support.cluster import (  # noqa: E402
+    Nginx,
+    OwnRedis,
+    build_room,
+    fresh_postgres_database,
+    start_processes,
+)
+from tests.support.live_server import Browserless, free_port, start_server  # noqa: E402
+from tests.support.perf import percentile  # noqa: E402
+from tests.support.services import POSTGRES_URL  # noqa: E402
+
+TARGET_P95_MS = 250
+DESKS = 4
+
+
+class Viewer:
+    """A board screen on a raw websocket (see bench_pieces.Viewer), recording the arrival time
+    of every ``piece_saved``; through nginx it carries its own ``asamblea_node`` cookie."""
+
+    SCAN = re.compile(
+        rb'(?P<ping>\x81\x012)|(?P<connected>40\{"sid")|(?P<joined>431\[)'
+        rb'|42\["piece_saved",\{"id":"(?P<id>[0-9a-f-]{36})"'
+    )
+
+    def __init__(self, url: str, assembly_id: int, board_token: str):
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port
+        self.assembly_id, self.board_token = assembly_id, board_token
+        self.received: dict[str, list[float]] = collections.defaultdict(list)
+        self.ready = gevent.event.Event()
+        self.joined = False
+        self.sock = None
+
+    def run(self) -> None:
+        try:
+            self.sock = socket.create_connection((self.host, self.port), timeout=120)
+            key = base64.b64encode(os.urandom(16)).decode()
+            self.sock.sendall(
+                f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                f"Host: {self.host}:{self.port}\r\nCookie: asamblea_node={secrets.token_hex(16)}"
+                f"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+            )
+            buffer = b""
+            while b"\r\n\r\n" not in buffer:
+                buffer += self.sock.recv(4096)
+            head, buffer = buffer.split(b"\r\n\r\n", 1)
+            if b" 101 " not in head.split(b"\r\n", 1)[0]:
+                return
+            self.sock.sendall(_client_frame("40" + json.dumps({"board": self.board_token})))
+            while True:
+                cut = 0
+                for match in self.SCAN.finditer(buffer):
+                    cut = match.end()
+                    if match["id"]:
+                        self.received[match["id"].decode()].append(time.time())
+                    elif match["ping"]:
+                        self.sock.sendall(_client_frame("3"))
+                    elif match["connected"]:
+                        join = ["join_board", {"assembly_id": self.assembly_id}]
+                        self.sock.sendall(_client_frame("421" + json.dumps(join)))
+                    else:
+                        self.joined = True
+                        self.ready.set()
+                buffer = buffer[max(cut, len(buffer) - 700) :]
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                buffer += chunk
+        except Exception:  # a closed socket ends the viewer; its missing pieces are counted
+            pass
+        finally:
+            self.ready.set()
+
+    def close(self) -> None:
+        if self.sock is not None:
+            with contextlib.suppress(Exception):
+                self.sock.close()
+
+
+def viewer_process(url: str, assembly_id: int, count: int, board_token: str) -> None:
+    """``--viewer-process``: hold ``count`` viewers; when told the acknowledged ids (stdin),
+    wait for them (at most 15 s) and print every delivery's arrival time per viewer."""
+    viewers = [Viewer(url, assembly_id, board_token) for _ in range(count)]
+    greenlets = []
+    for index, viewer in enumerate(viewers):
+        greenlets.append(gevent.spawn(viewer.run))
+        if index % 50 == 49:
+            gevent.sleep(0.05)
+    for viewer in viewers:
+        viewer.ready.wait(timeout=60)
+    joined = [v for v in viewers if v.joined]
+    print("READY", len(joined), flush=True)
+    acked = set(json.loads(gevent.get_hub().threadpool.apply(sys.stdin.readline)))
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(acked - set(v.received) for v in joined):
+        gevent.sleep(0.1)
+    gevent.sleep(0.5)  # a copy sent twice arrives right after the first
+    print(json.dumps([dict(v.received) for v in joined]), flush=True)
+    for viewer in viewers:
+        viewer.close()
+    gevent.killall(greenlets, timeout=5)
+
+
+class Phone:
+    """A table leader's phone (python-socketio, websocket) with its browser's cookies."""
+
+    def __init__(self, url: str, code: str):
+        session = requests.Session()
+        session.cookies.set("asamblea_node", secrets.token_hex(16))
+        self.client = socketio.Client(reconnection=False, http_session=session)
+        self.client.connect(url, auth={"table_code": code}, transports=["websocket"],
+                            wait_timeout=30)  # fmt: skip
+        self.sent: dict[str, float] = {}  # piece id -> time.time() of the submit
+        self.acked: list[str] = []
+        self.errors: list = []
+
+    def submit(self, number: int, index: int) -> None:
+        piece = {
+            "id": str(uuid.uuid4()),
+            "kind": "need",
+            "text": f"Mesa {number}: necesidad {index}",
+        }
+        self.sent[piece["id"]] = time.time()
+        try:
+            ack = self.client.call("submit_piece", piece, timeout=30)
+        except Exception as error:  # counted as lost
+            self.errors.append(repr(error))
+            return
+        if ack.get("ok"):
+            self.acked.append(piece["id"])
+        else:
+            self.errors.append(ack)
+
+
+def _desks(url: str, room: dict) -> list[Desk]:
+    """Four desk operators logged in (each its own browser, so its own process behind nginx)."""
+    desks = []
+    path = f"/assemblies/{room['assembly_id']}/desk"
+    for _ in range(DESKS):
+        browser = Browserless(url)
+        browser.login(room["admin"], room["password"])
+        page = browser.get(path)
+        csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+        desks.append(Desk(url, browser.cookie_header(), csrf))
+    return desks
+
+
+def run_room(url: str, room: dict, args) -> dict:
+    """The room's load against one set-up (``url``: the process or nginx)."""
+    per_process = [args.viewers // args.viewer_procs] * args.viewer_procs
+    per_process[0] += args.viewers - sum(per_process)
+    watchers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--viewer-process",
+                url,
+                str(room["assembly_id"]),
+                str(count),
+                room["board_token"],
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for count in per_process
+    ]
+    joined = sum(int(w.stdout.readline().split()[1]) for w in watchers)
+    phones = [Phone(url, code) for code in room["codes"]]
+    desks = _desks(url, room)
+    path = f"/assemblies/{room['assembly_id']}/desk/checkin"
+    checkins: list[float] = []
+    results: collections.Counter = collections.Counter()
+
+    def desk_work(desk: Desk, tickets: list[str], name: str) -> None:
+        for ticket in tickets:
+            status, data, elapsed = desk.post(path, {"ticket": ticket, "desk": name})
+            results[data.get("result") if status == 200 else f"http {status}"] += 1
+            checkins.append(elapsed * 1000)
+
+    for phone in phones:  # a phone joins its table first (and warms every process up)
+        assert phone.client.call("join_table", {}, timeout=30)["ok"]
+    for desk in desks:
+        desk.post(path, {"ticket": "calentamiento", "desk": "calentamiento"})  # an unknown one
+    started = time.perf_counter()
+    work = [
+        gevent.spawn(desk_work, desk, room["tickets"][k::DESKS], f"Mesa {k + 1}")
+        for k, desk in enumerate(desks)
+    ]
+    for index in range(2):  # two bursts: every table at the same moment
+        burst = [gevent.spawn(p.submit, n + 1, index + 1) for n, p in enumerate(phones)]
+        gevent.joinall(burst)
+        gevent.sleep(1.0)
+    gevent.joinall(work)
+    elapsed = time.perf_counter() - started
+    acked = [pid for p in phones for pid in p.acked]
+    sent = {pid: t for p in phones for pid, t in p.sent.items()}
+    deliveries: list[dict] = []
+    for watcher in watchers:
+        watcher.stdin.write(json.dumps(acked) + "\n")
+        watcher.stdin.flush()
+    for watcher in watchers:
+        deliveries.extend(json.loads(watcher.stdout.readline()))
+        watcher.wait(timeout=30)
+    for phone in phones:
+        phone.client.disconnect()
+    for desk in desks:
+        desk.close()
+    latencies = [
+        (times[0] - sent[pid]) * 1000
+        for seen in deliveries
+        for pid, times in seen.items()
+        if pid in sent
+    ]
+    missing = sum(1 for seen in deliveries for pid in acked if pid not in seen)
+    dup = sum(len(times) - 1 for seen in deliveries for times in seen.values())
+    errors = [e for p in phones for e in p.errors]
+    return {
+        "joined": joined, "acked": acked, "latencies": latencies, "missing": missing,
+        "dup": dup, "errors": errors, "checkins": checkins, "results": results,
+        "elapsed": elapsed,
+    }  # fmt: skip
+
+
+def stored(url: str, assembly_id: int) -> tuple[set[str], int, int]:
+    """(piece ids, rows repeating a table's text, people checked in) in the database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, table_id, text FROM pieces")).all()
+            checked = connection.execute(
+                text("SELECT count(*) FROM attendees WHERE assembly_id = :a "
+                     "AND checked_in_at IS NOT NULL"), {"a": assembly_id},
+            ).scalar()  # fmt: skip
+    finally:
+        engine.dispose()
+    return {str(r.id) for r in rows}, len(rows) - len({(r.table_id, r.text) for r in rows}), checked
+
+
+def report(label: str, result: dict, database_url: str, room: dict, args) -> tuple:
+    ids, db_dup, checked = stored(database_url, room["assembly_id"])
+    acked = set(result["acked"])
+    lost = len(acked - ids) + result["missing"] + len(result["errors"])
+    lost += max(0, args.people - checked)
+    dup = db_dup + result["dup"] + max(0, result["results"]["ok"] - args.people)
+    lat, checkins = result["latencies"], result["checkins"]
+    p50, p95 = statistics.median(lat), percentile(lat, 0.95)
+    c95 = percentile(checkins, 0.95)
+    print(f"{label}: {result['joined']}/{args.viewers} viewers, {len(room['codes'])} tables × 2 "
+          f"pieces in two bursts, {DESKS} desks × {args.people // DESKS} check-ins, "
+          f"{result['elapsed']:.1f} s")  # fmt: skip
+    print(f"  submit-to-board over {len(lat)} deliveries: p50 {p50:.1f} ms  p95 {p95:.1f} ms  "
+          f"max {max(lat):.1f} ms")  # fmt: skip
+    print(f"  check-in: p50 {statistics.median(checkins):.1f} ms  p95 {c95:.1f} ms  "
+          f"results {dict(result['results'])}; checked in (database) {checked}")  # fmt: skip
+    print(f"  pieces acknowledged {len(acked)}, stored {len(ids)}; viewers missing "
+          f"{result['missing']}, duplicated {result['dup']}; phone errors {result['errors'][:3]}")  # fmt: skip
+    return p95, c95, lost, dup
+
+
+def one_process(tmp: Path, args) -> tuple:
+    url = f"sqlite:///{tmp / 'room.db'}"
+    room = build_room(url, args.tables, args.people)
+    server = start_server(url, secret_key=secrets.token_hex(16), log_dir=tmp)
+    try:
+        result = run_room(server.url, room, args)
+    finally:
+        server.stop()
+    return report("1 process, SQLite", result, url, room, args)
+
+
+def three_processes(tmp: Path, args) -> tuple:
+    base = os.environ.get("ASSEMBLY_TEST_POSTGRES_URL", POSTGRES_URL)
+    url, drop = fresh_postgres_database(base)
+    redis = OwnRedis(tmp)
+    nginx, servers = Nginx(tmp, [free_port() for _ in range(3)]), []
+    try:
+        room = build_room(url, args.tables, args.people)
+        redis.start()
+        servers = start_processes(url, redis.url, nginx.upstream_ports, tmp,
+                                  secrets.token_hex(16), nginx.url)  # fmt: skip
+        nginx.start()
+        result = run_room(nginx.url, room, args)
+        spread = collections.Counter(
+            port for _c, port, uri in nginx.routes() if uri.startswith("/socket.io/")
+        )
+        print(f"  sockets per process (nginx log): {dict(spread)}")
+        return report("3 processes, PostgreSQL + Redis behind nginx", result, url, room, args)
+    finally:
+        nginx.stop()
+        for server in servers:
+            server.stop()
+        redis.kill()
+        drop()
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--viewer-process"]:
+        return viewer_process(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--viewers", type=int, default=500)
+    parser.add_argument("--viewer-procs", type=int, default=2)
+    parser.add_argument("--tables", type=int, default=25)
+    parser.add_argument("--people", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        (tmp / "one").mkdir()
+        (tmp / "three").mkdir()
+        p95, c95_one, lost_one, dup_one = one_process(tmp / "one", args)
+        p95_3, c95_three, lost_three, dup_three = three_processes(tmp / "three", args)
+    verdict = "ok" if max(p95, p95_3) < TARGET_P95_MS else f"over the {TARGET_P95_MS} ms goal"
+    print(f"goal p95 submit-to-board < {TARGET_P95_MS} ms on both: {verdict}")
+    print(
+        f"RESULT room viewers={args.viewers} p95_ms={p95:.1f} p95_ms_3proc={p95_3:.1f} "
+        f"checkin_p95_ms={max(c95_one, c95_three):.1f} lost={lost_one + lost_three} "
+        f"dup={dup_one + dup_three}"
+    )
+
+
+if __name__ == "__main__":
+    main()
