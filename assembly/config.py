@@ -47,6 +47,11 @@ DEFAULTS: dict[str, tuple[object, str]] = {
     "SLIDES_DIR": ("", "where the projector's idle-mode images are kept; default instance/slides"),
     "LOGIN_RATE_LIMIT": ("10 per minute", "failed-login throttle per client address"),
     "PUBLIC_RATE_LIMIT": ("30 per minute", "throttle for the public registration form"),
+    "SPLIT_JOB_FROM": (
+        1000,
+        "a split of at least this many people runs as a background job with a progress bar "
+        "(smaller ones answer at once); 0: always in the background",
+    ),
     "DESK_COUNTERS_DELAY_MS": (
         250,
         "desk counters: check-ins within this many ms share one broadcast (0: one per check-in)",

@@ -2,7 +2,16 @@
 
 import io
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,9 +19,10 @@ from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
+from assembly.core import jobs
 from assembly.core.qr import qr_png
 from assembly.errors import AssemblyError, InvalidInput
-from assembly.grouping import broadcasts, services
+from assembly.grouping import broadcasts, services, split_job
 from assembly.helpers import public_url
 
 bp = Blueprint("grouping", __name__, url_prefix="/assemblies/<int:assembly_id>")
@@ -55,6 +65,7 @@ def _screen(assembly_id: int, preview=None, preview_error: str | None = None, st
     return render_template(
         "grouping/index.html",
         assembly=assembly,
+        split_job=_split_job(assembly_id),
         groups=groups,
         members=services.members_by_table(assembly_id),
         waiting=services.unseated(assembly_id),
@@ -68,6 +79,29 @@ def _screen(assembly_id: int, preview=None, preview_error: str | None = None, st
         chosen=request.values.get("population", default),
         seed=request.values.get("seed", "1"),
     ), status
+
+
+def _split_job(assembly_id: int) -> dict | None:
+    """The split job this page follows (``?job=``, the account's own) or the assembly's running
+    one, as the progress bar reads it; with the sentence to show once it has ended."""
+    job = split_job.followed(assembly_id, request.args.get("job", type=int), current_user)
+    if job is None:
+        return None
+    view = jobs.job_view(job)
+    if job.status == jobs.DONE and job.result:
+        view["summary"] = _split_summary(job.result)
+    return view
+
+
+def _split_summary(figures: dict) -> str:
+    return _(
+        "Sala repartida: %(people)s personas en %(tables)s sub-mesas. Tema preferido: "
+        "%(pref).0f %%; líderes: %(leaders)s de %(tables)s.",
+        people=figures["people"],
+        tables=figures["tables"],
+        pref=figures["preference_pct"],
+        leaders=figures["leaders_found"],
+    )
 
 
 @bp.route("/groups")
@@ -89,13 +123,34 @@ def index(assembly_id: int):
 @bp.post("/groups/split")
 @require(Permission.MANAGE_GROUPS)
 def split(assembly_id: int):
-    """Split the chosen population into mesas and sub-mesas (a re-split needs confirmation)."""
+    """Split the chosen population into mesas and sub-mesas (a re-split needs confirmation).
+    A large room (``SPLIT_JOB_FROM`` people or more) is split by a background job: the page
+    comes back at once with its progress bar."""
+    population = request.form.get("population", "")
+    threshold = current_app.config["SPLIT_JOB_FROM"]
+    if population in services.POPULATIONS and (
+        split_job.population_size(assembly_id, population) >= threshold
+    ):
+        try:
+            job = split_job.start_split(
+                current_user,
+                assembly_id,
+                population=population,
+                seed=_seed(),
+                confirm=request.form.get("confirm") == "1",
+            )
+        except AssemblyError as error:
+            if error.status == 404:
+                raise
+            flash(error.message, "error")
+            return _back(assembly_id)
+        return redirect(url_for("grouping.index", assembly_id=assembly_id, job=job.id))
     try:
         with broadcasting() as out:
             report = services.run_split(
                 current_user,
                 assembly_id,
-                population=request.form.get("population", ""),
+                population=population,
                 seed=_seed(),
                 confirm=request.form.get("confirm") == "1",
             )
@@ -111,17 +166,13 @@ def split(assembly_id: int):
         flash(error.message, "error")
         return _back(assembly_id)
     q = report.quality
-    flash(
-        _(
-            "Sala repartida: %(people)s personas en %(tables)s sub-mesas. Tema preferido: "
-            "%(pref).0f %%; líderes: %(leaders)s de %(tables)s.",
-            people=q.people,
-            tables=q.tables_count,
-            pref=q.preference_pct,
-            leaders=q.leaders_found,
-        ),
-        "success",
-    )
+    figures = {
+        "people": q.people,
+        "tables": q.tables_count,
+        "preference_pct": q.preference_pct,
+        "leaders_found": q.leaders_found,
+    }
+    flash(_split_summary(figures), "success")
     return _back(assembly_id)
 
 

@@ -43,6 +43,8 @@ from assembly.grouping.services.reading import (  # noqa: F401
 )
 from assembly.grouping.services.split import (  # noqa: F401
     POPULATIONS,
+    SEAT_CHUNK,
+    SeatRow,
     SplitReport,
     _compute,
     _describe_changes,
@@ -50,4 +52,5 @@ from assembly.grouping.services.split import (  # noqa: F401
     describe_changes,
     preview_split,
     run_split,
+    seat_rows,
 )

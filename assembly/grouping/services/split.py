@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
@@ -11,11 +12,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.models import User
+from assembly.core import jobs
 from assembly.errors import Conflict, InvalidInput
 from assembly.extensions import db
 from assembly.grouping import codes, domain, signals
 from assembly.grouping.models import Group, Table
-from assembly.grouping.services.reading import groups_of, tables_of, to_person
+from assembly.grouping.services.reading import _PERSON_COLUMNS, groups_of, tables_of, to_person
 from assembly.registration.models import Attendee
 
 log = logging.getLogger(__name__)
@@ -54,16 +56,64 @@ class SplitReport:
 # --- the split --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class SeatRow:
+    """What the split reads of one attendee: plain values, never a loaded record (50,000 of
+    those cost seconds of CPU)."""
+
+    id: int
+    table_id: int | None
+    group_id: int | None
+    checked_in: bool
+    person: domain.Person
+
+
+#: seats written per statement; a background split commits and yields between them
+SEAT_CHUNK = 2000
+
+
+def seat_rows(assembly_id: int, *, after_id: int = 0, limit: int | None = None) -> list[SeatRow]:
+    """The assembly's attendees as :class:`SeatRow`, by id, from ``after_id`` on (a background
+    split reads them ``limit`` at a time, a short read each)."""
+    query = (
+        select(*_PERSON_COLUMNS, Attendee.group_id, Attendee.checked_in_at)
+        .where(Attendee.assembly_id == assembly_id, Attendee.id > after_id)
+        .order_by(Attendee.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        SeatRow(r.id, r.table_id, r.group_id, r.checked_in_at is not None, to_person(r))
+        for r in db.session.execute(query)
+    ]
+
+
 @dataclass
 class _Plan:
     assembly: Assembly
     groups: list[Group]
     result: domain.SplitResult
-    population: list[Attendee]
+    population: list[SeatRow]
+    everyone: list[SeatRow]
     report: SplitReport
 
 
-def _compute(assembly_id: int, population: str, seed: int) -> _Plan:
+SplitFn = Callable[..., domain.SplitResult]
+
+
+def _split_off_loop(people, settings, locked=None) -> domain.SplitResult:
+    """The pure split, computed off the event loop (a second's arithmetic at 50,000 people
+    would otherwise hold every other request of the worker)."""
+    return jobs.off_loop(domain.split, people, settings, locked)
+
+
+def _compute(
+    assembly_id: int,
+    population: str,
+    seed: int,
+    rows: list[SeatRow] | None = None,
+    split_fn: SplitFn = _split_off_loop,
+) -> _Plan:
     if population not in POPULATIONS:
         raise InvalidInput(
             "Elija a quiénes repartir: las personas registradas hoy o todas las inscritas."
@@ -75,9 +125,8 @@ def _compute(assembly_id: int, population: str, seed: int) -> _Plan:
     tables = tables_of(assembly_id)
     table_by_id = {t.id: t for t in tables}
 
-    query = select(Attendee).where(Attendee.assembly_id == assembly_id)
-    everyone = list(db.session.scalars(query))
-    wanted = [a for a in everyone if population == "registered" or a.checked_in_at is not None]
+    everyone = seat_rows(assembly_id) if rows is None else rows
+    wanted = [a for a in everyone if population == "registered" or a.checked_in]
     # People at locked tables stay, whether or not they are in the chosen population.
     locked: dict[int, tuple[int, int]] = {}
     for a in everyone:
@@ -91,7 +140,7 @@ def _compute(assembly_id: int, population: str, seed: int) -> _Plan:
         theme_ids=tuple(g.theme_id for g in groups), table_size=assembly.table_size, seed=seed
     )
     try:
-        result = domain.split([to_person(a) for a in people_rows.values()], settings, locked)
+        result = split_fn([a.person for a in people_rows.values()], settings, locked)
     except ValueError as error:
         log.warning("split refused for assembly %s: %s", assembly_id, error)
         raise Conflict(
@@ -133,7 +182,7 @@ def _compute(assembly_id: int, population: str, seed: int) -> _Plan:
             if population == "checked_in"
             else "No hay personas inscritas."
         )
-    return _Plan(assembly, groups, result, list(people_rows.values()), report)
+    return _Plan(assembly, groups, result, list(people_rows.values()), everyone, report)
 
 
 def preview_split(assembly_id: int, *, population: str, seed: int) -> SplitReport:
@@ -150,6 +199,9 @@ def run_split(
     population: str = "checked_in",
     seed: int = 0,
     confirm: bool = False,
+    rows: list[SeatRow] | None = None,
+    split_fn: SplitFn = _split_off_loop,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> SplitReport:
     """Split ``population`` ("checked_in" or "registered") into the mesas and their tables.
 
@@ -157,8 +209,12 @@ def run_split(
     fresh join code); tables the split no longer needs are removed when they hold no pieces.
     Re-running over an existing split moves people: it needs ``confirm=True`` (the refusal
     says how many would move), and is refused once the assembly is closed.
+
+    A background split (:mod:`assembly.grouping.split_job`) passes the ``rows`` it read in
+    chunks and ``on_chunk(done, total)``, called after each :data:`SEAT_CHUNK` seats written
+    (it commits and yields).
     """
-    plan = _compute(assembly_id, population, seed)
+    plan = _compute(assembly_id, population, seed, rows, split_fn)
     report = plan.report
     ensure_writable(plan.assembly)
     if report.resplit and report.changes_anything and not confirm:
@@ -168,14 +224,14 @@ def run_split(
             + ". Marque la confirmación para aplicarlo."
         )
     by_theme = {g.theme_id: g for g in plan.groups}
-    rows: dict[tuple[int, int], Table] = {
+    by_key: dict[tuple[int, int], Table] = {
         (t.group.theme_id, t.number): t for t in tables_of(assembly_id)
     }
     planned = {(p.theme_id, p.number) for p in plan.result.tables}
     taken = set(db.session.scalars(select(Table.join_code)))
     table_for: dict[int, Table] = {}
     for p in plan.result.tables:
-        table = rows.get((p.theme_id, p.number))
+        table = by_key.get((p.theme_id, p.number))
         if table is None:
             table = Table(
                 group=by_theme[p.theme_id],
@@ -184,7 +240,7 @@ def run_split(
                 join_code=codes.new_join_code(taken),
             )
             db.session.add(table)
-            rows[(p.theme_id, p.number)] = table
+            by_key[(p.theme_id, p.number)] = table
         elif not table.locked:
             table.capacity = plan.assembly.table_size
         if not table.locked or table.leader_id not in p.members:
@@ -195,21 +251,24 @@ def run_split(
             table_for[pid] = table
     db.session.flush()
 
-    # One executemany instead of thousands of ORM updates; the loaded rows are told the new
-    # values so that the session stays in step with the database.
-    changed, rows_changed = [], []
-    for a in db.session.scalars(select(Attendee).where(Attendee.assembly_id == assembly_id)):
+    # Executemany in chunks instead of thousands of ORM updates; records this session has
+    # loaded are told the new values, so that it stays in step with the database.
+    changed = []
+    for a in plan.everyone:
         table = table_for.get(a.id)
         seat = (table.id, table.group_id) if table else (None, None)
         if (a.table_id, a.group_id) != seat:
             changed.append({"id": a.id, "table_id": seat[0], "group_id": seat[1]})
-            rows_changed.append((a, seat))
-    if changed:
-        db.session.execute(update(Attendee), changed)
-        for a, (table_id, group_id) in rows_changed:
-            set_committed_value(a, "table_id", table_id)
-            set_committed_value(a, "group_id", group_id)
-    for key, table in rows.items():
+    for start in range(0, len(changed), SEAT_CHUNK):
+        db.session.execute(update(Attendee), changed[start : start + SEAT_CHUNK])
+        if on_chunk is not None:
+            on_chunk(min(start + SEAT_CHUNK, len(changed)), len(changed))
+    seat_of = {c["id"]: c for c in changed}
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, Attendee) and loaded.id in seat_of:
+            set_committed_value(loaded, "table_id", seat_of[loaded.id]["table_id"])
+            set_committed_value(loaded, "group_id", seat_of[loaded.id]["group_id"])
+    for key, table in by_key.items():
         if key not in planned and not table.locked:
             table.leader_id = table.spokesperson_id = None
             if not any(keep for _receiver, keep in signals.table_retiring.send(table)):

@@ -1,0 +1,141 @@
+"""A large split runs as a background job (issue 16.1): the page comes back at once with a
+progress bar; the job reads and writes in chunks, with the same rules and the same result as
+the split that answers at once, and tells the screens when it is done."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from assembly.assemblies import realtime
+from assembly.core import jobs
+from assembly.grouping import services, split_job
+from assembly.grouping.services import split as split_services
+from assembly.registration.models import Attendee
+
+NOW = datetime(2026, 3, 14, 12, 40)
+
+
+@pytest.fixture
+def run_inline(monkeypatch):
+    """Run the job at once in this thread (the test client has no gevent hub)."""
+    monkeypatch.setattr(jobs.socketio, "start_background_task", lambda fn, *a: fn(*a))
+
+
+@pytest.fixture
+def big(app, make_assembly, make_attendee, monkeypatch):
+    """A room of 23 people (table size 5), 20 of them checked in; "big" from 10 people."""
+    monkeypatch.setitem(app.config, "SPLIT_JOB_FROM", 10)
+    assembly = make_assembly(table_size=5)
+    themes = [t.id for t in assembly.themes]
+    for i in range(23):
+        make_attendee(
+            assembly,
+            preferred_theme_id=themes[i % len(themes)] if i % 4 else None,
+            sex="mujer" if i % 2 else "hombre",
+            organization_key=f"org {i % 3}" if i % 5 else None,
+            checked_in_at=NOW if i < 20 else None,
+        )
+    return assembly
+
+
+def _seated(db, assembly_id):
+    return db.session.scalar(
+        select(func.count(Attendee.id)).where(
+            Attendee.assembly_id == assembly_id, Attendee.table_id.is_not(None)
+        )
+    )
+
+
+def test_a_large_split_is_a_job_with_the_result_of_the_split_at_once(
+    client, auth, db, big, run_inline, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(realtime, "_send", lambda messages: sent.extend(messages))
+    progress = []
+    original = jobs.JobContext.progress
+
+    def record(ctx, done, total=None, message=None):
+        progress.append((done, total, message))
+        original(ctx, done, total, message)
+
+    monkeypatch.setattr(jobs.JobContext, "progress", record)
+    monkeypatch.setattr(split_job, "READ_CHUNK", 4)
+    monkeypatch.setattr(split_services, "SEAT_CHUNK", 6)
+    expected = services.preview_split(big.id, population="checked_in", seed=4).quality
+    auth.login("organizer")
+    answer = client.post(
+        f"/assemblies/{big.id}/groups/split", data={"population": "checked_in", "seed": "4"}
+    )
+    assert answer.status_code == 302 and "job=" in answer.headers["Location"]
+    job = db.session.scalars(select(jobs.Job).where(jobs.Job.kind == "split")).one()
+    db.session.expire_all()
+    assert (job.status, job.error) == ("done", None)
+    assert job.result == {
+        "people": 20,
+        "tables": expected.tables_count,
+        "preference_pct": expected.preference_pct,
+        "leaders_found": expected.leaders_found,
+    }
+    assert _seated(db, big.id) == 20
+    messages = [m for _done, _total, m in progress]
+    # read 4 at a time (23 people: 6 reads), computed, written 6 seats at a time (20: 4 writes)
+    assert messages.count("Leyendo las inscripciones…") == 1 + 6
+    assert "Repartiendo la sala…" in messages
+    writes = [(d, t) for d, t, m in progress if m.startswith("Sentando")]
+    assert writes == [(6, 20), (12, 20), (18, 20), (20, 20)]
+    assert any(event == "grouping_changed" for event, _payload, _room in sent)
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Sala repartida: 20 personas" in page and "data-job=" not in page
+
+
+def test_the_page_follows_a_running_split_and_a_second_one_is_refused(
+    client, auth, db, big, make_user, run_inline
+):
+    organizer = make_user("organizer")
+    running = jobs.Job(kind="split", assembly_id=big.id, user_id=organizer.id, status="running")
+    running.message, running.done, running.total = "Leyendo las inscripciones…", 8, 23
+    db.session.add(running)
+    db.session.commit()
+    auth.login(organizer)
+    page = client.get(f"/assemblies/{big.id}/groups").get_data(as_text=True)
+    assert f'data-job="{running.id}"' in page and "<progress data-job-bar" in page
+    assert "Leyendo las inscripciones…" in page
+    refused = client.post(
+        f"/assemblies/{big.id}/groups/split",
+        data={"population": "checked_in", "seed": "1"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Ya se está repartiendo la sala" in refused
+    assert db.session.scalar(select(func.count(jobs.Job.id))) == 1
+    assert _seated(db, big.id) == 0
+
+
+def test_a_resplit_job_without_confirmation_fails_with_the_reason_and_moves_nobody(
+    client, auth, db, big, make_user, run_inline
+):
+    services.run_split(make_user(), big.id, population="checked_in", seed=1)
+    db.session.commit()
+    before = dict(db.session.execute(select(Attendee.id, Attendee.table_id)).all())
+    auth.login("organizer")
+    answer = client.post(
+        f"/assemblies/{big.id}/groups/split", data={"population": "registered", "seed": "2"}
+    )
+    job = db.session.scalars(select(jobs.Job)).one()
+    db.session.expire_all()
+    assert job.status == "failed" and job.error.startswith("Ya hay un reparto.")
+    assert dict(db.session.execute(select(Attendee.id, Attendee.table_id)).all()) == before
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "Ya hay un reparto." in page
+
+
+def test_a_small_split_still_answers_at_once(client, auth, db, big, monkeypatch):
+    big_enough = 10
+    assert split_job.population_size(big.id, "checked_in") == 20 >= big_enough
+    monkeypatch.setitem(client.application.config, "SPLIT_JOB_FROM", 21)
+    auth.login("organizer")
+    answer = client.post(
+        f"/assemblies/{big.id}/groups/split", data={"population": "checked_in", "seed": "1"}
+    )
+    assert answer.status_code == 302 and "job=" not in answer.headers["Location"]
+    assert _seated(db, big.id) == 20 and db.session.scalar(select(func.count(jobs.Job.id))) == 0
