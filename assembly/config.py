@@ -56,6 +56,10 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         250,
         "desk counters: check-ins within this many ms share one broadcast (0: one per check-in)",
     ),
+    "TIME_UP_GRACE_SECONDS": (
+        30,
+        "seconds the tables' phones may still send a step's pieces after its time runs out",
+    ),
     "DEFAULT_LOCALE": ("es", "interface language (es, en)"),
     "DEMO_ADMIN_PASSWORD": ("asamblea-demo", "password of the demo admin created by --demo"),
     "SESSION_COOKIE_SECURE": (False, "set to true behind HTTPS"),

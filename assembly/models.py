@@ -24,7 +24,7 @@ from assembly.followup.models import (
     SurveyAnswer,
 )
 from assembly.grouping.models import Group, Table
-from assembly.puzzle.models import Piece, PieceVersion
+from assembly.puzzle.models import LatePiece, Piece, PieceVersion
 from assembly.registration.models import Attendee, Erasure
 from assembly.reports.models import ExportLog
 
@@ -46,6 +46,7 @@ __all__ = [
     "FollowupSettings",
     "Group",
     "Job",
+    "LatePiece",
     "LessonArea",
     "LessonCard",
     "Moment",

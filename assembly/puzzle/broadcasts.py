@@ -78,3 +78,31 @@ def nudged(table_id: int, assembly_id: int, message: str, sender: str) -> Broadc
         rooms=[f"table:{table_id}"],
         assembly_id=assembly_id,
     )
+
+
+def late_piece_held(payload: dict) -> Broadcast:
+    """A piece came after its step's time: its facilitator sees it (``late_payload()``), and
+    the table's other phones learn it waits."""
+    return broadcast(
+        "late_piece_held",
+        payload,
+        rooms=[f"group:{payload['group_id']}", f"table:{payload['table_id']}"],
+        assembly_id=payload["assembly_id"],
+    )
+
+
+def late_piece_cleared(payload: dict, *, accepted: bool) -> Broadcast:
+    """A held late piece is gone: accepted by the facilitator, or sent by the phone once the
+    step reopened.  The phones drop it from their outbox when ``accepted``."""
+    return broadcast(
+        "late_piece_cleared",
+        {
+            "id": payload["id"],
+            "table_id": payload["table_id"],
+            "group_id": payload["group_id"],
+            "assembly_id": payload["assembly_id"],
+            "accepted": accepted,
+        },
+        rooms=[f"group:{payload['group_id']}", f"table:{payload['table_id']}"],
+        assembly_id=payload["assembly_id"],
+    )

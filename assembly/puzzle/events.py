@@ -15,7 +15,7 @@ from assembly.assemblies.realtime import broadcasting, join
 from assembly.auth.events import check_credential, credential, current_identity
 from assembly.core.schemas import Id, OptionalId, Payload, Text
 from assembly.core.sockets import event
-from assembly.errors import PermissionDenied
+from assembly.errors import Conflict, PermissionDenied
 from assembly.puzzle import broadcasts, services
 from assembly.puzzle.services import piece_payload
 
@@ -109,6 +109,24 @@ def on_join_table(data: JoinTable) -> dict:
     )
 
 
+def _hold_if_late(error: Conflict, identity: dict | None, raw: dict, op: str) -> None:
+    """After a ``time_up`` refusal (its write rolled back): keep the piece for the
+    facilitator in a write of its own.  The caller then re-raises the refusal."""
+    if error.code != "time_up":
+        return
+    with broadcasting() as out:
+        late = services.hold_late_piece(identity, raw, op)
+        if late is not None:
+            out.add(broadcasts.late_piece_held(services.late_payload(late)))
+
+
+def _cleared(out, piece) -> None:
+    """The phone's piece got through: a copy held as late (the step reopened) goes."""
+    held = services.drop_late_piece(piece.table_id, piece.id)
+    if held is not None:
+        out.add(broadcasts.late_piece_cleared(held, accepted=False))
+
+
 @event("submit_piece", PieceContent)
 def on_submit_piece(data: PieceContent) -> dict:
     """Store a piece once per client UUID; a resend answers with the stored piece."""
@@ -119,20 +137,30 @@ def on_submit_piece(data: PieceContent) -> dict:
             payload = piece_payload(piece)
             if changed:
                 out.add(broadcasts.piece_saved(payload))
+            _cleared(out, piece)
     except IntegrityError:
         # A concurrent insert of the same UUID won the race: that stored piece is the answer.
         piece = services.stored_after_race(identity, _raw(data))
         payload, changed = piece_payload(piece), False
+    except Conflict as error:
+        _hold_if_late(error, identity, _raw(data), "submit")
+        raise
     return {"piece": payload, "created": changed}
 
 
 @event("edit_piece", PieceContent)
 def on_edit_piece(data: PieceContent) -> dict:
     """Change the text (and who/when of a plan) of one of the table's pieces."""
-    with broadcasting() as out:
-        piece = services.edit_piece(_table_identity(), _raw(data))
-        message = broadcasts.piece_saved(piece)
-        out.add(message)
+    identity = _table_identity()
+    try:
+        with broadcasting() as out:
+            piece = services.edit_piece(identity, _raw(data))
+            message = broadcasts.piece_saved(piece)
+            out.add(message)
+            _cleared(out, piece)
+    except Conflict as error:
+        _hold_if_late(error, identity, _raw(data), "edit")
+        raise
     return {"piece": message.payload}
 
 
@@ -184,6 +212,20 @@ def on_merge_piece(data: MergePiece) -> dict:
         payloads = [piece_payload(p) for p in (duplicate, *moved)]
         out.add(*(broadcasts.piece_saved(p) for p in payloads))
     return {"piece": payloads[0], "moved": [p["id"] for p in payloads[1:]]}
+
+
+class LatePieceRef(Payload):
+    id: Text[64] = ""
+
+
+@event("accept_late_piece", LatePieceRef)
+def on_accept_late_piece(data: LatePieceRef) -> dict:
+    """Take a piece sent after its step's time onto the board (the piece rules still apply)."""
+    with broadcasting() as out:
+        piece, held = services.accept_late_piece(_staff(), data.id)
+        message = broadcasts.piece_saved(piece)
+        out.add(message, broadcasts.late_piece_cleared(held, accepted=True))
+    return {"piece": message.payload, "cleared": held["id"]}
 
 
 @event("fix_piece", PieceContent)

@@ -76,3 +76,30 @@ class PieceVersion(db.Model):
 
     def __repr__(self) -> str:
         return f"<PieceVersion {self.piece_id[:8]} v{self.version}>"
+
+
+class LatePiece(db.Model):
+    """A piece a table's phone sent after its step's time (and grace) ran out: not on the
+    board; its facilitator sees it and may accept it, and the phone sends it again if the
+    step reopens.  One row per piece UUID (a resend updates it)."""
+
+    __tablename__ = "late_pieces"
+
+    #: the phone's UUID for the piece (a new piece) or the stored piece it edits
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("tables.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: submit (a new piece) or edit (new text for a stored piece)
+    op: Mapped[str] = mapped_column(String(10), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    #: the need or solution it hangs from (a piece id; not a foreign key: the text is kept
+    #: even if that piece goes)
+    parent_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    who: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    due: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    received_at: Mapped[datetime] = mapped_column(nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<LatePiece {self.op} {self.kind} {self.id[:8]}>"

@@ -7,6 +7,7 @@ another assembly): they must be refused on this one.
 """
 
 import uuid
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -35,6 +36,7 @@ RIGHTS: dict[str, set[str]] = {
     "hide_piece": FACILITATION,
     "merge_piece": FACILITATION,
     "fix_piece": FACILITATION,
+    "accept_late_piece": FACILITATION,
     "nudge": FACILITATION,
     "set_group_spokesperson": FACILITATION,
     "join_clock": FOLLOWERS,
@@ -68,7 +70,7 @@ def test_every_registered_event_is_in_the_walk(app):
 @pytest.fixture
 def world(app, db, make_assembly, make_attendee, make_user):
     from assembly.grouping.models import Group, Table
-    from assembly.puzzle.models import Piece
+    from assembly.puzzle.models import LatePiece, Piece
 
     here, there = make_assembly(), make_assembly()
 
@@ -86,6 +88,15 @@ def world(app, db, make_assembly, make_attendee, make_user):
         return group, table, piece, person
 
     group, table, piece, person = seat(here, "HERE22")
+    late = LatePiece(
+        id=str(uuid.uuid4()),
+        table_id=table.id,
+        op="submit",
+        kind="need",
+        text="Llegó tarde",
+        received_at=datetime(2026, 3, 14, 15, 0),
+    )
+    db.session.add(late)
     other_group, _, _, other_person = seat(there, "THERE3")
     users = {role: make_user(role) for role in STAFF}
     group.facilitator_id = users["facilitator"].id
@@ -100,6 +111,7 @@ def world(app, db, make_assembly, make_attendee, make_user):
         "group": group,
         "table": table,
         "piece": piece,
+        "late": late.id,
         "person": person,
         "users": {**users, **foreign},
         "auth": {
@@ -128,6 +140,7 @@ def _payload(name: str, world: dict) -> dict:
         "hide_piece": {"id": p, "hidden": False},
         "merge_piece": {"id": p, "into_id": p},
         "fix_piece": {"id": p, "text": "Crédito"},
+        "accept_late_piece": {"id": world["late"]},
         "nudge": {"table_id": t, "message": "¿Cómo van?"},
         "set_group_spokesperson": {"group_id": g, "attendee_id": None},
         "join_clock": {"assembly_id": a},

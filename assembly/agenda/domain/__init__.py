@@ -31,6 +31,7 @@ Modules: ``clock`` (items and state), ``transitions`` (the moderator's commands)
 
 from assembly.agenda.domain.clock import (  # noqa: F401
     ACTIVE,
+    DEFAULT_INPUT_GRACE_S,
     FINISHED,
     IDLE,
     MAX_EXTENSION_MINUTES,
@@ -45,6 +46,7 @@ from assembly.agenda.domain.clock import (  # noqa: F401
     StepPlan,
     elapsed_s,
     flatten,
+    input_time_up,
     is_overtime,
     planned_times,
     remaining_s,

@@ -227,3 +227,14 @@ def remaining_s(state: ClockState, now: float) -> float:
 def is_overtime(state: ClockState, now: float) -> bool:
     """True when the current slot has used up its duration (extensions included)."""
     return state.status in ACTIVE and remaining_s(state, now) < 0
+
+
+#: Seconds a table may still send a step's pieces after its time runs out (config
+#: ``TIME_UP_GRACE_SECONDS`` overrides it).
+DEFAULT_INPUT_GRACE_S = 30
+
+
+def input_time_up(state: ClockState, now: float, grace_s: float) -> bool:
+    """True when the current slot ran out of time more than ``grace_s`` seconds ago: the
+    phones' input for its step is closed until the moderator extends it or goes back."""
+    return state.status in ACTIVE and remaining_s(state, now) < -max(0.0, grace_s)

@@ -41,6 +41,8 @@ from assembly.agenda.services.reading import (  # noqa: F401
     _range,
     _run_day,
     clock_snapshot,
+    input_grace_s,
     open_piece_kinds,
+    piece_window,
     schedule,
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import current_app
+
 from assembly.agenda import domain
 from assembly.agenda.domain import ClockState
 from assembly.agenda.services.plans import (
@@ -95,6 +97,8 @@ def clock_snapshot(assembly_id: int, now: float | None = None) -> dict:
         "delay_minutes": round(delay, 2),
         "delay_text": domain.format_delay(delay),
         "slots": len(agenda.items),
+        #: the phones' countdown after time-up: their input closes this long after 00:00
+        "input_grace_s": input_grace_s(),
     }
 
 
@@ -179,3 +183,24 @@ def open_piece_kinds(assembly_id: int) -> set[str]:
     if slot is None or slot.step_kind is None:
         return set()
     return set(PIECES_BY_STEP_KIND.get(slot.step_kind, set()))
+
+
+def input_grace_s() -> float:
+    """Seconds the phones may still send a step's pieces after its time ran out (config)."""
+    return float(current_app.config.get("TIME_UP_GRACE_SECONDS", domain.DEFAULT_INPUT_GRACE_S))
+
+
+def piece_window(assembly_id: int, now: float | None = None) -> tuple[set[str], bool]:
+    """The piece kinds the current step opens, and whether its time (plus the grace) is up.
+
+    Time-up closes the step's input on the server, whatever the page shows; extending the
+    step or going back to it opens it again."""
+    try:
+        _, agenda, state = _current_state(assembly_id)
+    except NotFound:
+        return set(), False
+    slot = _current_slot(agenda, state)
+    if slot is None or slot.step_kind is None:
+        return set(), False
+    kinds = set(PIECES_BY_STEP_KIND.get(slot.step_kind, set()))
+    return kinds, bool(kinds) and domain.input_time_up(state, _now(now), input_grace_s())

@@ -4,7 +4,7 @@ Every function takes the acting identity or user and all inputs as arguments, ch
 the actor may touch the table or mesa concerned, flushes and never commits or emits (the
 Socket.IO handlers run them inside ``realtime.broadcasting()`` with the builders of
 :mod:`assembly.puzzle.broadcasts`). ``access`` (who may act), ``reading`` (snapshots and
-payloads), ``history`` (versions, the frozen agenda), ``phones``, ``moderation``.
+payloads), ``history`` (versions, the frozen agenda), ``late`` (time-up), ``phones``, ``moderation``.
 """
 
 from assembly.puzzle.services.access import (  # noqa: F401
@@ -18,6 +18,12 @@ from assembly.puzzle.services.access import (  # noqa: F401
     table_for_code,
 )
 from assembly.puzzle.services.history import ensure_editable, piece_history, record_version  # noqa: F401
+from assembly.puzzle.services.late import (  # noqa: F401
+    accept_late_piece,
+    drop_late_piece,
+    ensure_in_time,
+    hold_late_piece,
+)
 from assembly.puzzle.services.moderation import (  # noqa: F401
     fix_piece,
     hide_piece,
@@ -45,6 +51,8 @@ from assembly.puzzle.services.reading import (  # noqa: F401
     clock_snapshot,
     group_info,
     group_state,
+    late_payload,
+    late_pieces_of,
     open_piece_kinds,
     piece_payload,
     table_info,

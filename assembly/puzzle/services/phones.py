@@ -14,6 +14,7 @@ from assembly.puzzle import domain
 from assembly.puzzle.models import Piece
 from assembly.puzzle.services.access import _invalid, _own_piece, identity_table
 from assembly.puzzle.services.history import ensure_editable, record_version
+from assembly.puzzle.services.late import ensure_in_time
 from assembly.puzzle.services.reading import (
     _members,
     _pieces_of,
@@ -51,6 +52,7 @@ def submit_piece(identity: dict, raw: dict) -> tuple[Piece, bool]:
     if raced is not None:  # stored by a concurrent request since the check above
         return resend(table, raced, raw)
     ensure_editable(table)  # an approved agenda is frozen
+    ensure_in_time(table, str(raw.get("kind") or ""))
     try:
         clean = domain.check_piece(
             raw,
@@ -101,6 +103,7 @@ def edit_piece(identity: dict, raw: dict) -> Piece:
 
 def edit_piece_of(table: Table, piece: Piece, raw: dict) -> Piece:
     ensure_editable(table)
+    ensure_in_time(table, piece.kind)
     try:
         clean = domain.check_piece(
             raw,
@@ -128,6 +131,7 @@ def delete_piece(identity: dict, raw: dict) -> list[dict]:
     if piece is None:
         return []
     ensure_editable(table)
+    ensure_in_time(table, piece.kind)
     try:
         domain.check_open(piece.kind, open_piece_kinds(table.group.assembly_id))
     except domain.PieceError as error:

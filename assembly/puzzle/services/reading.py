@@ -9,8 +9,9 @@ from assembly.assemblies import periods
 from assembly.assemblies.models import Assembly
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
+from assembly.helpers import venue_time
 from assembly.puzzle import domain
-from assembly.puzzle.models import Piece
+from assembly.puzzle.models import LatePiece, Piece
 from assembly.puzzle.services.access import identity_table
 from assembly.registration.models import Attendee
 
@@ -118,6 +119,8 @@ def table_state(identity: dict) -> dict:
         "pieces": [piece_payload(p) for p in pieces],
         "progress": domain.progress(_views(pieces)),
         "open_kinds": sorted(open_piece_kinds(assembly.id)),
+        #: ids of this table's pieces held «fuera de tiempo» (the facilitator may accept them)
+        "late": [p.id for p in late_pieces_of([table.id])],
         "clock": clock_snapshot(assembly.id),
         "limits": domain.LIMITS,
     }
@@ -156,6 +159,42 @@ def group_state(group: Group) -> dict:
         ],
         "people": [{"id": a.id, "name": a.full_name, "table_id": a.table_id} for a in people],
         "open_kinds": sorted(open_piece_kinds(group.assembly_id)),
+        #: pieces sent after their step's time ran out, waiting for the facilitator
+        "late": [late_payload(p) for p in late_pieces_of([t.id for t in group.tables])],
+    }
+
+
+def late_pieces_of(table_ids: list[int]) -> list[LatePiece]:
+    if not table_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(LatePiece)
+            .where(LatePiece.table_id.in_(table_ids))
+            .order_by(LatePiece.received_at, LatePiece.id)
+        )
+    )
+
+
+def late_payload(late: LatePiece) -> dict:
+    table = db.session.get(Table, late.table_id)
+    group = table.group
+    return {
+        "id": late.id,
+        "op": late.op,
+        "kind": late.kind,
+        "parent_id": late.parent_id,
+        "text": late.text,
+        "who": late.who,
+        "due": late.due,
+        "table_id": table.id,
+        "table_number": table.number,
+        "group_id": group.id,
+        "assembly_id": group.assembly_id,
+        "received_at": late.received_at.isoformat(),
+        "received_time": venue_time(
+            late.received_at, db.session.get(Assembly, group.assembly_id), "%H:%M:%S"
+        ),
     }
 
 

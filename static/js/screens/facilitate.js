@@ -57,6 +57,19 @@ function pieceCard(piece, table) {
   return el("article", { class: `piece piece-${piece.kind}${piece.hidden ? " is-hidden" : ""}`, "data-piece": piece.id, "data-table-id": table.id }, ...body);
 }
 
+// A piece a table sent after its step's time ran out: not on the board until accepted here.
+function lateCard(late) {
+  const body = [
+    el("span", { class: "piece-kind", text: kindLabel(late.kind) }),
+    el("span", { class: "badge late", text: t("Fuera de tiempo · {time}", { time: late.received_time }) }),
+    el("p", { class: "piece-text", text: late.text }),
+  ];
+  if (late.kind === "plan") body.push(el("p", { class: "piece-meta", text: t("Quién: {who} · Cuándo: {due}", { who: late.who, due: late.due }) }));
+  if (late.op === "edit") body.push(el("p", { class: "hint", text: t("Cambio de una pieza ya guardada.") }));
+  body.push(el("div", { class: "actions" }, el("button", { class: "button", type: "button", "data-accept-late": late.id, text: t("Aceptar en el tablero") })));
+  return el("article", { class: `piece piece-${late.kind} is-late`, "data-late": late.id }, ...body);
+}
+
 function render() {
   // Keep what is being typed (a typo fix, a nudge) and the cursor across live updates.
   const typed = [...root.querySelectorAll("[data-fix] textarea, [data-nudge] input")].map((input) => [input.closest("form").dataset.fix || `n${input.closest("form").dataset.nudge}`, input.value, input === document.activeElement]);
@@ -68,6 +81,7 @@ function render() {
       el("ul", { class: "progress" }, chip(t("Necesidades"), p.needs, 2), chip(t("Soluciones"), p.solutions, p.needs), chip(t("Planes"), p.plans, p.solutions)),
       el("p", { class: "hint", text: t("{members} personas · Vocería: {name}", { members: table.members, name: table.spokesperson?.name || t("sin elegir") }) }),
       ...table.pieces.map((piece) => pieceCard(piece, table)),
+      ...(state.late || []).filter((late) => late.table_id === table.id).map(lateCard),
       el("form", { class: "inline-grid", "data-nudge": table.id },
         el("input", { name: "message", maxlength: 160, placeholder: t("Mensaje (opcional)"), "aria-label": t("Mensaje para la sub-mesa {number}", { number: table.number }) }),
         el("button", { class: "button", type: "submit", text: t("Avisar a la mesa") })));
@@ -109,12 +123,20 @@ function upsert(piece) {
   else if (piece.version >= table.pieces[index].version) table.pieces[index] = piece;
 }
 
+function dropLate(id) {
+  state.late = (state.late || []).filter((late) => late.id !== id);
+}
+
 function listen() {
   root.addEventListener("click", async (event) => {
     const button = event.target.closest("button");
     if (!button) return;
     if (button.dataset.fixOpen) { fixing.add(button.dataset.fixOpen); render(); }
     else if (button.dataset.cancel) { fixing.delete(button.dataset.cancel); render(); }
+    else if (button.dataset.acceptLate) {
+      const ack = await send("accept_late_piece", { id: button.dataset.acceptLate });
+      if (ack.ok) { dropLate(ack.cleared); upsert(ack.piece); render(); }
+    }
     else if (button.dataset.hide) {
       const ack = await send("hide_piece", { id: button.dataset.hide, hidden: button.dataset.hidden === "1" });
       if (ack.ok) { upsert(ack.piece); render(); }
@@ -172,6 +194,8 @@ function follow() {
     render();
   });
   conn.on("group_changed", (group) => { state.group = group; render(); });
+  conn.on("late_piece_held", (late) => { dropLate(late.id); state.late.push(late); render(); });
+  conn.on("late_piece_cleared", ({ id }) => { dropLate(id); render(); });
 
   const clockElement = document.querySelector("[data-clock]");
   if (clockElement) {

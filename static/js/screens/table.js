@@ -6,7 +6,7 @@
 // again a little later, after a reconnect or after any successful join (the server stores each
 // UUID once). A refusal that is not retryable puts the text back in its form with the reason.
 // Whatever is being typed is saved in localStorage on every keystroke, so a reload loses nothing.
-import { mountClock } from "../shared/clock.js";
+import { mountClock, remainingAt } from "../shared/clock.js";
 import { el, readJson } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { backoff, connect } from "../shared/socket.js";
@@ -17,6 +17,7 @@ const EVENTS = { submit: "submit_piece", edit: "edit_piece", delete: "delete_pie
 // Set by init(): the page, what the server stored, the outbox and drafts, the connection.
 let root, code, state, pieces, openKinds, limits, outbox, drafts, conn;
 let stepKind = null; // the running step's kind (activeStep), null when nothing runs
+let clockApi = null; // the mounted clock: the server's time and the current snapshot
 const $ = (sel) => root.querySelector(sel);
 
 function kindLabel(kind) {
@@ -50,7 +51,7 @@ function view() {
   const all = new Map([...pieces].map(([id, p]) => [id, { ...p }]));
   for (const item of outbox) {
     if (item.op === "delete") dropTree(all, item.id);
-    else all.set(item.id, { ...(all.get(item.id) || {}), ...item.data, id: item.id, pending: true });
+    else all.set(item.id, { ...(all.get(item.id) || {}), ...item.data, id: item.id, pending: true, late: Boolean(item.late) });
   }
   return [...all.values()].sort((a, b) => (a.created_at || "~").localeCompare(b.created_at || "~"));
 }
@@ -71,7 +72,8 @@ function card(piece, actions = null) {
     body.push(el("p", { class: "piece-meta" }, el("b", { text: t("Quién: ") }), piece.who || "…"));
     body.push(el("p", { class: "piece-meta" }, el("b", { text: t("Cuándo: ") }), dueLabel(piece.due) || "…"));
   }
-  if (piece.pending) body.push(el("span", { class: "badge", text: t("Pendiente de envío") }));
+  if (piece.late) body.push(el("span", { class: "badge late", text: t("Fuera de tiempo") }));
+  else if (piece.pending) body.push(el("span", { class: "badge", text: t("Pendiente de envío") }));
   if (piece.hidden) body.push(el("span", { class: "badge", text: t("Ocultada por la facilitación") }));
   if (actions) body.push(actions);
   return el("article", { class: `piece piece-${piece.kind}${piece.hidden ? " is-hidden" : ""}`, "data-piece": piece.id }, ...body);
@@ -232,6 +234,7 @@ function render() {
   const list = view();
   renderTask(list);
   renderPuzzle(list);
+  renderGrace();
   if (focus) {
     const again = root.querySelector(`[data-slot="${CSS.escape(focus.slot)}"] [data-field="${focus.field}"]`);
     if (again) {
@@ -281,8 +284,8 @@ async function flush() {
   sending = true;
   clearTimeout(retryTimer);
   try {
-    while (outbox.length && conn.connected) {
-      const item = outbox[0];
+    // A piece refused for time-up waits («fuera de tiempo») until the step reopens.
+    for (let item = outbox.find((i) => !i.late); item && conn.connected; item = outbox.find((i) => !i.late)) {
       const rev = item.rev;
       // Safe to repeat: the server stores each piece's UUID once.
       const answer = await conn.request(EVENTS[item.op], { id: item.id, ...item.data }, { retries: 3 });
@@ -292,6 +295,10 @@ async function flush() {
         for (const gone of answer.deleted || []) pieces.delete(gone);
         if (item.rev !== rev && item.op !== "delete") item.op = "edit"; // changed while in flight
         else outbox = outbox.filter((i) => i !== item);
+      } else if (answer.code === "time_up") {
+        // Kept on this phone: it goes again if the step reopens; the facilitator sees it.
+        item.late = true;
+        notice(answer.error);
       } else if (answer.retry) {
         // Not stored yet (no answer, server busy): it stays first in line and goes again soon.
         if (conn.connected) retryTimer = setTimeout(flush, backoff(failures++, { base: 1000, max: 15000 }));
@@ -404,6 +411,54 @@ function listen() {
   });
 }
 
+// --- time-up: the grace countdown, and what waits «fuera de tiempo» -------------------------
+// The server closes a step's input input_grace_s after its 00:00; these only say so.
+function stepOpenFor(snapshot) {
+  const kind = STEP_KINDS[activeStep(snapshot)];
+  if (!kind || !clockApi) return { kind: null, left: null };
+  const remaining = remainingAt(snapshot, clockApi.clock.serverNow());
+  return { kind, remaining, left: remaining + (snapshot.input_grace_s ?? 30) };
+}
+
+function renderGrace() {
+  const box = $("[data-grace]");
+  const snapshot = clockApi?.snapshot();
+  const { kind, remaining, left } = snapshot ? stepOpenFor(snapshot) : { kind: null };
+  const late = outbox.filter((item) => item.late).length;
+  let text = "";
+  if (kind && remaining < 0 && left > 0) text = t("¡Tiempo! Quedan {n} s para enviar lo que falta.", { n: Math.ceil(left) });
+  else if (kind && remaining < 0) text = t("Se acabó el tiempo de este paso: lo que envíen queda «fuera de tiempo» hasta que la moderación lo reabra.");
+  if (late) text = `${text} ${t("Piezas fuera de tiempo en este teléfono: {n}. Se enviarán si la moderación reabre el paso.", { n: late })}`.trim();
+  box.textContent = text;
+  box.hidden = !text;
+  box.dataset.state = kind && remaining < 0 && left > 0 ? "grace" : "closed";
+}
+
+// After a (re)join: a late piece the server no longer holds and whose text is on the board
+// was accepted by the facilitator while this phone was away.
+function settleLate(heldIds) {
+  const held = new Set(heldIds);
+  const before = outbox.length;
+  outbox = outbox.filter((item) => {
+    if (!item.late || held.has(item.id)) return true;
+    const stored = pieces.get(item.id);
+    return !(stored && stored.text === item.data.text);
+  });
+  if (outbox.length !== before) store("outbox", outbox);
+}
+
+// The step may have reopened (extended, or the moderator went back): try the late ones again.
+function retryLate() {
+  if (!outbox.some((item) => item.late)) return;
+  const snapshot = clockApi?.snapshot();
+  const { kind, left } = snapshot ? stepOpenFor(snapshot) : { kind: null };
+  if (!kind || left <= 0) return;
+  for (const item of outbox) delete item.late;
+  store("outbox", outbox);
+  render();
+  flush();
+}
+
 // --- the connection ----------------------------------------------------------------------
 function online(yes) {
   const indicator = document.querySelector("[data-conn]");
@@ -423,6 +478,7 @@ function follow() {
       state = ack.state;
       pieces = new Map(state.pieces.map((p) => [p.id, p]));
       openKinds = new Set(state.open_kinds);
+      settleLate(state.late || []);
       online(true);
       renderHead();
       render();
@@ -442,6 +498,15 @@ function follow() {
     state.table = table;
     renderHead();
   });
+  // Every event of the table's room has a handler, so its seq never looks like a gap.
+  conn.on("late_piece_held", () => renderGrace());
+  conn.on("late_piece_cleared", ({ id, accepted }) => {
+    if (!accepted) return;
+    // the facilitator put it on the board: nothing left to send
+    outbox = outbox.filter((item) => !(item.id === id && item.late));
+    store("outbox", outbox);
+    render();
+  });
   conn.on("nudged", ({ message }) => {
     $("[data-nudge-text]").textContent = message;
     $("[data-nudge]").hidden = false;
@@ -450,7 +515,7 @@ function follow() {
 
   const clockElement = document.querySelector("[data-clock]");
   if (clockElement) {
-    mountClock(clockElement, conn, Number(root.dataset.assemblyId), (snapshot) => {
+    clockApi = mountClock(clockElement, conn, Number(root.dataset.assemblyId), (snapshot) => {
       const active = snapshot.status === "running" || snapshot.status === "paused";
       const kind = active && STEP_KINDS[snapshot.step?.kind];
       const next = new Set(kind ? [kind] : []);
@@ -460,7 +525,9 @@ function follow() {
         stepKind = nextStep;
         render();
       }
+      retryLate();
     });
+    setInterval(renderGrace, 1000);
   }
 }
 
