@@ -373,3 +373,57 @@ def test_a_job_page_belongs_to_its_starter(client, desk, auth, db):
     auth.logout()
     auth.login("organizer")  # another account of the same role
     assert client.get(job_url).status_code == 404
+
+
+def test_reimporting_a_fuller_list_fills_the_incompletos_and_never_overwrites(
+    client, desk, db, make_attendee
+):
+    # first list: only document and name, so everyone is "incompleto"
+    thin = csv_bytes(
+        ["1057500001;Rosa Elena Mora Ríos", "1057500002;Luis Alberto Peña Díaz"],
+        "Cédula;Nombre completo",
+    )
+    _, review_url = run_to_review(client, desk, thin)
+    confirm(client, review_url)
+    rosa = db.session.scalar(select(Attendee).where(Attendee.document_number == "1057500001"))
+    assert rosa.missing_fields == ["sex", "ethnicity", "municipality_code", "age_range"]
+    rosa.ethnicity = "indigena"  # the desk completed one field in the meantime
+    db.session.commit()
+    complete = make_attendee(
+        desk, document_number="1057500003", first_names="Ana", age_range="41-59"
+    )
+
+    fuller = csv_bytes(
+        [
+            "CC;1057500001;Rosa Elena Mora Ríos;F;Ninguno;Arauca;Tame;34;3001112233",
+            "CC;1057500002;Luis Alberto Peña Díaz;H;Afro;Arauca;Saravena;45;",
+            "CC;1057500003;Ana Otra Persona;H;Ninguno;Arauca;Tame;50;3009998877",
+            "CC;1057500004;Nueva Persona Aquí;F;Ninguno;Arauca;Tame;22;",
+        ]
+    )
+    _, review_url = run_to_review(client, desk, fuller)
+    page = client.get(review_url).get_data(as_text=True)
+    assert re.search(r'id="count-new">1<', page) and re.search(r'id="count-existing">3<', page)
+    assert re.search(r'id="count-filled">2<', page)  # the complete person is not touched
+    page = confirm(client, review_url)
+    assert 'id="result-filled"' in page
+    db.session.expire_all()
+    assert count(db, desk) == 4  # nobody twice
+    rosa = db.session.get(Attendee, rosa.id)
+    assert (rosa.sex, rosa.age_range, rosa.municipality_code, rosa.phone) == (
+        "mujer",
+        "29-40",
+        "81794",
+        "3001112233",
+    )
+    assert rosa.ethnicity == "indigena"  # what was stored stays: only empty fields are filled
+    assert rosa.missing_fields == [] and rosa.first_names == "Rosa Elena"
+    luis = db.session.scalar(select(Attendee).where(Attendee.document_number == "1057500002"))
+    assert (luis.ethnicity, luis.municipality_code, luis.department_code) == (
+        "negro_afrocolombiano",
+        "81736",
+        "81",
+    )
+    untouched = db.session.get(Attendee, complete.id)
+    assert (untouched.sex, untouched.phone, untouched.first_names) == ("mujer", None, "Ana")
+    assert db.session.scalar(select(ImportBatch.filled).order_by(ImportBatch.id.desc())) == 2

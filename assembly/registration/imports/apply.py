@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, or_, select
 
 from assembly.assemblies.models import Assembly
 from assembly.core import divipola
@@ -46,6 +46,11 @@ class Review:
     #: {field: {raw value: rows}} that need a hand choice first: nothing is imported while
     #: any remains
     ambiguous: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def filled(self) -> int:
+        """People already registered as "incompleto" whose empty fields the list fills."""
+        return len(self.preview.fills)
 
     @property
     def incomplete(self) -> int:
@@ -223,18 +228,21 @@ def review(
     if upload.mapping is None:
         raise InvalidInput("Primero indique qué contiene cada columna.")
     classified = value_rows(assembly, upload)
-    holders, names = {}, {}
-    for attendee_id, number, first, last, name_key in db.session.execute(
+    holders, names, incomplete = {}, {}, set()
+    for attendee_id, number, first, last, name_key, lacking in db.session.execute(
         select(
             Attendee.id,
             Attendee.document_number,
             Attendee.first_names,
             Attendee.last_names,
             Attendee.name_key,
+            _INCOMPLETE,
         ).where(Attendee.assembly_id == assembly.id)
     ):
         holders[number] = f"{first} {last}"
         names.setdefault(name_key, (None, attendee_id))
+        if lacking:
+            incomplete.add(number)
     preview = validate.apply_mapping(
         upload.table,
         upload.mapping,
@@ -247,11 +255,78 @@ def review(
         department_code=assembly.department_code,
         known_documents=holders,
         known_names=names,
+        incomplete=incomplete,
         tick=tick,
     )
     to_import = preview.valid
     existing = preview.existing
     return Review(preview, to_import, existing, value_rules.unresolved(classified))
+
+
+#: an "incompleto" person (``domain.missing_fields``, as SQL): the desk has not completed the
+#: form and a later list may fill it; an erased person is never filled again
+_INCOMPLETE = and_(
+    Attendee.erased_at.is_(None),
+    or_(
+        Attendee.sex.is_(None),
+        Attendee.ethnicity.is_(None),
+        Attendee.municipality_code.is_(None),
+        and_(Attendee.birth_date.is_(None), Attendee.age_range.is_(None)),
+    ),
+).label("incomplete")
+#: what a later list never changes in a registered person: who they are and their consent
+_NEVER_FILLED = frozenset(
+    {"document_type", "document_number", "first_names", "last_names", "name_key",
+     "consent_data", "consent_photos"}
+)  # fmt: skip
+
+
+_PLACE = frozenset({"department_code", "municipality_code"})
+
+
+def fill_incomplete(assembly: Assembly, fills: list[tuple[int, str, dict]]) -> int:
+    """Complete "incompleto" people from a later list: only their EMPTY fields take the
+    row's values (nothing stored is overwritten; identity and consent never change). The
+    number of people who gained at least one value. Flush."""
+    if not fills:
+        return 0
+    rows = {clean["document_number"]: clean for _, _, clean in fills}
+    people = db.session.scalars(
+        select(Attendee).where(
+            Attendee.assembly_id == assembly.id,
+            Attendee.document_number.in_(list(rows)),
+            _INCOMPLETE,
+        )
+    )
+    filled = 0
+    for person in people:
+        clean = rows[person.document_number]
+        changed = False
+        if person.municipality_code is None and clean.get("municipality_code"):
+            # the place goes as a pair: a municipality always with its own department
+            person.department_code = clean["department_code"]
+            person.municipality_code = clean["municipality_code"]
+            changed = True
+        for key, value in services.attendee_columns(clean).items():
+            if key in _NEVER_FILLED or value is None or value == {} or key in _PLACE:
+                continue
+            if key == "disability_kind" and person.has_disability is False:
+                continue  # a kind never contradicts a stored "no"
+            if key == "extra_answers":
+                answers = dict(person.extra_answers or {})
+                new = {k: v for k, v in value.items() if v is not None and answers.get(k) is None}
+                if new:
+                    person.extra_answers = {**answers, **new}
+                    changed = True
+            elif getattr(person, key) is None:
+                setattr(person, key, value)
+                changed = True
+        if person.department_code is None and clean.get("department_code"):
+            person.department_code = clean["department_code"]
+            changed = True
+        filled += changed
+    db.session.flush()
+    return filled
 
 
 def confirm(
@@ -303,8 +378,9 @@ def confirm(
         stored += len(rows)
         if progress is not None:
             progress(min(start + _CHUNK, total), total)
+    filled = fill_incomplete(assembly, result.preview.fills)
     db.session.flush()
     if batch is not None:
-        batch.created = stored
+        batch.created, batch.filled = stored, filled
     log.info("imported %d attendees into assembly %d", stored, assembly.id)
     return stored

@@ -85,6 +85,8 @@ def run_import(
             for key, message in warnings.items()
         ],
         "ambiguous": result.ambiguous,
+        # "incompleto" people already registered whose empty fields this list fills
+        "filled": result.filled,
         "imported": False,
     }  # fmt: skip
     if result.ambiguous or dry_run:

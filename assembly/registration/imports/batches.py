@@ -100,6 +100,7 @@ def run_import(ctx: jobs.JobContext, *, folder: str, key: str, batch_id: int) ->
         "already": len(result.existing),
         "errors": len(result.preview.errors),
         "incomplete": result.incomplete,
+        "filled": batch.filled,
     }
 
 

@@ -38,6 +38,9 @@ class ImportPreview:
     #: (row number, earlier row with the same full name or None, attendee id or None): the
     #: same name with another document, imported, worth a comparison
     same_name: list[tuple[int, int | None, int | None]] = field(default_factory=list)
+    #: (row number, document, clean registration) of people already registered as
+    #: "incompleto": their empty fields are filled from the row (also listed in ``existing``)
+    fills: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
 
 
 _SURNAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "san", "y"})
@@ -85,6 +88,7 @@ def apply_mapping(
     department_code: str | None = None,
     known_documents: Mapping[str, str] | None = None,
     known_names: Mapping[str, tuple[int | None, int | None]] | None = None,
+    incomplete: Collection[str] = (),
     tick: Callable[[int, int], None] | None = None,
 ) -> ImportPreview:
     """Validate every row of ``table`` as a registration, with columns read per ``mapping``.
@@ -108,6 +112,10 @@ def apply_mapping(
     valid row with the full name of an earlier row or of ``known_names`` (name key ->
     (None, attendee id)) under another document is listed in ``same_name``.
 
+    A row of a person already registered whose document is in ``incomplete`` (an
+    "incompleto" person) is still ``existing`` (never registered twice), and when it passes
+    validation it is listed in ``fills`` too, so that its values complete the empty fields.
+
     ``tick(rows done, rows)`` is called after every row (a background job reports its
     progress and yields there; see ``core.jobs.paced``).
     """
@@ -125,21 +133,8 @@ def apply_mapping(
     # Duplicates first: rows are grouped by their document before any validation, so a
     # repeat is reported as a repeat, never hidden among the errors.
     copies = Counter(_document_of(cells, document_columns) for cells in table.rows)
-    kept: dict[str, int] = {}  # document -> row number imported
-    failed: dict[str, list[tuple[int, dict[str, str]]]] = {}  # document -> rows that failed
-    total = len(table.rows)
-    for position, (number, cells) in enumerate(
-        zip(table.row_numbers, table.rows, strict=True), start=1
-    ):
-        if tick is not None and position > 1:
-            tick(position - 1, total)
-        document = _document_of(cells, document_columns)
-        if document in known:
-            preview.existing.append((number, document, known[document]))
-            continue
-        if document in kept:
-            preview.duplicates_in_file.append((number, kept[document]))
-            continue
+
+    def check_row(cells: list[str]) -> tuple[dict, dict[str, str], dict[str, str]]:
         raw, pre_errors = _raw_registration(cells, columns, values, department_code)
         _resolve_theme(raw, theme_titles or {}, pre_errors)
         if not has_consent_column:
@@ -152,6 +147,29 @@ def apply_mapping(
                 errors[key] = message
             else:
                 warnings[key] = f"{message} (se deja en blanco)"
+        return clean, errors, warnings
+
+    kept: dict[str, int] = {}  # document -> row number imported
+    failed: dict[str, list[tuple[int, dict[str, str]]]] = {}  # document -> rows that failed
+    total = len(table.rows)
+    for position, (number, cells) in enumerate(
+        zip(table.row_numbers, table.rows, strict=True), start=1
+    ):
+        if tick is not None and position > 1:
+            tick(position - 1, total)
+        document = _document_of(cells, document_columns)
+        if document in known:
+            preview.existing.append((number, document, known[document]))
+            if document in incomplete and document not in kept:
+                clean, errors, _ = check_row(cells)
+                if not errors:
+                    kept[document] = number  # a repeat later in the file fills nothing
+                    preview.fills.append((number, document, clean))
+            continue
+        if document in kept:
+            preview.duplicates_in_file.append((number, kept[document]))
+            continue
+        clean, errors, warnings = check_row(cells)
         if errors:
             if document and copies[document] > 1:
                 failed.setdefault(document, []).append((number, errors))
