@@ -99,24 +99,24 @@ def register(app: Flask) -> None:
     app.cli.add_command(group)
 
 
-def _print_room_address(port: int) -> None:
+def _print_room_address(port: int, scheme: str = "http") -> None:
     """Where phones should go, first, with a QR of it in the terminal; only loopback: a warning."""
     addresses = network.lan_addresses()
     if not addresses:
-        click.echo(f"  En este equipo:   http://127.0.0.1:{port}/")
+        click.echo(f"  En este equipo:   {scheme}://127.0.0.1:{port}/")
         click.echo(
             "  ATENCIÓN: este equipo no tiene dirección en la red local; ningún teléfono podrá "
             "abrir los códigos QR. Conéctelo a la red de la sala (o fije ASSEMBLY_PUBLIC_URL)."
         )
         return
-    room = f"http://{addresses[0]}:{port}/"
+    room = f"{scheme}://{addresses[0]}:{port}/"
     click.echo(f"  Teléfonos de la sala: {room}")
     code = qrcode.QRCode(border=1)
     code.add_data(room)
     code.print_ascii(out=sys.stdout, invert=True)
     for other in addresses[1:]:
-        click.echo(f"  Otra dirección:   http://{other}:{port}/")
-    click.echo(f"  En este equipo:   http://127.0.0.1:{port}/")
+        click.echo(f"  Otra dirección:   {scheme}://{other}:{port}/")
+    click.echo(f"  En este equipo:   {scheme}://127.0.0.1:{port}/")
 
 
 def worker_connections(environ) -> int:
@@ -132,13 +132,35 @@ def worker_connections(environ) -> int:
     return int(raw)
 
 
-def gunicorn_command(host: str, port: int, connections: int) -> list[str]:
-    """The gunicorn command ``serve`` runs: gevent, one worker, ``connections`` clients."""
+def tls_files(environ) -> tuple[str, str] | None:
+    """ASSEMBLY_TLS_CERT and ASSEMBLY_TLS_KEY (PEM files): HTTPS, so phones get a secure
+    context (the service worker). Both or neither; a missing file is refused before starting."""
+    cert = str(environ.get("ASSEMBLY_TLS_CERT") or "").strip()
+    key = str(environ.get("ASSEMBLY_TLS_KEY") or "").strip()
+    if not cert and not key:
+        return None
+    if not cert or not key:
+        raise click.ClickException(
+            "ASSEMBLY_TLS_CERT y ASSEMBLY_TLS_KEY van juntos: indique el certificado y su clave "
+            "(archivos PEM), o ninguno de los dos para servir por HTTP."
+        )
+    for name, path in (("ASSEMBLY_TLS_CERT", cert), ("ASSEMBLY_TLS_KEY", key)):
+        if not Path(path).is_file():
+            raise click.ClickException(f"{name}: no se encuentra el archivo «{path}».")
+    return str(Path(cert).resolve()), str(Path(key).resolve())
+
+
+def gunicorn_command(
+    host: str, port: int, connections: int, tls: tuple[str, str] | None = None
+) -> list[str]:
+    """The gunicorn command ``serve`` runs: gevent, one worker, ``connections`` clients;
+    HTTPS with ``tls`` = (certificate, key)."""
+    secure = ["--certfile", tls[0], "--keyfile", tls[1]] if tls else []
     return [
         sys.executable, "-m", "gunicorn",
         "-k", "gevent", "-w", "1", "--worker-connections", str(connections),
         "--no-control-socket", "--chdir", str(PROJECT_ROOT), "-b", f"{host}:{port}",
-        "--access-logfile", "-", "wsgi:app",
+        *secure, "--access-logfile", "-", "wsgi:app",
     ]  # fmt: skip
 
 
@@ -165,6 +187,7 @@ def serve(demo, reset, port, host):
     if reset and not demo:
         raise click.UsageError("--reset only goes with --demo (it erases the database).")
     connections = worker_connections(os.environ)
+    tls = tls_files(os.environ)
     env = {**os.environ, "FLASK_APP": "wsgi"}
     flask = [sys.executable, "-m", "flask"]
     subprocess.run([*flask, "db", "upgrade"], check=True, cwd=PROJECT_ROOT, env=env)
@@ -178,7 +201,7 @@ def serve(demo, reset, port, host):
     password = os.environ.get("ASSEMBLY_DEMO_ADMIN_PASSWORD", DEFAULTS["DEMO_ADMIN_PASSWORD"][0])
     click.echo("")
     click.echo("Asamblea está lista:")
-    _print_room_address(port)
+    _print_room_address(port, "https" if tls else "http")
     if demo:
         click.echo(f"  Entrar como administración: usuario «admin», contraseña «{password}»")
         click.echo(
@@ -187,7 +210,7 @@ def serve(demo, reset, port, host):
     click.echo("  Detener: Ctrl+C")
     click.echo("")
     sys.stdout.flush()
-    os.execv(sys.executable, gunicorn_command(host, port, connections))
+    os.execv(sys.executable, gunicorn_command(host, port, connections, tls))
 
 
 def _app() -> Flask:

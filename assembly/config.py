@@ -43,6 +43,11 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "connections the one gevent worker of `asamblea serve` holds: Socket.IO clients "
         "(phones, boards, desks) plus HTTP requests; 2,000 clients and room for page loads",
     ),
+    "TLS_CERT": (
+        "",
+        "PEM certificate: `asamblea serve` speaks HTTPS (secure context: the service worker)",
+    ),
+    "TLS_KEY": ("", "the PEM private key of TLS_CERT"),
     "EXPORTS_DIR": (str(PROJECT_ROOT / "exports"), "where generated reports are written"),
     "SLIDES_DIR": ("", "where the projector's idle-mode images are kept; default instance/slides"),
     "LOGIN_RATE_LIMIT": ("10 per minute", "failed-login throttle per client address"),
@@ -194,6 +199,7 @@ def flask_settings(config: dict) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         # HTTPS deployments (a public URL on https) get Secure cookies without being told
         "SESSION_COOKIE_SECURE": bool(config["SESSION_COOKIE_SECURE"])
+        or bool(config.get("TLS_CERT"))
         or str(config.get("PUBLIC_URL") or "").lower().startswith("https://"),
         "SESSION_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
