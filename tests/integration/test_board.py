@@ -75,6 +75,31 @@ def test_public_board_connects_with_the_board_credential_only_for_its_assembly(
     sio.disconnect()
 
 
+def test_the_board_names_each_mesas_spokesperson_as_the_facilitator_changes_it(
+    room, make_attendee, make_user
+):
+    """The snapshot carries the spokesperson in group_changed's shape (the reveal and the
+    whole puzzle name it on the mesa's block)."""
+    group = room["groups"][0]
+    speaker = make_attendee(room["assembly"], group_id=group.id, first_names="Ana")
+    assert [g["spokesperson"] for g in services.board_snapshot(room["assembly"].id)["groups"]] == [
+        None
+    ] * 5
+    info = puzzle.group_info(
+        puzzle.set_group_spokesperson(make_user("moderator"), group.id, speaker.id)
+    )
+    db.session.commit()
+    first = services.board_snapshot(room["assembly"].id)["groups"][0]
+    assert (
+        first["spokesperson"]
+        == info["spokesperson"]
+        == {
+            "id": speaker.id,
+            "name": speaker.full_name,
+        }
+    )
+
+
 def test_hidden_pieces_stay_off_the_board(room):
     room["pieces"][0].hidden = True
     db.session.commit()

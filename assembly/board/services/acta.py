@@ -9,7 +9,7 @@ from assembly.auth.models import User
 from assembly.board import domain
 from assembly.board.models import Acta
 from assembly.board.services.approvals import _iso, approval_results, open_votes, settle_vote
-from assembly.board.services.plenary import assembly_pieces, board_groups
+from assembly.board.services.plenary import assembly_pieces, board_groups, spokespeople
 from assembly.board.services.rules import present_count
 from assembly.errors import Conflict
 from assembly.extensions import db
@@ -47,14 +47,7 @@ def consolidated_agenda(assembly_id: int) -> list[dict]:
     results = approval_results(assembly_id)
     sections = []
     groups = board_groups(assembly_id)
-    speakers = {
-        a.id: a.full_name
-        for a in db.session.scalars(
-            select(Attendee).where(
-                Attendee.id.in_([g.spokesperson_id for g in groups if g.spokesperson_id])
-            )
-        )
-    }
+    speakers = spokespeople(groups)
     for group in groups:
         result = results.get(group.id)
         if result:

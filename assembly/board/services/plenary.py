@@ -52,6 +52,16 @@ def board_groups(assembly_id: int) -> list[Group]:
     )
 
 
+def spokespeople(groups: list[Group]) -> dict[int, str]:
+    """The names of these mesas' vocero / vocera (a public role), by attendee id."""
+    ids = [g.spokesperson_id for g in groups if g.spokesperson_id]
+    if not ids:
+        return {}
+    return {
+        a.id: a.full_name for a in db.session.scalars(select(Attendee).where(Attendee.id.in_(ids)))
+    }
+
+
 def assembly_pieces(assembly_id: int, *, include_hidden: bool = False) -> list[Piece]:
     """Every piece of the assembly, by mesa, table and time of writing."""
     query = (
@@ -106,6 +116,7 @@ def board_snapshot(assembly_id: int) -> dict:
     """Everything a board screen needs on (re)connect; deltas follow as events."""
     assembly = get_assembly(assembly_id)
     groups = board_groups(assembly_id)
+    speakers = spokespeople(groups)
     return {
         "assembly": {
             "id": assembly.id,
@@ -119,6 +130,12 @@ def board_snapshot(assembly_id: int) -> dict:
                 "number": g.number,
                 "title": g.theme.title,
                 "tables": [{"id": t.id, "number": t.number} for t in g.tables],
+                # as group_changed sends it (puzzle.services.group_info)
+                "spokesperson": (
+                    {"id": g.spokesperson_id, "name": speakers[g.spokesperson_id]}
+                    if g.spokesperson_id in speakers
+                    else None
+                ),
             }
             for g in groups
         ],

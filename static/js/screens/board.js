@@ -14,10 +14,11 @@ import { fitTexts } from "./board_fit.js";
 import { createStage, legibleSizes } from "./board_stage.js";
 import { renderMode } from "./board_strip.js";
 import { approvalText, renderVotePanel } from "./board_vote.js";
+import { createWhole } from "./board_whole.js";
 import { renderZoom } from "./board_zoom.js";
 
 // Set by init(): the board's elements and its connection.
-let root, assemblyId, isPublic, canControl, stage, zoomLayer, votePanel, modeText, progress, pageText;
+let root, assemblyId, isPublic, canControl, stage, zoomLayer, votePanel, modeText, progress, pageText, wholeLayer;
 let connection, conn;
 
 const state = {
@@ -29,6 +30,7 @@ const state = {
 };
 const dirty = new Set(); // mesas whose pieces changed since the last frame
 let board; // the stage (board_stage.js)
+let whole; // the whole puzzle (board_whole.js)
 let pageIndex = 0;
 let current = null; // {groupId, part} of the page on screen
 let turned = false;
@@ -60,11 +62,19 @@ function listen() {
     if (known) removePiece(known);
   });
   conn.on("plenary_state", onPlenary);
+  conn.on("group_changed", (info) => {
+    const group = state.groups.find((g) => g.id === info.id);
+    if (!group) return;
+    group.spokesperson = info.spokesperson;
+    dirty.add(group.id);
+    schedule();
+  });
   conn.on("approval_changed", (payload) => {
     if (payload.approval) state.approvals[payload.group_id] = payload.approval;
     else delete state.approvals[payload.group_id];
     state.electorate = payload.electorate;
-    renderApprovals();
+    if (state.plenary.mode === "whole") schedule(); // the blocks carry the badges
+    else renderApprovals();
   });
 }
 
@@ -123,6 +133,7 @@ function loadState(snapshot) {
   state.electorate = snapshot.electorate;
   fresh = new Set();
   board.reset();
+  whole.reset();
   fullLayout = true;
   schedule();
 }
@@ -159,6 +170,19 @@ function currentPage(pages) {
 
 function render() {
   frame = 0;
+  const isWhole = state.plenary.mode === "whole";
+  root.classList.toggle("is-whole", isWhole);
+  stage.hidden = isWhole;
+  wholeLayer.hidden = !isWhole;
+  if (isWhole) {
+    renderMode(null, state, { pages: [], modeText, pageText, progress });
+    whole.render(state, root.dataset.agreement || "");
+    dirty.clear();
+    fullLayout = true; // the stage is laid out again when it comes back
+    renderApprovals();
+    renderZoom(zoomLayer, state, { focusable: canControl, minFont: legibleSizes(isPublic).minFont });
+    return;
+  }
   const flow = isFlow();
   stage.classList.toggle("is-flow", flow);
   if (fullLayout || dirty.size || turned) board.paginateFor(visibleGroups(), state.pieces, flow);
@@ -195,8 +219,12 @@ function turnPage(step) {
 }
 
 function rotate() {
-  if (isFlow() || !zoomLayer.hidden || board.pages.length < 2) return;
-  if (performance.now() - turnedAt >= pace * 1000) turnPage(1);
+  if (isFlow() || !zoomLayer.hidden || performance.now() - turnedAt < pace * 1000) return;
+  if (state.plenary.mode === "whole") {
+    // the whole puzzle: every block shows its next slice of needs
+    turnedAt = performance.now();
+    if (whole.next()) schedule();
+  } else if (board.pages.length > 1) turnPage(1);
 }
 
 // --- mode, page, overview strip, approvals ---------------------------------------------------
@@ -207,6 +235,11 @@ function renderApprovals() {
     region.badge.hidden = !approval;
     region.badge.textContent = approvalText(approval);
     region.badge.className = `region-badge ${approval ? `is-${approval.status}-${approval.approved}` : ""}`;
+    // the spokesperson's turn: the mesa's vocero / vocera is named on its block
+    const speaker = region.group.spokesperson;
+    const named = state.plenary.mode === "reveal" && speaker ? t("Vocería: {name}", { name: speaker.name }) : "";
+    if (region.speaker.textContent !== named) region.speaker.textContent = named;
+    region.speaker.hidden = !named;
   }
   if (renderVotePanel(votePanel, state)) {
     fullLayout = true;
@@ -269,17 +302,19 @@ function controls() {
     const answer = await conn.request("plenary_command", { assembly_id: assemblyId, ...payload });
     if (!answer.ok) say(answer.error);
   };
-  stage.addEventListener("click", (event) => {
-    const node = event.target.closest(".piece");
-    if (node) command({ action: "zoom", piece_id: node.dataset.pieceId });
-  });
-  stage.addEventListener("keydown", (event) => {
-    const node = event.target.closest(".piece");
-    if (node && (event.key === "Enter" || event.key === " ")) {
-      event.preventDefault();
-      command({ action: "zoom", piece_id: node.dataset.pieceId });
-    }
-  });
+  for (const layer of [stage, wholeLayer]) {
+    layer.addEventListener("click", (event) => {
+      const node = event.target.closest("[data-piece-id]");
+      if (node) command({ action: "zoom", piece_id: node.dataset.pieceId });
+    });
+    layer.addEventListener("keydown", (event) => {
+      const node = event.target.closest("[data-piece-id]");
+      if (node && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        command({ action: "zoom", piece_id: node.dataset.pieceId });
+      }
+    });
+  }
   zoomLayer.addEventListener("click", () => command({ action: "unzoom" }));
 }
 
@@ -296,6 +331,8 @@ export function init() {
   connection = root.querySelector("[data-connection]");
   pageText = root.querySelector("[data-page]");
   board = createStage(stage, { isPublic, focusable: canControl });
+  wholeLayer = root.querySelector("[data-whole]");
+  whole = createWhole(wholeLayer, { minFont: legibleSizes(isPublic).minFont, focusable: canControl });
   const asked = Number(new URLSearchParams(location.search).get("ritmo"));
   if (asked >= 5 && asked <= 120) pace = asked;
   turnedAt = performance.now();
@@ -310,15 +347,18 @@ export function init() {
   listen();
   if (canControl) controls();
 
-  // The stage changes size when the vote panel, the strip or the window do: lay out again.
+  // The stage (or the whole puzzle) changes size when the vote panel, the strip, the clock or
+  // the window do: lay out again.
   let stageSize = "";
-  new ResizeObserver(() => {
-    const size = `${stage.clientWidth}x${stage.clientHeight}`;
+  const resized = new ResizeObserver(() => {
+    const size = `${stage.clientWidth}x${stage.clientHeight}:${wholeLayer.clientWidth}x${wholeLayer.clientHeight}`;
     if (size === stageSize) return;
     stageSize = size;
     fullLayout = true;
     schedule();
-  }).observe(stage);
+  });
+  resized.observe(stage);
+  resized.observe(wholeLayer);
   let resizeTimer = 0;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);

@@ -31,12 +31,14 @@ export function createStage(stage, { isPublic, focusable }) {
     title.append(part("span", "region-number", t("Mesa {number}", { number: group.number })), " ", part("span", "", group.title));
     const badge = part("p", "region-badge");
     badge.hidden = true;
-    head.append(title, badge);
+    const speaker = part("p", "region-speaker");
+    speaker.hidden = true;
+    head.append(title, speaker, badge);
     const field = part("div", "region-field");
     const empty = part("p", "region-empty", t("Esperando las piezas de esta mesa…"));
     field.append(empty);
     section.append(head, field);
-    region = { el: section, field, empty, badge, pieceEls: new Map(), labels: new Map(), group };
+    region = { el: section, field, empty, badge, speaker, pieceEls: new Map(), labels: new Map(), group };
     regions.set(group.id, region);
     return region;
   }

@@ -1,0 +1,232 @@
+// The whole puzzle (plenary mode "whole", the «gran rompecabezas solidario»): every mesa as one
+// large piece interlocking with its neighbours and, below them, the agreement line they lock
+// into. A block names its mesa, its theme and its spokesperson, counts its pieces and lists its
+// needs as short titles; when they do not all fit legibly the list shows a slice and the
+// rotation turns every block's slice at the board's pace (next()).
+import { blockKnob, framePath, shortTitle, wholeKnobs, wholeRows } from "../lib/board_whole_layout.js";
+import { el, svg } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { kindLabel } from "./board_pieces.js";
+import { approvalText } from "./board_vote.js";
+
+const KINDS = ["need", "solution", "plan"];
+
+function icon(kind) {
+  return svg("svg", { class: "icon", "aria-hidden": "true" }, svg("use", { href: `#icon-${kind}` }));
+}
+
+function needsOf(state, groupId) {
+  return [...state.pieces.values()]
+    .filter((p) => p.group_id === groupId && p.kind === "need")
+    .sort((a, b) => (a.table_number ?? 0) - (b.table_number ?? 0) || String(a.created_at || "").localeCompare(String(b.created_at || "")));
+}
+
+function sliceText(first, last, total) {
+  if (first === last) return t("Necesidad {number} de {total}", { number: first, total });
+  return t("Necesidades {first}–{last} de {total}", { first, last, total });
+}
+
+function countsOf(state, groupId) {
+  const c = { need: 0, solution: 0, plan: 0 };
+  for (const p of state.pieces.values()) if (p.group_id === groupId && p.kind in c) c[p.kind] += 1;
+  return c;
+}
+
+export function createWhole(layer, { minFont, focusable }) {
+  const figure = el("div", { class: "whole-figure" });
+  const band = el("div", { class: "whole-band" });
+  const bandShape = svg("svg", { class: "whole-shape", "aria-hidden": "true" }, svg("path"));
+  const bandText = el("p", { class: "whole-agreement" });
+  band.append(bandShape, bandText);
+  layer.append(figure, band);
+  const blocks = new Map(); // group id -> {node, shape, title, speaker, counts, badge, list, caption, start, next, key}
+  let geometry = "";
+
+  function blockFor(group) {
+    let block = blocks.get(group.id);
+    if (block) return block;
+    const node = el("section", { class: "whole-block", dataset: { groupId: group.id } });
+    const shape = svg("svg", { class: "whole-shape", "aria-hidden": "true" }, svg("path"));
+    const box = el("div", { class: "whole-text" });
+    const title = el("h2", { class: "whole-title" });
+    const speaker = el("p", { class: "whole-speaker" });
+    const counts = el("p", { class: "whole-counts" });
+    const badge = el("p", { class: "whole-badge" });
+    const caption = el("p", { class: "whole-caption" });
+    const list = el("ul", { class: "whole-needs" });
+    box.append(title, speaker, counts, badge, caption, list);
+    node.append(shape, box);
+    figure.append(node);
+    block = { node, shape, box, title, speaker, counts, badge, list, caption, start: 0, next: 0, key: "" };
+    blocks.set(group.id, block);
+    return block;
+  }
+
+  const padOf = (w, h) => blockKnob(w, h).k / 2 + minFont * 0.45; // on average: blanks on one side of two
+  const measure = document.createElement("canvas").getContext("2d");
+
+  /** The widest word of the mesas' titles (bold, 1.15em) and of their needs' short titles. */
+  function widestWord(groups) {
+    const family = getComputedStyle(layer).fontFamily;
+    const widest = (texts, font) => {
+      measure.font = font;
+      let most = 0;
+      for (const text of texts) for (const word of text.split(/\s+/)) most = Math.max(most, measure.measureText(word).width);
+      return most;
+    };
+    const titles = groups.map((g) => `${t("Mesa {number}", { number: g.number })} ${g.title}`);
+    const needs = groups.flatMap((g) => needsOf(lastState, g.id).map((n) => shortTitle(n.text)));
+    return Math.ceil(Math.max(widest(titles, `700 ${minFont * 1.15}px ${family}`), widest(needs, `600 ${minFont}px ${family}`) + minFont * 0.8)) + 4;
+  }
+
+  /** Shapes and places of the blocks (only when the mesas or the figure's size changed). */
+  function lay(groups) {
+    const width = figure.clientWidth;
+    const height = figure.clientHeight;
+    // a block's text room: its size less the knobs and its fixed lines (title, spokesperson,
+    // counts); none when its longest word (a theme's or a need's) would not fit on one line
+    const longest = widestWord(groups);
+    const key = `${groups.map((g) => g.id).join(",")}:${width}x${height}:${longest}`;
+    if (key === geometry) return;
+    geometry = key;
+    const inner = (w, h) => {
+      const pad = 2 * padOf(w, h);
+      return w - pad < longest ? -1 : (w - pad) * Math.max(0, h - pad - 7 * minFont);
+    };
+    const rows = wholeRows(groups.length, width, height, { inner });
+    const knobs = wholeKnobs(rows);
+    for (const row of rows) {
+      for (const b of row.blocks) {
+        const block = blockFor(groups[b.index]);
+        const kn = blockKnob(b.w, row.h);
+        const gap = 3; // the cut between two pieces
+        const w = b.w - gap;
+        const h = row.h - gap;
+        Object.assign(block.node.style, {
+          transform: `translate(${Math.round(b.x)}px, ${Math.round(row.y)}px)`,
+          width: `${Math.round(w)}px`,
+          height: `${Math.round(h)}px`,
+        });
+        block.shape.setAttribute("width", String(Math.ceil(w)));
+        block.shape.setAttribute("height", String(Math.ceil(h)));
+        block.shape.firstChild.setAttribute("d", framePath(w, h, knobs.blocks[b.index], kn));
+        // a blank (a neighbour's tab) cuts into the block: the text keeps clear of it
+        const sides = knobs.blocks[b.index];
+        const pad = (side) => `${Math.round(minFont * 0.45 + (sides[side].some((k) => k.s < 0) ? kn.k : 0))}px`;
+        Object.assign(block.box.style, { left: pad("left"), top: pad("top"), right: pad("right"), bottom: pad("bottom") });
+        block.node.classList.toggle("is-tone", b.index % 2 === 1);
+        block.key = ""; // its text is laid out again
+      }
+    }
+    const bw = band.clientWidth;
+    const bh = band.clientHeight;
+    const kn = blockKnob(width / Math.max(1, rows[rows.length - 1]?.blocks.length || 1), height / Math.max(1, rows.length));
+    bandShape.setAttribute("width", String(bw));
+    bandShape.setAttribute("height", String(bh));
+    bandShape.firstChild.setAttribute("d", framePath(bw, bh, { top: knobs.band.map((x) => ({ at: x, s: -1 })) }, kn));
+    band.style.paddingTop = `${Math.round(kn.k)}px`;
+  }
+
+  /** The block's text: title, spokesperson, counts, approval, then the needs from its slice. */
+  function fill(block, group, state) {
+    const needs = needsOf(state, group.id);
+    const counts = countsOf(state, group.id);
+    const approval = state.approvals[group.id];
+    const speaker = group.spokesperson ? group.spokesperson.name : "";
+    const key = JSON.stringify([group.title, speaker, counts, approvalText(approval), block.start, needs.map((n) => `${n.id}.${n.version}`)]);
+    if (block.key === key) return false;
+    block.key = key;
+    block.title.textContent = "";
+    block.title.append(el("span", { class: "region-number", text: t("Mesa {number}", { number: group.number }) }), " ", group.title);
+    block.speaker.textContent = speaker ? t("Vocería: {name}", { name: speaker }) : "";
+    block.speaker.hidden = !speaker;
+    block.counts.textContent = "";
+    for (const kind of KINDS) {
+      const chip = el("span", { class: `whole-count strip-${kind}` }, icon(kind), String(counts[kind]));
+      chip.setAttribute("aria-label", `${kindLabel(kind)}: ${counts[kind]}`);
+      block.counts.append(chip);
+    }
+    block.badge.textContent = approvalText(approval);
+    block.badge.className = `whole-badge region-badge ${approval ? `is-${approval.status}-${approval.approved}` : ""}`;
+    block.badge.hidden = !approval;
+    if (block.start >= needs.length) block.start = 0;
+    block.list.textContent = "";
+    for (const need of needs.slice(block.start)) {
+      const item = el("li", { class: "whole-need", dataset: { pieceId: need.id }, text: shortTitle(need.text) });
+      item.title = need.text;
+      if (focusable) {
+        item.tabIndex = 0;
+        item.setAttribute("role", "button");
+      }
+      block.list.append(item);
+    }
+    block.needs = needs.length;
+    // The count chips say how many; the caption names the list only when it shows a slice.
+    // While the list is measured it holds its longest form, so setting it cannot shrink the list.
+    const n = needs.length;
+    block.caption.textContent = n ? sliceText(n - 1, n, n) : t("Esperando las piezas de esta mesa…");
+    block.caption.classList.toggle("is-empty", !needs.length);
+    return true;
+  }
+
+  /** Hide the needs that do not fit whole (one read pass for every block, then the writes). */
+  function clip(changed) {
+    const cuts = changed.map((block) => {
+      const limit = block.list.getBoundingClientRect().bottom + 1;
+      const items = [...block.list.children];
+      const shown = items.findIndex((item) => item.getBoundingClientRect().bottom > limit);
+      return { block, items, shown: shown < 0 ? items.length : shown };
+    });
+    for (const { block, items, shown } of cuts) {
+      items.forEach((item, i) => {
+        item.hidden = i >= shown;
+      });
+      block.next = block.start + shown;
+      if (!block.needs) continue;
+      if (!shown) block.caption.textContent = t("Necesidades: {total}", { total: block.needs });
+      else if (block.needs > shown) block.caption.textContent = sliceText(block.start + 1, block.start + shown, block.needs);
+      else block.caption.textContent = "";
+    }
+  }
+
+  let lastState = { pieces: new Map() };
+
+  function render(state, agreementLine) {
+    lastState = state;
+    const groups = state.groups;
+    for (const [id, block] of blocks) {
+      if (!groups.some((g) => g.id === id)) {
+        block.node.remove();
+        blocks.delete(id);
+      }
+    }
+    if (bandText.textContent !== agreementLine) bandText.textContent = agreementLine;
+    lay(groups);
+    const changed = [];
+    for (const group of groups) {
+      const block = blockFor(group);
+      if (fill(block, group, state)) changed.push(block);
+    }
+    clip(changed);
+  }
+
+  /** The next slice of needs in every block that has more than it shows; false if none has. */
+  function next() {
+    let turned = false;
+    for (const block of blocks.values()) {
+      if (block.next > block.start && block.needs > block.next - block.start) {
+        block.start = block.next >= block.needs ? 0 : block.next;
+        block.key = "";
+        turned = true;
+      }
+    }
+    return turned;
+  }
+
+  function reset() {
+    geometry = "";
+    for (const block of blocks.values()) block.key = "";
+  }
+
+  return { render, next, reset };
+}
