@@ -16,6 +16,7 @@ PROJECT_ROOT = config_module.PROJECT_ROOT
 
 def _blueprints():
     # One explicit list: what the app serves is read here, not discovered.
+    from assembly.agenda import notes_routes  # noqa: F401
     from assembly.agenda.routes import bp as agenda_bp
     from assembly.assemblies.routes import bp as assemblies_bp
     from assembly.auth.routes import bp as auth_bp

@@ -1,6 +1,6 @@
 """Every model, imported once so that Alembic and ``create_all`` see the whole schema."""
 
-from assembly.agenda.models import AgendaClock, ClockAction, Slide
+from assembly.agenda.models import AgendaClock, ClockAction, MomentNote, Slide
 from assembly.assemblies.models import (
     Assembly,
     AssemblyLog,
@@ -50,6 +50,7 @@ __all__ = [
     "LessonArea",
     "LessonCard",
     "Moment",
+    "MomentNote",
     "Piece",
     "PieceVersion",
     "PlenaryState",

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, String, func
+from sqlalchemy import JSON, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from assembly.extensions import db
@@ -77,3 +77,34 @@ class Slide(db.Model):
 
     def __repr__(self) -> str:
         return f"<Slide {self.id} {self.original_name!r}>"
+
+
+class MomentNote(db.Model):
+    """What staff note live in Moment 2 (an ally's institutional offer) and Moment 3 (an
+    experience: guiding questions, lessons, good practices). It goes into the acta and can
+    start a lessons-learned card."""
+
+    __tablename__ = "moment_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: oferta (Moment 2) or experiencia (Moment 3)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)
+    #: the ally (institution) or the association that told its experience
+    who: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: the offer, or the experience told
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    #: offer: its possible contribution to the PIT; experience: the guiding questions answered
+    details: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    #: experience: lessons and good practices (empty for an offer)
+    lessons: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    practices: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<MomentNote {self.id} {self.kind} {self.who!r}>"

@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from assembly.agenda import notes as moment_notes
 from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
@@ -113,10 +114,16 @@ def _form_page(assembly, card=None, *, values=None, lists=None, errors=None, sta
 @bp.route("/assemblies/<int:assembly_id>/lecciones/nueva")
 @require(Permission.FOLLOW_UP)
 def new_lesson(assembly_id: int):
-    """An empty card (``?from=<text>`` fills the description, e.g. from a Moment 3 note)."""
-    values = {"description": request.args.get("descripcion", "")[:3000],
-              "actors": request.args.get("actores", "")[:1000]}  # fmt: skip
-    return _form_page(get_assembly(assembly_id), values=values)
+    """An empty card; ``?nota=<id>`` starts it from a Moment 2/3 note (who, what was told,
+    its lessons and good practices)."""
+    assembly = get_assembly(assembly_id)
+    values = {}
+    note_id = request.args.get("nota", "")
+    if note_id.isdigit():
+        note = moment_notes.get_note(assembly.id, int(note_id))
+        values = {"description": note.summary, "context": note.details, "lesson": note.lessons,
+                  "success": note.practices, "actors": note.who}  # fmt: skip
+    return _form_page(assembly, values=values)
 
 
 @bp.route("/assemblies/<int:assembly_id>/lecciones/nueva", methods=["POST"])

@@ -3,6 +3,7 @@
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from assembly.agenda.notes import acta_notes
 from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import incidents, log_incident
 from assembly.auth.models import User
@@ -116,6 +117,8 @@ def acta_snapshot(assembly: Assembly) -> dict:
         "time_zone": assembly.time_zone,
         "attendance": {**attendance_totals(assembly.id), "present": present_count(assembly.id)},
         "agenda": consolidated_agenda(assembly.id),
+        # Moments 2 and 3 on the record: allies' offers, the experiences told
+        "moment_notes": acta_notes(assembly.id),
         "kinds": PIECE_KINDS,
         "incidents": [
             {
