@@ -1,7 +1,7 @@
 """moment notes (issue 19.6): offers of Moment 2 and experiences of Moment 3, for the acta
 
 Revision ID: 130981666cc5
-Revises: 2bece5f0917b
+Revises: 736c79387312
 Create Date: 2026-12-02 15:18:28.029416
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '130981666cc5'
-down_revision = '2bece5f0917b'
+down_revision = '736c79387312'
 branch_labels = None
 depends_on = None
 
