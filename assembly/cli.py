@@ -230,8 +230,14 @@ def assembly_group():
 @click.option("--date", "day", required=True, help="AAAA-MM-DD")
 @click.option("--table-size", type=int, default=None, help="people per sub-mesa")
 @click.option("--venue", default="")
-def assembly_create(name, department, municipality, day, table_size, venue):
-    """Create an assembly (agenda and the 5 themes of the template); print its id."""
+@click.option(
+    "--themes",
+    default=None,
+    help="K: the first K themes of the template; or the titles separated by «;»",
+)
+def assembly_create(name, department, municipality, day, table_size, venue, themes):
+    """Create an assembly (agenda and the 5 themes of the template, or --themes); print its
+    id."""
     from assembly.assemblies import services
     from assembly.core import divipola
     from assembly.errors import AssemblyError
@@ -252,14 +258,36 @@ def assembly_create(name, department, municipality, day, table_size, venue):
     )  # fmt: skip
     if table_size is not None:
         raw["table_size"] = str(table_size)
+    titles = _theme_titles(themes)
     with _app().app_context():
         try:
             with unit_of_work():
-                assembly = services.create_from_template(None, raw)
+                assembly = services.create_from_template(None, raw, themes=titles)
         except AssemblyError as error:
             details = " ".join((error.fields or {}).values()) or error.message
             raise click.ClickException(details) from error
         click.echo(assembly.id)
+
+
+def _theme_titles(themes: str | None) -> list[str] | None:
+    """``--themes``: a number K (the template's first K themes) or titles separated by «;»."""
+    from assembly.assemblies import template
+
+    if themes is None:
+        return None
+    text = themes.strip()
+    if text.isdigit():
+        count = int(text)
+        if not 1 <= count <= len(template.THEMES):
+            raise click.ClickException(
+                f"--themes: entre 1 y {len(template.THEMES)} ejes de la plantilla, "
+                "o los títulos separados por «;»."
+            )
+        return [theme.title for theme in template.THEMES[:count]]
+    titles = [title.strip() for title in text.split(";") if title.strip()]
+    if not titles:
+        raise click.ClickException("--themes: escriba un número o los títulos separados por «;».")
+    return titles
 
 
 @main.command("import")
@@ -307,6 +335,51 @@ def import_command(assembly_id, file, maps, values, consent_collected, dry_run, 
                 click.echo(f"  Sin decidir: {key}:{raw} ({rows} filas) → use --value {key}:{raw}=…")
     if summary["ambiguous"]:
         sys.exit(3)
+
+
+@main.command("export")
+@click.argument("assembly_id", type=int)
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    help="asistencia, participacion, mesas, agenda, compromisos, seguimiento, completo… "
+    "(repeatable; default: every report)",
+)
+@click.option(
+    "--variant",
+    type=click.Choice(["seudonimizada", "completa"]),
+    default="seudonimizada",
+    show_default=True,
+    help="for the reports with people's data",
+)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+def export_command(assembly_id, reports, variant, out):
+    """Write the assembly's workbooks (the same files as the reports page) into OUT; print
+    each file's path. Every export is logged, as «línea de comandos»."""
+    from assembly.errors import AssemblyError
+    from assembly.extensions import unit_of_work
+    from assembly.reports import domain as report_domain
+    from assembly.reports import services as report_services
+
+    kinds = list(reports) or list(report_domain.REPORTS)
+    unknown = [kind for kind in kinds if kind not in report_domain.REPORTS]
+    if unknown:
+        raise click.ClickException(
+            f"No existe el informe «{unknown[0]}». Informes: {', '.join(report_domain.REPORTS)}."
+        )
+    app = _app()
+    with app.app_context():
+        for kind in kinds:
+            try:
+                with unit_of_work():
+                    result = report_services.export_report(
+                        None, kind, [assembly_id], variant, exports_dir=out, folder="",
+                        secret=app.config["PSEUDONYM_KEY"], k=app.config["EXPORT_K"],
+                    )  # fmt: skip
+            except AssemblyError as error:
+                raise click.ClickException(error.message) from error
+            click.echo(result.path)
 
 
 @main.command()

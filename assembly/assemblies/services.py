@@ -5,6 +5,8 @@ The packages above react through :mod:`assembly.assemblies.signals` (a theme's m
 clock over an agenda edit, the acta at closing), so nothing here imports them.
 """
 
+from collections.abc import Sequence
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -56,16 +58,25 @@ def get_assembly(assembly_id: int) -> Assembly:
     return assembly
 
 
-def create_from_template(actor: User | None, raw: dict) -> Assembly:
-    """A new assembly with the methodology's agenda and its 5 themes (grouping opens one mesa
-    per theme on ``theme_added``)."""
+def create_from_template(
+    actor: User | None, raw: dict, *, themes: Sequence[str] | None = None
+) -> Assembly:
+    """A new assembly with the methodology's agenda and its 5 themes, or the ``themes``
+    titles given (a template title keeps its description); grouping opens one mesa per theme
+    on ``theme_added``."""
     clean, errors = clean_assembly(raw)
     _raise_if(errors)
+    described = {theme.title: theme.description for theme in template.THEMES}
+    chosen = []
+    for title in themes if themes is not None else list(described):
+        theme, theme_errors = clean_theme({"title": title, "description": described.get(title)})
+        _raise_if(theme_errors)
+        chosen.append(theme)
+    if not chosen:
+        raise InvalidInput(_("La asamblea necesita al menos un eje temático."))
     assembly = Assembly(**clean, status="draft")
-    for position, theme in enumerate(template.THEMES, start=1):
-        assembly.themes.append(
-            Theme(position=position, title=theme.title, description=theme.description)
-        )
+    for position, theme in enumerate(chosen, start=1):
+        assembly.themes.append(Theme(position=position, **theme))
     for position, moment in enumerate(template.MOMENTS, start=1):
         row = Moment(
             position=position,

@@ -109,7 +109,11 @@ def describe_export(
     }
 
 
-def _clean_request(actor: User, kind: str, assembly_ids: Sequence[object], variant: str):
+#: who the log names for an export made on the server's command line (``actor=None``)
+COMMAND_LINE = "línea de comandos"
+
+
+def _clean_request(actor: User | None, kind: str, assembly_ids: Sequence[object], variant: str):
     if kind not in domain.REPORTS:
         raise InvalidInput("Elija uno de los informes de la lista.")
     try:
@@ -119,13 +123,14 @@ def _clean_request(actor: User, kind: str, assembly_ids: Sequence[object], varia
     if not ids:
         raise InvalidInput("Seleccione al menos una asamblea.")
     for assembly_id in ids:
-        scope.ensure_access(assembly_id, actor)
+        if actor is not None:  # the command line is the server's own operator
+            scope.ensure_access(assembly_id, actor)
     personal = kind in (domain.ATTENDANCE, domain.ROSTERS, domain.ALL)
     if not personal:
         variant = ""
     elif variant not in domain.VARIANTS:
         raise InvalidInput("Elija la versión: completa o seudonimizada.")
-    elif variant == domain.FULL and not actor.can(Permission.EXPORT_FULL):
+    elif variant == domain.FULL and actor is not None and not actor.can(Permission.EXPORT_FULL):
         raise PermissionDenied(
             "Su cuenta solo puede descargar la versión seudonimizada (sin documentos ni contacto)."
         )
@@ -138,7 +143,7 @@ def _clean_request(actor: User, kind: str, assembly_ids: Sequence[object], varia
 
 
 def export_report(
-    actor: User,
+    actor: User | None,
     kind: str,
     assembly_ids: Sequence[object],
     variant: str,
@@ -148,17 +153,21 @@ def export_report(
     now: datetime | None = None,
     cooperate: Callable[[], None] = cooperate,
     k: int = domain.anonymity.DEFAULT_K,
+    folder: str | None = None,
 ) -> ExportResult:
-    """Build report ``kind`` for the assemblies, save it under ``exports_dir`` (a folder per
-    assembly, "nacional" for several) with a timestamped name, and log the export."""
+    """Build report ``kind`` for the assemblies, save it under ``exports_dir`` (in ``folder``;
+    by default a folder per assembly, "nacional" for several) with a timestamped name, and log
+    the export. ``actor=None`` is the server's command line (``asamblea export``): no account
+    to check, logged as :data:`COMMAND_LINE`."""
     kind, variant, assemblies = _clean_request(actor, kind, assembly_ids, variant)
     started = time.perf_counter()
     now = now or utcnow()  # naive UTC, as stored; the file shows it at the venue
-    folder = (
-        f"{assemblies[0].id}-{domain.slugify(assemblies[0].name)}"
-        if len(assemblies) == 1
-        else "nacional"
-    )
+    if folder is None:
+        folder = (
+            f"{assemblies[0].id}-{domain.slugify(assemblies[0].name)}"
+            if len(assemblies) == 1
+            else "nacional"
+        )
     directory = Path(exports_dir) / folder
     filename = domain.export_filename(
         kind, variant, domain.venue.local(now, venue_zone(assemblies[0]))
@@ -182,12 +191,12 @@ def export_report(
     workbooks.save(book, path)
 
     entry = ExportLog(
-        user_id=actor.id,
-        username=actor.username,
+        user_id=actor.id if actor is not None else None,
+        username=actor.username if actor is not None else COMMAND_LINE,
         report=kind,
         variant=variant,
         assembly_ids=[a.id for a in assemblies],
-        path=f"{folder}/{path.name}",
+        path=f"{folder}/{path.name}" if folder else path.name,
         rows=rows,
         duration_ms=round((time.perf_counter() - started) * 1000),
         created_at=now.astimezone(UTC).replace(tzinfo=None) if now.tzinfo else now,
@@ -199,7 +208,7 @@ def export_report(
         kind,
         variant or "-",
         entry.assembly_ids,
-        actor.username,
+        entry.username,
         rows,
         entry.duration_ms,
     )

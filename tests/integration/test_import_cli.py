@@ -1,5 +1,6 @@
-"""The command line for the people who prepare the day: create an assembly, import a list
-(the same import as the screens, one JSON object, exit 3 while values are undecided)."""
+"""The command line for the people who prepare the day: create an assembly (its themes), import a
+list (the same import as the screens, one JSON object, exit 3 while values are undecided), export
+the workbooks."""
 
 import json
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from assembly import cli
 from assembly.registration.models import Attendee, ImportBatch
+from assembly.reports.domain import REPORTS
 from tests.integration.test_import_foreign_list import list_bytes
 
 
@@ -77,3 +79,64 @@ def test_cli_refuses_bad_input_in_spanish(run, tmp_path, make_assembly):
     assert result.exit_code == 1 and "no tiene la columna «Correo»" in result.output
     result = run("import", assembly.id, path, "--value", "sexo", "--json")
     assert result.exit_code == 1 and "--value espera" in result.output
+
+
+def test_create_with_themes_as_a_number_or_as_titles(run, db):
+    from assembly.assemblies import template
+    from assembly.assemblies.models import Assembly
+    from assembly.grouping.models import Group
+
+    base = ["assembly", "create", "--name", "Asamblea Tame", "--department", "81",
+            "--municipality", "Tame", "--date", "2026-03-14"]  # fmt: skip
+    result = run(*base, "--themes", "3")
+    assert result.exit_code == 0, result.output
+    assembly = db.session.get(Assembly, int(result.output))
+    assert [t.title for t in assembly.themes] == [t.title for t in template.THEMES[:3]]
+    assert assembly.themes[0].description == template.THEMES[0].description
+    groups = db.session.scalars(select(Group).where(Group.assembly_id == assembly.id)).all()
+    assert len(groups) == 3  # one mesa per theme, as from the screens
+
+    result = run(*base, "--themes", "Crédito solidario; Comercialización ;")
+    assert result.exit_code == 0, result.output
+    titles = [t.title for t in db.session.get(Assembly, int(result.output)).themes]
+    assert titles == ["Crédito solidario", "Comercialización"]
+
+    for bad in ("0", "9", " ; "):
+        refused = CliRunner().invoke(cli.main, [*base, "--themes", bad])
+        assert refused.exit_code == 1 and "--themes" in refused.output, bad
+
+
+def test_export_writes_the_workbooks_and_logs_them(run, db, make_assembly, make_attendee, tmp_path):
+    import openpyxl
+
+    from assembly.reports.models import ExportLog
+
+    assembly = make_assembly()
+    make_attendee(assembly, first_names="Rosa", document_number="52111222")
+    out = tmp_path / "informes"
+    result = run("export", assembly.id, "--report", "asistencia", "--report", "participacion",
+                 "--out", out)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    paths = [line for line in result.output.splitlines() if line]
+    assert len(paths) == 2 and all(p.startswith(str(out)) and p.endswith(".xlsx") for p in paths)
+    attendance = openpyxl.load_workbook(paths[0], read_only=True)
+    assert "Asistencia" in attendance.sheetnames
+    cells = [c for row in attendance["Asistencia"].iter_rows(values_only=True) for c in row]
+    assert "52111222" not in cells  # pseudonymised unless --variant completa
+    attendance.close()
+    logged = db.session.scalars(select(ExportLog)).all()
+    assert [(e.report, e.username) for e in logged] == [
+        ("asistencia", "línea de comandos"),
+        ("participacion", "línea de comandos"),
+    ]
+
+    result = run("export", assembly.id, "--out", out)  # every report
+    assert result.exit_code == 0, result.output
+    assert len(result.output.split()) == len(REPORTS)
+
+    refused = CliRunner().invoke(
+        cli.main, ["export", str(assembly.id), "--report", "nada", "--out", str(out)]
+    )
+    assert refused.exit_code == 1 and "No existe el informe «nada»" in refused.output
+    missing = CliRunner().invoke(cli.main, ["export", "999999", "--out", str(out)])
+    assert missing.exit_code == 1 and "no existe" in missing.output.lower()
