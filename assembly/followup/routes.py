@@ -52,6 +52,15 @@ OPEN_AFTER_CLOSING = frozenset(
         "followup.survey_entry",
         "followup.survey_answer",
         "followup.survey_submit",
+        "followup.lessons_search",
+        "followup.lesson_areas",
+        "followup.add_lesson_area",
+        "followup.lessons_index",
+        "followup.new_lesson",
+        "followup.create_lesson",
+        "followup.edit_lesson",
+        "followup.update_lesson",
+        "followup.print_lessons",
     }
 )
 

@@ -65,6 +65,11 @@ def write(builder, workbook) -> int:
         dimensions=domain.satisfaction.dimension_tables(questions, found, k),
         comments=domain.satisfaction.comments(questions, found),
         k=k,
+        assemblies=(
+            domain.satisfaction.assembly_rows(questions, found, builder.names, k)
+            if builder.multi
+            else ()
+        ),
         marks=builder.marks(),
     )
     return len(found)

@@ -102,3 +102,21 @@ def test_an_assembly_without_survey_gives_an_empty_sheet_with_the_defaults(
     assert rows[2][:2] == ["Respuestas", 0]
     assert len(_section(rows, "Por pregunta")) == 5
     assert _section(rows, "Por mesa") == []
+
+
+def test_the_national_file_compares_the_assemblies(make_assembly, make_attendee, client, auth):
+    arauca, meta = make_assembly(name="Asamblea Arauca"), make_assembly(name="Asamblea Meta")
+    for assembly, score in ((arauca, 5), (meta, 3)):
+        survey.open_survey(None, assembly.id)
+        for _ in range(5):
+            _answer(make_attendee(assembly, checked_in_at=ARRIVED), score)
+    db.session.commit()
+    auth.login("supervisor")
+    data = _export(client, [arauca.id, meta.id])
+    rows = _rows(openpyxl.load_workbook(io.BytesIO(data))["Satisfacción"])
+    assert [row[:3] for row in _section(rows, "Por asamblea")] == [
+        ["Asamblea Arauca", 5, 5], ["Asamblea Meta", 5, 3],
+    ]  # fmt: skip
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        charts = [n for n in archive.namelist() if re.match(r"xl/charts/chart\d+\.xml", n)]
+    assert len(charts) == 3  # per question, per assembly, per mesa («Sin mesa» of each)

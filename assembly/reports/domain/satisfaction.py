@@ -63,6 +63,15 @@ def group_rows(
     return rows
 
 
+def assembly_rows(
+    questions, answers: Sequence[AnswerInfo], names: Mapping[int, str], k: int
+) -> list[list]:
+    """The national file's comparison: one row per assembly (at least k answers)."""
+    order = {assembly_id: i for i, assembly_id in enumerate(names)}
+    labelled = sorted(answers, key=lambda a: order.get(a.assembly_id, len(order)))
+    return group_rows(questions, ((names.get(a.assembly_id, "?"), a.answers) for a in labelled), k)
+
+
 def mesa_rows(questions, answers: Sequence[AnswerInfo], k: int) -> list[list]:
     rows = group_rows(questions, ((a.mesa, a.answers) for a in answers), k)
     return sorted(rows, key=lambda row: (len(row[0]), row[0]))

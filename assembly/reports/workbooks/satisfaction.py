@@ -61,10 +61,12 @@ def write_satisfaction(
     dimensions: Sequence[tuple[str, list]],
     comments: Sequence[list],
     k: int,
+    assemblies: Sequence[list] = (),
     marks: printing.Marks | None = None,
 ) -> Sheet:
-    """``questions``: rows of :data:`..domain.satisfaction.QUESTION_HEADERS`; ``mesas`` and each
-    dimension's rows: [label, answers, mean of each of ``scale_labels``]."""
+    """``questions``: rows of :data:`..domain.satisfaction.QUESTION_HEADERS`; ``assemblies``
+    (the national file), ``mesas`` and each dimension's rows: [label, answers, mean of each of
+    ``scale_labels``]."""
     sheet = book.sheet(title)
     for index, width in enumerate(WIDTHS):
         sheet.worksheet.set_column(index, index, width)
@@ -90,6 +92,11 @@ def write_satisfaction(
     sheet.append([])
 
     group_headers = ("Grupo", "Respuestas", *scale_labels)
+    if assemblies:
+        _group_table(
+            book, sheet, "Por asamblea", ("Asamblea", *group_headers[1:]), assemblies,
+            chart_title=f"{scale_labels[0]}: promedio por asamblea" if scale_labels else None,
+        )  # fmt: skip
     _group_table(
         book, sheet, "Por mesa", ("Mesa", *group_headers[1:]), mesas,
         chart_title=f"{scale_labels[0]}: promedio por mesa" if scale_labels else None,
