@@ -1,15 +1,17 @@
-"""gevent against threading: the same broadcast to many websocket clients, in one run.
+"""Our stack against the bare stack: the same broadcast to many websocket clients, in one run.
 
-Starts gunicorn twice on the real app (tests/perf/async_app.py): ``-k gevent`` (what we ship)
-and ``-k gthread`` with as many threads as clients (threading's best case; with fewer threads
-than clients it cannot even hold the sockets).  N clients join one room; the server emits 20
-events of ~330 bytes; each client records when each event arrives.  Prints p50/p95 delivery
-latency and how many deliveries arrived, and ends with
+Starts gunicorn ``-k gevent`` (what we ship, one worker) twice: on the real app
+(tests/perf/async_app.py: create_app, credentials, the real Socket.IO set-up) and on a bare
+Flask-SocketIO gevent echo of the same broadcast (tests/perf/bare_echo_app.py: no database,
+no log-in, nothing of ours), the stack's own limit.  N clients join one room; the server
+emits 20 events of ~330 bytes; each client records when each event arrives.  Prints p50/p95
+delivery latency and how many deliveries arrived, at 1,000 and 2,000 clients, and ends with
 
-    RESULT async clients=1000 gevent_p95_ms=… threading_p95_ms=… delivered=…
+    RESULT async clients=1000 gevent_p95_ms=… bare_p95_ms=… ratio=… clients_2k=2000
+    gevent_p95_ms_2k=… bare_p95_ms_2k=… ratio_2k=… delivered=… delivered_2k=…
 
-(``delivered`` is gevent's delivered/expected).  Usage:
-``.venv/bin/python tests/perf/bench_async.py [--clients 1000] [--events 20]``
+(one line; ``ratio`` is ours over bare, goal <= 1.5; ``delivered`` is ours delivered/expected).
+Usage: ``.venv/bin/python tests/perf/bench_async.py [--clients 1000,2000] [--events 20]``
 """
 
 from gevent import monkey
@@ -112,21 +114,25 @@ def measure(server_url: str, clients: int, events: int) -> dict:
     }
 
 
+MODES = {
+    # label: (WSGI app, environment)
+    "gevent": ("tests.perf.async_app:app", {"ASYNC_MODE": "gevent"}),
+    "bare": ("tests.perf.bare_echo_app:app", {}),
+}
+TARGET_RATIO = 1.5
+
+
 def run_mode(mode: str, clients: int, events: int, workdir: Path) -> dict:
-    database = f"sqlite:///{workdir / f'{mode}.db'}"
+    database = f"sqlite:///{workdir / f'{mode}-{clients}.db'}"
     print(f"{mode}: {clients} clients…", flush=True)
-    worker = (
-        ("-k", "gevent", "--worker-connections", "2000")
-        if mode == "gevent"
-        else ("-k", "gthread", "--threads", str(clients + 50))
-    )
+    wsgi, env = MODES[mode]
     server = start_server(
         database,
         secret_key=secrets.token_hex(16),
         log_dir=workdir,
-        extra_env={"ASYNC_MODE": mode},
-        wsgi="tests.perf.async_app:app",
-        worker=worker,
+        extra_env=env,
+        wsgi=wsgi,
+        worker=("-k", "gevent", "--worker-connections", str(clients + 500)),
     )
     try:
         return measure(server.url, clients, events)
@@ -134,36 +140,55 @@ def run_mode(mode: str, clients: int, events: int, workdir: Path) -> dict:
         server.stop()
 
 
+def _suffix(clients: int) -> str:
+    return f"_{clients // 1000}k" if clients % 1000 == 0 else f"_{clients}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--clients", default="1000,2000", help="room sizes, comma-separated")
     parser.add_argument("--events", type=int, default=20)
-    parser.add_argument("--small", type=int, default=200, help="a second, smaller room (0: skip)")
     args = parser.parse_args()
-    sizes = [n for n in (args.small, args.clients) if n]
+    sizes = [int(n) for n in args.clients.split(",")]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         for clients in sizes:
-            for mode in ("gevent", "threading"):
+            for mode in ("bare", "gevent"):
                 results[clients, mode] = run_mode(mode, clients, args.events, Path(tmp))
     print(f"{args.events} broadcasts of ~330 bytes to N websocket clients, one gunicorn worker")
     print(
-        f"{'clients':>7} {'mode':<10} {'joined':>7} {'delivered':>16} {'p50 ms':>8} {'p95 ms':>8} {'failed POST':>12}"
+        f"{'clients':>7} {'server':<8} {'joined':>7} {'delivered':>16} {'p50 ms':>8} "
+        f"{'p95 ms':>8} {'failed POST':>12}"
     )
     for (clients, mode), r in results.items():
+        label = "ours" if mode == "gevent" else "bare"
         print(
-            f"{clients:>7} {mode:<10} {r['joined']:>7} {r['delivered']:>7}/{r['expected']:<8} "
+            f"{clients:>7} {label:<8} {r['joined']:>7} {r['delivered']:>7}/{r['expected']:<8} "
             f"{r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['failed_requests']:>12}"
         )
-    gevent_result, threading_result = (
-        results[args.clients, "gevent"],
-        results[args.clients, "threading"],
-    )
-    print(
-        f"RESULT async clients={args.clients} gevent_p95_ms={gevent_result['p95_ms']:.1f} "
-        f"threading_p95_ms={threading_result['p95_ms']:.1f} "
-        f"delivered={gevent_result['delivered'] / gevent_result['expected']:.3f}"
-    )
+    fields = []
+    for k, clients in enumerate(sizes):
+        ours, bare = results[clients, "gevent"], results[clients, "bare"]
+        ratio = ours["p95_ms"] / bare["p95_ms"] if bare["p95_ms"] else float("inf")
+        verdict = "OK" if ratio <= TARGET_RATIO else "OVER TARGET"
+        print(
+            f"  {clients} clients: ours/bare p95 {ratio:.2f}x (goal <= {TARGET_RATIO}) -> {verdict}"
+        )
+        suffix = "" if k == 0 else _suffix(clients)
+        if k:
+            fields.append(f"clients{suffix}={clients}")
+        else:
+            fields.append(f"clients={clients}")
+        fields += [
+            f"gevent_p95_ms{suffix}={ours['p95_ms']:.1f}",
+            f"bare_p95_ms{suffix}={bare['p95_ms']:.1f}",
+            f"ratio{suffix}={ratio:.2f}",
+        ]
+    for k, clients in enumerate(sizes):
+        ours = results[clients, "gevent"]
+        suffix = "" if k == 0 else _suffix(clients)
+        fields.append(f"delivered{suffix}={ours['delivered'] / ours['expected']:.3f}")
+    print("RESULT async " + " ".join(fields))
 
 
 if __name__ == "__main__":
