@@ -53,8 +53,21 @@ def _seed() -> int:
     return int(raw)
 
 
+#: sub-mesas per page of the groups screen (about 600 people: the page stays light at 50,000)
+TABLES_PER_PAGE = 30
+#: people without a table offered in the "move" list (the count says how many there are)
+WAITING_SHOWN = 200
+
+
+def _page() -> int:
+    return max(request.values.get("page", 1, type=int) or 1, 1)
+
+
 def _back(assembly_id: int, anchor: str = ""):
-    return redirect(url_for("grouping.index", assembly_id=assembly_id) + anchor)
+    """Back to the groups screen, on the page the form was sent from."""
+    page = _page()
+    args = {"page": page} if page > 1 else {}
+    return redirect(url_for("grouping.index", assembly_id=assembly_id, **args) + anchor)
 
 
 def _screen(assembly_id: int, preview=None, preview_error: str | None = None, status: int = 200):
@@ -62,13 +75,32 @@ def _screen(assembly_id: int, preview=None, preview_error: str | None = None, st
     groups = services.groups_of(assembly_id)
     counts = services.population_counts(assembly_id)
     default = "checked_in" if counts["checked_in"] else "registered"
+    all_tables = [t for g in groups for t in g.tables]
+    pages = max(1, -(-len(all_tables) // TABLES_PER_PAGE))
+    page = min(_page(), pages)
+    shown = all_tables[(page - 1) * TABLES_PER_PAGE : page * TABLES_PER_PAGE]
+    shown_ids = {t.id for t in shown}
+    sizes = services.table_sizes(assembly_id)
     return render_template(
         "grouping/index.html",
         assembly=assembly,
         split_job=_split_job(assembly_id),
         groups=groups,
-        members=services.members_by_table(assembly_id),
-        waiting=services.unseated(assembly_id),
+        all_tables=all_tables,
+        # the mesas with a sub-mesa on this page, with those sub-mesas (all mesas before a split)
+        page_groups=[
+            (g, [t for t in g.tables if t.id in shown_ids])
+            for g in groups
+            if not all_tables or any(t.id in shown_ids for t in g.tables)
+        ],
+        page=page,
+        pages=pages,
+        per_page=TABLES_PER_PAGE,
+        sizes=sizes,
+        group_sizes={g.id: sum(sizes.get(t.id, 0) for t in g.tables) for g in groups},
+        members=services.members_of_tables([t.id for t in shown]),
+        waiting=services.unseated(assembly_id, limit=WAITING_SHOWN),
+        waiting_count=services.unseated_count(assembly_id),
         quality=services.current_quality(assembly_id),
         counts=counts,
         facilitators=services.facilitators(),

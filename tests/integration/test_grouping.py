@@ -825,3 +825,44 @@ def test_late_arrival_reads_only_the_free_tables_and_places_as_over_every_table(
         )
         services.seat_late_arrival(late)  # the next one meets a fuller room
         db.session.commit()
+
+
+def test_the_groups_screen_shows_a_page_of_tables_and_counts_the_whole_room(
+    client, auth, room, db, make_user, monkeypatch
+):
+    """A page of sub-mesas at a time (a room of 50,000 is never one 15 MB page); the counts
+    still cover the whole room, and a change made on page 2 comes back to page 2."""
+    from assembly.grouping import routes
+
+    monkeypatch.setattr(routes, "TABLES_PER_PAGE", 4)
+    assembly = room(n=50, checked_in=50, table_size=5)  # 10+ tables: three pages
+    services.run_split(make_user(), assembly.id, population="checked_in", seed=1)
+    db.session.commit()
+    ordered = [t for g in services.groups_of(assembly.id) for t in g.tables]
+    members = services.members_by_table(assembly.id)
+    auth.login("organizer")
+    base = f"/assemblies/{assembly.id}/groups"
+    first = client.get(base).get_data(as_text=True)
+    second = client.get(base + "?page=2").get_data(as_text=True)
+    assert "Página 1 de 3" in first and "Página 2 de 3" in second
+    for page, shown in ((first, ordered[:4]), (second, ordered[4:8])):
+        for table in ordered:
+            names = [a.full_name for a in members.get(table.id, [])]
+            on_page = table in shown
+            assert (f'id="table-{table.id}"' in page) == on_page
+            assert all((f'<span class="name">{n}</span>' in page) == on_page for n in names)
+    # every table is still a destination, with its real size
+    for table in ordered:
+        assert f'<option value="{table.id}">' in first
+    # the mesa's header counts all its people, also those on other pages
+    group = services.groups_of(assembly.id)[0]
+    seated = sum(len(members.get(t.id, [])) for t in group.tables)
+    assert f"{seated} personas</span>" in first
+    # a page past the end shows the last one
+    assert "Página 3 de 3" in client.get(base + "?page=99").get_data(as_text=True)
+    table, other = ordered[5], ordered[6]
+    person = members[table.id][0]
+    moved = client.post(
+        base + "/move", data={"attendee_id": person.id, "table_id": other.id, "page": "2"}
+    )
+    assert moved.status_code == 302 and f"{base}?page=2#" in moved.headers["Location"]

@@ -34,12 +34,15 @@ from assembly.grouping.services.reading import (  # noqa: F401
     groups_of,
     is_split,
     members_by_table,
+    members_of_tables,
     people_by_table,
     seating_counts,
     table_counts,
+    table_sizes,
     tables_of,
     to_person,
     unseated,
+    unseated_count,
 )
 from assembly.grouping.services.split import (  # noqa: F401
     POPULATIONS,

@@ -19,8 +19,8 @@ from assembly.grouping.services.reading import (
     _table,
     groups_of,
     members_by_table,
+    people_by_table,
     tables_of,
-    to_person,
 )
 from assembly.registration.models import Attendee
 from assembly.registration.services import get_attendee
@@ -181,11 +181,11 @@ def current_quality(assembly_id: int) -> domain.Quality | None:
     if not tables:
         return None
     assembly = db.session.get(Assembly, assembly_id)
-    members = members_by_table(assembly_id)
-    people = [to_person(a) for rows in members.values() for a in rows]
+    members = people_by_table(assembly_id)  # plain values, not 50,000 loaded records
+    people = [p for rows in members.values() for p in rows]
     plans = []
     for t in tables:
-        ids = sorted(a.id for a in members.get(t.id, []))
+        ids = sorted(p.id for p in members.get(t.id, []))
         leader = t.leader_id if t.leader_id in ids else None
         plans.append(domain.TablePlan(t.group.theme_id, t.number, ids, leader))
     settings = domain.Settings(

@@ -81,6 +81,33 @@ def members_by_table(assembly_id: int) -> dict[int, list[Attendee]]:
     return out
 
 
+def members_of_tables(table_ids: list[int]) -> dict[int, list[Attendee]]:
+    """table id → its seated attendees, by name, for these tables only (one page of the
+    groups screen: a room of 50,000 is never loaded to show 30 tables)."""
+    if not table_ids:
+        return {}
+    seated = db.session.scalars(
+        select(Attendee)
+        .where(Attendee.table_id.in_(table_ids))
+        .order_by(Attendee.last_names, Attendee.first_names, Attendee.id)
+    )
+    out: dict[int, list[Attendee]] = {}
+    for attendee in seated:
+        out.setdefault(attendee.table_id, []).append(attendee)
+    return out
+
+
+def table_sizes(assembly_id: int) -> dict[int, int]:
+    """table id → people seated there, counted by the database (one grouped query)."""
+    return dict(
+        db.session.execute(
+            select(Attendee.table_id, func.count(Attendee.id))
+            .where(Attendee.assembly_id == assembly_id, Attendee.table_id.is_not(None))
+            .group_by(Attendee.table_id)
+        ).all()
+    )
+
+
 #: the columns to_person reads; loading only these keeps a late check-in cheap in a full room
 _PERSON_COLUMNS = (
     Attendee.id,
@@ -239,11 +266,27 @@ def seating_counts(assembly_id: int, person: domain.Person) -> list[domain.Table
     return [counts for _mesa, _number, counts in sorted(out, key=lambda row: row[:2])]
 
 
-def unseated(assembly_id: int, *, checked_in_only: bool = True) -> list[Attendee]:
+def _unseated_query(assembly_id: int, checked_in_only: bool):
     query = select(Attendee).where(Attendee.assembly_id == assembly_id, Attendee.table_id.is_(None))
     if checked_in_only:
         query = query.where(Attendee.checked_in_at.is_not(None))
-    return list(db.session.scalars(query.order_by(Attendee.last_names, Attendee.first_names)))
+    return query
+
+
+def unseated(
+    assembly_id: int, *, checked_in_only: bool = True, limit: int | None = None
+) -> list[Attendee]:
+    """The people without a table (checked in, unless told otherwise), by name; the first
+    ``limit`` of them when given."""
+    query = _unseated_query(assembly_id, checked_in_only).order_by(
+        Attendee.last_names, Attendee.first_names
+    )
+    return list(db.session.scalars(query if limit is None else query.limit(limit)))
+
+
+def unseated_count(assembly_id: int, *, checked_in_only: bool = True) -> int:
+    query = _unseated_query(assembly_id, checked_in_only)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def facilitators() -> list[User]:
