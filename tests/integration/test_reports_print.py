@@ -184,7 +184,7 @@ def test_no_cell_of_any_sheet_starts_with_a_formula_character(client, auth, big_
     convert(path, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
             tmp_path)  # fmt: skip
     files = sorted(tmp_path.glob("completo*.csv"))
-    assert len(files) == 7, [f.name for f in files]  # with the follow-up's update history
+    assert len(files) == 8, [f.name for f in files]  # with the update history and Satisfacción
     hostile_seen = 0
     for file in files:
         for row in csv.reader(io.StringIO(file.read_text(encoding="utf-8"))):
