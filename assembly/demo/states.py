@@ -5,7 +5,8 @@
             tables, Moment 4 running (solutions), needs on every table and some solutions.
 ``plenaria`` every table's puzzle written, Moment 5 running, one mesa revealed, one agenda
             approved by hands and a phone vote open with most tickets already cast.
-``cierre``  every agenda decided, the assembly closed (acta stored) and every report exported.
+``cierre``  every agenda decided, Moments 2/3 noted, the survey answered, the assembly closed
+            (acta stored), a lessons card, and every report exported.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from assembly.assemblies.models import Assembly
 from assembly.assemblies.realtime import broadcasting
 from assembly.auth.models import User
 from assembly.board.services import approvals, plenary
-from assembly.demo import texts
+from assembly.demo import after, texts
 from assembly.desk import services as desk
 from assembly.extensions import db
 from assembly.grouping import services as grouping
@@ -63,8 +64,10 @@ def advance(assembly: Assembly, state: str) -> None:
         _plenary(admin, assembly, groups, rng)
         return
     _decide_all(admin, assembly, groups, rng)
+    after.before_closing(admin, assembly, _tickets(assembly.id), rng)
     with broadcasting():
         assemblies.close_assembly(admin, db.session.get(Assembly, assembly.id))
+    after.after_closing(admin, assembly)
     _export_reports(admin, assembly)
 
 

@@ -9,6 +9,7 @@ from assembly.assemblies.models import Assembly
 from assembly.auth.models import User
 from assembly.board import services as board
 from assembly.demo import room
+from assembly.followup import lessons, survey
 from assembly.grouping.models import Group, Table
 from assembly.puzzle import services as puzzle
 from assembly.puzzle.models import Piece
@@ -112,7 +113,11 @@ def test_the_closed_day_has_every_agenda_decided_the_acta_and_every_report(app, 
     assert assembly.status == "closed"
     results = board.approval_results(assembly.id)
     assert len(results) == 5 and {r["status"] for r in results.values()} == {"closed"}
-    assert board.latest_acta(assembly.id) is not None
+    acta = board.latest_acta(assembly.id)
+    assert [n["kind"] for n in acta.snapshot["moment_notes"]] == ["oferta", "experiencia"]
+    answers = survey.answer_count(assembly.id)
+    assert 0.4 * board.checked_in_count(assembly.id) < answers < board.checked_in_count(assembly.id)
+    assert [card.code for card in lessons.cards_of(assembly.id)] == ["LA1_ISE"]
     exported = set(db.session.scalars(select(ExportLog.report)))
     assert exported == set(report_kinds.REPORTS)
     assert room.write_one(random.Random(1)) == 0  # closed: the room never writes
