@@ -91,4 +91,8 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject():
-        return {"current_locale": str(get_locale() or "es"), "room_address": room}
+        return {
+            "current_locale": str(get_locale() or "es"),
+            "room_address": room,
+            "printed_elsewhere": network.printed_elsewhere,
+        }

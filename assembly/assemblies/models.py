@@ -56,6 +56,9 @@ class Assembly(db.Model):
     )
     #: the public phone board can be turned off (the projector board is staff-only anyway)
     public_board: Mapped[bool] = mapped_column(nullable=False, default=True, server_default=true())
+    #: the room's address on the last printout (table cards, badges, poster): staff pages warn
+    #: when this laptop no longer has it (the printed QR codes would open nothing)
+    printed_url: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), nullable=False)
 
     themes: Mapped[list["Theme"]] = relationship(

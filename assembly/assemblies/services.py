@@ -25,6 +25,7 @@ from assembly.auth import scope
 from assembly.auth.domain import Role
 from assembly.auth.models import User
 from assembly.config import DEFAULT_TIME_ZONE
+from assembly.core.network import RoomAddress
 from assembly.core.ordering import moved, renumber
 from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
@@ -224,6 +225,18 @@ def close_assembly(actor: User | None, assembly: Assembly, reason: str = "") -> 
     db.session.flush()
     signals.assembly_closed.send(assembly, actor=actor, reason=reason)
     return assembly
+
+
+def note_printed(assembly: Assembly, room: RoomAddress) -> bool:
+    """Remember the room's address a printout (cards, badges, poster) carries, so staff pages
+    can warn when the laptop loses it; True when it changed.  A loopback-only room is not
+    remembered (every page warns about it already).  Flushes; the printing route commits."""
+    base_url = room.base_url[:200]
+    if room.warning or assembly.printed_url == base_url:
+        return False
+    assembly.printed_url = base_url
+    db.session.flush()
+    return True
 
 
 def ensure_writable(assembly: Assembly) -> None:

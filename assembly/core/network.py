@@ -113,6 +113,20 @@ def room_address(configured: str, host_url: str, addresses: list[str]) -> RoomAd
     return RoomAddress(host_url.rstrip("/"), "loopback", ())
 
 
+def _netloc(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def printed_elsewhere(printed_url: str | None, room: RoomAddress) -> bool:
+    """True when what was printed on ``printed_url`` no longer reaches this server: its host
+    and port are none of the room's addresses now (the laptop got another address, or the
+    server another port). Pure."""
+    if not printed_url:
+        return False
+    current = {_netloc(url) for url in (room.base_url, *room.others)}
+    return _netloc(printed_url) not in current
+
+
 class Presence:
     """Sockets connected to this process, by kind of credential (staff, table, ticket, board)."""
 

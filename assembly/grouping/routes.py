@@ -16,14 +16,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from assembly.assemblies.realtime import broadcasting
-from assembly.assemblies.services import get_assembly
+from assembly.assemblies.services import get_assembly, note_printed
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import jobs
 from assembly.core.qr import qr_png
 from assembly.errors import AssemblyError, InvalidInput
+from assembly.extensions import unit_of_work
 from assembly.grouping import broadcasts, services, split_job
-from assembly.helpers import public_url
+from assembly.helpers import public_url, room
 
 bp = Blueprint("grouping", __name__, url_prefix="/assemblies/<int:assembly_id>")
 
@@ -332,9 +333,12 @@ def cards(assembly_id: int):
         if group_id is not None
         else services.groups_of(assembly_id)
     )
+    assembly = get_assembly(assembly_id)
+    with unit_of_work():
+        note_printed(assembly, room())
     return render_template(
         "grouping/cards.html",
-        assembly=get_assembly(assembly_id),
+        assembly=assembly,
         tables=[t for g in groups for t in g.tables],
         join_url=public_url("/mesa"),
     )

@@ -16,14 +16,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from assembly.assemblies.services import get_assembly
+from assembly.assemblies.services import get_assembly, note_printed
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import divipola
 from assembly.core.qr import qr_png, qr_svg
 from assembly.errors import AssemblyError, NotFound
 from assembly.extensions import limiter, unit_of_work
-from assembly.helpers import public_url, venue_today
+from assembly.helpers import public_url, room, venue_today
 from assembly.registration import domain, services
 from assembly.registration.blueprint import bp
 from assembly.registration.panels import panels_for
@@ -272,6 +272,8 @@ def badges(assembly_id: int):
             )
     people = services.attendees_for_badges(assembly.id, ids)
     roll = request.args.get("format") == "roll"
+    with unit_of_work():
+        note_printed(assembly, room())
     return render_template(
         "registration/badges.html",
         assembly=assembly,
@@ -288,6 +290,8 @@ def poster(assembly_id: int):
     """An A4 poster with a big QR to the public pre-registration form."""
     assembly = get_assembly(assembly_id)
     link = public_url(url_for("registration.public_form", assembly_id=assembly.id))
+    with unit_of_work():
+        note_printed(assembly, room())
     return render_template(
         "registration/poster.html",
         assembly=assembly,

@@ -77,3 +77,33 @@ def test_room_network_page_shows_address_qr_and_connected_phones(client, auth, s
 
 def test_room_network_page_is_staff_only(client):
     assert client.get("/assemblies/red").status_code in (302, 401)
+
+
+def test_staff_pages_warn_when_the_printouts_carry_an_address_the_laptop_lost(
+    client, make_user, open_assembly, monkeypatch, db
+):
+    """Issue 13.1: cards, badges and the poster remember the room's address; when the laptop
+    no longer has it, the assembly's staff pages say so until they are printed again."""
+    monkeypatch.setattr(network, "lan_addresses", lambda: ["192.168.1.10"])
+    base = "http://127.0.0.1:5000"
+    log_in_at(client, make_user, base)
+    show = f"/assemblies/{open_assembly.id}"
+    for printout in (f"{show}/groups/cards", f"{show}/badges?all=1", f"{show}/poster"):
+        assert client.get(printout, base_url=base).status_code == 200, printout
+        db.session.expire_all()
+        assert open_assembly.printed_url == "http://192.168.1.10:5000", printout
+        assert "data-printed-elsewhere" not in client.get(show, base_url=base).get_data(True)
+
+    monkeypatch.setattr(network, "lan_addresses", lambda: ["192.168.1.23"])  # a new lease
+    page = client.get(show, base_url=base).get_data(as_text=True)
+    assert "data-printed-elsewhere" in page
+    assert "llevan a http://192.168.1.10:5000" in page
+    assert "(ahora: http://192.168.1.23:5000)" in page
+    desk = client.get(f"{show}/desk?desk=Mesa+1", base_url=base).get_data(as_text=True)
+    assert "data-printed-elsewhere" in desk
+    other = client.get("/assemblies/", base_url=base).get_data(as_text=True)
+    assert "data-printed-elsewhere" not in other  # only the assembly's own pages
+
+    # printed again on the new address: the warning goes
+    client.get(f"{show}/groups/cards", base_url=base)
+    assert "data-printed-elsewhere" not in client.get(show, base_url=base).get_data(True)

@@ -6,7 +6,13 @@ from urllib.parse import urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assembly.core.network import Presence, is_loopback_host, rank_addresses, room_address
+from assembly.core.network import (
+    Presence,
+    is_loopback_host,
+    printed_elsewhere,
+    rank_addresses,
+    room_address,
+)
 
 LAPTOP = [
     ("lo", "127.0.0.1"),
@@ -81,3 +87,16 @@ def test_presence_counts_by_kind_and_never_below_zero():
     presence.left("board")
     presence.left("board")
     assert presence.counts() == {"table_code": 2}
+
+
+def test_printouts_on_an_address_the_laptop_no_longer_has_are_found():
+    now = room_address("", "http://127.0.0.1:5000/", ["192.168.1.23", "10.0.0.5"])
+    assert printed_elsewhere("http://192.168.1.10:5000", now)  # the laptop got another address
+    assert printed_elsewhere("http://192.168.1.23:8000", now)  # the server another port
+    assert not printed_elsewhere("http://192.168.1.23:5000", now)
+    assert not printed_elsewhere("http://10.0.0.5:5000", now)  # still one of its addresses
+    assert not printed_elsewhere(None, now) and not printed_elsewhere("", now)
+    via_name = room_address("", "http://asamblea.local:5000/", ["192.168.1.10"])
+    assert not printed_elsewhere("http://192.168.1.10:5000", via_name)
+    configured = room_address("https://asamblea.org", "http://127.0.0.1:5000/", [])
+    assert not printed_elsewhere("https://asamblea.org", configured)
