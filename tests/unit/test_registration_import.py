@@ -818,3 +818,41 @@ def test_the_same_name_with_another_document_is_a_warning_to_compare():
     preview = import_rows(table, known_names={"luis ruiz": (None, 41)})
     assert [row for row, _ in preview.valid] == [2, 3, 4]  # both are kept: maybe two people
     assert preview.same_name == [(3, 2, None), (4, None, 41)]
+
+
+def _xlsx_with_formula(saved_value: str | None) -> bytes:
+    """A list whose name column is a formula; openpyxl writes it without a saved result
+    (as many generators do); ``saved_value`` patches the result in, as Excel saves it."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Cédula", "Nombre completo", "Sexo"])
+    sheet.append(["1057600001", '="Ana María"&" Ruiz Díaz"', "F"])
+    sheet.append(["1057600002", "Luis Gómez Peña", "M"])
+    out = io.BytesIO()
+    workbook.save(out)
+    if saved_value is None:
+        return out.getvalue()
+    patched = io.BytesIO()
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(patched, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = (
+                    data.replace(b'<c r="B2">', b'<c r="B2" t="str">')
+                    .replace(b"<v></v>", f"<v>{saved_value}</v>".encode())
+                    .replace(b"<v />", f"<v>{saved_value}</v>".encode())
+                )
+            target.writestr(item, data)
+    return patched.getvalue()
+
+
+def test_a_formula_without_its_saved_value_is_reported_never_read_as_blank():
+    with pytest.raises(ImportFileError) as refused:
+        read_table("lista.xlsx", _xlsx_with_formula(None))
+    assert "fórmulas sin valor guardado (B2)" in refused.value.message
+    assert "guárdelo de nuevo" in refused.value.message
+
+
+def test_a_formula_with_its_saved_value_reads_the_value():
+    table = read_table("lista.xlsx", _xlsx_with_formula("Ana María Ruiz Díaz"))
+    assert table.rows[0][:2] == ["1057600001", "Ana María Ruiz Díaz"]

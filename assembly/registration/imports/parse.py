@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 MAX_ROWS = 20_000
 #: a list has a few dozen columns; more is a broken or hostile file
@@ -49,14 +51,17 @@ class Sheet:
             self.row_numbers = list(range(2, len(self.rows) + 2))
 
 
-def read_table(filename: str, data: bytes) -> Sheet:
+def read_table(
+    filename: str, data: bytes, *, tick: Callable[[int, int], None] | None = None
+) -> Sheet:
     """Read an .xlsx or .csv list into a :class:`Sheet`.
 
     The first non-empty row is the header (a title line above it, with a single filled cell,
     is skipped); blank rows are dropped. CSV: ``;``, ``,`` or tab delimited, UTF-8 or
     Latin-1/Windows-1252. Excel: the first sheet; dates become AAAA-MM-DD and whole numbers
     lose the ".0" a spreadsheet adds. Raises :class:`ImportFileError` when the file cannot be
-    read, holds no data or has more than :data:`MAX_ROWS` rows.
+    read, holds no data or has more than :data:`MAX_ROWS` rows. ``tick(rows read, 0)`` is
+    called after every row (a long read yields there; see ``core.jobs.paced``).
     """
     if not data or not data.strip():
         raise ImportFileError("El archivo está vacío.")
@@ -71,12 +76,16 @@ def read_table(filename: str, data: bytes) -> Sheet:
         raise ImportFileError("No se pudo leer el archivo de Excel: el archivo está dañado.")
     else:
         records = _csv_records(data)
-    return _build_table(records)
+    return _build_table(records, tick)
 
 
-def _build_table(records: Iterable[tuple[int, list[str]]]) -> Sheet:
+def _build_table(
+    records: Iterable[tuple[int, list[str]]], tick: Callable[[int, int], None] | None = None
+) -> Sheet:
     numbered = []
     for number, cells in records:
+        if tick is not None:
+            tick(number, 0)
         if any(cells):
             numbered.append((number, cells))
             if len(numbered) > MAX_ROWS + 1:  # + the header
@@ -192,17 +201,72 @@ def _check_zip(data: bytes) -> None:
         )
 
 
-def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    _check_zip(data)
+def _open_workbook(data: bytes, *, data_only: bool):
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it ignores; they do not matter here.
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(
             "No se pudo leer el archivo de Excel. Verifique que sea un .xlsx válido."
         ) from exc
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SCAN_CHUNK = 1 << 20
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any worksheet holds a formula: its XML scanned in chunks (bounded memory),
+    so the common list without formulas is read once."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with archive.open(name) as stream:
+                tail = b""
+                while chunk := stream.read(_SCAN_CHUNK):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-16:]
+    return False
+
+
+def _formula_cells(data: bytes) -> set[tuple[int, int]]:
+    """(row number, column index) of every formula cell of the first sheet."""
+    workbook = _open_workbook(data, data_only=False)
+    try:
+        if not workbook.worksheets:
+            return set()
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        return {
+            (number, index)
+            for number, cells in enumerate(sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS), start=1)
+            for index, cell in enumerate(cells)
+            if getattr(cell, "data_type", None) == "f"
+        }
+    finally:
+        workbook.close()
+
+
+def _unsaved_formulas_message(cells: list[str]) -> str:
+    shown = ", ".join(cells[:5]) + (f" y {len(cells) - 5} más" if len(cells) > 5 else "")
+    return (
+        f"El archivo tiene fórmulas sin valor guardado ({shown}): se leerían en blanco. "
+        "Ábralo en Excel o LibreOffice, deje que calcule y guárdelo de nuevo; o copie y pegue "
+        "esas columnas como valores."
+    )
+
+
+def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    _check_zip(data)
+    # A formula whose result was never saved (files written by other programs) has no value
+    # to read: reported, never read as a blank cell.
+    formulas = _formula_cells(data) if _has_formulas(data) else set()
+    unsaved: list[str] = []
+    workbook = _open_workbook(data, data_only=True)
     try:
         if not workbook.worksheets:
             return
@@ -213,9 +277,17 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         for number, values in enumerate(rows, start=1):
             if len(values) > MAX_COLUMNS and values[MAX_COLUMNS] is not None:
                 raise ImportFileError(_TOO_WIDE)
+            if formulas:
+                unsaved += [
+                    f"{get_column_letter(index + 1)}{number}"
+                    for index, value in enumerate(values[:MAX_COLUMNS])
+                    if value is None and (number, index) in formulas
+                ]
             yield number, [_cell_text(value) for value in values[:MAX_COLUMNS]]
     finally:
         workbook.close()
+    if unsaved:
+        raise ImportFileError(_unsaved_formulas_message(unsaved))
 
 
 def _cell_text(value: object) -> str:

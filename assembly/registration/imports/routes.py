@@ -38,7 +38,10 @@ def import_upload(assembly_id: int):
         try:
             if upload is None or not upload.filename:
                 raise AssemblyError(_("Elija el archivo de la lista (.xlsx o .csv)."))
-            saved = uploads.save_upload(_folder(), assembly, upload.filename, upload.read())
+            # a big sheet takes a while to read: other requests are served between rows
+            saved = uploads.save_upload(
+                _folder(), assembly, upload.filename, upload.read(), tick=jobs.paced(jobs.breathe)
+            )
         except AssemblyError as failure:
             error = failure.message
         else:

@@ -9,6 +9,7 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,7 +54,14 @@ def _remove_old(folder: Path) -> None:
             continue
 
 
-def save_upload(folder: Path, assembly: Assembly, filename: str, data: bytes) -> Upload:
+def save_upload(
+    folder: Path,
+    assembly: Assembly,
+    filename: str,
+    data: bytes,
+    *,
+    tick: Callable[[int, int], None] | None = None,
+) -> Upload:
     """Check that the file is a readable list and keep it for the next steps."""
     name = Path(filename or "").name[:200]
     if not name.lower().endswith(_EXTENSIONS):
@@ -62,7 +70,7 @@ def save_upload(folder: Path, assembly: Assembly, filename: str, data: bytes) ->
             fields={"file": "Suba un archivo de Excel (.xlsx) o CSV (.csv)."},
         )
     try:
-        table = parse.read_table(name, data)
+        table = parse.read_table(name, data, tick=tick)
     except parse.ImportFileError as error:
         raise InvalidInput(error.message, fields={"file": error.message}) from None
     folder.mkdir(parents=True, exist_ok=True)
