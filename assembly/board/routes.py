@@ -16,6 +16,7 @@ from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.board import broadcasts, services
 from assembly.board.models import APPROVAL_METHODS, VOTE_CHOICES
+from assembly.board.panels import panels_for
 from assembly.core.qr import qr_svg
 from assembly.core.schemas import as_id
 from assembly.errors import AssemblyError, NotFound
@@ -87,6 +88,7 @@ def console(assembly_id: int):
         assembly=assembly,
         groups=services.board_groups(assembly_id),
         board_url=_public_board_url(assembly),
+        panels=panels_for(assembly),
     )
 
 

@@ -2,8 +2,9 @@
 
 from flask import render_template
 
+from assembly.board.panels import console_panel
 from assembly.board.signals import agenda_approved, approval_annulled, piece_amended
-from assembly.followup import services, survey
+from assembly.followup import services, survey, survey_routes
 from assembly.registration.panels import ticket_panel
 
 
@@ -35,3 +36,10 @@ def survey_on_the_ticket(attendee) -> str | None:
         attendee=attendee,
         answered=survey.answer_of(attendee) is not None,
     )
+
+
+@console_panel
+def survey_on_the_console(assembly) -> str | None:
+    """The plenary console shows the survey (open it at the end of Moment 5) and its live
+    results."""
+    return survey_routes.console_panel_html(assembly)

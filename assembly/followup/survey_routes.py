@@ -69,9 +69,12 @@ def _console_context(assembly, *, values=None, errors=None):
 @require(Permission.VIEW_ASSEMBLY)
 def survey_console(assembly_id: int):
     """The survey's console: its state, live results (refreshed when an answer arrives), the
-    settings and the open/close buttons. ``?partial=1`` gives the results block only."""
+    settings and the open/close buttons. ``?partial=1`` gives the results block only,
+    ``?partial=resumen`` the plenary console's summary."""
     assembly = get_assembly(assembly_id)
     context = _console_context(assembly)
+    if request.args.get("partial") == "resumen":  # the plenary console's panel
+        return render_template("followup/_survey_summary.html", **context)
     if request.args.get("partial"):
         return render_template("followup/_survey_results.html", **context)
     return render_template("followup/survey_console.html", **context)
@@ -112,6 +115,8 @@ def survey_action(assembly_id: int):
         flash(str(error), "error")
     else:
         flash(message, "success")
+    if form.get("back") == "plenaria":  # the buttons on the plenary console
+        return redirect(url_for("board.console", assembly_id=assembly.id))
     return redirect(url_for("followup.survey_console", assembly_id=assembly.id))
 
 
@@ -194,3 +199,8 @@ def survey_submit(token: str):
         return _answer_page(attendee, values=form, status=error.status)
     flash(_("Gracias: su respuesta quedó registrada."), "success")
     return redirect(url_for("followup.survey_answer", token=token))
+
+
+def console_panel_html(assembly) -> str:
+    """The survey's panel on the plenary console (registered in receivers.py)."""
+    return render_template("followup/_survey_console_panel.html", **_console_context(assembly))

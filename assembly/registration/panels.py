@@ -8,30 +8,11 @@ provider here (in their ``receivers.py``), and the ticket page renders what each
         ...
 
 ``panels_for(attendee)`` calls every provider in registration order and keeps the non-empty
-ones. A provider must not write: the ticket page is a read.
+ones. A provider must not write: the ticket page is a read (see core.panels).
 """
 
-from collections.abc import Callable
+from assembly.core.panels import PanelRegistry
 
-from markupsafe import Markup
-
-Provider = Callable[[object], str | None]
-
-_providers: list[Provider] = []
-
-
-def ticket_panel(provider: Provider) -> Provider:
-    """Register ``provider(attendee) -> HTML | None`` (idempotent by function)."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
-
-
-def panels_for(attendee) -> list[Markup]:
-    """The ticket page's extra panels for this attendee, in registration order."""
-    panels = []
-    for provider in _providers:
-        html = provider(attendee)
-        if html:
-            panels.append(Markup(html))
-    return panels
+TICKET_PANELS = PanelRegistry()
+ticket_panel = TICKET_PANELS.register
+panels_for = TICKET_PANELS.render

@@ -8,7 +8,11 @@ from sqlalchemy import select
 from assembly.extensions import db
 from assembly.followup.models import SurveyAnswer
 from assembly.grouping.models import Group
-from tests.browser.conftest import LAPTOP, PHONE, log_in, screenshot
+from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, log_in, screenshot
+
+
+def screenshot_path(name):
+    return SCREENSHOTS / f"{name}.png"
 
 
 def test_the_room_answers_the_survey_and_the_console_follows(
@@ -32,6 +36,11 @@ def test_the_room_answers_the_survey_and_the_console_follows(
     console.wait_for_url(f"**/assemblies/{assembly.id}/encuesta")
     assert "Abierta" in console.locator("[data-survey-state]").inner_text()
     console.locator("[data-survey-console][data-live=joined]").wait_for()
+    plenary = new_page(LAPTOP)  # the plenary console shows the survey too, live
+    log_in(plenary, moderator)
+    plenary.goto(f"/assemblies/{assembly.id}/plenaria")
+    plenary.locator(".console-survey [data-survey-console][data-live=joined]").wait_for()
+    assert "0 respuestas" in plenary.locator(".console-survey").inner_text()
 
     phone = new_page(PHONE)
     phone.goto(f"/t/{person.ticket_token}")
@@ -51,6 +60,9 @@ def test_the_room_answers_the_survey_and_the_console_follows(
     console.locator("[data-survey-count]", has_text="1 respuesta").wait_for()
     assert "Promedio: 5.0 de 5" in console.locator("[data-survey-results]").inner_text()
     screenshot(console, "survey-console-laptop")
+    plenary.locator(".console-survey [data-survey-count]", has_text="1 respuesta").wait_for()
+    assert "Promedio: 5.0 de 5" in plenary.locator(".console-survey").inner_text()
+    plenary.locator(".console-survey").screenshot(path=str(screenshot_path("plenary-survey-panel")))
     db.session.rollback()
     assert db.session.scalar(select(SurveyAnswer.answers))["comment"] == "Muy buena organización"
 

@@ -194,3 +194,26 @@ def test_the_projected_qr_leads_a_phone_with_its_ticket_cookie_to_its_survey(roo
     client.get(f"/t/{person.ticket_token}")  # the ticket page sets the cookie
     again = client.get(f"/encuesta/asamblea/{assembly.id}")
     assert again.headers["Location"].endswith(f"/encuesta/{person.ticket_token}")
+
+
+def test_the_plenary_console_shows_the_survey_with_its_buttons_and_summary(room, client, auth):
+    assembly = room["assembly"]
+    auth.login("moderator")
+    console = client.get(f"/assemblies/{assembly.id}/plenaria").get_data(as_text=True)
+    assert "Encuesta de satisfacción" in console and "Abrir la encuesta" in console
+    _open(assembly.id)
+    survey.answer(room["people"][0].ticket_token, GOOD)
+    db.session.commit()
+    console = client.get(f"/assemblies/{assembly.id}/plenaria").get_data(as_text=True)
+    assert "Cerrar la encuesta" in console and "1 respuesta" in console
+    summary = client.get(f"/assemblies/{assembly.id}/encuesta?partial=resumen").get_data(True)
+    assert "Promedio: 5.0 de 5" in summary and "<section" not in summary
+
+
+def test_opening_from_the_plenary_console_returns_to_it(room, client, auth):
+    auth.login("moderator")
+    response = client.post(
+        f"/assemblies/{room['assembly'].id}/encuesta", data={"action": "open", "back": "plenaria"}
+    )
+    assert response.headers["Location"].endswith(f"/assemblies/{room['assembly'].id}/plenaria")
+    assert survey.state_of(survey.survey_of(room["assembly"].id)) == "abierta"
