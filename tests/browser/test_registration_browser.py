@@ -327,3 +327,39 @@ def test_walk_in_with_a_registered_document_offers_that_record(
     assert link.get_attribute("href").endswith(f"checkin={holder.ticket_token}")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOTS / "registration-walkin-duplicate-laptop.png"))
+
+
+@pytest.mark.parametrize(
+    ("size", "name"),
+    [(PHONE, "phone"), (PROJECTOR, "1920"), ({"width": 1280, "height": 720}, "1280")],
+)
+def test_the_imports_list_and_an_incompletos_missing_fields_fit_every_screen(
+    new_page, make_user, open_assembly, make_attendee, db, size, name
+):
+    from assembly.registration.models import ImportBatch
+
+    batch = ImportBatch(
+        assembly_id=open_assembly.id, filename="preinscritos-convenio-045.xlsx", status="done"
+    )
+    db.session.add(batch)
+    db.session.commit()
+    person = make_attendee(open_assembly, sex=None, import_batch_id=batch.id, source="importado")
+    batch.created = 1
+    db.session.commit()
+    page = new_page(size)
+    log_in(page, make_user("organizer"))
+    page.goto(f"/assemblies/{open_assembly.id}/import")
+    row = page.locator(f"#batch-{batch.id}")
+    assert "preinscritos-convenio-045.xlsx" in row.inner_text()
+    assert row.get_by_role("button", name="Deshacer").is_visible()
+    screenshot(page, f"registration-import-batches-{name}")
+    no_horizontal_scroll(page)
+
+    page.goto(f"/assemblies/{open_assembly.id}/attendees/{person.id}/edit")
+    missing = page.locator("#missing-fields")
+    assert missing.is_visible()
+    missing.get_by_role("link", name="Sexo").click()
+    assert page.evaluate("document.activeElement?.id || location.hash") in ("f-sex", "#f-sex")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(SCREENSHOTS / f"registration-incompleto-{name}.png"))
+    no_horizontal_scroll(page)

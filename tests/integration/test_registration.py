@@ -628,3 +628,32 @@ def test_assembly_page_links_to_the_registration_screens(client, auth, open_asse
     for path in ("attendees", "attendees/new", "import", "poster", "questions"):
         assert f"/assemblies/{open_assembly.id}/{path}" in page
     assert f"/inscripcion/{open_assembly.id}" in page
+
+
+def test_the_edit_page_lists_what_an_incompleto_lacks_and_the_arrival_in_venue_time(
+    client, auth, open_assembly, make_attendee
+):
+    from datetime import datetime
+
+    person = make_attendee(
+        open_assembly,
+        sex=None,
+        municipality_code=None,
+        checked_in_at=datetime(2026, 3, 14, 12, 45),  # stored UTC: 07:45 in Bogotá
+        checked_in_desk="Mesa 1",
+    )
+    auth.login("organizer")
+    page = client.get(f"/assemblies/{open_assembly.id}/attendees/{person.id}/edit").get_data(
+        as_text=True
+    )
+    block = re.search(r'id="missing-fields".*?</div>', page, re.S).group(0)
+    assert '<a href="#f-sex">Sexo</a>' in block
+    assert '<a href="#f-municipality_code">Municipio</a>' in block
+    assert '<a href="#f-age_range">Rango de edad</a>' in block
+    assert "Llegó a las 07:45 por Mesa 1." in page
+
+    complete = make_attendee(open_assembly, age_range="29-40")
+    page = client.get(f"/assemblies/{open_assembly.id}/attendees/{complete.id}/edit").get_data(
+        as_text=True
+    )
+    assert 'id="missing-fields"' not in page
