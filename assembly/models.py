@@ -23,7 +23,7 @@ from assembly.followup.models import (
     Survey,
     SurveyAnswer,
 )
-from assembly.grouping.models import Group, Table
+from assembly.grouping.models import Group, RetiredCode, Table
 from assembly.puzzle.models import LatePiece, Piece, PieceVersion
 from assembly.registration.models import Attendee, Erasure
 from assembly.reports.models import ExportLog
@@ -54,6 +54,7 @@ __all__ = [
     "Piece",
     "PieceVersion",
     "PlenaryState",
+    "RetiredCode",
     "RoomSequence",
     "Slide",
     "Step",

@@ -21,7 +21,7 @@ from assembly.auth import scope, throttle
 from assembly.auth.domain import Permission
 from assembly.core import network
 from assembly.core.sockets import guard
-from assembly.errors import RateLimited
+from assembly.errors import AssemblyError, RateLimited
 from assembly.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,9 @@ def on_connect(auth=None):
             identity = check_credential(kind, value)
         except RateLimited as error:
             raise ConnectionRefusedError(str(error)) from None
+        except AssemblyError as error:
+            # a refusal with a reason the client acts on (code_changed: ask for the new code)
+            raise ConnectionRefusedError(str(error), {"code": error.code}) from None
         if identity is not None:
             session["socket_identity"] = {"kind": kind, **identity}
             _count_in(kind)

@@ -53,3 +53,29 @@ def seated(table: Table) -> Broadcast:
         "attendee_ids": [],
     }
     return _grouping_changed(payload, [table.group_id], [table.id])
+
+
+def code_changed(table: Table) -> list[Broadcast]:
+    """A table's join code was rotated: its phones (all on the old code) hear "el código
+    cambió" without the new one; the staff rooms (the mesa's facilitator, the groups screen)
+    get the new code to hand out."""
+    assembly_id = table.group.assembly_id
+    return [
+        broadcast(
+            "code_changed",
+            {"table_id": table.id, "assembly_id": assembly_id},
+            rooms=[f"table:{table.id}"],
+            assembly_id=assembly_id,
+        ),
+        broadcast(
+            "table_code_rotated",
+            {
+                "table_id": table.id,
+                "group_id": table.group_id,
+                "assembly_id": assembly_id,
+                "join_code": table.join_code,
+            },
+            rooms=[f"group:{table.group_id}", f"assembly:{assembly_id}"],
+            assembly_id=assembly_id,
+        ),
+    ]

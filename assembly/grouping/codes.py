@@ -1,7 +1,9 @@
 """Table join codes: the ONE place they are made and read.
 
 Six characters from an alphabet without 0/O and 1/I (read aloud in a noisy room), random
-(nobody can guess a table's code from another's), unique across every assembly.
+(nobody can guess a table's code from another's), unique across every assembly.  A rotated
+code is kept (:class:`RetiredCode`): it opens nothing, tells its phones the code changed, and
+is never handed out again.
 """
 
 import re
@@ -10,7 +12,7 @@ import secrets
 from sqlalchemy import select
 
 from assembly.extensions import db
-from assembly.grouping.models import Table
+from assembly.grouping.models import RetiredCode, Table
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LENGTH = 6
@@ -43,7 +45,25 @@ def new_join_code(taken: set[str] | None = None) -> str:
     with db.session.no_autoflush:
         while True:
             code = random_code()
-            if code not in pending and not db.session.scalar(
-                select(Table.id).where(Table.join_code == code)
+            if (
+                code not in pending
+                and not db.session.scalar(select(Table.id).where(Table.join_code == code))
+                and db.session.get(RetiredCode, code) is None
             ):
                 return code
+
+
+def taken_codes() -> set[str]:
+    """Every code in use or retired (a split loads them once for :func:`new_join_code`)."""
+    return set(db.session.scalars(select(Table.join_code))) | set(
+        db.session.scalars(select(RetiredCode.code))
+    )
+
+
+def retired_table(typed: object) -> Table | None:
+    """The table a rotated-away code belonged to (so its phones hear "el código cambió")."""
+    clean = normalize(typed)
+    if clean is None:
+        return None
+    retired = db.session.get(RetiredCode, clean)
+    return db.session.get(Table, retired.table_id) if retired is not None else None

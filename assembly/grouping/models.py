@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -69,3 +71,19 @@ class Table(db.Model):
 
     def __repr__(self) -> str:
         return f"<Table {self.group_id}.{self.number}>"
+
+
+class RetiredCode(db.Model):
+    """A join code a table had before it was rotated: a phone still using it is told "el
+    código cambió, pida el nuevo" (it opens nothing), and no table is ever given it again."""
+
+    __tablename__ = "retired_codes"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("tables.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    retired_at: Mapped[datetime] = mapped_column(nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<RetiredCode {self.code} of table {self.table_id}>"

@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_socketio import close_room
 
 from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly, note_printed
@@ -24,7 +25,7 @@ from assembly.core.qr import qr_png
 from assembly.errors import AssemblyError, InvalidInput
 from assembly.extensions import unit_of_work
 from assembly.grouping import broadcasts, services, split_job
-from assembly.helpers import public_url, room
+from assembly.helpers import public_url, room, utcnow
 
 bp = Blueprint("grouping", __name__, url_prefix="/assemblies/<int:assembly_id>")
 
@@ -275,6 +276,33 @@ def lock(assembly_id: int, table_id: int):
     )
 
 
+@bp.post("/tables/<int:table_id>/code")
+@require(Permission.MANAGE_GROUPS)
+def rotate_code(assembly_id: int, table_id: int):
+    """Give a sub-mesa a new join code; the phones on the old one are told to ask for it."""
+    try:
+        with broadcasting() as out:
+            table, _old = services.rotate_join_code(current_user, assembly_id, table_id, utcnow())
+            out.add(*broadcasts.code_changed(table))
+            code, group_number, number = table.join_code, table.group.number, table.number
+    except AssemblyError as error:
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+        return _back(assembly_id, f"#table-{table_id}")
+    close_room(f"table:{table_id}", namespace="/")
+    flash(
+        _(
+            "Código nuevo de la sub-mesa %(mesa)s.%(table)s: %(code)s. Imprima su tarjeta nueva.",
+            mesa=group_number,
+            table=number,
+            code=code,
+        ),
+        "success",
+    )
+    return redirect(url_for("grouping.cards", assembly_id=assembly_id, table=table_id))
+
+
 @bp.post("/groups/<int:group_id>/facilitator")
 @require(Permission.MANAGE_GROUPS)
 def facilitator(assembly_id: int, group_id: int):
@@ -328,10 +356,16 @@ def roster_table(assembly_id: int, table_id: int):
 def cards(assembly_id: int):
     """Join cards, one per sub-mesa, four to an A4 sheet: QR + short code in big letters."""
     group_id = _int("group", optional=True)
+    table_id = _int("table", optional=True)
     groups = (
         [services.get_group(assembly_id, group_id)]
         if group_id is not None
         else services.groups_of(assembly_id)
+    )
+    tables = (
+        [services.get_table(assembly_id, table_id)]
+        if table_id is not None  # one card again, after its code changed
+        else [t for g in groups for t in g.tables]
     )
     assembly = get_assembly(assembly_id)
     with unit_of_work():
@@ -339,7 +373,7 @@ def cards(assembly_id: int):
     return render_template(
         "grouping/cards.html",
         assembly=assembly,
-        tables=[t for g in groups for t in g.tables],
+        tables=tables,
         join_url=public_url("/mesa"),
     )
 

@@ -9,6 +9,7 @@ Each write runs in ``broadcasting()``: commit, then the broadcasts go out.
 from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_socketio import close_room
 from sqlalchemy.exc import IntegrityError
 
 from assembly.assemblies.realtime import broadcasting, join
@@ -16,6 +17,7 @@ from assembly.auth.events import check_credential, credential, current_identity
 from assembly.core.schemas import Id, OptionalId, Payload, Text
 from assembly.core.sockets import event
 from assembly.errors import Conflict, PermissionDenied
+from assembly.grouping import broadcasts as grouping_broadcasts
 from assembly.puzzle import broadcasts, services
 from assembly.puzzle.services import piece_payload
 
@@ -226,6 +228,22 @@ def on_accept_late_piece(data: LatePieceRef) -> dict:
         message = broadcasts.piece_saved(piece)
         out.add(message, broadcasts.late_piece_cleared(held, accepted=True))
     return {"piece": message.payload, "cleared": held["id"]}
+
+
+class TableRef(Payload):
+    table_id: Id
+
+
+@event("rotate_table_code", TableRef)
+def on_rotate_table_code(data: TableRef) -> dict:
+    """Give one of the mesa's tables a new join code; its phones are told to ask for it."""
+    with broadcasting() as out:
+        table, _old = services.rotate_table_code(_staff(), data.table_id)
+        out.add(*grouping_broadcasts.code_changed(table))
+        reply = {"table_id": table.id, "join_code": table.join_code}
+    # the phones on the old code stop following the table (they were told why)
+    close_room(f"table:{table.id}")
+    return reply
 
 
 @event("fix_piece", PieceContent)

@@ -1,6 +1,8 @@
 """The puzzle's pages: the table leaders' phone page and the mesa facilitator's view."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import io
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,9 +10,11 @@ from assembly.assemblies import periods
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
+from assembly.core.qr import qr_png
 from assembly.errors import PermissionDenied
 from assembly.extensions import limiter
 from assembly.grouping import services as grouping
+from assembly.helpers import public_url
 from assembly.puzzle import domain, services
 
 bp = Blueprint("puzzle", __name__)
@@ -19,6 +23,16 @@ WRONG_CODE = (
     "No encontramos una mesa con el código «{code}». Revise el código en la tarjeta de su "
     "mesa y escríbalo de nuevo, o pídalo a la persona que facilita."
 )
+
+
+def _code_changed_page(code: str):
+    """An old (rotated) code: not a wrong guess (410, not counted by the limiter)."""
+    error = _(
+        "El código «%(code)s» ya no abre la mesa: la facilitación lo cambió. Pida el código "
+        "nuevo y escríbalo aquí; lo que escribió en este teléfono sigue guardado.",
+        code=code[:20],
+    )
+    return render_template("puzzle/entry.html", code="", error=error), 410
 
 
 def _wrong_code(response) -> bool:
@@ -35,6 +49,8 @@ def table_entry():
         table = services.table_for_code(code)
         if table is not None:
             return redirect(url_for("puzzle.table_page", code=table.join_code))
+        if services.was_rotated(code):
+            return _code_changed_page(code)
         return render_template(
             "puzzle/entry.html", code=code, error=_(WRONG_CODE).format(code=code[:20])
         ), 404
@@ -46,6 +62,8 @@ def table_entry():
 def table_page(code: str):
     """The table's space on the leaders' phones: theme, step, countdown, pieces."""
     table = services.table_for_code(code)
+    if table is None and services.was_rotated(code):
+        return _code_changed_page(code)
     if table is None:
         return render_template(
             "puzzle/entry.html", code=code, error=_(WRONG_CODE).format(code=code[:20])
@@ -99,3 +117,35 @@ def facilitate(assembly_id: int, group_id: int):
         state=state,
         limits=domain.LIMITS,
     )
+
+
+def _facilitated_table(assembly_id: int, table_id: int):
+    table = grouping.get_table(assembly_id, table_id)
+    if not services.may_facilitate(current_user, table.group):
+        raise PermissionDenied(_("Esta sub-mesa es de una mesa asignada a otra persona."))
+    return table
+
+
+@bp.route("/assemblies/<int:assembly_id>/tables/<int:table_id>/card")
+@require(Permission.FACILITATE)
+def table_card(assembly_id: int, table_id: int):
+    """One sub-mesa's join card, for its facilitator to print again after changing its code."""
+    table = _facilitated_table(assembly_id, table_id)
+    return render_template(
+        "grouping/cards.html",
+        assembly=get_assembly(assembly_id),
+        tables=[table],
+        join_url=public_url("/mesa"),
+        qr_endpoint="puzzle.table_card_qr",
+    )
+
+
+@bp.route("/assemblies/<int:assembly_id>/tables/<int:table_id>/card-qr.png")
+@require(Permission.FACILITATE)
+def table_card_qr(assembly_id: int, table_id: int):
+    """The QR of that card: it opens public_url('/mesa/<code>')."""
+    table = _facilitated_table(assembly_id, table_id)
+    png = qr_png(public_url("/mesa/" + table.join_code), box_size=10, border=2)
+    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -61,7 +61,8 @@ def test_a_phone_reloads_offline_writes_and_its_piece_is_stored_once(room, new_p
     stored = _db.session.scalars(select(Piece).where(Piece.kind == "need")).all()
     assert [p.text for p in stored] == [text]
     _db.session.rollback()
-    assert leader.evaluate("localStorage.getItem('asamblea:MESA37:outbox')") == "[]"
+    key = f"asamblea:table:{room['table'].id}:outbox"  # kept under the table, not its code
+    assert leader.evaluate(f"localStorage.getItem('{key}')") == "[]"
 
 
 def test_the_desk_reloads_offline_and_its_queued_scan_syncs(

@@ -173,7 +173,8 @@ def test_leader_writes_goes_offline_and_the_board_gets_each_piece_once(room, new
         assert board.saved[stored[0].id] == 1  # the board received it exactly once
         assert sorted(board.saved.values()) == [1, 1, 1]
         assert facilitator.get_by_text(solution).count() == 1
-        outbox = leader.evaluate("localStorage.getItem('asamblea:MESA37:outbox')")
+        key = f"asamblea:table:{room['table'].id}:outbox"  # kept under the table, not its code
+        outbox = leader.evaluate(f"localStorage.getItem('{key}')")
         assert outbox == "[]"
     finally:
         board.close()

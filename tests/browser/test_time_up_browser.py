@@ -70,7 +70,7 @@ def test_time_up_keeps_the_piece_and_the_facilitator_or_a_reopened_step_lets_it_
     card.wait_for(state="detached")
     leader.wait_for_function("() => !document.querySelector('.badge.late')")
     assert [p.text for p in _pieces()] == ["Crédito para las asociaciones cacaoteras"]
-    outbox = leader.evaluate("localStorage.getItem('asamblea:TMPQ27:outbox')")
+    outbox = leader.evaluate(f"localStorage.getItem('asamblea:table:{table.id}:outbox')")
     assert outbox == "[]"
 
     # another late piece waits; the moderator extends the step and the phone sends it

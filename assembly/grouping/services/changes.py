@@ -12,8 +12,8 @@ from assembly.auth.domain import Role
 from assembly.auth.models import User
 from assembly.errors import Conflict, InvalidInput
 from assembly.extensions import db
-from assembly.grouping import domain
-from assembly.grouping.models import Group, Table
+from assembly.grouping import codes, domain
+from assembly.grouping.models import Group, RetiredCode, Table
 from assembly.grouping.services.reading import (
     _group,
     _table,
@@ -133,6 +133,21 @@ def set_locked(actor: User, assembly_id: int, table_id: int, locked: bool) -> Ch
     table.locked = bool(locked)
     db.session.flush()
     return Change(assembly_id, "lock", [table.group_id], [table.id])
+
+
+def rotate_join_code(actor: User, assembly_id: int, table_id: int, now) -> tuple[Table, str]:
+    """Give a table a new join code (the old one leaked, or a phone was lost).  The old code
+    is kept as retired: its phones are told to ask for the new one and it opens nothing.
+    Returns the table and its old code.  Who may do it is checked by the caller (organizers
+    on the groups screen, the mesa's facilitator on theirs)."""
+    ensure_writable(get_assembly(assembly_id))
+    table = _table(assembly_id, table_id)
+    old = table.join_code
+    db.session.add(RetiredCode(code=old, table_id=table.id, retired_at=now))
+    db.session.flush()
+    table.join_code = codes.new_join_code()
+    db.session.flush()
+    return table, old
 
 
 def assign_facilitator(actor: User, assembly_id: int, group_id: int, user_id: int | None) -> Change:

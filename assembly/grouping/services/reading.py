@@ -312,6 +312,11 @@ def find_table_by_code(code: object) -> Table | None:
     return db.session.scalar(select(Table).where(Table.join_code == clean))
 
 
+def retired_table(code: object) -> Table | None:
+    """The table whose old (rotated) join code this is, or None."""
+    return codes.retired_table(code)
+
+
 def is_split(assembly_id: int) -> bool:
     """True once the room has tables (a split ran, or tables were opened)."""
     return (

@@ -228,7 +228,7 @@ def run_split(
         (t.group.theme_id, t.number): t for t in tables_of(assembly_id)
     }
     planned = {(p.theme_id, p.number) for p in plan.result.tables}
-    taken = set(db.session.scalars(select(Table.join_code)))
+    taken = codes.taken_codes()
     table_for: dict[int, Table] = {}
     for p in plan.result.tables:
         table = by_key.get((p.theme_id, p.number))

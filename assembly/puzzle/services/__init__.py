@@ -11,11 +11,13 @@ from assembly.puzzle.services.access import (  # noqa: F401
     _facilitated_piece,
     _invalid,
     _own_piece,
+    code_changed_error,
     facilitated_group,
     identity_for_code,
     identity_table,
     may_facilitate,
     table_for_code,
+    was_rotated,
 )
 from assembly.puzzle.services.history import ensure_editable, piece_history, record_version  # noqa: F401
 from assembly.puzzle.services.late import (  # noqa: F401
@@ -29,6 +31,7 @@ from assembly.puzzle.services.moderation import (  # noqa: F401
     hide_piece,
     merge_piece,
     nudge_table,
+    rotate_table_code,
     set_group_spokesperson,
 )
 from assembly.puzzle.services.phones import (  # noqa: F401

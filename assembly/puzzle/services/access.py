@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from assembly.auth.domain import Permission, Role
 from assembly.auth.models import User
-from assembly.errors import InvalidInput, NotFound, PermissionDenied
+from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
 from assembly.grouping import services as grouping
 from assembly.grouping.models import Group, Table
@@ -27,15 +27,35 @@ def table_for_code(code: object) -> Table | None:
     return grouping.find_table_by_code(code)
 
 
+def code_changed_error() -> Conflict:
+    return Conflict(
+        _(
+            "El código de esta mesa cambió: pida el nuevo a la facilitación. Lo que escribió "
+            "sigue guardado en este teléfono y se enviará al entrar con el código nuevo."
+        ),
+        code="code_changed",
+    )
+
+
+def was_rotated(code: object) -> bool:
+    """True for a table's old join code (rotated away): not a wrong guess."""
+    return grouping.retired_table(code) is not None
+
+
 def identity_for_code(code: object) -> dict | None:
-    """The socket identity of a table's phones, from its join code."""
+    """The socket identity of a table's phones, from its join code (which it remembers: once
+    the code is rotated the identity opens nothing).  An old code is refused as
+    ``code_changed``, not counted as a wrong guess."""
     table = table_for_code(code)
     if table is None:
+        if was_rotated(code):
+            raise code_changed_error()
         return None
     return {
         "assembly_id": table.group.assembly_id,
         "table_id": table.id,
         "group_id": table.group_id,
+        "code": table.join_code,
     }
 
 
@@ -46,6 +66,8 @@ def identity_table(identity: dict | None) -> Table:
     table = db.session.get(Table, identity["table_id"])
     if table is None:
         raise NotFound("Esta mesa ya no existe; pida el código nuevo a la facilitación.")
+    if identity.get("code") and identity["code"] != table.join_code:
+        raise code_changed_error()  # a phone still on the rotated code
     return table
 
 

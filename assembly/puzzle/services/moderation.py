@@ -10,7 +10,9 @@ from assembly.assemblies.services import ensure_writable
 from assembly.auth.models import User
 from assembly.errors import InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
+from assembly.grouping import services as grouping
 from assembly.grouping.models import Group, Table
+from assembly.helpers import utcnow
 from assembly.puzzle import domain
 from assembly.puzzle.models import Piece
 from assembly.puzzle.services.access import (
@@ -111,3 +113,14 @@ def set_group_spokesperson(actor: User, group_id: int, attendee_id: int | None) 
         group.spokesperson_id = attendee.id
     db.session.flush()
     return group
+
+
+def rotate_table_code(actor: User, table_id: int) -> tuple[Table, str]:
+    """The mesa's facilitator gives one of its tables a new join code (the old one leaked, or
+    a phone was lost).  Returns the table and its old code."""
+    table = db.session.get(Table, table_id)
+    if table is None:
+        raise NotFound(_("La sub-mesa no existe."))
+    if not may_facilitate(actor, table.group):
+        raise PermissionDenied(_("Esta sub-mesa es de una mesa asignada a otra persona."))
+    return grouping.rotate_join_code(actor, table.group.assembly_id, table.id, utcnow())

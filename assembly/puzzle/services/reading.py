@@ -152,6 +152,8 @@ def group_state(group: Group) -> dict:
         "tables": [
             {
                 **table_info(t),
+                #: staff only (the mesa's room): the code the facilitator hands out
+                "join_code": t.join_code,
                 "pieces": [piece_payload(p) for p in by_table.get(t.id, [])],
                 "progress": domain.progress(_views(by_table.get(t.id, []))),
             }

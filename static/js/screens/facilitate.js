@@ -80,6 +80,10 @@ function render() {
       el("h2", { text: t("Sub-mesa {number}", { number: table.number }) }),
       el("ul", { class: "progress" }, chip(t("Necesidades"), p.needs, 2), chip(t("Soluciones"), p.solutions, p.needs), chip(t("Planes"), p.plans, p.solutions)),
       el("p", { class: "hint", text: t("{members} personas · Vocería: {name}", { members: table.members, name: table.spokesperson?.name || t("sin elegir") }) }),
+      el("p", { class: "fac-code" },
+        el("span", { text: t("Código: ") }), el("code", { "data-code": table.id, text: table.join_code || "" }), " ",
+        el("button", { class: "button small", type: "button", "data-rotate": table.id, text: t("Cambiar código") }), " ",
+        el("a", { href: `/assemblies/${root.dataset.assemblyId}/tables/${table.id}/card`, target: "_blank", rel: "noopener", text: t("Imprimir tarjeta") })),
       ...table.pieces.map((piece) => pieceCard(piece, table)),
       ...(state.late || []).filter((late) => late.table_id === table.id).map(lateCard),
       el("form", { class: "inline-grid", "data-nudge": table.id },
@@ -123,6 +127,12 @@ function upsert(piece) {
   else if (piece.version >= table.pieces[index].version) table.pieces[index] = piece;
 }
 
+function codeRotated({ table_id: id, join_code: code }) {
+  const table = state.tables.find((candidate) => candidate.id === id);
+  if (table) table.join_code = code;
+  render();
+}
+
 function dropLate(id) {
   state.late = (state.late || []).filter((late) => late.id !== id);
 }
@@ -133,6 +143,12 @@ function listen() {
     if (!button) return;
     if (button.dataset.fixOpen) { fixing.add(button.dataset.fixOpen); render(); }
     else if (button.dataset.cancel) { fixing.delete(button.dataset.cancel); render(); }
+    else if (button.dataset.rotate) {
+      const table = state.tables.find((candidate) => candidate.id === Number(button.dataset.rotate));
+      if (!window.confirm(t("¿Cambiar el código de la sub-mesa {number}? Los teléfonos con el código actual deberán pedir el nuevo.", { number: table?.number ?? "" }))) return;
+      const ack = await send("rotate_table_code", { table_id: Number(button.dataset.rotate) });
+      if (ack.ok) { codeRotated(ack); notice(t("Código nuevo de la sub-mesa {number}: {code}. Imprima su tarjeta.", { number: table?.number ?? "", code: ack.join_code })); }
+    }
     else if (button.dataset.acceptLate) {
       const ack = await send("accept_late_piece", { id: button.dataset.acceptLate });
       if (ack.ok) { dropLate(ack.cleared); upsert(ack.piece); render(); }
@@ -196,6 +212,7 @@ function follow() {
   conn.on("group_changed", (group) => { state.group = group; render(); });
   conn.on("late_piece_held", (late) => { dropLate(late.id); state.late.push(late); render(); });
   conn.on("late_piece_cleared", ({ id }) => { dropLate(id); render(); });
+  conn.on("table_code_rotated", codeRotated);
 
   const clockElement = document.querySelector("[data-clock]");
   if (clockElement) {

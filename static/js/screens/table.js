@@ -29,7 +29,20 @@ function months(quarter) {
 }
 
 // --- local storage: outbox and drafts ----------------------------------------------------
-const key = (name) => `asamblea:${code}:${name}`;
+// Kept under the table, not its code: when the code is rotated the phone enters with the new
+// one and finds its drafts and outbox. (Older pages stored them under the code: moved once.)
+let tableId = null;
+const key = (name) => `asamblea:table:${tableId}:${name}`;
+function adoptCodeKeys() {
+  for (const name of ["outbox", "drafts"]) {
+    const old = `asamblea:${code}:${name}`;
+    try {
+      const value = localStorage.getItem(old);
+      if (value != null && localStorage.getItem(key(name)) == null) localStorage.setItem(key(name), value);
+      localStorage.removeItem(old);
+    } catch { /* private mode: nothing stored */ }
+  }
+}
 function load(name, fallback) {
   try { return JSON.parse(localStorage.getItem(key(name))) ?? fallback; } catch { return fallback; }
 }
@@ -295,6 +308,10 @@ async function flush() {
         for (const gone of answer.deleted || []) pieces.delete(gone);
         if (item.rev !== rev && item.op !== "delete") item.op = "edit"; // changed while in flight
         else outbox = outbox.filter((i) => i !== item);
+      } else if (answer.code === "code_changed") {
+        // Kept: it goes once the phone enters with the new code.
+        codeChanged(answer.error);
+        break;
       } else if (answer.code === "time_up") {
         // Kept on this phone: it goes again if the step reopens; the facilitator sees it.
         item.late = true;
@@ -459,6 +476,15 @@ function retryLate() {
   flush();
 }
 
+// --- a rotated join code ------------------------------------------------------------------
+function codeChanged(message) {
+  const box = $("[data-code-changed]");
+  if (message) box.querySelector("[data-code-changed-text]").textContent = message;
+  box.hidden = false;
+  online(false);
+  $("[data-offline]").hidden = true; // not a network problem: the banner above says what to do
+}
+
 // --- the connection ----------------------------------------------------------------------
 function online(yes) {
   const indicator = document.querySelector("[data-conn]");
@@ -468,9 +494,11 @@ function online(yes) {
 }
 
 function follow() {
-  conn.onStatus((status) => {
+  conn.onStatus((status, detail) => {
     if (status !== "online" && status !== "connecting") online(false);
+    if (status === "refused" && conn.refusal?.code === "code_changed") codeChanged(detail);
   });
+  conn.on("code_changed", () => codeChanged());
   conn.join(
     "join_table",
     { code },
@@ -484,7 +512,7 @@ function follow() {
       render();
       flush(); // what waited in the outbox goes now
     },
-    { retries: 3, onRefused: (ack) => notice(ack.error) },
+    { retries: 3, onRefused: (ack) => (ack.code === "code_changed" ? codeChanged(ack.error) : notice(ack.error)) },
   );
   conn.on("piece_saved", (piece) => {
     accept(piece);
@@ -535,6 +563,8 @@ export function init() {
   root = document.querySelector("[data-table]");
   code = root.dataset.code;
   state = readJson("table-state");
+  tableId = state.table.id;
+  adoptCodeKeys();
   pieces = new Map(state.pieces.map((p) => [p.id, p])); // as the server stored them
   openKinds = new Set(state.open_kinds);
   stepKind = activeStep(state.clock);

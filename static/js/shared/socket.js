@@ -110,6 +110,7 @@ export class Connection {
     this.rev = null;
     this.status = "connecting";
     this.detail = "";
+    this.refusal = null;
     this.joins = [];
     this.handlers = new Map();
     this.statusListeners = new Set();
@@ -127,6 +128,8 @@ export class Connection {
     });
     socket.on("connect_error", (error) => {
       // Not active: the server refused this credential; it will not retry by itself.
+      // ``refusal`` keeps the server's reason ({code: "code_changed"}) for the screen.
+      this.refusal = socket.active ? null : error?.data || null;
       this.setStatus(socket.active ? "offline" : "refused", error?.message || "");
     });
     socket.on("resync", (payload) => {
