@@ -15,6 +15,8 @@ PUBLIC = {
     "core.server_time",
     "core.health",
     "core.municipalities",
+    "core.service_worker",  # the script only (no data); it runs in secure contexts
+    "core.offline_page",  # what the service worker shows for a page it never kept
     "auth.login",
     "agenda.clock_json",
     "registration.public_form",
