@@ -75,6 +75,15 @@ class InvalidInput(AssemblyError):
     code = "invalid"
 
 
+def refuse_fields(errors: dict[str, str]) -> None:
+    """Raise the form's refusal when ``errors`` (field -> Spanish message) is not empty: one
+    message ("Revise los campos marcados." and each reason) and the fields to mark."""
+    if errors:
+        raise InvalidInput(
+            _("Revise los campos marcados.") + " " + " ".join(errors.values()), fields=errors
+        )
+
+
 class NotFound(AssemblyError):
     status = 404
     code = "not_found"

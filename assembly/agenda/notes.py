@@ -10,7 +10,7 @@ from assembly.agenda.domain import notes as rules
 from assembly.agenda.models import MomentNote
 from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.models import User
-from assembly.errors import InvalidInput, NotFound
+from assembly.errors import NotFound, refuse_fields
 from assembly.extensions import db
 
 
@@ -26,10 +26,7 @@ def add_note(actor: User | None, assembly_id: int, raw: dict) -> MomentNote:
     """A new note; refused once the assembly is closed (the acta is already signed)."""
     ensure_writable(get_assembly(assembly_id))
     clean, errors = rules.clean_note(raw)
-    if errors:
-        raise InvalidInput(
-            _("Revise los campos marcados.") + " " + " ".join(errors.values()), fields=errors
-        )
+    refuse_fields(errors)
     note = MomentNote(assembly_id=assembly_id, created_by_id=actor.id if actor else None, **clean)
     db.session.add(note)
     db.session.flush()

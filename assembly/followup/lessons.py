@@ -9,19 +9,12 @@ from sqlalchemy import func, select
 from assembly.assemblies.models import Assembly
 from assembly.auth import scope
 from assembly.auth.models import User
-from assembly.errors import InvalidInput, NotFound
+from assembly.errors import NotFound, refuse_fields
 from assembly.extensions import db
 from assembly.followup import lessons_domain as rules
 from assembly.followup.models import Commitment, LessonArea, LessonCard
 from assembly.grouping.models import Group
 from assembly.helpers import utcnow
-
-
-def _refuse(errors: dict) -> None:
-    if errors:
-        raise InvalidInput(
-            _("Revise los campos marcados.") + " " + " ".join(errors.values()), fields=errors
-        )
 
 
 def areas() -> list[LessonArea]:
@@ -33,7 +26,7 @@ def add_area(actor: User | None, raw: dict) -> LessonArea:
     clean, errors = rules.clean_area(
         raw, {rules.fold(a.name) for a in existing}, {a.code for a in existing}
     )
-    _refuse(errors)
+    refuse_fields(errors)
     area = LessonArea(name=clean["name"], code=clean["code"])
     db.session.add(area)
     db.session.flush()
@@ -68,7 +61,7 @@ def _clean(assembly_id: int, raw: dict, lists: dict) -> dict:
     clean, errors = rules.clean_card(
         raw, lists, area_ids=area_ids, group_ids=group_ids, commitment_ids=commitment_ids
     )
-    _refuse(errors)
+    refuse_fields(errors)
     return clean
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from assembly.assemblies.services import get_assembly
 from assembly.auth.models import User
-from assembly.errors import InvalidInput, NotFound
+from assembly.errors import InvalidInput, NotFound, refuse_fields
 from assembly.extensions import db
 from assembly.followup import domain
 from assembly.followup.models import Commitment, CommitmentUpdate, FollowupLink
@@ -18,14 +18,6 @@ from assembly.followup.photos import PhotoError, clean_photo
 from assembly.grouping.models import Group, Table
 from assembly.helpers import utcnow, venue_today
 from assembly.puzzle.models import Piece
-
-
-def _refuse(errors: dict) -> None:
-    if errors:
-        raise InvalidInput(
-            _("Revise los campos marcados.") + " " + " ".join(errors.values()), fields=errors
-        )
-
 
 # --- from the plenary (signal receivers call these) -----------------------------------------
 
@@ -207,7 +199,7 @@ def report_progress(token: str, commitment_id: int | None, raw: dict, photo: byt
             stored_photo = clean_photo(photo)
         except PhotoError as error:
             errors["photo"] = str(error)
-    _refuse(errors)
+    refuse_fields(errors)
     update = CommitmentUpdate(
         commitment=commitment,
         source="responsable",
@@ -227,7 +219,7 @@ def staff_report(actor: User, assembly_id: int, commitment_id: int, raw: dict):
     """Staff set the status themselves (a call, a visit): recorded as confirmed."""
     commitment = get_commitment(assembly_id, commitment_id)
     clean, errors = domain.clean_report(raw)
-    _refuse(errors)
+    refuse_fields(errors)
     update = CommitmentUpdate(
         commitment=commitment,
         source="equipo",
@@ -268,7 +260,7 @@ def update_details(actor: User, assembly_id: int, commitment_id: int, raw: dict)
     """Staff complete how, how much and the indicator of done, and who's kind."""
     commitment = get_commitment(assembly_id, commitment_id)
     clean, errors = domain.clean_details(raw)
-    _refuse(errors)
+    refuse_fields(errors)
     for field, value in clean.items():
         setattr(commitment, field, value)
     db.session.flush()

@@ -6,7 +6,7 @@ from assembly.assemblies import periods
 from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.models import User
 from assembly.board import domain, signals
-from assembly.errors import InvalidInput, NotFound
+from assembly.errors import InvalidInput, NotFound, refuse_fields
 from assembly.extensions import db
 from assembly.helpers import utcnow
 from assembly.puzzle.models import Piece
@@ -30,10 +30,7 @@ def amend_piece(actor: User, assembly_id: int, piece_id: str, raw: dict) -> Piec
     ensure_writable(assembly)
     piece = get_piece(assembly_id, piece_id)
     clean, errors = domain.clean_amendment(piece.kind, raw, periods.plan_years(assembly))
-    if errors:
-        raise InvalidInput(
-            _("Revise los campos marcados.") + " " + " ".join(errors.values()), fields=errors
-        )
+    refuse_fields(errors)
     if (piece.text, piece.who, piece.due) == (clean["text"], clean["who"], clean["due"]):
         raise InvalidInput(_("La enmienda no cambia nada."), fields={"text": _("No hay cambios.")})
     record_version(piece, actor, clean["reason"])
