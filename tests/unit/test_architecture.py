@@ -315,3 +315,13 @@ def test_domain_modules_are_pure():
         if libraries or ours:
             wrong.append(f"{path.relative_to(ROOT)}: {sorted(libraries | ours)}")
     assert not wrong, "pure modules import neither Flask nor the database:\n" + "\n".join(wrong)
+
+
+def test_no_two_test_files_share_a_name():
+    """tests/unit and tests/integration are not packages: pytest imports test files by their
+    base name, so two with one name stop the whole suite at collection."""
+    tests = Path(__file__).resolve().parents[1]
+    seen = defaultdict(list)
+    for path in tests.rglob("test_*.py"):
+        seen[path.name].append(str(path.relative_to(tests)))
+    assert {name: paths for name, paths in seen.items() if len(paths) > 1} == {}
