@@ -11,6 +11,9 @@ last step retires the tables the split no longer needs and tells every screen (t
 
 from __future__ import annotations
 
+import logging
+import time
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -23,9 +26,11 @@ from assembly.extensions import db
 from assembly.grouping import broadcasts, services
 from assembly.registration.models import Attendee
 
+log = logging.getLogger(__name__)
+
 KIND = "split"
 #: people read per short read
-READ_CHUNK = 5000
+READ_CHUNK = 1000
 
 
 def population_size(assembly_id: int, population: str) -> int:
@@ -79,6 +84,24 @@ def start_split(
     )
 
 
+class _Timed:
+    """The job's context, noting the longest stretch of work between two yields (the time
+    a request may have waited behind the job), for the log."""
+
+    def __init__(self, ctx: jobs.JobContext):
+        self.job_id, self._ctx = ctx.job_id, ctx
+        self.longest, self.longest_before, self.calls = 0.0, "", 0
+        self._last = time.perf_counter()
+
+    def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
+        stretch = time.perf_counter() - self._last
+        if stretch > self.longest:
+            self.longest, self.longest_before = stretch, f"{message} {done}/{total} #{self.calls}"
+        self.calls += 1
+        self._ctx.progress(done, total, message)
+        self._last = time.perf_counter()
+
+
 def run(
     ctx: jobs.JobContext,
     *,
@@ -95,6 +118,8 @@ def run(
         select(func.count(Attendee.id)).where(Attendee.assembly_id == assembly_id)
     )
     rows: list[services.SeatRow] = []
+    started = time.perf_counter()
+    ctx = _Timed(ctx)
     ctx.progress(0, total, _("Leyendo las inscripciones…"))
     while chunk := services.seat_rows(
         assembly_id, after_id=rows[-1].id if rows else 0, limit=READ_CHUNK
@@ -102,9 +127,13 @@ def run(
         rows += chunk
         ctx.progress(len(rows), total, _("Leyendo las inscripciones…"))
     ctx.progress(0, None, _("Repartiendo la sala…"))
+    read_s = time.perf_counter() - started
 
     def written(done: int, changed: int) -> None:
-        ctx.progress(done, changed, _("Sentando a las personas en sus sub-mesas…"))
+        if not changed:  # tables being opened
+            ctx.progress(0, None, _("Repartiendo la sala…"))
+        else:
+            ctx.progress(done, changed, _("Sentando a las personas en sus sub-mesas…"))
 
     with broadcasting() as out:
         report = services.run_split(
@@ -123,6 +152,17 @@ def run(
             )
         )
     q = report.quality
+    log.info(
+        "split job %s of assembly %s: %s people read in %.2f s, split and seated in %.2f s; "
+        "longest stretch without yielding %.0f ms (before «%s»)",
+        ctx.job_id,
+        assembly_id,
+        len(rows),
+        read_s,
+        time.perf_counter() - started - read_s,
+        ctx.longest * 1000,
+        ctx.longest_before,
+    )
     return {
         "people": q.people,
         "tables": q.tables_count,

@@ -62,6 +62,7 @@ def test_a_large_split_is_a_job_with_the_result_of_the_split_at_once(
     monkeypatch.setattr(jobs.JobContext, "progress", record)
     monkeypatch.setattr(split_job, "READ_CHUNK", 4)
     monkeypatch.setattr(split_services, "SEAT_CHUNK", 6)
+    monkeypatch.setattr(split_services, "TABLE_CHUNK", 2)
     expected = services.preview_split(big.id, population="checked_in", seed=4).quality
     auth.login("organizer")
     answer = client.post(
@@ -81,7 +82,8 @@ def test_a_large_split_is_a_job_with_the_result_of_the_split_at_once(
     messages = [m for _done, _total, m in progress]
     # read 4 at a time (23 people: 6 reads), computed, written 6 seats at a time (20: 4 writes)
     assert messages.count("Leyendo las inscripciones…") == 1 + 6
-    assert "Repartiendo la sala…" in messages
+    # computing, computed, then a commit every 2 tables opened
+    assert messages.count("Repartiendo la sala…") == 2 + expected.tables_count // 2
     writes = [(d, t) for d, t, m in progress if m.startswith("Sentando")]
     assert writes == [(6, 20), (12, 20), (18, 20), (20, 20)]
     assert any(event == "grouping_changed" for event, _payload, _room in sent)

@@ -82,9 +82,10 @@ def _person(rng: random.Random, n: int, assembly_id: int, themes: list[int], **e
     }
 
 
-def prepare_database(url: str, n: int) -> dict:
-    """Schema, 4 desk accounts; the bench assembly with n people checked in and split, then
-    LATE more registered after the split; a second assembly with LATE rows for the baseline."""
+def prepare_database(url: str, n: int, *, split: bool = True) -> dict:
+    """Schema, 4 desk accounts; the bench assembly with n people checked in and split (not
+    split with ``split=False``), then LATE more registered after the split; a second
+    assembly with LATE rows for the baseline."""
     from datetime import date, timedelta
 
     from sqlalchemy import insert, select
@@ -144,12 +145,13 @@ def prepare_database(url: str, n: int) -> dict:
         db.session.execute(insert(Attendee), arrived)
         db.session.commit()
         started = time.perf_counter()
-        report = grouping.run_split(None, assembly_id, population="checked_in", seed=1)
-        db.session.commit()
-        print(
-            f"  split of {n}: {report.quality.tables_count} tables "
-            f"in {time.perf_counter() - started:.1f} s (set-up, not measured)"
-        )
+        if split:
+            report = grouping.run_split(None, assembly_id, population="checked_in", seed=1)
+            db.session.commit()
+            print(
+                f"  split of {n}: {report.quality.tables_count} tables "
+                f"in {time.perf_counter() - started:.1f} s (set-up, not measured)"
+            )
         late = [_person(rng, n + k, assembly_id, themes) for k in range(LATE)]
         base = [_person(rng, 10_000_000 + k, other_id, themes) for k in range(LATE)]
         db.session.execute(insert(Attendee), late + base)

@@ -69,7 +69,9 @@ class SeatRow:
 
 
 #: seats written per statement; a background split commits and yields between them
-SEAT_CHUNK = 2000
+SEAT_CHUNK = 500
+#: tables opened between two commits of a background split
+TABLE_CHUNK = 100
 
 
 def seat_rows(assembly_id: int, *, after_id: int = 0, limit: int | None = None) -> list[SeatRow]:
@@ -211,10 +213,12 @@ def run_split(
     says how many would move), and is refused once the assembly is closed.
 
     A background split (:mod:`assembly.grouping.split_job`) passes the ``rows`` it read in
-    chunks and ``on_chunk(done, total)``, called after each :data:`SEAT_CHUNK` seats written
-    (it commits and yields).
+    chunks and ``on_chunk(done, total)``, called after each :data:`TABLE_CHUNK` tables opened
+    (``0, 0``) and each :data:`SEAT_CHUNK` seats written (it commits and yields).
     """
     plan = _compute(assembly_id, population, seed, rows, split_fn)
+    if on_chunk is not None:
+        on_chunk(0, 0)
     report = plan.report
     ensure_writable(plan.assembly)
     if report.resplit and report.changes_anything and not confirm:
@@ -229,34 +233,50 @@ def run_split(
     }
     planned = {(p.theme_id, p.number) for p in plan.result.tables}
     taken = codes.taken_codes()
-    table_for: dict[int, Table] = {}
-    for p in plan.result.tables:
-        table = by_key.get((p.theme_id, p.number))
+    size = plan.assembly.table_size
+    # (theme, number) -> (table id, mesa id), noted at each flush: a background split commits
+    # between chunks, and an expired table read back one by one would cost a query each
+    seats: dict[tuple[int, int], tuple[int, int]] = {}
+    pending: list[tuple[tuple[int, int], Table]] = []
+    key_for: dict[int, tuple[int, int]] = {}
+
+    def settle() -> None:
+        db.session.flush()
+        for key, table in pending:
+            seats[key] = (table.id, table.group_id)
+        pending.clear()
+
+    for n, p in enumerate(plan.result.tables, 1):
+        key = (p.theme_id, p.number)
+        table = by_key.get(key)
         if table is None:
             table = Table(
                 group=by_theme[p.theme_id],
                 number=p.number,
-                capacity=plan.assembly.table_size,
+                capacity=size,
                 join_code=codes.new_join_code(taken),
             )
             db.session.add(table)
-            by_key[(p.theme_id, p.number)] = table
+            by_key[key] = table
         elif not table.locked:
-            table.capacity = plan.assembly.table_size
+            table.capacity = size
         if not table.locked or table.leader_id not in p.members:
             table.leader_id = p.leader
         if table.spokesperson_id is not None and table.spokesperson_id not in p.members:
             table.spokesperson_id = None
+        pending.append((key, table))
         for pid in p.members:
-            table_for[pid] = table
-    db.session.flush()
+            key_for[pid] = key
+        if on_chunk is not None and n % TABLE_CHUNK == 0:
+            settle()
+            on_chunk(0, 0)  # tables opened so far are committed; the room goes on meanwhile
+    settle()
 
     # Executemany in chunks instead of thousands of ORM updates; records this session has
     # loaded are told the new values, so that it stays in step with the database.
     changed = []
     for a in plan.everyone:
-        table = table_for.get(a.id)
-        seat = (table.id, table.group_id) if table else (None, None)
+        seat = seats[key_for[a.id]] if a.id in key_for else (None, None)
         if (a.table_id, a.group_id) != seat:
             changed.append({"id": a.id, "table_id": seat[0], "group_id": seat[1]})
     for start in range(0, len(changed), SEAT_CHUNK):
