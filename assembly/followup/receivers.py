@@ -6,6 +6,7 @@ from assembly.board.panels import console_panel
 from assembly.board.signals import agenda_approved, approval_annulled, piece_amended
 from assembly.followup import services, survey, survey_routes
 from assembly.registration.panels import ticket_panel
+from assembly.registration.signals import attendee_erased
 
 
 @agenda_approved.connect
@@ -43,3 +44,9 @@ def survey_on_the_console(assembly) -> str | None:
     """The plenary console shows the survey (open it at the end of Moment 5) and its live
     results."""
     return survey_routes.console_panel_html(assembly)
+
+
+@attendee_erased.connect
+def forget_survey_comments(attendee, **_kwargs) -> None:
+    """Ley 1581: an erased person's free comments in the survey are erased too."""
+    survey.forget_comments(attendee)

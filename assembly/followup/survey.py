@@ -167,3 +167,18 @@ def results(assembly_id: int, k: int = 1) -> dict:
         "tally": rules.tally(questions, [a.answers for a in found]),
         "by_mesa": mesas,
     }
+
+
+def forget_comments(attendee: Attendee) -> int:
+    """The person's data was erased: the free texts of their answer go too (the scale and
+    yes/no answers stay, as the counts do). Returns how many texts were cleared."""
+    row = answer_of(attendee)
+    if row is None:
+        return 0
+    texts = {q["key"] for q in questions_of(survey_of(attendee.assembly_id)) if q["kind"] == "text"}
+    kept = {key: value for key, value in row.answers.items() if key not in texts}
+    cleared = len(row.answers) - len(kept)
+    if cleared:
+        row.answers = kept
+        db.session.flush()
+    return cleared

@@ -6,7 +6,8 @@ answers; the ticket gets a new token (the old link and QR stop working). Kept, f
 (participation by sex, age band, ethnicity, municipality, organisation type, mesa): the
 categorical answers, arrival and seat. Names in a public role (spokespersons, commitment
 responsibles) stay in the acta and the commitments, as the consent text says. Each erasure
-leaves an :class:`Erasure` record (who, when, why; never what).
+leaves an :class:`Erasure` record (who, when, why; never what). The packages above clear
+what they hold of the person (``signals.attendee_erased``: the survey's free comments).
 """
 
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from assembly.auth.models import User
 from assembly.errors import Conflict
 from assembly.extensions import db
 from assembly.helpers import utcnow
+from assembly.registration import signals
 from assembly.registration.models import Attendee, Erasure
 from assembly.registration.services import new_ticket_token
 
@@ -55,6 +57,7 @@ def erase(actor: User | str, attendee: Attendee, *, reason: str) -> Erasure:
     )
     db.session.add(record)
     db.session.flush()
+    signals.attendee_erased.send(attendee)
     return record
 
 

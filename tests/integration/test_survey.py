@@ -13,6 +13,7 @@ from assembly.extensions import db
 from assembly.followup import survey
 from assembly.followup.models import SurveyAnswer
 from assembly.grouping.models import Group
+from assembly.registration import privacy
 
 GOOD = {"overall": "5", "mesa": "4", "organization": "3", "again": "si", "comment": "Gracias"}
 ARRIVED = datetime(2026, 3, 14, 8)
@@ -217,3 +218,14 @@ def test_opening_from_the_plenary_console_returns_to_it(room, client, auth):
     )
     assert response.headers["Location"].endswith(f"/assemblies/{room['assembly'].id}/plenaria")
     assert survey.state_of(survey.survey_of(room["assembly"].id)) == "abierta"
+
+
+def test_erasing_a_person_erases_the_free_comment_of_their_answer(room):
+    _open(room["assembly"].id)
+    person = room["people"][0]
+    survey.answer(person.ticket_token, {**GOOD, "comment": "Soy María, de la vereda El Alto"})
+    db.session.commit()
+    privacy.erase("admin", person, reason="Retiró su consentimiento")
+    db.session.commit()
+    stored = db.session.scalar(select(SurveyAnswer))
+    assert stored.answers == {"overall": 5, "mesa": 4, "organization": 3, "again": True}
