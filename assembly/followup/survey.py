@@ -155,9 +155,10 @@ def results(assembly_id: int, k: int = 1) -> dict:
         ).all()
     )
     by_mesa = [
-        (f"Mesa {numbers[a.group_id]}" if a.group_id in numbers else "Sin mesa", a.answers)
+        (_("Mesa %(n)s", n=numbers[a.group_id]) if a.group_id in numbers else _("Sin mesa"),
+         a.answers)
         for a in found
-    ]
+    ]  # fmt: skip
     mesas = sorted(
         rules.means_by(questions, by_mesa, k), key=lambda r: (len(r["label"]), r["label"])
     )
