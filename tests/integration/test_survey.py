@@ -229,3 +229,10 @@ def test_erasing_a_person_erases_the_free_comment_of_their_answer(room):
     db.session.commit()
     stored = db.session.scalar(select(SurveyAnswer))
     assert stored.answers == {"overall": 5, "mesa": 4, "organization": 3, "again": True}
+
+
+def test_the_survey_page_speaks_english_with_the_default_questions(room, client):
+    _open(room["assembly"].id)
+    page = client.get(f"/encuesta/{room['people'][0].ticket_token}?lang=en").get_data(True)
+    assert "Satisfaction survey" in page and "Overall satisfaction with the assembly" in page
+    assert "Would you attend again?" in page and "Send my answers" in page
