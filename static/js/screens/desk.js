@@ -11,12 +11,14 @@
 // Counters arrive over Socket.IO (room desk:<assembly>); the camera decoder (jsQR) is loaded
 // only when the camera button is pressed.
 import { mountClock } from "../shared/clock.js";
-import { el, svg } from "../shared/dom.js";
+import { el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { ScanQueue, sendQueued } from "../lib/desk_queue.js";
 import { getJson, NetworkError, postJson, Refusal } from "../shared/net.js";
 import { backoff, connect } from "../shared/socket.js";
 import { looksLikeTicket, ticketRules } from "../shared/tickets.js";
+import { mountCamera, toggleCamera } from "./desk_camera.js";
+import { paintCounters } from "./desk_counters.js";
 
 // Set by init(): the page, its parts, the connection.
 let root, assemblyId, els, conn, STORE_LAST, lastCheckIn, rules, queue;
@@ -755,90 +757,8 @@ async function refreshCounters() {
   }
 }
 
-function barList(list, items) {
-  const max = Math.max(1, ...items.map((item) => item.value));
-  list.replaceChildren(
-    ...items.map((item) =>
-      el(
-        "li",
-        {},
-        el("span", { class: "bar-label", title: item.title || item.label, text: item.label }),
-        el("span", { class: "bar-track" }, el("span", { class: "bar-fill", style: { width: `${(100 * item.value) / max}%` } })),
-        el("span", { class: "bar-value", text: item.value }),
-      ),
-    ),
-  );
-}
-
-function renderArrivals(buckets) {
-  const holder = $("[data-arrivals]");
-  const width = 240;
-  const height = 64;
-  const gap = 2;
-  const barWidth = width / buckets.length - gap;
-  const max = Math.max(1, ...buckets.map((b) => b.count));
-  const total = buckets.reduce((sum, b) => sum + b.count, 0);
-  const last = buckets[buckets.length - 1];
-  const chart = svg("svg", {
-    viewBox: `0 0 ${width} ${height + 14}`,
-    role: "img",
-    "aria-label": t("{total} llegadas en las últimas 2 horas; {count} desde las {time}", {
-      total,
-      count: last ? last.count : 0,
-      time: last ? last.start : "",
-    }),
-  });
-  buckets.forEach((bucket, index) => {
-    const h = bucket.count ? Math.max(2, (height * bucket.count) / max) : 0;
-    chart.append(
-      svg(
-        "rect",
-        {
-          x: index * (barWidth + gap),
-          y: height - h,
-          width: barWidth,
-          height: h,
-          class: index === buckets.length - 1 ? "bar now" : "bar",
-        },
-        svg("title", { text: `${bucket.start}: ${bucket.count}` }),
-      ),
-    );
-  });
-  [0, Math.floor(buckets.length / 2), buckets.length - 1].forEach((index, i) => {
-    if (!buckets[index]) return;
-    chart.append(
-      svg("text", {
-        x: index * (barWidth + gap) + (i === 2 ? barWidth : 0),
-        y: height + 12,
-        "text-anchor": ["start", "middle", "end"][i],
-        text: buckets[index].start,
-      }),
-    );
-  });
-  holder.replaceChildren(chart);
-}
-
 function renderCounters(state) {
-  if (!state || state.assembly_id !== assemblyId) return;
-  $("[data-count-in]").textContent = state.checked_in;
-  $("[data-count-registered]").textContent = state.registered;
-  const present = $("[data-count-present]");
-  if (present) present.textContent = state.present;
-  $("[data-progress]").style.width = `${
-    state.registered ? Math.min(100, (100 * state.checked_in) / state.registered) : 0
-  }%`;
-  const mesas = state.per_mesa.map((m) => ({
-    label: t("Mesa {number}", { number: m.number }),
-    title: m.theme,
-    value: m.checked_in,
-  }));
-  if (state.unassigned) mesas.push({ label: t("Sin mesa"), value: state.unassigned });
-  barList($("[data-per-mesa]"), mesas);
-  barList(
-    $("[data-per-desk]"),
-    state.per_desk.map((d) => ({ label: d.desk || "—", value: d.checked_in })),
-  );
-  renderArrivals(state.arrivals);
+  paintCounters(root, assemblyId, state);
 }
 
 function setNet(state, text) {
@@ -868,76 +788,6 @@ function connectSocket() {
   window.addEventListener("online", () => syncQueue());
 }
 
-// ------------------------------------------------------------------ camera
-
-let stream = null;
-let scanTimer = null;
-let lastCode = { text: "", at: 0 };
-
-function loadScript(src) {
-  return new Promise((resolve, reject) => {
-    if (window.jsQR) return resolve();
-    const script = document.createElement("script");
-    script.src = src;
-    script.onload = () => resolve();
-    script.onerror = () => reject(new Error(t("no se pudo cargar el lector de QR")));
-    document.head.append(script);
-  });
-}
-
-async function startCamera() {
-  els.cameraPanel.hidden = false;
-  els.cameraStatus.textContent = t("Abriendo la cámara…");
-  try {
-    await loadScript(root.dataset.jsqrUrl);
-    stream = await navigator.mediaDevices.getUserMedia({
-      video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } },
-      audio: false,
-    });
-  } catch (error) {
-    els.cameraStatus.textContent = t("No se pudo abrir la cámara ({reason}). Use el escáner o la búsqueda.", {
-      reason: error.message || error.name,
-    });
-    stream = null;
-    return;
-  }
-  els.video.srcObject = stream;
-  await els.video.play().catch(() => {});
-  els.camera.setAttribute("aria-pressed", "true");
-  els.cameraLabel.textContent = t("Cerrar cámara");
-  els.cameraStatus.textContent = t("Acerque el QR del tiquete a la cámara.");
-  const canvas = document.createElement("canvas");
-  const context = canvas.getContext("2d", { willReadFrequently: true });
-  scanTimer = setInterval(() => {
-    const { videoWidth: w, videoHeight: h } = els.video;
-    if (!w || !h || busy) return;
-    const scale = Math.min(1, 640 / w); // smaller frames decode fast on old laptops
-    canvas.width = Math.round(w * scale);
-    canvas.height = Math.round(h * scale);
-    context.drawImage(els.video, 0, 0, canvas.width, canvas.height);
-    const image = context.getImageData(0, 0, canvas.width, canvas.height);
-    const code = window.jsQR(image.data, image.width, image.height, {
-      inversionAttempts: "dontInvert",
-    });
-    if (!code || !code.data) return;
-    const now = Date.now();
-    if (code.data === lastCode.text && now - lastCode.at < 4000) return; // same ticket held up
-    lastCode = { text: code.data, at: now };
-    scan(code.data);
-  }, 200);
-}
-
-function stopCamera() {
-  clearInterval(scanTimer);
-  scanTimer = null;
-  stream?.getTracks().forEach((track) => track.stop());
-  stream = null;
-  els.video.srcObject = null;
-  els.cameraPanel.hidden = true;
-  els.camera.setAttribute("aria-pressed", "false");
-  els.cameraLabel.textContent = t("Cámara");
-}
-
 // ------------------------------------------------------------------ start
 
 export function init() {
@@ -952,9 +802,9 @@ export function init() {
   keepFocus();
   listenActions();
   listenInput();
+  mountCamera(els, { url: root.dataset.jsqrUrl, code: scan, busy: () => busy });
   els.camera.addEventListener("click", () => {
-    if (stream) stopCamera();
-    else startCamera();
+    toggleCamera();
     focusInput();
   });
 
