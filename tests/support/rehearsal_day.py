@@ -17,6 +17,9 @@ from tests.support.rehearsal import (
     in_parallel,
 )
 
+#: the phones (by position) whose sub-mesa writes two needs: the first on time, the second
+#: after the step's time is up (sent when the moderator extends it)
+TWO_NEEDS = {0: 2, 1: 2}
 OFFLINE = "Sin conexión: lo que escriba se guarda en este teléfono y se enviará al volver la señal"
 
 
@@ -68,10 +71,12 @@ class Console:
         self.page.get_by_role("button", name="Reanudar").click()
         expect(self.clock).to_have_attribute("data-status", "running")
 
-    def time_up_then_extend(self) -> None:
-        """The step runs out (the test clock makes its 15 minutes pass), then +5 min."""
-        expect(self.page.locator("[data-clock-status]")).to_have_text("¡Tiempo!", timeout=60_000)
+    def time_up(self) -> None:
+        """The step runs out (the test clock makes its 15 minutes pass)."""
+        expect(self.page.locator("[data-clock-status]")).to_have_text("¡Tiempo!", timeout=90_000)
         expect(self.clock).to_have_class(_has("is-overtime"))
+
+    def extend(self) -> None:
         self.page.get_by_role("button", name="+5 min").click()
         expect(self.page.locator("[data-log] li").first).to_contain_text("Extendió 5 min")
 
@@ -145,7 +150,19 @@ def write_the_puzzle(console: Console, phones: list[Phone], scripted, board, qua
     # a phone whose acknowledgement was lost sends the same piece again: stored once
     again = scripted[0].resend(needs_by_code[scripted[0].code][0])
     assert again["created"] is False
-    console.time_up_then_extend()
+
+    # time-up: the step's time and its grace run out; a need written then stays on the phone
+    # «fuera de tiempo» until the moderator's extension reopens the step, then it is sent
+    console.time_up()
+    late = phones[1]
+    expect(late.page.get_by_text("Se acabó el tiempo de este paso")).to_be_visible()
+    late.need("Necesidad 2 de 2", NEEDS[-2])
+    expect(late.page.locator(".badge.late").first).to_have_text("Fuera de tiempo")
+    assert board.count("need") == needs
+    console.extend()
+    needs += 1
+    board.wait_for("need", needs)
+    expect(late.page.locator(".badge.late")).to_have_count(0)
 
     # Step 2: solutions — one per need; the first phone loses the signal meanwhile
     console.next()
@@ -166,7 +183,8 @@ def write_the_puzzle(console: Console, phones: list[Phone], scripted, board, qua
         phones[0].solution(SOLUTIONS[1])
         for n, phone in enumerate(phones[1:], start=1):
             phone.task("Paso 2: soluciones")
-            phone.solution(SOLUTIONS[n % len(SOLUTIONS)])
+            for k in range(TWO_NEEDS.get(n, 1)):
+                phone.solution(SOLUTIONS[(n + k) % len(SOLUTIONS)])
         offline.context.set_offline(False)
         offline.locator(".conn[data-state=online]").wait_for(timeout=30_000)
         offline.wait_for_function("() => !document.body.innerText.includes('Pendiente de envío')")
@@ -191,8 +209,7 @@ def write_the_puzzle(console: Console, phones: list[Phone], scripted, board, qua
     def phone_plans() -> None:
         for n, phone in enumerate(phones):
             phone.task("Paso 3: plan de trabajo")
-            rounds = 2 if n == 0 else 1
-            for k in range(rounds):
+            for k in range(TWO_NEEDS.get(n, 1)):
                 what, who = PLANS[(n + k) % len(PLANS)]
                 phone.plan(what, who, quarters[(n + k) % len(quarters)])
 

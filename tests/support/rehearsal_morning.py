@@ -94,8 +94,11 @@ def import_the_list(open_page, admin, assembly_id: int, path, expected: int) -> 
     page.wait_for_url(re.compile(r"/review$"), timeout=60_000)
     expect(page.locator("#count-new")).to_have_text(str(expected))
     page.get_by_role("button", name=f"Importar {expected} personas").click()
-    page.wait_for_url(re.compile(r"/attendees$"), timeout=60_000)
-    expect(page.locator(".flashes")).to_contain_text(f"{expected} personas nuevas")
+    # the import runs as a background job; its page shows the progress, then the result
+    page.wait_for_url(re.compile(r"/import/jobs/\d+$"))
+    expect(page.locator("#import-result")).to_contain_text(
+        f"{expected} personas nuevas", timeout=120_000
+    )
     page.context.close()
 
 
