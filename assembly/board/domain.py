@@ -4,7 +4,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from assembly.puzzle.domain import PieceError, check_texts, clean_text
+from assembly.puzzle.domain import PieceError, check_texts, clean_text, shown_pieces
 
 CHOICES = ("for", "against", "abstain")
 MODES = ("live", "reveal", "whole")
@@ -197,9 +197,10 @@ class Node:
 
 def agenda_tree(pieces: list[dict]) -> list[Node]:
     """Needs → solutions → plans from flat piece dicts (``id``, ``kind``, ``parent_id``), in
-    the given order.  Hidden pieces are left out; a piece whose parent is missing becomes a
-    root of its own, so nothing written is ever lost from the document."""
-    visible = [p for p in pieces if not p.get("hidden")]
+    the given order.  What the plenary does not see is left out (``shown_pieces``: a hidden
+    piece and everything under it); a piece whose parent is missing becomes a root of its own,
+    so nothing written is ever lost from the document."""
+    visible = shown_pieces(pieces)
     nodes = {p["id"]: Node(p) for p in visible}
     expected_parent = {"solution": "need", "plan": "solution"}
     roots = []

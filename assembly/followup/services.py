@@ -17,6 +17,7 @@ from assembly.followup.models import Commitment, CommitmentUpdate, FollowupLink
 from assembly.followup.photos import PhotoError, clean_photo
 from assembly.grouping.models import Group, Table
 from assembly.helpers import utcnow, venue_today
+from assembly.puzzle import domain as puzzle_domain
 from assembly.puzzle.models import Piece
 
 # --- from the plenary (signal receivers call these) -----------------------------------------
@@ -38,12 +39,14 @@ def _copy(commitment: Commitment, plan: Piece) -> None:
 def commit_agenda(group: Group) -> list[Commitment]:
     """Each visible plan piece of the mesa becomes (again) a commitment; a commitment made
     before an annulment comes back with its history. Every responsible gets a link."""
-    plans = db.session.scalars(
+    pieces = db.session.scalars(
         select(Piece)
         .join(Table, Piece.table_id == Table.id)
-        .where(Table.group_id == group.id, Piece.kind == "plan", Piece.hidden.is_(False))
+        .where(Table.group_id == group.id)
         .order_by(Table.number, Piece.created_at, Piece.id)
     ).all()
+    # the plans the plenary saw (none under a hidden need or solution)
+    plans = [p for p in puzzle_domain.shown_pieces(pieces) if p.kind == "plan"]
     existing = {
         c.piece_id: c
         for c in db.session.scalars(select(Commitment).where(Commitment.group_id == group.id))

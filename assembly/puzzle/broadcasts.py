@@ -23,9 +23,9 @@ def piece_saved(piece: Piece | dict) -> Broadcast:
     it is (it was built before a later change in the same write)."""
     payload = piece if isinstance(piece, dict) else piece_payload(piece)
     redacted = None
-    if payload.get("hidden"):
+    if payload.get("hidden") or payload.get("shown") is False:
         # the plenary board (the public phones among it) learns only that it went away
-        keep = ("id", "table_id", "group_id", "assembly_id", "hidden", "version")
+        keep = ("id", "table_id", "group_id", "assembly_id", "hidden", "shown", "version")
         redacted = {f"board:{payload['assembly_id']}": {k: payload.get(k) for k in keep}}
     return broadcast(
         "piece_saved",

@@ -200,3 +200,32 @@ def clean_nudge(value: object) -> str:
     text = clean_text(value) or "La facilitación les pide avanzar con el paso actual."
     _limited("message", text, LIMITS["nudge"], "El mensaje")
     return text
+
+
+# --- what the plenary sees ------------------------------------------------------------------
+
+
+def _field(piece, name: str):
+    return piece.get(name) if isinstance(piece, dict) else getattr(piece, name)
+
+
+def shown_pieces(pieces):
+    """The pieces the plenary sees, in the given order: a piece is shown when neither it nor
+    a piece above it (its solution, its need) is hidden. Hiding a need hides its solutions
+    and plans; showing it again brings back every one not hidden on its own.
+
+    THE rule for the board, the consolidated agenda, the acta, the workbooks and the
+    commitments. ``pieces`` are dicts or objects with ``id``, ``parent_id`` and ``hidden``
+    (a piece whose parent is not among them counts as a top piece)."""
+    by_id = {_field(p, "id"): p for p in pieces}
+    verdict: dict[str, bool] = {}
+
+    def shown(piece) -> bool:
+        key = _field(piece, "id")
+        if key not in verdict:
+            verdict[key] = False  # a parent loop hides its pieces instead of recursing forever
+            parent = by_id.get(_field(piece, "parent_id") or "")
+            verdict[key] = not _field(piece, "hidden") and (parent is None or shown(parent))
+        return verdict[key]
+
+    return [p for p in pieces if shown(p)]

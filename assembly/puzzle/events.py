@@ -200,10 +200,11 @@ def on_facilitate_group(data: FacilitateGroup) -> dict:
 def on_hide_piece(data: HidePiece) -> dict:
     """Hide a duplicate piece (or show it again)."""
     with broadcasting() as out:
-        piece = services.hide_piece(_staff(), data.id, data.hidden)
+        piece, below = services.hide_piece(_staff(), data.id, data.hidden)
         message = broadcasts.piece_saved(piece)
-        out.add(message)
-    return {"piece": message.payload}
+        # its solutions and plans go (or come back) with it: each says whether it is shown
+        out.add(message, *(broadcasts.piece_saved(p) for p in below))
+    return {"piece": message.payload, "below": [p.id for p in below]}
 
 
 @event("merge_piece", MergePiece)

@@ -47,19 +47,23 @@ def test_the_board_room_gets_a_hidden_piece_without_its_text(app, board, auth, s
     facilitator.get_received()
     ack = facilitator.emit("hide_piece", {"id": pieces[0].id, "hidden": True}, callback=True)
     assert ack["ok"], ack
-    (seen,) = [e["args"][0] for e in public.get_received() if e["name"] == "piece_saved"]
-    assert seen["id"] == pieces[0].id and seen["hidden"] is True
-    assert "text" not in seen and pieces[0].text not in str(seen)
-    # the facilitator's room still gets the whole piece (to show it again)
-    (full,) = [e["args"][0] for e in facilitator.get_received() if e["name"] == "piece_saved"]
-    assert full["text"] == pieces[0].text
+    # the need, then its solution and plan, which go with it (issue 14.4): no text of any
+    seen = [e["args"][0] for e in public.get_received() if e["name"] == "piece_saved"]
+    assert [p["id"] for p in seen] == [p.id for p in pieces[:3]]
+    assert seen[0]["hidden"] is True and [p["shown"] for p in seen] == [False] * 3
+    assert all(
+        "text" not in p and piece.text not in str(p) for p, piece in zip(seen, pieces, strict=False)
+    )
+    # the facilitator's room still gets the whole pieces (to show them again)
+    full = [e["args"][0] for e in facilitator.get_received() if e["name"] == "piece_saved"]
+    assert [p["text"] for p in full] == [p.text for p in pieces[:3]]
     # a visible piece reaches the board whole, and the snapshot never lists hidden ones
     with broadcasting() as out:
-        out.add(puzzle_broadcasts.piece_saved(pieces[1]))
+        out.add(puzzle_broadcasts.piece_saved(pieces[3]))
     (shown,) = [e["args"][0] for e in public.get_received() if e["name"] == "piece_saved"]
-    assert shown["text"] == pieces[1].text
+    assert shown["text"] == pieces[3].text
     state = public.emit("join_board", {"assembly_id": assembly.id}, callback=True)["state"]
-    assert pieces[0].id not in {p["id"] for p in state["pieces"]}
+    assert {p["id"] for p in state["pieces"]} == {pieces[3].id}
     public.disconnect()
 
 

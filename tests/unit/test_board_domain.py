@@ -57,11 +57,15 @@ def test_rows_span_a_need_over_its_solutions_and_plans():
 def test_orphans_and_hidden_pieces():
     pieces = [
         piece("n1", "need", hidden=True),
-        piece("s1", "solution", "n1"),  # its need is hidden: it stands alone
-        piece("p1", "plan", "n1"),  # a plan under a need is not a valid link
+        piece("s1", "solution", "n1"),  # its need is hidden: it goes with it (issue 14.4)
+        piece("p1", "plan", "s1"),
+        piece("s9", "solution", "gone"),  # its need is not there: it stands alone
+        piece("p2", "plan", "s9"),
+        piece("p3", "plan", "s9", hidden=True),
     ]
     roots = agenda_tree(pieces)
-    assert [r.piece["id"] for r in roots] == ["s1", "p1"]
+    assert [r.piece["id"] for r in roots] == ["s9"]
     rows = agenda_rows(pieces)
-    assert [(r["need"], r["need_span"]) for r in rows] == [(None, 1), (None, 1)]
-    assert rows[0]["solution"]["id"] == "s1" and rows[1]["plan"]["id"] == "p1"
+    assert [(r["need"], r["solution"]["id"], r["plan"]["id"]) for r in rows] == [(None, "s9", "p2")]
+    pieces[0]["hidden"] = False  # shown again: what hangs from it comes back
+    assert [r.piece["id"] for r in agenda_tree(pieces)] == ["n1", "s9"]

@@ -14,8 +14,9 @@ from assembly.errors import InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.grouping.services import get_group as _group
+from assembly.puzzle import domain as puzzle_domain
 from assembly.puzzle.models import Piece
-from assembly.puzzle.services import piece_payload
+from assembly.puzzle.services import is_shown, piece_payload
 from assembly.registration.models import Attendee
 
 # --- what the board shows -------------------------------------------------------------------
@@ -63,7 +64,8 @@ def spokespeople(groups: list[Group]) -> dict[int, str]:
 
 
 def assembly_pieces(assembly_id: int, *, include_hidden: bool = False) -> list[Piece]:
-    """Every piece of the assembly, by mesa, table and time of writing."""
+    """The pieces the plenary sees (``puzzle.domain.shown_pieces``: none under a hidden need
+    or solution), or with ``include_hidden`` every piece, by mesa, table and time of writing."""
     query = (
         select(Piece)
         .join(Table, Piece.table_id == Table.id)
@@ -72,9 +74,8 @@ def assembly_pieces(assembly_id: int, *, include_hidden: bool = False) -> list[P
         .options(joinedload(Piece.table).joinedload(Table.group))
         .order_by(Group.number, Table.number, Piece.created_at, Piece.id)
     )
-    if not include_hidden:
-        query = query.where(Piece.hidden.is_(False))
-    return db.session.scalars(query).all()
+    pieces = db.session.scalars(query).all()
+    return pieces if include_hidden else puzzle_domain.shown_pieces(pieces)
 
 
 def plenary_dict(state: PlenaryState | None, assembly_id: int) -> dict:
@@ -164,7 +165,7 @@ def plenary_command(
             state.revealed = [*(state.revealed or []), group.id]
     elif action == "zoom":
         piece = db.session.get(Piece, str(piece_id or ""))
-        if piece is None or piece.table.group.assembly_id != assembly_id or piece.hidden:
+        if piece is None or piece.table.group.assembly_id != assembly_id or not is_shown(piece):
             raise NotFound("La pieza no existe en esta asamblea.")
         state.piece_id = piece.id
     elif action == "unzoom":

@@ -54,6 +54,7 @@ from assembly.puzzle.services.reading import (  # noqa: F401
     clock_snapshot,
     group_info,
     group_state,
+    is_shown,
     late_payload,
     late_pieces_of,
     open_piece_kinds,

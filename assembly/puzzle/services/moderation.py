@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import ensure_writable
@@ -22,14 +22,19 @@ from assembly.puzzle.services.access import (
     may_facilitate,
 )
 from assembly.puzzle.services.history import record_version
+from assembly.puzzle.services.phones import _with_descendants
 from assembly.puzzle.services.reading import _plan_years
 from assembly.registration.models import Attendee
 
 # --- the mesa's facilitator --------------------------------------------------------------------
 
 
-def hide_piece(actor: User, piece_id: object, hidden: bool) -> Piece:
-    """Hide a duplicate or out-of-place piece (kept for the record), or show it again."""
+def hide_piece(actor: User, piece_id: object, hidden: bool) -> tuple[Piece, list[Piece]]:
+    """Hide a duplicate or out-of-place piece (kept for the record), or show it again. What
+    hangs from it goes and comes back with it (``domain.shown_pieces``); each of those keeps
+    its own ``hidden``.
+
+    Returns ``(piece, the pieces under it)``: every screen is told again whether it shows them."""
     piece = _facilitated_piece(actor, piece_id)
     if piece.hidden != bool(hidden):
         record_version(
@@ -38,12 +43,13 @@ def hide_piece(actor: User, piece_id: object, hidden: bool) -> Piece:
         piece.hidden = bool(hidden)
         piece.version += 1
         db.session.flush()
-    return piece
+    return piece, _with_descendants(piece)[1:]
 
 
 def merge_piece(actor: User, piece_id: object, into_id: object) -> tuple[Piece, list[Piece]]:
-    """Merge a duplicate into the piece that stays: the duplicate is hidden; on the same table
-    its solutions or plans move to the kept piece when that one has none yet.
+    """Merge a duplicate into the piece that stays: the duplicate is hidden and its solutions
+    (or plans) move under the kept piece, with what hangs from them, from whichever table of
+    the mesa; each keeps its own table, where it was written (its provenance).
 
     Returns ``(duplicate, moved children)``."""
     duplicate = _facilitated_piece(actor, piece_id)
@@ -54,16 +60,17 @@ def merge_piece(actor: User, piece_id: object, into_id: object) -> tuple[Piece, 
         raise InvalidInput("Solo se unen piezas del mismo tipo y de la misma mesa.")
     if kept.hidden:
         raise InvalidInput("La pieza que queda está oculta; muéstrela antes de unir.")
-    moved: list[Piece] = []
-    if kept.table_id == duplicate.table_id:
-        has_child = db.session.scalar(
-            select(func.count(Piece.id)).where(Piece.parent_id == kept.id, Piece.hidden.is_(False))
+    moved = list(
+        db.session.scalars(
+            select(Piece)
+            .where(Piece.parent_id == duplicate.id)
+            .order_by(Piece.created_at, Piece.id)
         )
-        if not has_child:
-            moved = list(db.session.scalars(select(Piece).where(Piece.parent_id == duplicate.id)))
-            for child in moved:
-                child.parent_id = kept.id
-                child.version += 1
+    )
+    for child in moved:
+        record_version(child, actor, f"Movida bajo la pieza {kept.id[:8]} al unir un duplicado")
+        child.parent_id = kept.id
+        child.version += 1
     record_version(duplicate, actor, f"Unida como duplicado de la pieza {kept.id[:8]}")
     duplicate.hidden = True
     duplicate.version += 1

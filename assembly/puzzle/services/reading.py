@@ -26,8 +26,18 @@ def clock_snapshot(assembly_id: int) -> dict:
     return agenda.clock_snapshot(assembly_id)
 
 
+def is_shown(piece: Piece) -> bool:
+    """Whether the plenary sees ``piece``: neither it nor its solution or need is hidden
+    (``domain.shown_pieces``, the one rule, over the piece's chain)."""
+    chain = [piece]
+    while chain[-1].parent is not None and len(chain) < len(domain.KINDS):
+        chain.append(chain[-1].parent)
+    return piece in domain.shown_pieces(chain)
+
+
 def piece_payload(piece: Piece) -> dict:
-    """The stored piece as every screen receives it (never the client's copy)."""
+    """The stored piece as every screen receives it (never the client's copy). ``shown``
+    says whether the plenary sees it (false under a hidden need or solution)."""
     table = piece.table
     group = table.group
     return {
@@ -39,6 +49,7 @@ def piece_payload(piece: Piece) -> dict:
         "due": piece.due,
         "status": piece.status,
         "hidden": piece.hidden,
+        "shown": is_shown(piece),
         "version": piece.version,
         "table_id": table.id,
         "table_number": table.number,

@@ -8,6 +8,7 @@ from datetime import date, datetime, tzinfo
 
 from assembly.assemblies import periods
 from assembly.followup import domain as followup
+from assembly.puzzle.domain import shown_pieces
 
 from . import venue
 from .common import DEFAULT_ZONE, Column
@@ -171,7 +172,7 @@ def agenda_rows(
     pieces (duplicates merged by the facilitator) and what hangs from them are left out; a
     need without a solution, or a solution without a plan, still gets its row. ``pieces``
     come in writing order; ``approvals`` is board.services.approval_results()."""
-    visible = [p for p in pieces if not p.hidden]
+    visible = shown_pieces(pieces)
     children: dict[str, list[PieceInfo]] = {}
     for piece in visible:
         if piece.parent_id:
@@ -218,7 +219,7 @@ def commitment_rows(
     follow = follow or {}
     by_id = {p.id: p for p in pieces}
     rows = []
-    for plan in sorted((p for p in pieces if p.kind == "plan" and not p.hidden), key=_sort_key):
+    for plan in sorted((p for p in shown_pieces(pieces) if p.kind == "plan"), key=_sort_key):
         solution = by_id.get(plan.parent_id or "")
         need = by_id.get(solution.parent_id or "") if solution else None
         when, deadline = due_parts(plan.due)

@@ -82,7 +82,8 @@ function onPieceSaved(piece) {
   if (piece.assembly_id !== assemblyId) return;
   const known = state.pieces.get(piece.id);
   if (known && known.version > piece.version) return; // a stale update
-  if (piece.hidden) {
+  if (piece.hidden || piece.shown === false) {
+    // hidden, or under a hidden need or solution (puzzle.domain.shown_pieces)
     if (known) removePiece(known);
     return;
   }

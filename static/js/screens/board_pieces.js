@@ -49,7 +49,8 @@ export function placeBlocks(region, fit, { maxFont, minFont = 11, focusId = null
       body.blank = cell.col > 0 ? h / 2 : null;
       const x = x0 + cell.col * w;
       const top = y + header + cell.row * hr;
-      work.push(...placePiece(region, piece, x, top, body, kn, hr, { maxFont, minFont, focusId, fresh, focusable }));
+      const from = piece.table_id !== block.tableId ? piece.table_number : null; // merged in: where it was written
+      work.push(...placePiece(region, piece, x, top, body, kn, hr, { maxFont, minFont, focusId, fresh, focusable, from }));
     }
   }
   for (const [id, node] of region.pieceEls) {
@@ -102,7 +103,7 @@ function pieceNode(piece, focusable) {
   return node;
 }
 
-function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focusId, fresh, focusable }) {
+function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focusId, fresh, focusable, from }) {
   let node = region.pieceEls.get(piece.id);
   const created = !node;
   if (created) {
@@ -112,7 +113,7 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focus
     if (fresh && fresh.has(piece.id)) node.classList.add("is-new");
   }
   node.classList.toggle("is-focus", piece.id === focusId);
-  const key = `${Math.round(body.w)}x${Math.round(body.h)}:${body.tabs.join(",")}:${piece.version}:${maxFont}:${minFont}`;
+  const key = `${Math.round(body.w)}x${Math.round(body.h)}:${body.tabs.join(",")}:${piece.version}:${maxFont}:${minFont}:${from ?? ""}`;
   setBox(node, x, y, body.w, body.h);
   node.style.zIndex = String(3 - (KIND_ORDER[piece.kind] ?? 0));
   if (node.dataset.key === key) return [];
@@ -139,7 +140,11 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focus
     if (who && due) meta.append(" · ");
     if (who) meta.append(part("strong", "", t("Quién: ")), who);
   }
-  meta.hidden = !(who || due);
+  if (from != null) {
+    if (who || due) meta.append(" · ");
+    meta.append(part("span", "piece-from", t("De la sub-mesa {number}", { number: from })));
+  }
+  meta.hidden = !(who || due || from != null);
   node.setAttribute("aria-label", `${kindLabel(piece.kind)}: ${piece.text}`);
   node.title = piece.text;
   const hi = Math.max(minFont + 1, Math.min(maxFont, hr * 0.3));

@@ -16,6 +16,13 @@ export function legibleSizes(isPublic) {
   return { minFont, minRow: Math.round(minFont * 3.3), minWidth: Math.round(minFont * 7.5), minHeader: Math.round(minFont * 1.35) };
 }
 
+/** The table whose block a piece sits in: its need's (the top of its chain). */
+export function homeTable(piece, pieces) {
+  let top = piece;
+  for (let i = 0; i < 3 && top.parent_id && pieces.has(top.parent_id); i += 1) top = pieces.get(top.parent_id);
+  return top.table_id;
+}
+
 export function createStage(stage, { isPublic, focusable }) {
   const regions = new Map(); // group id -> {el, field, empty, badge, pieceEls, labels, group}
   let pages = [];
@@ -47,8 +54,10 @@ export function createStage(stage, { isPublic, focusable }) {
     const byTable = new Map(group.tables.map((table) => [table.id, []]));
     for (const piece of pieces.values()) {
       if (piece.group_id !== group.id) continue;
-      if (!byTable.has(piece.table_id)) byTable.set(piece.table_id, []);
-      byTable.get(piece.table_id).push(piece);
+      // a solution or plan merged under another table's need sits in that need's sub-mesa
+      const home = homeTable(piece, pieces);
+      if (!byTable.has(home)) byTable.set(home, []);
+      byTable.get(home).push(piece);
     }
     const numbers = new Map(group.tables.map((table) => [table.id, table.number]));
     const blocks = [];

@@ -16,8 +16,11 @@ function kindLabel(kind) {
   return { need: t("Necesidad"), solution: t("Solución"), plan: t("Plan") }[kind] || kind;
 }
 
+// hidden, or under a hidden need or solution (the server's shown flag: one rule)
+const isOff = (p) => p.hidden || p.shown === false;
+
 function progress(pieces) {
-  const shown = pieces.filter((p) => !p.hidden);
+  const shown = pieces.filter((p) => !isOff(p));
   const count = (kind) => shown.filter((p) => p.kind === kind).length;
   return { needs: count("need"), solutions: count("solution"), plans: count("plan") };
 }
@@ -30,10 +33,11 @@ function lagging(p) {
 }
 
 function pieceCard(piece, table) {
-  const sameKind = state.tables.flatMap((table) => table.pieces).filter((p) => p.kind === piece.kind && p.id !== piece.id && !p.hidden);
+  const sameKind = state.tables.flatMap((table) => table.pieces).filter((p) => p.kind === piece.kind && p.id !== piece.id && !isOff(p));
   const body = [el("span", { class: "piece-kind", text: kindLabel(piece.kind) }), el("p", { class: "piece-text", text: piece.text })];
   if (piece.kind === "plan") body.push(el("p", { class: "piece-meta", text: t("Quién: {who} · Cuándo: {due}", { who: piece.who, due: piece.due }) }));
   if (piece.hidden) body.push(el("span", { class: "badge", text: t("Oculta") }));
+  else if (piece.shown === false) body.push(el("span", { class: "badge", text: t("Oculta con la pieza de la que depende") }));
   if (fixing.has(piece.id)) {
     const form = el("form", { class: "fac-edit", "data-fix": piece.id });
     const text = el("textarea", { name: "text", rows: 3, maxlength: 280, "aria-label": t("Texto corregido") });
@@ -44,7 +48,7 @@ function pieceCard(piece, table) {
     const actions = el("div", { class: "actions" },
       el("button", { class: "button", type: "button", "data-fix-open": piece.id, text: t("Corregir") }),
       el("button", { class: "button", type: "button", "data-hide": piece.id, "data-hidden": piece.hidden ? "0" : "1", text: piece.hidden ? t("Mostrar") : t("Ocultar") }));
-    if (!piece.hidden && sameKind.length) {
+    if (!isOff(piece) && sameKind.length) {
       const select = el("select", { "data-merge": piece.id, "aria-label": t("Unir como duplicado de…") }, el("option", { value: "", text: t("Unir como duplicado de…") }));
       for (const other of sameKind) {
         const owner = state.tables.find((candidate) => candidate.id === other.table_id);
@@ -54,7 +58,7 @@ function pieceCard(piece, table) {
     }
     body.push(actions);
   }
-  return el("article", { class: `piece piece-${piece.kind}${piece.hidden ? " is-hidden" : ""}`, "data-piece": piece.id, "data-table-id": table.id }, ...body);
+  return el("article", { class: `piece piece-${piece.kind}${isOff(piece) ? " is-hidden" : ""}`, "data-piece": piece.id, "data-table-id": table.id }, ...body);
 }
 
 // A piece a table sent after its step's time ran out: not on the board until accepted here.
