@@ -1,6 +1,7 @@
 """Pure rules of the plenary: the decision, the tally and the agenda tree.  No Flask, no DB."""
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -240,3 +241,37 @@ def _rows_of(node: Node, level: int) -> list[dict]:
             row.setdefault(key, None)
             row.setdefault(f"{key}_span", 1)
     return below
+
+
+# --- erasure: what a redacted acta keeps -----------------------------------------------------
+
+#: what stands where an erased person was mentioned
+SUPPRESSED = "[dato suprimido]"
+#: names in a public role stay in the acta (the consent text says so): the mesas'
+#: spokespersons, the commitments' responsibles («quién»), who spoke in Moments 2 and 3
+PUBLIC_ROLE_KEYS = frozenset({"spokesperson", "who"})
+
+
+def redact(snapshot: dict, names: list[str]) -> tuple[dict, int]:
+    """A copy of an acta's snapshot with every mention of ``names`` (case ignored) replaced by
+    :data:`SUPPRESSED`, except under a public-role key; and how many were replaced."""
+    patterns = [
+        re.compile(re.escape(name.strip()), re.IGNORECASE)
+        for name in names
+        if name and len(name.strip()) >= 3
+    ]
+    count = 0
+
+    def walk(value, public: bool):
+        nonlocal count
+        if isinstance(value, dict):
+            return {k: walk(v, public or k in PUBLIC_ROLE_KEYS) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, public) for v in value]
+        if isinstance(value, str) and not public:
+            for pattern in patterns:
+                value, n = pattern.subn(SUPPRESSED, value)
+                count += n
+        return value
+
+    return walk(snapshot, False), count

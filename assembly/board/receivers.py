@@ -6,6 +6,7 @@ from assembly.assemblies.signals import assembly_closed, assembly_closing, assem
 from assembly.board import services
 from assembly.board.models import VOTE_CHOICES
 from assembly.registration.panels import ticket_panel
+from assembly.registration.signals import person_erasing
 
 
 @assembly_closing.connect
@@ -20,6 +21,13 @@ def store_the_acta(assembly, *, actor=None, reason="", **_kwargs) -> None:
     """The acta is the snapshot taken the moment the assembly closes (a new version each
     time it closes again)."""
     services.store_acta(actor, assembly, reason)
+
+
+@person_erasing.connect
+def redact_the_acta(attendee, *, names=(), **_kwargs) -> None:
+    """An erased person's mentions leave the acta in a new, redacted version (Ley 1581); names
+    in a public role stay."""
+    services.redact_for_erasure(attendee.assembly_id, list(names))
 
 
 @assembly_progress.connect

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
@@ -73,6 +73,8 @@ class PieceVersion(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), nullable=True
     )
     reason: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    #: replaced by a plenary amendment (the acta lists them), not a table's or a facilitator's edit
+    amendment: Mapped[bool] = mapped_column(nullable=False, default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<PieceVersion {self.piece_id[:8]} v{self.version}>"

@@ -34,6 +34,10 @@ def erase(actor: User | str, attendee: Attendee, *, reason: str) -> Erasure:
     such as "retención" for the retention rule)."""
     if attendee.erased_at is not None:
         raise Conflict(_("Los datos de esta persona ya fueron borrados."))
+    # before anything is wiped: the plenary redacts its acta with what identifies the person
+    signals.person_erasing.send(
+        attendee, names=[attendee.full_name, attendee.document_number], actor=actor
+    )
     attendee.first_names = ERASED_NAME
     attendee.last_names = _("(datos borrados)")
     attendee.name_key = ""

@@ -15,6 +15,12 @@ from assembly.board.services.acta import (  # noqa: F401
     refuse_closing_with_open_votes,
     store_acta,
 )
+from assembly.board.services.acta_record import (  # noqa: F401
+    amendments,
+    opening_attendance,
+    present_at,
+    redact_for_erasure,
+)
 from assembly.board.services.amendments import amend_piece, get_piece  # noqa: F401
 from assembly.board.services.approvals import (  # noqa: F401
     _approval,

@@ -9,6 +9,7 @@ from assembly.assemblies.services import incidents, log_incident
 from assembly.auth.models import User
 from assembly.board import domain
 from assembly.board.models import Acta
+from assembly.board.services.acta_record import amendments, opening_attendance
 from assembly.board.services.approvals import _iso, approval_results, open_votes, settle_vote
 from assembly.board.services.plenary import assembly_pieces, board_groups, spokespeople
 from assembly.board.services.rules import present_count
@@ -116,6 +117,9 @@ def acta_snapshot(assembly: Assembly) -> dict:
         "generated_local": venue_time(utcnow(), assembly, "%d/%m/%Y %H:%M"),
         "time_zone": assembly.time_zone,
         "attendance": {**attendance_totals(assembly.id), "present": present_count(assembly.id)},
+        # present when the agenda started (each vote keeps its own count at opening and close)
+        "opening": opening_attendance(assembly),
+        "amendments": amendments(assembly),
         "agenda": consolidated_agenda(assembly.id),
         # Moments 2 and 3 on the record: allies' offers, the experiences told
         "moment_notes": acta_notes(assembly.id),

@@ -33,7 +33,7 @@ def amend_piece(actor: User, assembly_id: int, piece_id: str, raw: dict) -> Piec
     refuse_fields(errors)
     if (piece.text, piece.who, piece.due) == (clean["text"], clean["who"], clean["due"]):
         raise InvalidInput(_("La enmienda no cambia nada."), fields={"text": _("No hay cambios.")})
-    record_version(piece, actor, clean["reason"])
+    record_version(piece, actor, clean["reason"], amendment=True)
     piece.text, piece.who, piece.due = clean["text"], clean["who"], clean["due"]
     piece.version += 1
     piece.updated_at = utcnow()

@@ -16,7 +16,9 @@ from assembly.puzzle.models import Piece, PieceVersion
 # --- history and the frozen agenda -------------------------------------------------------------
 
 
-def record_version(piece: Piece, actor: User | None = None, reason: str = "") -> PieceVersion:
+def record_version(
+    piece: Piece, actor: User | None = None, reason: str = "", *, amendment: bool = False
+) -> PieceVersion:
     """Keep the piece as it is now before it changes; the caller then edits it and bumps
     ``piece.version`` (phones, facilitators and plenary amendments all call it)."""
     row = PieceVersion(
@@ -29,6 +31,7 @@ def record_version(piece: Piece, actor: User | None = None, reason: str = "") ->
         hidden=piece.hidden,
         changed_by_id=actor.id if actor else None,
         reason=reason[:300],
+        amendment=amendment,
     )
     db.session.add(row)
     return row
