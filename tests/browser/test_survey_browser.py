@@ -2,13 +2,17 @@
 phone from the ticket page, the console's results follow without a reload."""
 
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
 from assembly.extensions import db
+from assembly.followup import lessons, survey
 from assembly.followup.models import SurveyAnswer
 from assembly.grouping.models import Group
 from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, log_in, screenshot
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
 def screenshot_path(name):
@@ -71,3 +75,30 @@ def test_the_room_answers_the_survey_and_the_console_follows(
     projector.goto(f"/assemblies/{assembly.id}/encuesta/proyectar")
     assert projector.locator(".survey-projector-qr svg").is_visible()
     screenshot(projector, "survey-projector")
+
+
+def test_the_survey_and_the_lessons_form_pass_axe(
+    new_page, make_user, make_assembly, make_attendee
+):
+    """WCAG 2 A/AA rules of axe-core on the attendee's survey (phone) and the card form."""
+    assembly = make_assembly()
+    person = make_attendee(assembly, checked_in_at=datetime(2026, 3, 14, 8))
+    survey.open_survey(None, assembly.id)
+    lessons.add_default_areas()
+    db.session.commit()
+    phone = new_page(PHONE, bypass_csp=True)
+    phone.goto(f"/encuesta/{person.ticket_token}")
+    phone.get_by_role("button", name="Enviar mis respuestas").click()  # with its errors shown
+    assert _axe(phone) == []
+    laptop = new_page(LAPTOP, bypass_csp=True)
+    log_in(laptop, make_user("organizer"))
+    laptop.goto(f"/assemblies/{assembly.id}/lecciones/nueva")
+    assert _axe(laptop) == []
+
+
+def _axe(page) -> list:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations"
+    )
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result]
