@@ -10,11 +10,14 @@
 // network first: online, the server's fresh page (stored for later); offline, the last one
 // stored, whose screen then shows its drafts and outbox from localStorage. Any other page
 // asked for offline gets the app's own offline page, never the browser's error. Nothing else
-// is stored: no staff list, no API answer, no Socket.IO traffic.
+// is stored: no staff list, no API answer, no Socket.IO traffic. The log-in page (after a
+// log-out, or a session that ended) drops the kept desk pages, which name the staff member;
+// the desk's queued scans live in localStorage and stay.
 const CONFIG = self.ASSEMBLY || { release: "dev", precache: [], offline: "/offline" };
 const CACHE = `asamblea-${CONFIG.release}`;
 const SHELLS = [/^\/mesa$/, /^\/mesa\/[^/]+$/, /^\/t\/[^/.]+$/, /^\/t\/[^/.]+\.png$/, /^\/assemblies\/\d+\/desk$/];
 const NEVER = [/^\/socket\.io\//, /^\/api\//, /^\/sw\.js$/];
+const STAFF_SHELLS = /^\/assemblies\/\d+\/desk$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -78,11 +81,19 @@ async function networkFirst(request, url) {
   }
 }
 
+async function forgetStaffPages() {
+  const cache = await caches.open(CACHE);
+  for (const request of await cache.keys()) {
+    if (STAFF_SHELLS.test(new URL(request.url).pathname)) await cache.delete(request);
+  }
+}
+
 self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (!sameOrigin(url) || NEVER.some((pattern) => pattern.test(url.pathname))) return;
+  if (request.mode === "navigate" && url.pathname === "/login") event.waitUntil(forgetStaffPages());
   if (isStatic(url)) event.respondWith(cacheFirst(request));
   else if (request.mode === "navigate" || isShell(url)) event.respondWith(networkFirst(request, url));
 });

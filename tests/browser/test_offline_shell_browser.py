@@ -96,6 +96,23 @@ def test_the_desk_reloads_offline_and_its_queued_scan_syncs(
     assert _db.session.get(Attendee, person.id).checked_in_desk == "Mesa 1"
     _db.session.rollback()
 
+    # logging out drops the kept desk page (it names the staff member)
+    assert page.evaluate(KEPT_DESKS) != []
+    page.get_by_role("button", name="Salir").click()
+    page.wait_for_url("**/login**")
+    page.wait_for_function(f"async () => (await ({KEPT_DESKS})()).length === 0")
+
+
+#: the desk pages the worker keeps, in every cache of this origin
+KEPT_DESKS = """async () => {
+  const found = [];
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const request of await cache.keys()) if (request.url.includes("/desk")) found.push(request.url);
+  }
+  return found;
+}"""
+
 
 def test_without_a_service_worker_the_offline_banner_says_not_to_reload(room, new_page):  # noqa: F811
     """Plain HTTP on the LAN has no service worker (here: blocked): the phone must not reload."""
