@@ -115,6 +115,7 @@ def _compute(
     seed: int,
     rows: list[SeatRow] | None = None,
     split_fn: SplitFn = _split_off_loop,
+    before_split: Callable[[], None] | None = None,
 ) -> _Plan:
     if population not in POPULATIONS:
         raise InvalidInput(
@@ -124,23 +125,25 @@ def _compute(
     groups = groups_of(assembly_id)
     if not groups:
         raise Conflict("La asamblea no tiene mesas: agregue al menos un eje temático.")
-    tables = tables_of(assembly_id)
-    table_by_id = {t.id: t for t in tables}
+    # the tables as plain values: (theme, number, locked) by id, and the retirable ones
+    table_info = {t.id: ((t.group.theme_id, t.number), t.locked) for t in tables_of(assembly_id)}
+    status, table_size = assembly.status, assembly.table_size
+    theme_ids = tuple(g.theme_id for g in groups)
 
     everyone = seat_rows(assembly_id) if rows is None else rows
     wanted = [a for a in everyone if population == "registered" or a.checked_in]
     # People at locked tables stay, whether or not they are in the chosen population.
     locked: dict[int, tuple[int, int]] = {}
     for a in everyone:
-        table = table_by_id.get(a.table_id) if a.table_id else None
-        if table is not None and table.locked:
-            locked[a.id] = (table.group.theme_id, table.number)
+        info = table_info.get(a.table_id) if a.table_id else None
+        if info is not None and info[1]:
+            locked[a.id] = info[0]
     people_rows = {a.id: a for a in wanted}
     people_rows.update({a.id: a for a in everyone if a.id in locked})
 
-    settings = domain.Settings(
-        theme_ids=tuple(g.theme_id for g in groups), table_size=assembly.table_size, seed=seed
-    )
+    settings = domain.Settings(theme_ids=theme_ids, table_size=table_size, seed=seed)
+    if before_split is not None:
+        before_split()  # a background split ends its read here: the computing holds nothing
     try:
         result = split_fn([a.person for a in people_rows.values()], settings, locked)
     except ValueError as error:
@@ -151,14 +154,16 @@ def _compute(
         ) from error
 
     # What would change, against what is stored now.
-    now = {a.id: (a.table_id and table_by_id.get(a.table_id)) for a in everyone if a.table_id}
-    existing = {(t.group.theme_id, t.number) for t in tables}
+    now = {
+        a.id: table_info[a.table_id][0] for a in everyone if a.table_id and a.table_id in table_info
+    }
+    existing = {key for key, _locked in table_info.values()}
     planned = {(p.theme_id, p.number) for p in result.tables}
     moved = 0
     for plan in result.tables:
         for pid in plan.members:
-            table = now.get(pid)
-            if table and (table.group.theme_id, table.number) != (plan.theme_id, plan.number):
+            key = now.get(pid)
+            if key and key != (plan.theme_id, plan.number):
                 moved += 1
     report = SplitReport(
         population=population,
@@ -169,11 +174,11 @@ def _compute(
         kept_locked=len(locked),
         new_tables=len(planned - existing),
         removed_tables=len(
-            [t for t in tables if (t.group.theme_id, t.number) not in planned and not t.locked]
+            [key for key, is_locked in table_info.values() if key not in planned and not is_locked]
         ),
         resplit=bool(now),
     )
-    if report.resplit and assembly.status == "live":
+    if report.resplit and status == "live":
         report.warnings.append(
             "La asamblea está en curso: las sub-mesas pueden estar trabajando ya. "
             "Bloquee las que deban quedarse como están antes de volver a repartir."
@@ -216,9 +221,14 @@ def run_split(
     chunks and ``on_chunk(done, total)``, called after each :data:`TABLE_CHUNK` tables opened
     (``0, 0``) and each :data:`SEAT_CHUNK` seats written (it commits and yields).
     """
-    plan = _compute(assembly_id, population, seed, rows, split_fn)
-    if on_chunk is not None:
-        on_chunk(0, 0)
+    plan = _compute(
+        assembly_id,
+        population,
+        seed,
+        rows,
+        split_fn,
+        before_split=None if on_chunk is None else (lambda: on_chunk(0, 0)),
+    )
     report = plan.report
     ensure_writable(plan.assembly)
     if report.resplit and report.changes_anything and not confirm:
