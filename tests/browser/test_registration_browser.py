@@ -209,7 +209,8 @@ def test_import_in_the_browser_shows_progress_and_imports(
     screenshot(page, "registration-import-review-laptop")
     page.get_by_role("button", name="Importar 40 personas").click()
     page.wait_for_url(re.compile(r"/import/jobs/\d+$"))
-    page.locator("#import-result").wait_for()
+    # the job runs in the background; the page reloads itself when it has ended
+    page.locator("#import-result").wait_for(timeout=60_000)
     assert "40 personas nuevas" in page.locator("#import-result").inner_text()
     screenshot(page, "registration-import-done-laptop")
     page.get_by_role("link", name="Ver las personas inscritas").click()
