@@ -81,11 +81,16 @@ class Viewer:
     of every ``piece_saved``; through nginx it carries its own ``asamblea_node`` cookie."""
 
     SCAN = re.compile(
-        rb'(?P<ping>\x81\x012)|(?P<connected>40\{"sid")|(?P<joined>431\[)'
+        rb'(?P<ping>\x81\x012)|(?P<connected>40\{"sid")|(?P<joined>431\[\{"ok":true)'
+        rb'|431\[\{"ok":false,"error":"(?P<error>[^"]*)","code":"(?P<code>[^"]*)"'
+        rb'|(?P<refused>44\{"message":"[^"]*")'
         rb'|42\["piece_saved",\{"id":"(?P<id>[0-9a-f-]{36})"'
     )
 
     def __init__(self, url: str, assembly_id: int, board_token: str):
+        self.refused = ""
+        self.join_errors: list[str] = []
+        self.cookie = secrets.token_hex(16)  # its browser's: nginx routes it by this
         parts = urlsplit(url)
         self.host, self.port = parts.hostname, parts.port
         self.assembly_id, self.board_token = assembly_id, board_token
@@ -100,7 +105,7 @@ class Viewer:
             key = base64.b64encode(os.urandom(16)).decode()
             self.sock.sendall(
                 f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
-                f"Host: {self.host}:{self.port}\r\nCookie: asamblea_node={secrets.token_hex(16)}"
+                f"Host: {self.host}:{self.port}\r\nCookie: asamblea_node={self.cookie}"
                 f"\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
                 "Sec-WebSocket-Version: 13\r\n\r\n".encode()
             )
@@ -119,6 +124,14 @@ class Viewer:
                         self.received[match["id"].decode()].append(time.time())
                     elif match["ping"]:
                         self.sock.sendall(_client_frame("3"))
+                    elif match["code"]:  # a refused join: the screen asks again soon
+                        self.join_errors.append(match["code"].decode())
+                        gevent.sleep(1.0)
+                        join = ["join_board", {"assembly_id": self.assembly_id}]
+                        self.sock.sendall(_client_frame("421" + json.dumps(join)))
+                    elif match["refused"]:
+                        self.refused = match["refused"].decode()
+                        return
                     elif match["connected"]:
                         join = ["join_board", {"assembly_id": self.assembly_id}]
                         self.sock.sendall(_client_frame("421" + json.dumps(join)))
@@ -150,16 +163,26 @@ def viewer_process(url: str, assembly_id: int, count: int, board_token: str) -> 
         greenlets.append(gevent.spawn(viewer.run))
         if index % 50 == 49:
             gevent.sleep(0.05)
+    deadline = time.monotonic() + 60
     for viewer in viewers:
-        viewer.ready.wait(timeout=60)
+        viewer.ready.wait(timeout=max(0.0, deadline - time.monotonic()))
     joined = [v for v in viewers if v.joined]
+    refused = collections.Counter(v.refused for v in viewers if v.refused)
+    join_errors = collections.Counter(code for v in viewers for code in v.join_errors)
+    if join_errors:
+        print(f"join_board refused (then asked again): {dict(join_errors)}", file=sys.stderr,
+              flush=True)  # fmt: skip
+    if refused or len(joined) < count:
+        print(f"viewers not joined: {count - len(joined)}, refused {dict(refused)}",
+              file=sys.stderr, flush=True)  # fmt: skip
     print("READY", len(joined), flush=True)
     acked = set(json.loads(gevent.get_hub().threadpool.apply(sys.stdin.readline)))
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(acked - set(v.received) for v in joined):
         gevent.sleep(0.1)
     gevent.sleep(0.5)  # a copy sent twice arrives right after the first
-    print(json.dumps([dict(v.received) for v in joined]), flush=True)
+    print(json.dumps([{"cookie": v.cookie, "received": dict(v.received)} for v in joined]),
+          flush=True)  # fmt: skip
     for viewer in viewers:
         viewer.close()
     gevent.killall(greenlets, timeout=5)
@@ -209,6 +232,10 @@ def _desks(url: str, room: dict) -> list[Desk]:
     return desks
 
 
+def _progress(message: str) -> None:
+    print(f"  … {message}", file=sys.stderr, flush=True)
+
+
 def run_room(url: str, room: dict, args) -> dict:
     """The room's load against one set-up (``url``: the process or nginx)."""
     per_process = [args.viewers // args.viewer_procs] * args.viewer_procs
@@ -231,8 +258,10 @@ def run_room(url: str, room: dict, args) -> dict:
         for count in per_process
     ]
     joined = sum(int(w.stdout.readline().split()[1]) for w in watchers)
+    _progress(f"{joined} viewers joined")
     phones = [Phone(url, code) for code in room["codes"]]
     desks = _desks(url, room)
+    _progress(f"{len(phones)} phones and {len(desks)} desks connected")
     path = f"/assemblies/{room['assembly_id']}/desk/checkin"
     checkins: list[float] = []
     results: collections.Counter = collections.Counter()
@@ -260,17 +289,18 @@ def run_room(url: str, room: dict, args) -> dict:
     elapsed = time.perf_counter() - started
     acked = [pid for p in phones for pid in p.acked]
     sent = {pid: t for p in phones for pid, t in p.sent.items()}
-    deliveries: list[dict] = []
+    viewers: list[dict] = []
     for watcher in watchers:
         watcher.stdin.write(json.dumps(acked) + "\n")
         watcher.stdin.flush()
     for watcher in watchers:
-        deliveries.extend(json.loads(watcher.stdout.readline()))
+        viewers.extend(json.loads(watcher.stdout.readline()))
         watcher.wait(timeout=30)
     for phone in phones:
         phone.client.disconnect()
     for desk in desks:
         desk.close()
+    deliveries = [viewer["received"] for viewer in viewers]
     latencies = [
         (times[0] - sent[pid]) * 1000
         for seen in deliveries
@@ -278,12 +308,15 @@ def run_room(url: str, room: dict, args) -> dict:
         if pid in sent
     ]
     missing = sum(1 for seen in deliveries for pid in acked if pid not in seen)
+    missing_by = collections.Counter(
+        viewer["cookie"] for viewer in viewers for pid in acked if pid not in viewer["received"]
+    )
     dup = sum(len(times) - 1 for seen in deliveries for times in seen.values())
     errors = [e for p in phones for e in p.errors]
     return {
         "joined": joined, "acked": acked, "latencies": latencies, "missing": missing,
         "dup": dup, "errors": errors, "checkins": checkins, "results": results,
-        "elapsed": elapsed,
+        "elapsed": elapsed, "missing_by": missing_by,
     }  # fmt: skip
 
 
@@ -352,6 +385,23 @@ def three_processes(tmp: Path, args) -> tuple:
             port for _c, port, uri in nginx.routes() if uri.startswith("/socket.io/")
         )
         print(f"  sockets per process (nginx log): {dict(spread)}")
+        where = {c: port for c, port, uri in nginx.routes() if uri.startswith("/socket.io/")}
+        lost_at = collections.Counter()
+        for cookie, count in result["missing_by"].items():
+            lost_at[where.get(cookie, 0)] += count
+        if lost_at:
+            print(f"  deliveries missing per process: {dict(lost_at)}")
+        for server in servers:
+            problems = [
+                line for line in server.log().splitlines() if "ERROR" in line or "WARN" in line
+            ]
+            if problems:
+                kinds = collections.Counter(line.split(" ", 2)[-1][:160] for line in problems)
+                print(f"  {server.url}: {len(problems)} warnings/errors:",
+                      *[f"{n}× {k}" for k, n in kinds.most_common(4)], sep="\n    ")  # fmt: skip
+            if os.environ.get("BENCH_TRACEBACK") and "Traceback" in server.log():
+                text = server.log()
+                print(text[text.index("Traceback") :][:3000])
         return report("3 processes, PostgreSQL + Redis behind nginx", result, url, room, args)
     finally:
         nginx.stop()
@@ -369,11 +419,14 @@ def main() -> None:
     parser.add_argument("--viewer-procs", type=int, default=2)
     parser.add_argument("--tables", type=int, default=25)
     parser.add_argument("--people", type=int, default=200)
+    parser.add_argument("--only", type=int, choices=[3], help="only the 3-process set-up")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         (tmp / "one").mkdir()
         (tmp / "three").mkdir()
+        if args.only == 3:  # a quick look at one set-up while tuning
+            return print(three_processes(tmp / "three", args))
         p95, c95_one, lost_one, dup_one = one_process(tmp / "one", args)
         p95_3, c95_three, lost_three, dup_three = three_processes(tmp / "three", args)
     verdict = "ok" if max(p95, p95_3) < TARGET_P95_MS else f"over the {TARGET_P95_MS} ms goal"
