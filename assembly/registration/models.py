@@ -24,6 +24,8 @@ class Attendee(db.Model):
             "checked_in_at",
             "checked_out_at",
         ),
+        # A room in id order, a chunk at a time (the background split's reads), without a sort.
+        Index("ix_attendees_assembly_order", "assembly_id", "id"),
         # Arrivals of the last two hours and the latest check-ins, without a scan.
         Index("ix_attendees_checked_in", "assembly_id", "checked_in_at"),
         # A late arrival's seat: per-table counts of the balanced attributes from this index
