@@ -64,7 +64,8 @@ SHOWN = """
   const cells = (g) => g.blocks.reduce((n, block) => n + block.cells.length, 0);
   const expected = page ? page.groups.reduce((n, g) => n + cells(g), 0) : 0;
   return document.querySelectorAll('.board-stage .region').length > 0
-    && document.querySelectorAll('.board-stage .piece').length === expected;
+    && document.querySelectorAll('.board-stage .piece').length === expected
+    && board.fitsPending() === 0;
 }
 """
 

@@ -11,7 +11,7 @@ from assembly.board import services
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
-from tests.browser.conftest import PROJECTOR, log_in, screenshot
+from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot
 from tests.support.board_measure import MIN_FONT
 from tests.support.board_seed import seed_pieces
 
@@ -120,6 +120,25 @@ def test_the_whole_puzzle_joins_every_mesa_legibly(
             assert not turned["caption"].startswith(("Necesidades 1–", "Necesidad 1 de"))
             assert turned["below"] == 0 and turned["cut"] == []
             screenshot(page, f"board-whole{count}-{name}-turned")
+
+
+def test_the_whole_puzzle_on_a_phone_stacks_the_mesas(new_page, make_user, make_assembly):
+    assembly = make_assembly()
+    seed_pieces(assembly, 40)
+    services.plenary_command(make_user("moderator"), assembly.id, "whole")
+    db.session.commit()
+    phone = new_page(PHONE)
+    phone.goto(f"/tablero/{assembly.board_token}")
+    phone.wait_for_function(
+        "() => document.querySelectorAll('.board-whole .whole-block').length === 5"
+        " && window.asambleaBoard.state.pieces.size === 40"
+    )
+    screenshot(phone, "board-whole-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    blocks = phone.evaluate(BLOCKS)
+    assert [b["title"].split()[1] for b in blocks] == ["1", "2", "3", "4", "5"]
+    assert all(b["cut"] == [] and not b["overflow"] for b in blocks)
+    assert all(b["needs"] >= 2 for b in blocks)  # the page scrolls: every need is listed
 
 
 def test_the_revealed_mesa_names_its_spokesperson_live(

@@ -13,8 +13,13 @@ with requestAnimationFrame over SECONDS, main-thread busy time is Chromium's own
 read at the end. Baseline, same run: the same page with the same pieces and no arrivals
 (headless Chromium without a GPU on a shared 2-core machine sets its own ceiling).
 
+Then page turns to pages not shown yet: the longest frame of each turn (until its last text is
+fitted), with the fitting spread over frames (board_fit.js fitSoon, 8 ms a frame) and, as the
+same run's baseline, all at once.
+
 Last line:
 RESULT board pieces=150 fps=… idle_fps=… fps_600=… idle_fps_600=… busy_pct=… min_font_px=…
+turn_ms_600=… turn_ms_600_at_once=…
 (busy_pct: the main thread's busy share while pieces arrive on the 600-piece board).
 """
 
@@ -39,6 +44,7 @@ from tests.support.services import require_chromium
 
 SECONDS = 10
 RATE = 10  # new pieces per second
+TURNS_EACH = 6  # page turns measured each way
 PASSWORD = "clave-de-bench-123"
 SHOTS = Path(__file__).resolve().parents[1] / "browser" / "screenshots"  # ignored by git
 
@@ -57,6 +63,36 @@ async (seconds) => {
     requestAnimationFrame(tick);
   });
   return { frames: intervals.length, elapsed: (last - start) / 1000, intervals };
+}
+"""
+
+
+#: ``turns`` page turns, each measured from the turn until its last text is fitted: the
+#: longest frame of each (the fitting spread over frames, or with ``budget`` Infinity all at
+#: once, as before: the same run's baseline)
+TURNS = """
+async ([turns, budget]) => {
+  const board = window.asambleaBoard;
+  board.setFitBudget(budget);
+  const worst = [];
+  for (let i = 0; i < turns; i += 1) {
+    const frames = [];
+    let last = performance.now();
+    board.turnPage(1);
+    await new Promise((done) => {
+      const tick = (now) => {
+        frames.push(now - last);
+        last = now;
+        if (frames.length > 2 && board.fitsPending() === 0) done();
+        else requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    worst.push(Math.max(...frames));
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  board.setFitBudget(8);
+  return worst;
 }
 """
 
@@ -231,6 +267,14 @@ def run_board(page, cdp, server_url, setup, total: int, codes) -> tuple[dict, di
     show(f"  idle ({total} pieces)", idle)
     show(f"  new pieces at {RATE}/s", live)
     print(f"  live / idle = {live['fps'] / idle['fps']:.2f}")
+    # page turns to pages not shown yet (nothing cached): all at once, then spread over frames
+    at_once = statistics.median(page.evaluate(TURNS, [TURNS_EACH, float("inf")]))
+    spread = statistics.median(page.evaluate(TURNS, [TURNS_EACH, 8]))
+    print(
+        f"  page turn, longest frame (median of {TURNS_EACH}): fitted at once {at_once:5.1f} ms,"
+        f" spread over frames {spread:5.1f} ms"
+    )
+    live["turn"], live["turn_at_once"] = spread, at_once
     return idle, live, min_font["min"]
 
 
@@ -274,7 +318,8 @@ def main() -> None:
     print(
         f"RESULT board pieces=150 fps={live150['fps']:.1f} idle_fps={idle150['fps']:.1f} "
         f"fps_600={live600['fps']:.1f} idle_fps_600={idle600['fps']:.1f} "
-        f"busy_pct={live600['busy']:.0f} min_font_px={min(font150, font600):g}"
+        f"busy_pct={live600['busy']:.0f} min_font_px={min(font150, font600):g} "
+        f"turn_ms_600={live600['turn']:.0f} turn_ms_600_at_once={live600['turn_at_once']:.0f}"
     )
 
 

@@ -10,7 +10,7 @@
 import { mountClock } from "../shared/clock.js";
 import { t } from "../shared/i18n.js";
 import { connect } from "../shared/socket.js";
-import { fitTexts } from "./board_fit.js";
+import { fitSoon, fitsPending, setFitBudget } from "./board_fit.js";
 import { createStage, legibleSizes } from "./board_stage.js";
 import { renderMode } from "./board_strip.js";
 import { approvalText, renderVotePanel } from "./board_vote.js";
@@ -194,7 +194,7 @@ function render() {
   const work = board.show(page, state.groups, fullLayout ? new Set(state.groups.map((g) => g.id)) : dirty, { flow, fresh });
   dirty.clear();
   fullLayout = false;
-  fitTexts(work);
+  fitSoon(work); // over the next frames when a page turn brings many texts
   markNewest();
   renderApprovals();
   renderZoom(zoomLayer, state, { focusable: canControl, minFont: legibleSizes(isPublic).minFont });
@@ -380,5 +380,7 @@ export function init() {
     pages: () => board.pages,
     page: () => board.pages[pageIndex] || null,
     turnPage,
+    fitsPending,
+    setFitBudget,
   };
 }

@@ -1,12 +1,67 @@
 // The board's text fitting: the largest font that fits each piece, in batched passes (one
 // layout per pass, never one per piece), then a shorter text cut at a word boundary when even
 // the smallest legible size is too big (the zoom view shows it whole). Results are cached by
-// text, box and size range, so a piece shown again (a rotation, a re-layout) is not measured.
+// text, box and size range, so a piece shown again (a rotation, a re-layout) is not measured;
+// fitSoon spreads the rest over frames within a budget.
 
 const cache = new Map(); // key -> {font, text, classes}
 const CACHE_MAX = 4000;
 
 const STAGES = ["is-tight", "is-bare"];
+
+// Fitting over frames (a page turn brings up to ~150 texts to fit): each frame fits chunks
+// until its budget is spent and leaves the rest to the next frames; a text still waiting
+// keeps its box hidden, so it never shows at the wrong size.
+const waiting = new Map(); // text box -> its latest item
+const CHUNK = 24;
+let budget = 8; // ms of fitting per frame
+let drainFrame = 0;
+
+/** The fitting budget per frame in ms (Infinity: everything in the frame that asks). */
+export function setFitBudget(ms) {
+  budget = ms;
+}
+
+/** Fit ``items`` soon: cached texts at once, the others in chunks over the next frames. */
+export function fitSoon(items) {
+  for (const item of items) {
+    const known = item.key && cache.get(item.key);
+    if (known) {
+      waiting.delete(item.box);
+      item.box.classList.remove("is-fitting");
+      apply(item, known);
+    } else {
+      waiting.set(item.box, item);
+      item.box.classList.add("is-fitting");
+    }
+  }
+  drain();
+}
+
+function drain() {
+  const start = performance.now();
+  do {
+    const chunk = [];
+    for (const [box, item] of waiting) {
+      waiting.delete(box);
+      if (box.isConnected) chunk.push(item);
+      if (chunk.length >= CHUNK) break;
+    }
+    fitTexts(chunk);
+    for (const item of chunk) item.box.classList.remove("is-fitting");
+  } while (waiting.size && performance.now() - start < budget);
+  if (waiting.size && !drainFrame) {
+    drainFrame = requestAnimationFrame(() => {
+      drainFrame = 0;
+      drain();
+    });
+  }
+}
+
+/** Texts still waiting for their fit (the tests and the benchmark wait for none). */
+export function fitsPending() {
+  return waiting.size;
+}
 
 function apply(item, fitted) {
   item.box.style.fontSize = `${fitted.font}px`;
