@@ -122,3 +122,20 @@ def test_without_a_service_worker_the_offline_banner_says_not_to_reload(room, ne
     leader.context.set_offline(True)
     leader.get_by_text("No recargue la página: la conexión vuelve sola.").wait_for()
     leader.context.set_offline(False)
+
+
+def test_a_ticket_reloads_offline_with_its_qr(new_page, make_assembly, make_attendee):
+    assembly = make_assembly()
+    person = make_attendee(assembly)
+    _db.session.rollback()
+    phone = new_page(PHONE, service_workers="allow")
+    phone.goto(f"/t/{person.ticket_token}")
+    _kept(phone)
+    phone.context.set_offline(True)
+    phone.reload()
+    phone.get_by_text(person.full_name).first.wait_for()
+    qr = phone.locator("img.ticket-qr")
+    phone.wait_for_function(
+        "() => { const i = document.querySelector('img.ticket-qr'); return i.complete && i.naturalWidth > 0; }"
+    )
+    assert qr.is_visible()
