@@ -17,11 +17,15 @@ from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
 
+# python-socketio's (the builtin one reaches the client as a bare «Connection refused by server»,
+# without our message or its data)
+from flask_socketio import ConnectionRefusedError
+
 from assembly.auth import scope, throttle
 from assembly.auth.domain import Permission
 from assembly.core import network
 from assembly.core.sockets import guard
-from assembly.errors import AssemblyError, RateLimited
+from assembly.errors import AssemblyError, RateLimited, as_domain_error
 from assembly.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -101,6 +105,17 @@ def on_connect(auth=None):
         except AssemblyError as error:
             # a refusal with a reason the client acts on (code_changed: ask for the new code)
             raise ConnectionRefusedError(str(error), {"code": error.code}) from None
+        except Exception as error:
+            # The database did not answer in time (every pooled connection busy in a reconnect
+            # storm, or dropped): unanswered, the screen would wait for ever. A retryable
+            # refusal tells it to connect again in a moment (static/js/shared/socket.js).
+            refusal = as_domain_error(error)
+            if refusal.code != "unavailable":
+                raise  # a bug stays one (logged by the server), not a refusal to retry
+            log.warning("socket connect (%s) refused for now: %s", kind, error)
+            raise ConnectionRefusedError(
+                refusal.message, {"code": refusal.code, "retry": True}
+            ) from None
         if identity is not None:
             session["socket_identity"] = {"kind": kind, **identity}
             _count_in(kind)

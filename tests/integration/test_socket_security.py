@@ -192,3 +192,28 @@ def test_behind_the_trusted_proxy_log_in_limits_key_on_the_real_client(server, m
     colleague = Browserless(server.url)
     colleague.opener.addheaders = [("X-Forwarded-For", "198.51.100.20")]
     colleague.login(user.username, TEST_PASSWORD)  # same proxy address, another client
+
+
+def test_a_connect_the_database_cannot_answer_in_time_is_told_to_come_back(app, monkeypatch):
+    """A full pool in a reconnect storm: the screen gets a retryable refusal (it connects again
+    by itself), never silence; an unexpected error is not dressed up as one."""
+    from flask_socketio import ConnectionRefusedError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from assembly.auth import events
+
+    def busy(_value):
+        raise PoolTimeout("QueuePool limit of size 10 overflow 15 reached")
+
+    monkeypatch.setitem(events._CHECKERS, "board", busy)
+    with app.test_request_context("/socket.io/"), pytest.raises(ConnectionRefusedError) as refused:
+        events.on_connect({"board": "un-token"})
+    assert refused.value.error_args["data"] == {"code": "unavailable", "retry": True}
+    assert refused.value.error_args["message"]
+
+    def broken(_value):
+        raise ValueError("a bug")
+
+    monkeypatch.setitem(events._CHECKERS, "board", broken)
+    with app.test_request_context("/socket.io/"), pytest.raises(ValueError):
+        events.on_connect({"board": "un-token"})

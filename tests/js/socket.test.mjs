@@ -221,6 +221,24 @@ test("the status follows the socket; a refused credential is told apart", () => 
   assert.equal(conn.detail, "Código de mesa no válido");
 });
 
+test("a connect answered 'busy, ask again' (a reconnect storm) connects again by itself", async () => {
+  const { socket, conn } = open();
+  const seen = [];
+  conn.onStatus((status) => seen.push(status));
+  socket.active = false;
+  const busy = Object.assign(new Error("El servidor está ocupado."), { data: { code: "unavailable", retry: true } });
+  socket.fire("connect_error", busy);
+  assert.equal(conn.status, "offline");
+  await until(() => socket.connects === 1, "a new connect after the busy answer");
+  assert.equal(conn.status, "online");
+  socket.drop();
+  socket.fire("connect_error", Object.assign(new Error("Código de mesa no válido"), { data: { code: "invalid" } }));
+  assert.equal(conn.status, "refused"); // a real refusal still stops
+  await tick();
+  assert.equal(socket.connects, 1);
+  assert.deepEqual(seen.slice(0, 2), ["connecting", "offline"]);
+});
+
 test("a join answer names its rooms as a map, or as one room and its number", () => {
   assert.deepEqual(roomsOf({ seq: { "board:1": 4, "clock:1": 9 } }), [["board:1", 4], ["clock:1", 9]]);
   assert.deepEqual(roomsOf({ room: "table:3", seq: 5 }), [["table:3", 5]]);

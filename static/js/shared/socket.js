@@ -116,8 +116,10 @@ export class Connection {
     this.statusListeners = new Set();
     this.waiting = []; // numbered messages held while a join is on its way
     this.joining = 0;
+    this.busyAttempts = 0; // connects answered "busy, ask again" in a row
 
     socket.on("connect", () => {
+      this.busyAttempts = 0;
       this.rooms.reset(); // a new connection is in no room: every join runs again
       this.setStatus("online");
       this.rejoin();
@@ -127,6 +129,12 @@ export class Connection {
       if (reason === "io server disconnect") socket.connect(); // the server let go: try again
     });
     socket.on("connect_error", (error) => {
+      if (!socket.active && error?.data?.retry) {
+        // Too busy to check the credential (a reconnect storm): not a refusal, ask again soon.
+        this.setStatus("offline", error?.message || "");
+        setTimeout(() => this.wake(), backoff(this.busyAttempts++, this.timing));
+        return;
+      }
       // Not active: the server refused this credential; it will not retry by itself.
       // ``refusal`` keeps the server's reason ({code: "code_changed"}) for the screen.
       this.refusal = socket.active ? null : error?.data || null;
