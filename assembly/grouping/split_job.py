@@ -85,8 +85,9 @@ def start_split(
 
 
 class _Timed:
-    """The job's context, noting the longest stretch of work between two yields (the time
-    a request may have waited behind the job), for the log."""
+    """The job's context, noting the longest time between two progress reports (each one
+    yields; the split's arithmetic, off the event loop, lies between two of them), for the
+    log."""
 
     def __init__(self, ctx: jobs.JobContext):
         self.job_id, self._ctx = ctx.job_id, ctx
@@ -154,7 +155,8 @@ def run(
     q = report.quality
     log.info(
         "split job %s of assembly %s: %s people read in %.2f s, split and seated in %.2f s; "
-        "longest stretch without yielding %.0f ms (before «%s»)",
+        "longest time between two progress reports %.0f ms (before «%s»; the arithmetic "
+        "between two of them runs off the event loop)",
         ctx.job_id,
         assembly_id,
         len(rows),

@@ -141,3 +141,17 @@ def test_a_small_split_still_answers_at_once(client, auth, db, big, monkeypatch)
     )
     assert answer.status_code == 302 and "job=" not in answer.headers["Location"]
     assert _seated(db, big.id) == 20 and db.session.scalar(select(func.count(jobs.Job.id))) == 0
+
+
+def test_a_preview_reads_the_room_in_chunks_and_previews_what_the_split_does(
+    db, big, make_user, monkeypatch
+):
+    """The preview ends its read and lets other requests run between chunks; what it
+    previews is what the split then does."""
+    turns = []
+    monkeypatch.setattr(split_services, "PREVIEW_CHUNK", 5)
+    monkeypatch.setattr(jobs, "let_others_run", lambda: turns.append(db.session().in_transaction()))
+    preview = services.preview_split(big.id, population="checked_in", seed=3)
+    assert turns == [False] * 5  # 23 people, 5 at a time; no read open while others run
+    done = services.run_split(make_user(), big.id, population="checked_in", seed=3)
+    assert preview.quality == done.quality and preview.new_tables == done.new_tables

@@ -192,9 +192,21 @@ def _compute(
     return _Plan(assembly, groups, result, list(people_rows.values()), everyone, report)
 
 
+#: people a preview reads before it lets the rest of the room be served
+PREVIEW_CHUNK = 1000
+
+
 def preview_split(assembly_id: int, *, population: str, seed: int) -> SplitReport:
-    """What :func:`run_split` would do, without writing anything."""
-    plan = _compute(assembly_id, population, seed)
+    """What :func:`run_split` would do, without writing anything.  The people are read a
+    chunk at a time, each read ended (nothing is written) before the other requests of the
+    worker get their turn, and the arithmetic runs off the event loop: a preview of 50,000
+    does not hold the room."""
+    rows: list[SeatRow] = []
+    while chunk := seat_rows(assembly_id, after_id=rows[-1].id if rows else 0, limit=PREVIEW_CHUNK):
+        rows += chunk
+        db.session.rollback()  # nothing was written; end the read
+        jobs.let_others_run()
+    plan = _compute(assembly_id, population, seed, rows)
     db.session.rollback()  # nothing was written; end the read
     return plan.report
 
