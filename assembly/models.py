@@ -1,6 +1,6 @@
 """Every model, imported once so that Alembic and ``create_all`` see the whole schema."""
 
-from assembly.agenda.models import AgendaClock, ClockAction, MomentNote, Slide
+from assembly.agenda.models import AgendaClock, ClockAction, MomentNote, Slide, Speaker
 from assembly.assemblies.models import (
     Assembly,
     AssemblyLog,
@@ -57,6 +57,7 @@ __all__ = [
     "RetiredCode",
     "RoomSequence",
     "Slide",
+    "Speaker",
     "Step",
     "Survey",
     "SurveyAnswer",

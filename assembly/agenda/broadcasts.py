@@ -13,10 +13,11 @@ def room(assembly_id: int) -> str:
 
 
 def clock_state(assembly_id: int) -> Broadcast:
-    """The stored clock: the same snapshot ``join_clock`` answers, read in this transaction."""
+    """The stored clock: the same snapshot ``join_clock`` answers, read in this transaction
+    (with the speakers list)."""
     return broadcast(
         "clock_state",
-        services.clock_snapshot(assembly_id),
+        services.clock_with_speakers(assembly_id),
         rooms=[room(assembly_id)],
         assembly_id=assembly_id,
     )

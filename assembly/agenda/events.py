@@ -9,7 +9,7 @@ from assembly.assemblies import services as assemblies
 from assembly.assemblies.realtime import broadcasting, join
 from assembly.auth.domain import Permission
 from assembly.auth.events import current_identity, identity_may_follow
-from assembly.core.schemas import AssemblyId, Payload, Text
+from assembly.core.schemas import AssemblyId, OptionalId, Payload, Text
 from assembly.core.sockets import event
 from assembly.desk.broadcasts import room as desk_room
 from assembly.errors import PermissionDenied
@@ -36,7 +36,7 @@ def on_join_clock(data: FollowClock) -> dict:
     return join(
         data.assembly_id,
         [broadcasts.room(data.assembly_id)],
-        lambda: services.clock_snapshot(data.assembly_id),
+        lambda: services.clock_with_speakers(data.assembly_id),
     )
 
 
@@ -52,6 +52,36 @@ def on_clock_control(data: ClockControl) -> dict:
             data.action,
             minutes=data.minutes,
             position=data.position,
+        )
+        message = broadcasts.clock_state(data.assembly_id)
+        out.add(message)
+    return {"state": message.payload}
+
+
+class SpeakersCommand(Payload):
+    assembly_id: AssemblyId
+    action: Text[20] = ""
+    name: Text[200] | None = None
+    kind: Text[20] | None = None
+    minutes: float | Text[20] | None = None
+    speaker_id: OptionalId = None
+
+
+@event("speakers_command", SpeakersCommand)
+def on_speakers_command(data: SpeakersCommand) -> dict:
+    """The speakers list: add a turn, remove one, give the floor to the next, end the turn;
+    every clock screen hears it (``clock_state`` carries the list)."""
+    if not current_user.is_authenticated or not current_user.can(Permission.RUN_CLOCK):
+        raise PermissionDenied(_("Su cuenta no puede manejar la lista de intervenciones."))
+    with broadcasting() as out:
+        services.speakers_command(
+            current_user,
+            data.assembly_id,
+            data.action,
+            name=data.name,
+            kind=data.kind,
+            minutes=data.minutes,
+            speaker_id=data.speaker_id,
         )
         message = broadcasts.clock_state(data.assembly_id)
         out.add(message)

@@ -108,3 +108,32 @@ class MomentNote(db.Model):
 
     def __repr__(self) -> str:
         return f"<MomentNote {self.id} {self.kind} {self.who!r}>"
+
+
+class Speaker(db.Model):
+    """One turn of the speakers list (Moment 3's talks, Moment 5's spokespersons, questions
+    from the floor): queued by the moderator inside any step, timed by the server clock."""
+
+    __tablename__ = "speakers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: the agenda slot ("m12.s40") running when the turn was queued, for the record
+    slot_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    #: talk, spokesperson or floor (domain.SPEAKER_KINDS)
+    kind: Mapped[str] = mapped_column(String(12), nullable=False)
+    minutes: Mapped[float] = mapped_column(nullable=False)
+    #: order in the queue (lower speaks first)
+    position: Mapped[int] = mapped_column(nullable=False)
+    #: queued, speaking or done
+    status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
+    #: epoch seconds of the server clock (the same numbers the agenda clock uses)
+    started_at: Mapped[float | None] = mapped_column(nullable=True)
+    ended_at: Mapped[float | None] = mapped_column(nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<Speaker {self.name!r} {self.status}>"

@@ -84,7 +84,11 @@ class ModuleGraph:
                 self._messages[path] = tuple(
                     message
                     for _line, message, _comments, _context in extract(
-                        "javascript", source, keywords=JS_KEYWORDS
+                        "javascript",
+                        source,
+                        keywords=JS_KEYWORDS,
+                        # t() inside `${…}` too, as babel.cfg asks of the .po extraction
+                        options={"parse_template_string": True},
                     )
                 )
         return self._messages[path]

@@ -48,6 +48,7 @@ RIGHTS: dict[str, set[str]] = {
     "approval_command": PLENARY,
     "plenary_rules": PLENARY,
     "plenary_headcount": PLENARY,
+    "speakers_command": PLENARY,
     "rotate_table_code": FACILITATION,  # last: it changes the table's code
 }
 #: credentials of the other assembly: none of them may touch this one
@@ -153,6 +154,7 @@ def _payload(name: str, world: dict) -> dict:
         "approval_command": {"assembly_id": a, "action": "no-such-action", "group_id": g},
         "plenary_rules": {"assembly_id": a, "quorum_kind": "?"},
         "plenary_headcount": {"assembly_id": a, "headcount": "x"},
+        "speakers_command": {"assembly_id": a, "action": "no-such-action"},
         "rotate_table_code": {"table_id": t},
     }[name]
 

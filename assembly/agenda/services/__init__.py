@@ -46,3 +46,9 @@ from assembly.agenda.services.reading import (  # noqa: F401
     piece_window,
     schedule,
 )
+from assembly.agenda.services.speakers import (  # noqa: F401
+    KIND_LABELS,
+    clock_with_speakers,
+    speakers_command,
+    speakers_view,
+)

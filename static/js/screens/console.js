@@ -4,6 +4,7 @@ import { $, $$, el, readJson } from "../shared/dom.js";
 import { mountClock } from "../shared/clock.js";
 import { t } from "../shared/i18n.js";
 import { connect } from "../shared/socket.js";
+import { mountSpeakers } from "../shared/speakers.js";
 
 export function init() {
   const root = $("[data-console]");
@@ -156,13 +157,42 @@ export function init() {
   position = initial.schedule.position;
   updateButtons();
 
-  mountClock($("[data-clock]", root), conn, assemblyId, (snapshot) => {
+  const widget = mountClock($("[data-clock]", root), conn, assemblyId, (snapshot) => {
+    speakers.render(snapshot.speakers);
     status = snapshot.status;
     position = snapshot.position;
     updateButtons();
     refresh();
   });
   setInterval(refresh, 30_000);
+
+  // ---- the speakers list: turns inside any step, timed from the same server clock
+  const speakerBox = $("[data-speakers]", root);
+  const speakerFeedback = $("[data-speaker-feedback]", root);
+  async function speakersCommand(action, extra = {}) {
+    const answer = await conn.request("speakers_command", { assembly_id: assemblyId, action, ...extra }, { timeout: 8000 });
+    speakerFeedback.textContent = answer.ok ? "" : answer.code === "timeout" || answer.code === "offline"
+      ? t("El servidor no respondió. Revise la conexión e intente de nuevo.")
+      : answer.error;
+    speakerFeedback.classList.toggle("error", !answer.ok);
+    if (answer.ok) speakers.render(answer.state.speakers);
+    return answer;
+  }
+  const speakers = mountSpeakers(speakerBox, widget, { onRemove: (turn) => speakersCommand("remove", { speaker_id: turn.id }) });
+  for (const button of $$("[data-speaker-action]", speakerBox)) {
+    button.addEventListener("click", () => speakersCommand(button.dataset.speakerAction));
+  }
+  const speakerForm = $("[data-speaker-form]", speakerBox);
+  speakerForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = speakerForm.elements;
+    const answer = await speakersCommand("add", { name: form.name.value, kind: form.kind.value || null, minutes: form.minutes.value || null });
+    if (answer.ok) {
+      form.name.value = "";
+      form.minutes.value = "";
+      form.name.focus();
+    }
+  });
   conn.onStatus((state) => {
     if (state === "online") say("");
     else if (state !== "connecting") say(t("Sin conexión con el servidor; reintentando…"), true);

@@ -5,6 +5,7 @@ import { mountClock } from "../shared/clock.js";
 import { $, $$ } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { connect } from "../shared/socket.js";
+import { mountSpeakers } from "../shared/speakers.js";
 
 export function init() {
   const root = $("[data-projector]");
@@ -13,7 +14,9 @@ export function init() {
 
   // ---- next moment and mode
   const next = $("[data-next]", root);
+  let speakers = null;
   function showSnapshot(snapshot) {
+    speakers?.render(snapshot.speakers);
     root.dataset.mode = snapshot.idle ? "idle" : "clock";
     root.dataset.status = snapshot.status;
     const upcoming = snapshot.next;
@@ -28,6 +31,9 @@ export function init() {
     }
   }
   const widget = mountClock($("[data-clock]", root), conn, assemblyId, showSnapshot);
+  // the current speaker and their time, on the same server clock; the next three in line
+  speakers = mountSpeakers($("[data-speakers]", root), widget, { queueLimit: 3 });
+  speakers.render(widget.snapshot()?.speakers);
 
   // ---- time-up beep (Web Audio: no file); browsers allow sound only after a click
   let audio = null;
