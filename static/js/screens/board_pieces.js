@@ -123,7 +123,8 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focus
   svg.setAttribute("height", String(Math.ceil(body.h)));
   svg.firstChild.setAttribute("d", piecePath(body.w, body.h, body.tabs, body.blank, kn));
   const box = node.lastChild;
-  const pad = Math.max(4, Math.min(14, hr * 0.08));
+  // narrow pieces (a phone: three columns in 350 px) give their text most of the width
+  const pad = Math.max(4, Math.min(14, hr * 0.08, body.w * 0.05));
   box.style.left = `${Math.round((body.blank != null ? kn.k : 0) + pad)}px`;
   box.style.top = `${Math.round(pad)}px`;
   box.style.right = `${Math.round(pad)}px`;
