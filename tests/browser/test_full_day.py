@@ -29,6 +29,7 @@ from tests.support import rehearsal
 from tests.support import rehearsal_day as day
 from tests.support import rehearsal_morning as morning
 from tests.support import rehearsal_plenary as plenary
+from tests.support import rehearsal_reports as reports
 from tests.support.live_server import start_server
 
 pytestmark = pytest.mark.slow
@@ -49,7 +50,11 @@ def day_server(app, database_url, tmp_path_factory):
         database_url,
         secret_key=secrets.token_hex(16),
         log_dir=tmp_path_factory.mktemp("rehearsal"),
-        extra_env={"ASSEMBLY_TEST_CLOCK_SPEED": str(SPEED)},
+        # the reports it saves go to a folder of the test's, not the project's exports/
+        extra_env={
+            "ASSEMBLY_TEST_CLOCK_SPEED": str(SPEED),
+            "ASSEMBLY_EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
+        },
     )
     yield server
     server.stop()
@@ -285,3 +290,43 @@ def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, 
     status = morning.read(lambda: _db.session.get(Assembly, assembly_id).status)
     assert status == "closed"
     laps("assembly closed, acta stored")
+
+    # after the day: the supervisor downloads every report; each figure is what the test did
+    supervisor = make_user("supervisor", display_name="Supervisión del ensayo")
+    _db.session.rollback()
+    reports_page = open_page(LAPTOP, accept_downloads=True)
+    log_in(reports_page, supervisor)
+    books = reports.download_every_report(reports_page, assembly_id)
+    laps(f"{len(books)} reports downloaded")
+    registered = PRE_REGISTERED + WALK_INS
+    seen = reports.attendance(books["asistencia"])
+    assert (seen["rows"], seen["attended"]) == (registered, checked_in)
+    queued = [len(q) for q in queues]
+    assert seen["desks"] == {
+        DESKS[0]: len(by_page) + len(by_name),
+        DESKS[1]: queued[0] + 5 + 9,  # its queue, five walk-ins, nine late arrivals
+        DESKS[2]: queued[1] + 5 + (LATE - len(by_name) - 9),
+        DESKS[3]: queued[2] + 5 + 5,
+    }
+    counted = reports.participation(books["participacion"])
+    assert counted["total"] == (registered, checked_in)
+    arrived = listed[: ON_TIME + LATE]  # the tickets' order: on time, then late
+    sexes, sexes_in = rehearsal.sex_counts(listed), rehearsal.sex_counts(arrived)
+    assert counted["sex"]["Mujer"] == (sexes["mujer"] + WALK_INS, sexes_in["mujer"] + WALK_INS)
+    assert counted["sex"]["Hombre"] == (sexes["hombre"], sexes_in["hombre"])
+    seated = reports.rosters(books["mesas"])
+    assert (seated["people"], seated["tables"]) == (checked_in, 25)
+    assert seated["attended"] == {"Sí": checked_in}
+    consolidated = reports.agenda(books["agenda"])
+    plans = written["plan"]
+    assert consolidated["plans"] == plans
+    assert consolidated["decisions"] == {"Aprobada": plans}
+    assert consolidated["methods"] == {
+        n + 1: "A mano alzada" if n in plenary.HANDS else "Votación por teléfono" for n in range(5)
+    }
+    assert len(reports.table(books["compromisos"].worksheets[0])) == plans
+    followed = reports.table(books["seguimiento"].worksheets[0])
+    assert [row["Avance (%)"] for row in followed] == [0] * plans  # nothing done yet
+    assert reports.survey_answers(books["satisfaccion"]) == len(answering) + 1
+    assert len(books["completo"].sheetnames) == 7
+    laps("every report's figures match the day")
