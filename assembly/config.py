@@ -162,6 +162,11 @@ def _development_secret(instance_path: Path, name: str = "secret_key") -> str:
     return key_file.read_text().strip()
 
 
+#: Redis connections one process's rate-limit storage may open (one per greenlet waiting on it;
+#: 3 processes stay far below Redis's default maxclients of 10,000)
+REDIS_MAX_CONNECTIONS = 1000
+
+
 def flask_settings(config: dict) -> dict:
     """Translate our keys into the names Flask and its extensions read."""
     url = config["DATABASE_URL"]
@@ -192,7 +197,14 @@ def flask_settings(config: dict) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_KEY_PREFIX": channel,
-        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}
+        # redis-py's pool opens at most 100 connections by default: a storm of screens
+        # reconnecting at once (every connect checks the credential throttle) went past it
+        # and the throttle fell back to this process's memory (bench_room, 500 boards)
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 2,
+            "max_connections": REDIS_MAX_CONNECTIONS,
+        }
         if config["REDIS_URL"]
         else {},
         "RATELIMIT_HEADERS_ENABLED": True,

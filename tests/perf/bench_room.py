@@ -39,6 +39,7 @@ import collections  # noqa: E402
 import contextlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import random  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
 import socket  # noqa: E402
@@ -83,13 +84,14 @@ class Viewer:
     SCAN = re.compile(
         rb'(?P<ping>\x81\x012)|(?P<connected>40\{"sid")|(?P<joined>431\[\{"ok":true)'
         rb'|431\[\{"ok":false,"error":"(?P<error>[^"]*)","code":"(?P<code>[^"]*)"'
-        rb'|(?P<refused>44\{"message":"[^"]*")'
+        rb'|(?P<refused>44\{"message":"[^"]*")(?P<busy>,"data":\{"code":"unavailable","retry":true\})?'
         rb'|42\["piece_saved",\{"id":"(?P<id>[0-9a-f-]{36})"'
     )
 
     def __init__(self, url: str, assembly_id: int, board_token: str):
         self.refused = ""
         self.join_errors: list[str] = []
+        self.busy = 0  # connects answered "busy, ask again"
         self.cookie = secrets.token_hex(16)  # its browser's: nginx routes it by this
         parts = urlsplit(url)
         self.host, self.port = parts.hostname, parts.port
@@ -129,6 +131,12 @@ class Viewer:
                         gevent.sleep(1.0)
                         join = ["join_board", {"assembly_id": self.assembly_id}]
                         self.sock.sendall(_client_frame("421" + json.dumps(join)))
+                    elif match["busy"]:  # "busy, ask again": the shared client connects again
+                        self.busy += 1
+                        gevent.sleep(min(10.0, 0.5 * 2**self.busy) * (0.5 + random.random() / 2))
+                        self.sock.sendall(
+                            _client_frame("40" + json.dumps({"board": self.board_token}))
+                        )
                     elif match["refused"]:
                         self.refused = match["refused"].decode()
                         return
@@ -169,6 +177,10 @@ def viewer_process(url: str, assembly_id: int, count: int, board_token: str) -> 
     joined = [v for v in viewers if v.joined]
     refused = collections.Counter(v.refused for v in viewers if v.refused)
     join_errors = collections.Counter(code for v in viewers for code in v.join_errors)
+    busy = sum(v.busy for v in viewers)
+    if busy:
+        print(f"connects answered 'busy, ask again' (then asked again): {busy}", file=sys.stderr,
+              flush=True)  # fmt: skip
     if join_errors:
         print(f"join_board refused (then asked again): {dict(join_errors)}", file=sys.stderr,
               flush=True)  # fmt: skip

@@ -96,5 +96,7 @@ def test_each_installation_has_its_own_queue_channel_and_rate_limit_prefix():
     assert one["REDIS_CHANNEL"] != two["REDIS_CHANNEL"]
     assert one["RATELIMIT_KEY_PREFIX"] == one["REDIS_CHANNEL"]
     assert one["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+    queued = config.flask_settings({**_base(), "REDIS_URL": "redis://127.0.0.1:6379/0"})
+    assert queued["RATELIMIT_STORAGE_OPTIONS"]["max_connections"] >= 1000  # a connect storm
     named = config.flask_settings({**_base(), "DATABASE_URL": "sqlite://", "REDIS_CHANNEL": "x"})
     assert named["REDIS_CHANNEL"] == "x"
