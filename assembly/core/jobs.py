@@ -136,12 +136,6 @@ def off_loop(fn: Callable[..., Any], *args, **kwargs) -> Any:
     return fn(*args, **kwargs)
 
 
-def let_others_run() -> None:
-    """Let the worker's other greenlets run (requests, sockets) before going on; for long
-    work inside a request, between consistent chunks, with no transaction open."""
-    socketio.sleep(0)
-
-
 def _set(job_id: int, **values) -> None:
     db.session.execute(update(Job).where(Job.id == job_id).values(**values))
     db.session.commit()

@@ -150,7 +150,13 @@ def test_a_preview_reads_the_room_in_chunks_and_previews_what_the_split_does(
     previews is what the split then does."""
     turns = []
     monkeypatch.setattr(split_services, "PREVIEW_CHUNK", 5)
-    monkeypatch.setattr(jobs, "let_others_run", lambda: turns.append(db.session().in_transaction()))
+    breathe = jobs.breathe
+
+    def breathing():
+        breathe()
+        turns.append(db.session().in_transaction())
+
+    monkeypatch.setattr(jobs, "breathe", breathing)
     preview = services.preview_split(big.id, population="checked_in", seed=3)
     assert turns == [False] * 5  # 23 people, 5 at a time; no read open while others run
     done = services.run_split(make_user(), big.id, population="checked_in", seed=3)

@@ -204,8 +204,7 @@ def preview_split(assembly_id: int, *, population: str, seed: int) -> SplitRepor
     rows: list[SeatRow] = []
     while chunk := seat_rows(assembly_id, after_id=rows[-1].id if rows else 0, limit=PREVIEW_CHUNK):
         rows += chunk
-        db.session.rollback()  # nothing was written; end the read
-        jobs.let_others_run()
+        jobs.breathe()  # nothing was written: ends the read, lets the room be served
     plan = _compute(assembly_id, population, seed, rows)
     db.session.rollback()  # nothing was written; end the read
     return plan.report
