@@ -90,27 +90,29 @@ def public_form(assembly_id: int):
         values = _submitted()
         try:
             with unit_of_work():
-                attendee = services.register(
+                services.register(
                     assembly, values, source="preregistro", today=venue_today(assembly)
                 )
         except services.DuplicateDocument:
-            # Never say who holds a document on a public page: that would let anyone
-            # look people up by their number.
-            errors = {
-                "document_number": _(
-                    "Este documento ya está inscrito en esta asamblea. Si es usted, ya tiene "
-                    "su tiquete: acérquese a la mesa de registro el día de la asamblea."
-                )
-            }
+            # A registered document gets exactly the answer a new one gets and changes
+            # nothing: any difference (a message, a ticket link) would let anyone find out
+            # by number who signed up. The person's ticket is the one they have; the desk
+            # finds it by the document.
+            pass
         except AssemblyError as error:
             errors, _holder = _failed(error)
-        else:
-            flash(
-                _("¡Inscripción lista! Guarde este tiquete: su código QR es su entrada."), "success"
-            )
-            return redirect(url_for("registration.ticket", token=attendee.ticket_token))
+        if not errors:
+            return redirect(url_for("registration.received", assembly_id=assembly.id))
     context = _form_context(assembly, values, errors, mode="public")
     return render_template("registration/public_form.html", **context), 422 if errors else 200
+
+
+@bp.route("/inscripcion/<int:assembly_id>/recibida")
+def received(assembly_id: int):
+    """«Recibimos su inscripción»: the same page for a new and an already registered document
+    (the ticket is handed at the desk, which finds the person by the document)."""
+    assembly = get_assembly(assembly_id)
+    return render_template("registration/received.html", assembly=assembly)
 
 
 def _desk_url(assembly_id: int, desk: str, token: str) -> str:

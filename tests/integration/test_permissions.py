@@ -20,6 +20,7 @@ PUBLIC = {
     "auth.login",
     "agenda.clock_json",
     "registration.public_form",
+    "registration.received",
     "registration.ticket",
     "registration.ticket_qr",
     "board.public_board",

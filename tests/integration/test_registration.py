@@ -80,13 +80,14 @@ def test_public_form_shows_every_field_and_the_full_consent(client, open_assembl
     assert "data-municipalities" in page and "js/screens/divipola.js" in page
 
 
-def test_public_registration_creates_a_preregistration_and_shows_the_ticket(
+def test_public_registration_creates_a_preregistration_and_says_it_was_received(
     client, open_assembly, db
 ):
     response = client.post(f"/inscripcion/{open_assembly.id}", data=good_form())
     assert response.status_code == 302
     attendee = db.session.scalar(select(Attendee))
-    assert response.headers["Location"].endswith(f"/t/{attendee.ticket_token}")
+    # never the ticket: a registered document must get the very same answer (issue 17.2)
+    assert response.headers["Location"].endswith(f"/inscripcion/{open_assembly.id}/recibida")
     assert attendee.source == "preregistro"
     assert attendee.document_number == "1057123456"
     assert attendee.full_name == "María José Pérez Gómez"
@@ -94,8 +95,9 @@ def test_public_registration_creates_a_preregistration_and_shows_the_ticket(
     assert attendee.age_range == "29-40"
     assert attendee.is_victim and not attendee.is_migrant and attendee.knows_pit
     assert attendee.consent_data and not attendee.consent_photos
-    ticket = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "María José Pérez Gómez" in ticket and "Inscripción lista" in ticket
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Recibimos su inscripción" in page and "mesa de registro" in page
+    assert attendee.ticket_token not in page and "/t/" not in page
 
 
 @pytest.mark.parametrize("status", ["draft", "closed"])
@@ -203,18 +205,34 @@ def test_selected_municipality_list_is_kept_after_an_error(client, open_assembly
 # --- duplicates -------------------------------------------------------------------------------
 
 
-def test_public_duplicate_is_refused_without_naming_the_holder(
+def test_public_form_answers_a_registered_document_as_a_new_one_and_changes_nothing(
     client, open_assembly, make_attendee, db
 ):
-    make_attendee(
+    """Issue 17.2: the public form never tells whether a document is registered."""
+    holder = make_attendee(
         open_assembly, document_number="1057123456", first_names="Rosa", last_names="Secreta"
     )
-    response = client.post(f"/inscripcion/{open_assembly.id}", data=good_form())
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    assert "ya está inscrito" in page
-    assert "Secreta" not in page and "/edit" not in page
-    assert count(db, open_assembly) == 1
+    before = (holder.full_name, holder.ticket_token, holder.phone, holder.source)
+    url = f"/inscripcion/{open_assembly.id}"
+    known = client.post(url, data=good_form())  # the same document, another name
+    new = client.post(url, data=good_form(document_number="1057999888"))
+    assert known.status_code == new.status_code == 302
+    assert known.headers["Location"] == new.headers["Location"]
+    known_page = client.get(known.headers["Location"])
+    new_page = client.get(new.headers["Location"])
+    assert known_page.status_code == new_page.status_code == 200
+    assert known_page.get_data() == new_page.get_data()
+    assert "Secreta" not in known_page.get_data(as_text=True)
+    # the second submission changed nothing: same name, same ticket
+    db.session.expire_all()
+    assert (holder.full_name, holder.ticket_token, holder.phone, holder.source) == before
+    assert count(db, open_assembly) == 2
+    # a bad form is refused the same way whether or not the document is known
+    bad_known = client.post(url, data=good_form(first_names="J4n"))
+    bad_new = client.post(url, data=good_form(document_number="1057000111", first_names="J4n"))
+    assert bad_known.status_code == bad_new.status_code == 422
+    assert "ya está inscrito" not in bad_known.get_data(as_text=True)
+    assert count(db, open_assembly) == 2
 
 
 def test_desk_duplicate_names_the_holder_and_offers_the_record(
