@@ -229,6 +229,13 @@ def test_printable_documents(new_page, make_user, make_assembly):
     services.set_headcount(moderator, assembly.id, "240", "Conteo en la sala")  # hands fit the room
     services.record_hands(moderator, assembly.id, groups[0].id, {"for": 210, "against": 12})
     services.record_hands(moderator, assembly.id, groups[1].id, {"for": 40, "against": 90})
+    need = next(p for p in services.assembly_pieces(assembly.id) if p.kind == "need")
+    services.amend_piece(
+        moderator, assembly.id, need.id, {"text": "Crédito sin codeudor", "reason": "Plenaria"}
+    )
+    from assembly.agenda import services as agenda
+
+    agenda.control(moderator, assembly.id, "start")  # the acta counts who was there at the start
     db.session.commit()
     page = new_page(LAPTOP, bypass_csp=True)
     log_in(page, moderator)
@@ -245,8 +252,12 @@ def test_printable_documents(new_page, make_user, make_assembly):
     page.get_by_role("heading", name="Acta de la asamblea").wait_for()
     assert page.get_by_text("Se acabó el tiempo del lugar").first.is_visible()
     assert page.get_by_text("Aprobada").first.is_visible()
+    assert page.get_by_role("heading", name="Enmiendas de la plenaria").is_visible()
+    assert page.get_by_text("Personas presentes al inicio de la agenda").is_visible()
     screenshot(page, "board-acta-laptop")
     assert contrast_violations(page) == []
+    page.emulate_media(media="print")
+    screenshot(page, "board-acta-print")
 
 
 def test_board_shows_an_amendment_live(new_page, make_user, make_assembly, live_server):
