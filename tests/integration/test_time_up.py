@@ -211,3 +211,16 @@ def test_only_the_mesas_facilitator_may_accept_a_late_piece(room, socket_client,
     assert _db.session.get(Piece, piece["id"]) is None
     bad = staff.emit("accept_late_piece", {"id": "no-es-un-uuid"}, callback=True)
     assert bad["ok"] is False and bad["code"] == "invalid"
+
+
+def test_no_late_piece_is_accepted_after_closing(room, socket_client, auth):
+    run_needs_step(room["assembly"], overtime_s=60)
+    sio = phone(socket_client, "TTUP22")
+    piece = need()
+    sio.emit("submit_piece", piece, callback=True)
+    room["assembly"].status = "closed"
+    _db.session.commit()
+    auth.login("moderator")
+    ack = socket_client().emit("accept_late_piece", {"id": piece["id"]}, callback=True)
+    assert ack["ok"] is False and ack["code"] == "closed"
+    assert _db.session.get(Piece, piece["id"]) is None
