@@ -111,6 +111,10 @@ def test_hiding_and_merging_agree_on_the_board_agenda_acta_and_workbooks(
     assert {p["id"] for p in snapshot} == {p.id for p in kept + dup[1:] + other}
     agenda = board.consolidated_agenda(assembly.id)
     assert _triples_from_rows(agenda[0]["rows"]) == expected
+    # the printed agenda names where the merged-in pieces were written
+    page = client.get(f"/assemblies/{assembly.id}/agenda-consolidada").get_data(as_text=True)
+    assert page.count("De la sub-mesa 2") == 2  # «Banco comunal» and «Abrir el banco»
+    assert "Fondo rotatorio <span" not in page  # sub-mesa 1's own solution: no mark
     auth.logout()
     auth.login("supervisor")
     _, rows = _sheet(client, "agenda", assembly.id, "Agenda consolidada")
