@@ -19,10 +19,13 @@ from assembly.puzzle import domain, services
 
 bp = Blueprint("puzzle", __name__)
 
-WRONG_CODE = (
-    "No encontramos una mesa con el código «{code}». Revise el código en la tarjeta de su "
-    "mesa y escríbalo de nuevo, o pídalo a la persona que facilita."
-)
+
+def _wrong_code_message(code: str) -> str:
+    return _(
+        "No encontramos una mesa con el código «%(code)s». Revise el código en la tarjeta de "
+        "su mesa y escríbalo de nuevo, o pídalo a la persona que facilita.",
+        code=code[:20],
+    )
 
 
 def _code_changed_page(code: str):
@@ -51,9 +54,7 @@ def table_entry():
             return redirect(url_for("puzzle.table_page", code=table.join_code))
         if services.was_rotated(code):
             return _code_changed_page(code)
-        return render_template(
-            "puzzle/entry.html", code=code, error=_(WRONG_CODE).format(code=code[:20])
-        ), 404
+        return render_template("puzzle/entry.html", code=code, error=_wrong_code_message(code)), 404
     return render_template("puzzle/entry.html", code="", error=None)
 
 
@@ -65,9 +66,7 @@ def table_page(code: str):
     if table is None and services.was_rotated(code):
         return _code_changed_page(code)
     if table is None:
-        return render_template(
-            "puzzle/entry.html", code=code, error=_(WRONG_CODE).format(code=code[:20])
-        ), 404
+        return render_template("puzzle/entry.html", code=code, error=_wrong_code_message(code)), 404
     if code != table.join_code:
         return redirect(url_for("puzzle.table_page", code=table.join_code))
     identity = {"kind": "table_code", **services.identity_for_code(table.join_code)}
