@@ -162,6 +162,32 @@ def _bump_room(room: str, assembly_id: int, count: int) -> int:
     return db.session.execute(statement).scalar_one()
 
 
+#: rooms bumped per statement (a split tells every mesa and sub-mesa: 2,500 at 50,000 people)
+_BUMP_CHUNK = 500
+
+
+def _bump_rooms(rows: list[tuple[str, int, int]]) -> dict[str, int]:
+    """:func:`_bump_room` for many ``(room, assembly id, count)`` at once, in the given
+    (sorted) order, a few hundred rooms per statement; ``{room: new seq}``."""
+    if len(rows) == 1:
+        room, assembly_id, count = rows[0]
+        return {room: _bump_room(room, assembly_id, count)}
+    table = RoomSequence.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    out: dict[str, int] = {}
+    for start in range(0, len(rows), _BUMP_CHUNK):
+        chunk = rows[start : start + _BUMP_CHUNK]
+        statement = insert(table).values(
+            [{"room": room, "assembly_id": owner, "seq": count} for room, owner, count in chunk]
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.room], set_={"seq": table.c.seq + statement.excluded.seq}
+        ).returning(table.c.room, table.c.seq)
+        out.update({room: seq for room, seq in db.session.execute(statement)})
+    return out
+
+
 def _stamp(outbox: Outbox) -> list[tuple[str, dict, str]]:
     """Bump the counters (assemblies first, then rooms, each in sorted order so that two
     writers always lock rows in the same order) and stamp every message."""
@@ -171,11 +197,10 @@ def _stamp(outbox: Outbox) -> list[tuple[str, dict, str]]:
     }
     per_room = Counter(room for b in outbox.items for room in b.rooms)
     owner = {room: b.assembly_id for b in outbox.items for room in b.rooms}
-    next_seq = {}
-    for room in sorted(per_room):
-        if revisions.get(owner[room]) is None:
-            continue  # the assembly is gone (deleted in this write): nobody to tell
-        next_seq[room] = _bump_room(room, owner[room], per_room[room]) - per_room[room] + 1
+    # the assembly is gone (deleted in this write): nobody to tell
+    live = [room for room in sorted(per_room) if revisions.get(owner[room]) is not None]
+    bumped = _bump_rooms([(room, owner[room], per_room[room]) for room in live])
+    next_seq = {room: bumped[room] - per_room[room] + 1 for room in live}
     messages = []
     for item in outbox.items:
         revision = revisions.get(item.assembly_id)

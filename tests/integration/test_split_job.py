@@ -161,3 +161,39 @@ def test_a_preview_reads_the_room_in_chunks_and_previews_what_the_split_does(
     assert turns == [False] * 5  # 23 people, 5 at a time; no read open while others run
     done = services.run_split(make_user(), big.id, population="checked_in", seed=3)
     assert preview.quality == done.quality and preview.new_tables == done.new_tables
+
+
+def test_a_split_bumps_every_room_it_tells_in_a_few_statements(db, big, make_user, monkeypatch):
+    """The split's message goes to the assembly, every mesa and every sub-mesa: each room's
+    sequence goes up by one per message, a few rooms per statement (not one statement each)."""
+    from sqlalchemy import event
+
+    from assembly.assemblies.models import RoomSequence
+    from assembly.grouping import broadcasts
+
+    sent, bumps = [], []
+    monkeypatch.setattr(realtime, "_BUMP_CHUNK", 3)
+    monkeypatch.setattr(realtime, "_send", lambda messages: sent.extend(messages))
+    services.run_split(make_user(), big.id, population="checked_in", seed=1)
+    db.session.commit()
+    groups = services.groups_of(big.id)
+    table_ids = [t.id for g in groups for t in g.tables]
+    rooms = {f"assembly:{big.id}"} | {f"group:{g.id}" for g in groups}
+    rooms |= {f"table:{t}" for t in table_ids}
+
+    def record(_conn, _cursor, statement, *_args):
+        if "room_sequences" in statement:
+            bumps.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for _ in range(2):
+            with realtime.broadcasting() as out:
+                out.add(broadcasts.split(big.id, [g.id for g in groups], table_ids))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    stored = dict(db.session.execute(select(RoomSequence.room, RoomSequence.seq)).all())
+    assert {room: stored[room] for room in rooms} == {room: 2 for room in rooms}
+    assert len(bumps) == 2 * -(-len(rooms) // 3)  # ceil(rooms / 3) statements per message
+    second = [(room, payload["seq"]) for _event, payload, room in sent[len(rooms) :]]
+    assert sorted(second) == sorted((room, 2) for room in rooms)
