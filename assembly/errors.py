@@ -236,8 +236,14 @@ def acknowledge(handler):
             return refusal(error)
         except Exception as error:
             db.session.rollback()
-            log.exception("unhandled error in socket handler %s", handler.__name__)
-            return refusal(as_domain_error(error))
+            answer = as_domain_error(error)
+            if answer.code == "unavailable":
+                # a full pool or a dropped connection: expected in a reconnect storm, and one
+                # traceback per refused screen would only add to the load
+                log.warning("socket handler %s: database unavailable (%s)", handler.__name__, error)
+            else:
+                log.exception("unhandled error in socket handler %s", handler.__name__)
+            return refusal(answer)
         return {"ok": True, **result}
 
     return wrapper
