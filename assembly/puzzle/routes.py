@@ -7,14 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from assembly.assemblies import periods
-from assembly.assemblies.services import get_assembly
+from assembly.assemblies.services import get_assembly, note_printed
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core.qr import qr_png
 from assembly.errors import PermissionDenied
-from assembly.extensions import limiter
+from assembly.extensions import limiter, unit_of_work
 from assembly.grouping import services as grouping
-from assembly.helpers import public_url
+from assembly.helpers import public_url, room
 from assembly.puzzle import domain, services
 
 bp = Blueprint("puzzle", __name__)
@@ -130,9 +130,12 @@ def _facilitated_table(assembly_id: int, table_id: int):
 def table_card(assembly_id: int, table_id: int):
     """One sub-mesa's join card, for its facilitator to print again after changing its code."""
     table = _facilitated_table(assembly_id, table_id)
+    assembly = get_assembly(assembly_id)
+    with unit_of_work():
+        note_printed(assembly, room())  # as the organizers' cards: the address it carries
     return render_template(
         "grouping/cards.html",
-        assembly=get_assembly(assembly_id),
+        assembly=assembly,
         tables=[table],
         join_url=public_url("/mesa"),
         qr_endpoint="puzzle.table_card_qr",

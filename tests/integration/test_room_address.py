@@ -107,3 +107,25 @@ def test_staff_pages_warn_when_the_printouts_carry_an_address_the_laptop_lost(
     # printed again on the new address: the warning goes
     client.get(f"{show}/groups/cards", base_url=base)
     assert "data-printed-elsewhere" not in client.get(show, base_url=base).get_data(True)
+
+
+def test_a_facilitators_reprinted_card_remembers_the_address_it_carries(
+    client, make_user, open_assembly, monkeypatch, db
+):
+    """One sub-mesa's card, printed again by its facilitator after its code changed, carries
+    the room's address like the organizers' cards: the warning then compares with it."""
+    from assembly.grouping.models import Group, Table
+
+    monkeypatch.setattr(network, "lan_addresses", lambda: ["192.168.1.10"])
+    base = "http://127.0.0.1:5000"
+    group = db.session.scalars(
+        db.select(Group).where(Group.assembly_id == open_assembly.id)
+    ).first()
+    table = Table(group_id=group.id, number=1, join_code="CARD15")
+    db.session.add(table)
+    db.session.commit()
+    log_in_at(client, make_user, base, role="moderator")
+    card = client.get(f"/assemblies/{open_assembly.id}/tables/{table.id}/card", base_url=base)
+    assert card.status_code == 200 and "CARD15" in card.get_data(as_text=True)
+    db.session.expire_all()
+    assert open_assembly.printed_url == "http://192.168.1.10:5000"
