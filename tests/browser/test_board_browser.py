@@ -295,3 +295,26 @@ def test_the_phone_board_shows_one_mesa_per_screen_without_breaking_words(new_pa
     assert phone.locator(".board-stage .region").count() == 1
     assert phone.evaluate(WORDS_BROKEN) == []
     screenshot(phone, "board-public-phone-mesa3")
+
+
+def test_a_piece_too_narrow_for_its_kinds_word_keeps_the_icon(new_page, make_user, make_assembly):
+    """At 1500 px the 40-piece pages have pieces near the legible minimum width: «NECESIDAD»
+    at 28 px would leave the piece; the word goes (still read out), the icon stays."""
+    assembly = make_assembly()
+    seed_pieces(assembly, 40)
+    page = new_page({"width": 1500, "height": 1080})
+    log_in(page, make_user("moderator"))
+    open_board(page, assembly, 40)
+    labels = page.evaluate(
+        """() => [...document.querySelectorAll('.board-stage .piece')].map((piece) => {
+          const box = piece.querySelector('.piece-text').getBoundingClientRect();
+          const label = piece.querySelector('.piece-label');
+          const right = Math.max(...[...label.children].map((c) => c.getBoundingClientRect().right));
+          return { narrow: piece.classList.contains('is-narrow'), inside: right <= box.right + 1,
+                   icon: label.querySelector('.icon').getBoundingClientRect().width > 0,
+                   said: piece.getAttribute('aria-label').split(':')[0] };
+        })"""
+    )
+    assert any(label["narrow"] for label in labels)
+    assert all(label["inside"] and label["icon"] for label in labels), labels
+    assert {label["said"] for label in labels} <= {"Necesidad", "Solución", "Plan"}

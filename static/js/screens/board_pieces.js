@@ -68,6 +68,18 @@ export function placeBlocks(region, fit, { maxFont, minFont = 11, focusId = null
   return work;
 }
 
+let measure = null;
+let family = "";
+
+/** Width of a piece's label (icon, gap and the kind in bold capitals, spaced .04em). */
+function labelWidth(word, px) {
+  measure = measure || document.createElement("canvas").getContext("2d");
+  family = family || getComputedStyle(document.body).fontFamily;
+  measure.font = `800 ${px}px ${family}`;
+  const text = word.toUpperCase();
+  return measure.measureText(text).width + text.length * 0.04 * px + px * 1.5 + 2;
+}
+
 function setBox(node, x, y, w, h) {
   node.style.transform = `translate(${Math.round(x)}px, ${Math.round(y)}px)`;
   node.style.width = `${Math.round(w)}px`;
@@ -132,6 +144,10 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focus
   const labelPx = Math.max(minFont, Math.min(28, hr * 0.15));
   box.firstChild.style.fontSize = `${labelPx}px`;
   node.classList.toggle("is-compact", hr < Math.max(54, minFont * 4.2));
+  // a piece too narrow for its kind's word ("NECESIDAD" at 28 px is ~240 px) keeps the icon;
+  // the word stays for screen readers and the legend says which colour is which
+  const textWidth = body.w - (body.blank != null ? kn.k : 0) - 2 * pad;
+  node.classList.toggle("is-narrow", labelWidth(kindLabel(piece.kind), labelPx) > textWidth);
   const who = piece.kind === "plan" ? piece.who : null;
   const due = piece.kind === "plan" ? piece.due : null;
   const meta = box.lastChild;
