@@ -26,6 +26,7 @@ import brotli
 import rcssmin
 import rjsmin
 from flask import Flask, Response, abort, current_app, request
+from flask_babel import gettext as _
 from flask_compress import Compress
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -33,6 +34,7 @@ from werkzeug.security import safe_join
 
 from assembly import config as config_module
 from assembly.core import js_modules
+from assembly.errors import InvalidInput
 
 STATIC_DIR = config_module.PROJECT_ROOT / "static"
 TRANSLATIONS_DIR = config_module.PROJECT_ROOT / "assembly" / "translations"
@@ -227,6 +229,16 @@ def trust_proxies(app: Flask) -> None:
         )
 
 
+def refuse_nul_bytes() -> None:
+    """A NUL character in a form field or the query string: refused before any route reads it
+    (PostgreSQL cannot store one in a text column, and no person types one)."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                message = _("El formulario trae un carácter no permitido. Revise el texto escrito.")
+                raise InvalidInput(message, fields={key.replace("\x00", ""): message})
+
+
 def init_app(app: Flask) -> None:
     """Serve ``static/`` under its release, compress, and set the headers of every response."""
     release = release_of(STATIC_DIR, TRANSLATIONS_DIR)
@@ -243,5 +255,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", ["br", "gzip"])
     app.config.setdefault("COMPRESS_BR_LEVEL", 5)
     Compress(app)
+    app.before_request(refuse_nul_bytes)
     app.after_request(_headers)
     js_modules.init_app(app)
