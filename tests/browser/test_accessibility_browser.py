@@ -2,6 +2,8 @@
 violation, the desk and the table page work with the keyboard alone, and text at 200 % keeps
 the main content inside the window (no horizontal scroll, nothing cut)."""
 
+import re
+
 from sqlalchemy import select
 
 from assembly.extensions import db as _db
@@ -91,3 +93,98 @@ def test_text_at_200_percent_keeps_every_page_inside_the_window(
         _settle(page)
         problems += page.evaluate(OVERFLOW)
     assert problems == []
+
+
+def _tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab (keyboard only) until the focused element matches ``selector``."""
+    for _ in range(limit):
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector} from {page.url}")
+
+
+def _checked_in_names(assembly_id):
+    from assembly.registration.models import Attendee
+
+    _db.session.expire_all()
+    rows = _db.session.scalars(
+        select(Attendee).where(
+            Attendee.assembly_id == assembly_id, Attendee.checked_in_at.is_not(None)
+        )
+    ).all()
+    names = sorted(a.full_name for a in rows)
+    _db.session.rollback()  # never hold a read open while the server writes
+    return names
+
+
+def test_the_desk_works_with_the_keyboard_alone(new_page, make_user, make_assembly, make_attendee):
+    """Check in by document, then register a walk-in: keys only, no click, no fill."""
+    organizer = make_user("organizer")
+    assembly = make_assembly()
+    person = make_attendee(assembly, first_names="Rubiela", last_names="Teclado Solo")
+    page = new_page(LAPTOP)
+    log_in(page, organizer)
+    page.goto(f"/assemblies/{assembly.id}/desk?desk=Mesa+2")
+    page.locator("#scan-input:focus").wait_for()  # the desk starts in its input
+    page.keyboard.type(person.document_number, delay=5)
+    page.get_by_role("option", name=re.compile("Rubiela")).wait_for()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-result][data-kind=ok]")
+    assert _checked_in_names(assembly.id) == ["Rubiela Teclado Solo"]
+
+    _tab_to(page, "[data-walk-in]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/attendees/new"))
+    for selector, keys in [
+        ("#f-document_number", "1098765432"),
+        ("#f-first_names", "Yeison"),
+        ("#f-last_names", "Sin Ratón"),
+    ]:
+        _tab_to(page, selector)
+        page.keyboard.type(keys)
+    for selector, option in [
+        ("#f-age_range", "29"),
+        ("#f-sex", "Hombre"),
+        ("#f-ethnicity", "Ninguno"),
+        ("#f-municipality_code", "Arauca"),
+    ]:
+        _tab_to(page, selector)
+        page.keyboard.type(option)  # a closed select picks the option typed
+        assert page.evaluate("(s) => document.querySelector(s).value", selector), selector
+    _tab_to(page, "#f-consent_data")
+    page.keyboard.press("Space")
+    _tab_to(page, "#registration-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/desk\?"))
+    page.wait_for_function(
+        "() => document.querySelector('[data-result-name]')?.textContent.includes('Yeison')"
+    )
+    assert _checked_in_names(assembly.id) == ["Rubiela Teclado Solo", "Yeison Sin Ratón"]
+
+
+def test_the_table_page_works_with_the_keyboard_alone(new_page, make_user, make_assembly):
+    """A leader with no touch screen: Tab to the need, type it, Tab to «Guardar», Enter."""
+    from assembly.puzzle.models import Piece
+    from tests.browser.test_table_browser import _go_to_step
+
+    assembly = make_assembly()
+    group = _db.session.scalar(select(Group).where(Group.assembly_id == assembly.id))
+    table = Table(group_id=group.id, number=2, join_code="TECLA2", capacity=20)
+    _db.session.add(table)
+    _db.session.commit()
+    _go_to_step(assembly, make_user("admin"), "needs")
+    page = new_page(PHONE)
+    page.goto("/mesa/TECLA2")
+    page.locator(".conn[data-state=online]").wait_for()
+    _tab_to(page, "textarea[data-field=text]")
+    page.keyboard.type("Falta un centro de acopio en el municipio")
+    _tab_to(page, "[data-slot] button[type=submit]")
+    page.keyboard.press("Enter")
+    # the save confirms beside its buttons once the server stored it
+    page.locator("[data-task-body] [data-piece-saved]").wait_for()
+    assert "Guardada" in page.locator("[data-task-body] .piece-need .actions").inner_text()
+    _db.session.expire_all()
+    texts = _db.session.scalars(select(Piece.text).where(Piece.table_id == table.id)).all()
+    _db.session.rollback()
+    assert texts == ["Falta un centro de acopio en el municipio"]

@@ -167,12 +167,16 @@ function activeStep(snapshot) {
 }
 
 // --- rendering ---------------------------------------------------------------------------
+// Only while its step is open may a piece change: afterwards (plenary, approval) the phone
+// offers no edit or delete. Beside the buttons, the save's outcome: stored on the server, or
+// still on this phone.
 function pieceActions(piece) {
   if (!openKinds.has(piece.kind) || piece.hidden) return null;
   return el(
     "div", { class: "actions" },
     el("button", { class: "button small", type: "button", "data-edit": piece.id, text: t("Editar") }),
     el("button", { class: "button small danger", type: "button", "data-delete": piece.id, text: t("Borrar") }),
+    piece.pending ? null : el("span", { class: "saved-note", "data-piece-saved": piece.id, role: "status", text: t("✓ Guardada") }),
   );
 }
 
