@@ -74,7 +74,15 @@ SUBRESOURCE_TYPES = frozenset(
 COMPRESSIBLE = frozenset({"text/css", "text/javascript", "image/svg+xml", "application/json"})
 MIN_COMPRESS = 512
 #: pages reached without an account that show a person's data: never stored by the browser
-PERSONAL_ENDPOINTS = frozenset({"registration.ticket", "board.vote", "puzzle.table_page"})
+PERSONAL_ENDPOINTS = frozenset(
+    {
+        "registration.ticket",
+        "registration.my_data",
+        "registration.withdraw_consent",
+        "board.vote",
+        "puzzle.table_page",
+    }
+)
 
 
 def release_of(*roots: Path) -> str:

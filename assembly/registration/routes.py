@@ -41,7 +41,7 @@ def responsible_party(assembly) -> str:
     return f"las entidades del {assembly.agreement_line}".replace("del El ", "del ")
 
 
-def _form_context(assembly, values: dict, errors: dict, *, mode: str, holder=None) -> dict:
+def form_context(assembly, values: dict, errors: dict, *, mode: str, holder=None) -> dict:
     department = values.get("department_code", "")
     responsible = responsible_party(assembly)
     labels = {field.key: field.label for field in domain.FIELDS}
@@ -103,7 +103,7 @@ def public_form(assembly_id: int):
             errors, _holder = _failed(error)
         if not errors:
             return redirect(url_for("registration.received", assembly_id=assembly.id))
-    context = _form_context(assembly, values, errors, mode="public")
+    context = form_context(assembly, values, errors, mode="public")
     return render_template("registration/public_form.html", **context), 422 if errors else 200
 
 
@@ -143,7 +143,7 @@ def new_attendee(assembly_id: int):
                 return redirect(_desk_url(assembly.id, desk, attendee.ticket_token))
             flash(_("Inscrita: %(name)s.", name=attendee.full_name), "success")
             return redirect(url_for("registration.attendees", assembly_id=assembly.id))
-    context = _form_context(assembly, values, errors, mode="desk", holder=holder)
+    context = form_context(assembly, values, errors, mode="desk", holder=holder)
     return render_template(
         "registration/attendee_form.html", attendee=None, desk=desk, **context
     ), 422 if errors else 200
@@ -169,7 +169,7 @@ def edit_attendee(assembly_id: int, attendee_id: int):
             if request.args.get("return") == "desk":
                 return redirect(f"/assemblies/{assembly.id}/desk?" + urlencode({"desk": desk}))
             return redirect(url_for("registration.attendees", assembly_id=assembly.id))
-    context = _form_context(assembly, values, errors, mode="edit", holder=holder)
+    context = form_context(assembly, values, errors, mode="edit", holder=holder)
     return render_template(
         "registration/attendee_form.html", attendee=attendee, desk=desk, **context
     ), 422 if errors else 200

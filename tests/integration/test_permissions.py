@@ -23,6 +23,8 @@ PUBLIC = {
     "registration.received",
     "registration.ticket",
     "registration.ticket_qr",
+    "registration.my_data",  # the ticket token is the key (Ley 1581: see, correct, withdraw)
+    "registration.withdraw_consent",
     "board.public_board",
     "board.board_qr",
     "board.vote",
