@@ -22,6 +22,7 @@ from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import jobs
 from assembly.core.qr import qr_png
+from assembly.core.schemas import as_id
 from assembly.errors import AssemblyError, InvalidInput
 from assembly.extensions import unit_of_work
 from assembly.grouping import broadcasts, services, split_job
@@ -39,13 +40,14 @@ _DONE = {
 
 
 def _int(name: str, *, optional: bool = False) -> int | None:
+    """A form's id field (a huge or non-ASCII number is refused like a missing one)."""
     raw = (request.values.get(name) or "").strip()
     if not raw and optional:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInput(_("Falta elegir un valor en el formulario.")) from None
+    value = as_id(raw)
+    if value is None:
+        raise InvalidInput(_("Falta elegir un valor en el formulario."))
+    return value
 
 
 def _seed() -> int:

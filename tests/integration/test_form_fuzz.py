@@ -164,3 +164,17 @@ def test_a_nul_character_is_refused_with_a_message_and_nothing_is_stored(client,
     assert response.status_code == 422
     assert "carácter no permitido" in response.get_data(as_text=True)
     assert db.session.scalar(select(Attendee.id)) is None
+
+
+def test_a_huge_id_in_a_groups_form_is_refused_not_a_500(make_assembly, auth, client, db):
+    from assembly.grouping.models import Group
+
+    assembly = make_assembly()
+    group = db.session.scalars(select(Group).where(Group.assembly_id == assembly.id)).first()
+    auth.login("admin")
+    url = f"/assemblies/{assembly.id}/groups/{group.id}/facilitator"
+    for value in (str(2**63), "١٢", "-3"):
+        response = client.post(url, data={"user_id": value}, follow_redirects=True)
+        assert "Falta elegir un valor en el formulario" in response.get_data(as_text=True), value
+    db.session.expire_all()
+    assert group.facilitator_id is None
