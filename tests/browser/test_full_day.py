@@ -10,6 +10,7 @@ SQLite and again on PostgreSQL (.ci/run); each phase prints its time.
 from __future__ import annotations
 
 import contextlib
+import os
 import secrets
 import time
 
@@ -109,12 +110,18 @@ class Laps:
 
 def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, patient_expect):
     laps = Laps(capsys)
+    shots = rehearsal.Shots(os.environ.get("REHEARSAL_SCREENSHOTS"))
     admin = make_user("admin", display_name="Administración del ensayo")
     desk_staff = [make_user("organizer", display_name=f"Registro {n}") for n in range(1, 5)]
     _db.session.rollback()
 
     assembly_id = morning.admin_prepares_the_assembly(open_page, admin)
     laps("assembly created, theme adjusted, opened")
+    form = open_page(PHONE)  # the public form, as a phone opens it from the poster's QR
+    form.goto(f"/inscripcion/{assembly_id}")
+    expect(form.get_by_role("button", name="Inscribirme")).to_be_visible()
+    shots(form, "form-phone")
+    form.context.close()
 
     listed = rehearsal.people(PRE_REGISTERED)
     morning.import_the_list(
@@ -193,6 +200,7 @@ def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, 
     assert seated == checked_in  # every late arrival got a seat at the desk
     morning.manual_move(crowd[0], assembly_id)
     laps(f"late arrivals seated ({checked_in} in the room), one manual move")
+    shots(desk_page, "desk-laptop")
     desk_page.context.close()
 
     # the afternoon: the moderator's console walks the agenda while the tables write
@@ -211,6 +219,16 @@ def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, 
     assert len(seats) == 25
     first_of_each_mesa = [s for s in seats if s.number == 1]
     phones = [day.Phone(open_page(PHONE), seat) for seat in first_of_each_mesa]
+    # the projector's board from the start of Momento 4, and mesa 1's facilitator's phone
+    projector = open_page(PROJECTOR)
+    log_in(projector, moderator)
+    projector.goto(f"/assemblies/{assembly_id}/board")
+    plenary.board_shows(projector, 0)
+    shots(projector, "board-empty-projector")
+    facilitator = open_page(PHONE)
+    log_in(facilitator, admin)
+    mesa_one = morning.read(lambda: morning.group_id(assembly_id, 1))
+    facilitator.goto(f"/assemblies/{assembly_id}/groups/{mesa_one}/facilitate")
     scripted = []
     for seat in seats:
         if seat not in first_of_each_mesa:
@@ -220,7 +238,22 @@ def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, 
     board_token, quarters = morning.read(lambda: morning.board_and_quarters(assembly_id))
     board = rehearsal.BoardListener(day_server.url, assembly_id, board_token)
     try:
-        written = day.write_the_puzzle(console, phones, scripted, board, quarters)
+
+        def on_board(kind: str) -> None:
+            if not shots.folder:
+                return
+            shown = sum(board.count(k) for k in ("need", "solution", "plan"))
+            plenary.board_shows(projector, shown)  # the picture holds every piece so far
+            if kind == "need":
+                shots(console_page, "console-laptop")
+            elif kind == "solution":
+                shots(projector, "board-mid-projector", settle_ms=900)
+                shots(phones[2].page, "table-phone")
+            else:
+                expect(facilitator.locator(".fac-table .piece-plan").first).to_be_visible()
+                shots(facilitator, "facilitator-phone")
+
+        written = day.write_the_puzzle(console, phones, scripted, board, quarters, on_board)
         laps(f"25 sub-mesas wrote {sum(written.values())} pieces (Momento 4), time-up, +5 min")
         stored = morning.read(lambda: morning.piece_counts(assembly_id))
         assert stored == written
@@ -235,12 +268,11 @@ def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, 
             table.close()
     for phone in phones:
         phone.page.context.close()
+    facilitator.context.close()
 
     # Momento 5: the plenary on the projector, the moderator's console and the room's phones
     pieces = sum(written.values())
-    projector = open_page(PROJECTOR)
-    log_in(projector, moderator)
-    projector.goto(f"/assemblies/{assembly_id}/board")
+    projector.reload()  # the plenary starts from the board's snapshot
     plenary.board_shows(projector, pieces)
     plenary_page = open_page(LAPTOP)
     log_in(plenary_page, moderator)
@@ -253,7 +285,14 @@ def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, 
         phone.goto(f"/t/{ticket}/votar")
         vote_phones.append(phone)
     decided = plenary.run_the_plenary(
-        plenary_page, projector, vote_phones, day_server.url, voters, present=checked_in
+        plenary_page,
+        projector,
+        vote_phones,
+        day_server.url,
+        voters,
+        checked_in,
+        lambda: morning.read(lambda: morning.open_vote_choices(assembly_id)),
+        shots,
     )
     laps("five mesas revealed and approved: three by hands, two by 100 phones each")
 
@@ -289,6 +328,7 @@ def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, 
         expect(row).to_contain_text("Aprobada")
     status = morning.read(lambda: _db.session.get(Assembly, assembly_id).status)
     assert status == "closed"
+    shots(plenary_page, "acta-laptop")
     laps("assembly closed, acta stored")
 
     # after the day: the supervisor downloads every report; each figure is what the test did
@@ -297,6 +337,7 @@ def test_the_whole_day(app, day_server, open_page, make_user, tmp_path, capsys, 
     reports_page = open_page(LAPTOP, accept_downloads=True)
     log_in(reports_page, supervisor)
     books = reports.download_every_report(reports_page, assembly_id)
+    shots(reports_page, "reports-laptop")
     laps(f"{len(books)} reports downloaded")
     registered = PRE_REGISTERED + WALK_INS
     seen = reports.attendance(books["asistencia"])

@@ -371,3 +371,20 @@ PLANS = [
     ("Firmar el convenio de asistencia técnica", "Precooperativa agropecuaria"),
     ("Organizar el primer encuentro en Arauca", "Gobernación y organizaciones"),
 ]
+
+
+class Shots:
+    """The README's screenshots (issue 20.3), taken as the rehearsal goes when
+    REHEARSAL_SCREENSHOTS names a folder (docs/screenshots.py sets it); otherwise nothing."""
+
+    def __init__(self, folder: str | None):
+        self.folder = Path(folder) if folder else None
+
+    def __call__(self, page, name: str, *, settle_ms: int = 0) -> None:
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")  # a page scrolled by its last save: its top
+        if settle_ms:
+            page.wait_for_timeout(settle_ms)  # entry animations, for the picture only
+        page.screenshot(path=str(self.folder / f"{name}.png"))

@@ -121,9 +121,12 @@ class Phone:
         expect(self.page.locator("[data-spokes-saved]")).to_contain_text("Guardado")
 
 
-def write_the_puzzle(console: Console, phones: list[Phone], scripted, board, quarters):
+def write_the_puzzle(
+    console: Console, phones: list[Phone], scripted, board, quarters, on_board=lambda kind: None
+):
     """Needs, solutions and plans at every table as the console moves the steps; returns the
-    pieces by kind. ``scripted`` are ScriptedTable clients; ``board`` a BoardListener."""
+    pieces by kind. ``scripted`` are ScriptedTable clients; ``board`` a BoardListener;
+    ``on_board(kind)`` runs once every piece of that kind is on the board."""
     tables = len(phones) + len(scripted)
 
     # Step 1: needs — each table one need, every third scripted table two
@@ -163,6 +166,7 @@ def write_the_puzzle(console: Console, phones: list[Phone], scripted, board, qua
     needs += 1
     board.wait_for("need", needs)
     expect(late.page.locator(".badge.late")).to_have_count(0)
+    on_board("need")
 
     # Step 2: solutions — one per need; the first phone loses the signal meanwhile
     console.next()
@@ -194,6 +198,7 @@ def write_the_puzzle(console: Console, phones: list[Phone], scripted, board, qua
         main=phone_solutions,
     )
     board.wait_for("solution", needs)
+    on_board("solution")
 
     # Step 3: the work plan — what, who and when for each solution
     console.next()
@@ -217,6 +222,7 @@ def write_the_puzzle(console: Console, phones: list[Phone], scripted, board, qua
         [lambda t=t, n=n: scripted_plans(t, n) for n, t in enumerate(scripted)], main=phone_plans
     )
     board.wait_for("plan", needs)
+    on_board("plan")
 
     # Step 4: each sub-mesa names its vocero or vocera
     console.next()

@@ -4,6 +4,7 @@ imported, the desk page checks people in, the room is split, a person is moved."
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from sqlalchemy import func, select
 
 from assembly.assemblies import periods
 from assembly.assemblies.models import Assembly
+from assembly.board.models import Approval, Vote
 from assembly.extensions import db as _db
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
@@ -154,6 +156,22 @@ def split_the_room(open_page, admin, assembly_id: int, expected: int) -> None:
     assert tables == 25, tables  # 5 mesas of about 94, sub-mesas of at most 20
     status = read(lambda: _db.session.get(Assembly, assembly_id).status)
     assert status == "open"
+
+
+def open_vote_choices(assembly_id: int) -> Counter:
+    """The choices stored for the assembly's open phone vote."""
+    rows = _db.session.scalars(
+        select(Vote.choice)
+        .join(Approval, Vote.approval_id == Approval.id)
+        .where(Approval.assembly_id == assembly_id, Approval.status == "open")
+    ).all()
+    return Counter(rows)
+
+
+def group_id(assembly_id: int, number: int) -> int:
+    return _db.session.scalar(
+        select(Group.id).where(Group.assembly_id == assembly_id, Group.number == number)
+    )
 
 
 def board_and_quarters(assembly_id: int) -> tuple[str, list[str]]:
