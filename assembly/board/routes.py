@@ -25,19 +25,12 @@ from assembly.helpers import public_url
 from assembly.puzzle import broadcasts as puzzle_broadcasts
 from assembly.puzzle.models import PIECE_KINDS
 from assembly.puzzle.services import piece_history
+from assembly.registration.ticket_entry import ticket_entry
 
 bp = Blueprint("board", __name__)
 
 #: a random id per phone: several tickets voting from one phone are flagged, not blocked
 DEVICE_COOKIE = "vote_device"
-
-
-def ticket_token_from(text: str) -> str:
-    """The ticket token from what a person pasted: the ticket link or the bare code."""
-    text = (text or "").strip()
-    if "/t/" in text:
-        text = text.split("/t/", 1)[1]
-    return text.split("/")[0].split("?")[0].split("#")[0].removesuffix(".png")[:64]
 
 
 def _qr_svg(url: str) -> str:
@@ -150,18 +143,11 @@ def _ticket_key() -> str:
 def vote_entry(assembly_id: int):
     """The vote page behind the board's big QR: a phone that opened its ticket before goes
     straight to its vote; otherwise it is asked for the ticket (the badge's QR or its link)."""
-    assembly = get_assembly(assembly_id)
-    error = None
-    token = request.cookies.get(f"ticket_{assembly.id}", "")
-    if request.method == "POST":
-        token = ticket_token_from(request.form.get("ticket", ""))
-        error = _("No encontramos ese tiquete. Abra el código QR de su escarapela con la cámara.")
-    if token:
-        attendee = services.find_ticket(token)
-        if attendee is not None and attendee.assembly_id == assembly.id:
-            return redirect(url_for("board.vote", ticket_token=attendee.ticket_token))
-    return render_template("board/vote_entry.html", assembly=assembly, error=error), (
-        422 if error else 200
+    return ticket_entry(
+        get_assembly(assembly_id),
+        template="board/vote_entry.html",
+        endpoint="board.vote",
+        token_arg="ticket_token",
     )
 
 

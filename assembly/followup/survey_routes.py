@@ -12,7 +12,6 @@ from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
-from assembly.board.routes import ticket_token_from
 from assembly.core.qr import qr_svg
 from assembly.errors import AssemblyError, InvalidInput, NotFound
 from assembly.extensions import limiter
@@ -21,6 +20,7 @@ from assembly.followup import survey_domain as rules
 from assembly.followup.routes import bp
 from assembly.helpers import public_url
 from assembly.registration.services import attendee_by_token
+from assembly.registration.ticket_entry import ticket_entry
 
 STATE_LABELS = {"borrador": _l("Sin abrir"), "abierta": _l("Abierta"), "cerrada": _l("Cerrada")}
 #: the default questions, translated (a configured question shows as it was written)
@@ -137,21 +137,12 @@ def survey_projector(assembly_id: int):
 def survey_entry(assembly_id: int):
     """Behind the projected QR: a phone that opened its ticket before goes straight to its
     survey; otherwise it is asked for the ticket (the badge's QR or its link)."""
-    assembly = get_assembly(assembly_id)
-    error = None
-    token = request.cookies.get(f"ticket_{assembly.id}", "")
-    if request.method == "POST":
-        token = ticket_token_from(request.form.get("ticket", ""))
-        error = _("No encontramos ese tiquete. Abra el código QR de su escarapela con la cámara.")
-    if token:
-        try:
-            attendee = attendee_by_token(token)
-        except NotFound:
-            attendee = None
-        if attendee is not None and attendee.assembly_id == assembly.id:
-            return redirect(url_for("followup.survey_answer", token=attendee.ticket_token))
-    page = render_template("followup/survey_entry.html", assembly=assembly, error=error)
-    return page, 422 if error else 200
+    return ticket_entry(
+        get_assembly(assembly_id),
+        template="followup/survey_entry.html",
+        endpoint="followup.survey_answer",
+        token_arg="token",
+    )
 
 
 def _answer_page(attendee, *, values=None, errors=None, status=200):
