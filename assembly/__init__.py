@@ -19,6 +19,7 @@ def _blueprints():
     from assembly.agenda import notes_routes  # noqa: F401
     from assembly.agenda.routes import bp as agenda_bp
     from assembly.assemblies.routes import bp as assemblies_bp
+    from assembly.auth import audit_routes  # noqa: F401
     from assembly.auth.routes import bp as auth_bp
     from assembly.board.routes import bp as board_bp
     from assembly.core.routes import bp as core_bp

@@ -10,7 +10,7 @@ from assembly.assemblies.models import (
     Step,
     Theme,
 )
-from assembly.auth.models import AssemblyGrant, User
+from assembly.auth.models import AssemblyGrant, AuditEntry, User
 from assembly.board.models import Acta, Approval, PlenaryState, Vote
 from assembly.core.jobs import Job
 from assembly.followup.models import (
@@ -36,6 +36,7 @@ __all__ = [
     "AssemblyGrant",
     "AssemblyLog",
     "Attendee",
+    "AuditEntry",
     "ClockAction",
     "Commitment",
     "CommitmentUpdate",

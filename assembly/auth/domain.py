@@ -32,6 +32,7 @@ class Permission(StrEnum):
     EXPORT = "export"  # download reports
     EXPORT_FULL = "export_full"  # reports with document numbers and contact data
     ERASE_PERSONAL_DATA = "erase_personal_data"  # Ley 1581: erase a person (admins)
+    VIEW_AUDIT = "view_audit"  # Ley 1581: read and export the audit log (admins)
     FOLLOW_UP = "follow_up"  # after the day: complete commitments, confirm progress reports
 
 

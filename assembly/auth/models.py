@@ -82,3 +82,28 @@ class AssemblyGrant(db.Model):
     )
     granted_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
     user: Mapped[User] = relationship(back_populates="grants")
+
+
+class AuditEntry(db.Model):
+    """One staff action on personal data (Ley 1581): a change (a walk-in, a correction, an
+    erasure, an import) or a bulk read (a list, badges, an export, a person's record). Written
+    in one insert per transaction (:mod:`assembly.auth.audit`), never edited."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False, index=True)
+    #: the staff account's username, kept if the account goes
+    username: Mapped[str] = mapped_column(String(60), nullable=False, index=True)
+    #: attendee.create, attendee.update, attendee.view, attendee.erase, attendees.list, ...
+    action: Mapped[str] = mapped_column(String(40), nullable=False, index=True)
+    assembly_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assemblies.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: what it touched: "attendee:12", an export's file name, "" for a list
+    subject: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    #: how many people it touched or showed (a list's page, an import's rows)
+    people: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.action} by {self.username}>"

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from assembly.assemblies.services import get_assembly
+from assembly.auth import audit
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.errors import AssemblyError, InvalidInput
@@ -31,6 +32,12 @@ def erase_attendee(assembly_id: int, attendee_id: int):
     reason = request.form.get("reason", "")
     with unit_of_work():
         privacy.erase(current_user, attendee, reason=reason)
+        audit.note(
+            current_user,
+            "attendee.erase",
+            assembly_id=assembly.id,
+            subject=f"attendee:{attendee.id}",
+        )
     flash(_("Datos personales borrados. Quedan solo los conteos."), "success")
     return redirect(url_for("registration.attendees", assembly_id=assembly.id))
 

@@ -17,6 +17,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from assembly.assemblies.services import get_assembly, note_printed
+from assembly.auth import audit
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import divipola
@@ -136,6 +137,12 @@ def new_attendee(assembly_id: int):
                 attendee = services.register(
                     assembly, values, source="mesa", today=venue_today(assembly)
                 )
+                audit.note(
+                    current_user,
+                    "attendee.create",
+                    assembly_id=assembly.id,
+                    subject=f"attendee:{attendee.id}",
+                )
         except AssemblyError as error:
             errors, holder = _failed(error)
         else:
@@ -162,6 +169,12 @@ def edit_attendee(assembly_id: int, attendee_id: int):
         try:
             with unit_of_work():
                 services.update(assembly, attendee, values, today=venue_today(assembly))
+                audit.note(
+                    current_user,
+                    "attendee.update",
+                    assembly_id=assembly.id,
+                    subject=f"attendee:{attendee.id}",
+                )
         except AssemblyError as error:
             errors, holder = _failed(error)
         else:
@@ -169,6 +182,13 @@ def edit_attendee(assembly_id: int, attendee_id: int):
             if request.args.get("return") == "desk":
                 return redirect(f"/assemblies/{assembly.id}/desk?" + urlencode({"desk": desk}))
             return redirect(url_for("registration.attendees", assembly_id=assembly.id))
+    if request.method == "GET":
+        audit.record(
+            current_user,
+            "attendee.view",
+            assembly_id=assembly.id,
+            subject=f"attendee:{attendee.id}",
+        )
     context = form_context(assembly, values, errors, mode="edit", holder=holder)
     return render_template(
         "registration/attendee_form.html", attendee=attendee, desk=desk, **context
@@ -205,8 +225,11 @@ def attendees(assembly_id: int):
         "personal": current_user.can(Permission.PERSONAL_DATA),
         "mask": mask,
     }
-    if request.args.get("partial"):
+    if request.args.get("partial"):  # a desk search as you type: not logged one by one
         return render_template("registration/_attendee_results.html", **context)
+    audit.record(
+        current_user, "attendees.list", assembly_id=assembly.id, subject=query, people=len(rows)
+    )
     return render_template("registration/attendees.html", **context)
 
 
@@ -276,6 +299,7 @@ def badges(assembly_id: int):
     roll = request.args.get("format") == "roll"
     with unit_of_work():
         note_printed(assembly, room())
+        audit.note(current_user, "attendees.badges", assembly_id=assembly.id, people=len(people))
     return render_template(
         "registration/badges.html",
         assembly=assembly,

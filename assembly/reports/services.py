@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from assembly.assemblies.models import Assembly
-from assembly.auth import scope
+from assembly.auth import audit, scope
 from assembly.auth.domain import Permission
 from assembly.auth.models import User
 from assembly.errors import InvalidInput, NotFound, PermissionDenied
@@ -203,6 +203,13 @@ def export_report(
     )
     db.session.add(entry)
     db.session.flush()
+    audit.note(
+        entry.username,
+        f"export.{kind}"[:40],
+        assembly_id=assemblies[0].id if len(assemblies) == 1 else None,
+        subject=entry.path,
+        people=rows,
+    )
     log.info(
         "export %s (%s) of assemblies %s by %s: %s rows in %s ms",
         kind,

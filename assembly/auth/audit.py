@@ -1,0 +1,72 @@
+"""The audit log of staff actions on personal data (Ley 1581). ``note`` queues a line on the
+transaction in progress; its lines are written in one insert when it commits (nothing when it
+rolls back), so a desk write costs no extra round trip. Reads that show many people (a list,
+badges, a person's record) commit their line themselves (``record``)."""
+
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
+
+from assembly.auth.models import AuditEntry, User
+from assembly.extensions import db
+
+_QUEUE = "assembly.audit"
+PER_PAGE = 50
+
+
+def _username(actor: User | str) -> str:
+    return (actor if isinstance(actor, str) else actor.username)[:60]
+
+
+def note(
+    actor: User | str,
+    action: str,
+    *,
+    assembly_id: int | None = None,
+    subject: str = "",
+    people: int = 1,
+) -> None:
+    """Queue one audit line; written when the transaction commits."""
+    line = {
+        "username": _username(actor),
+        "action": action[:40],
+        "assembly_id": assembly_id,
+        "subject": str(subject)[:120],
+        "people": people,
+    }
+    db.session.info.setdefault(_QUEUE, []).append(line)
+
+
+def record(actor: User | str, action: str, **kwargs) -> None:
+    """Note a read and commit it at once (a GET has no unit of work of its own)."""
+    note(actor, action, **kwargs)
+    db.session.commit()
+
+
+@event.listens_for(Session, "before_commit")
+def _write_queued(session: Session) -> None:
+    lines = session.info.pop(_QUEUE, None)
+    if lines:
+        session.execute(insert(AuditEntry), lines)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queued(session: Session) -> None:
+    session.info.pop(_QUEUE, None)
+
+
+def entries(*, action: str = "", username: str = "", assembly_id: int | None = None):
+    """The log, newest first, filtered (a statement: the page paginates it, the CSV streams)."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if username:
+        query = query.where(AuditEntry.username == username)
+    if assembly_id is not None:
+        query = query.where(AuditEntry.assembly_id == assembly_id)
+    return query
+
+
+def actions() -> list[str]:
+    return list(
+        db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    )

@@ -1,0 +1,104 @@
+"""The audit log of staff actions on personal data (issue 17.7): changes and bulk reads are
+recorded (not each desk search), written in one insert per transaction, and admins view it
+(filtered, paginated) and export it."""
+
+from sqlalchemy import event, select
+
+from assembly.auth import audit
+from assembly.auth.models import AuditEntry
+from assembly.extensions import db as _db
+from tests.integration.test_registration import good_form
+
+
+def _lines(db):
+    db.session.expire_all()
+    return [
+        (e.action, e.subject)
+        for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    ]
+
+
+def test_desk_changes_and_bulk_reads_are_recorded_not_each_search(
+    make_assembly, make_attendee, auth, client, db
+):
+    assembly = make_assembly()
+    user = auth.login("admin")
+    base = f"/assemblies/{assembly.id}/attendees"
+    assert client.post(f"{base}/new", data=good_form()).status_code == 302
+    person = db.session.scalars(select(AuditEntry)).one()
+    assert (person.action, person.username, person.assembly_id) == (
+        "attendee.create",
+        user.username,
+        assembly.id,
+    )
+    attendee_id = int(person.subject.split(":")[1])
+    # refused (a bad form): nothing happened, nothing recorded
+    assert client.post(f"{base}/new", data=good_form(first_names="J4n")).status_code == 422
+    assert len(_lines(db)) == 1
+    client.get(f"{base}?q=Mar&partial=1")  # a search as you type: not logged
+    assert len(_lines(db)) == 1
+    client.get(base)
+    client.get(f"{base}/{attendee_id}/edit")
+    form = good_form(phone="310 555 6677")
+    assert client.post(f"{base}/{attendee_id}/edit", data=form).status_code == 302
+    client.get(f"/assemblies/{assembly.id}/badges?all=1")
+    erase = client.post(f"{base}/{attendee_id}/erase", data={"confirm": "yes"})
+    assert erase.status_code == 302
+    subject = f"attendee:{attendee_id}"
+    assert _lines(db) == [
+        ("attendee.create", subject),
+        ("attendees.list", ""),
+        ("attendee.view", subject),
+        ("attendee.update", subject),
+        ("attendees.badges", ""),
+        ("attendee.erase", subject),
+    ]
+
+
+def test_a_transactions_lines_are_written_in_one_insert(app, db):
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if "audit_entries" in statement:
+            statements.append(executemany)
+
+    event.listen(_db.engine, "before_cursor_execute", count)
+    try:
+        for n in range(3):
+            audit.note("mesa1", "attendee.update", subject=f"attendee:{n}")
+        db.session.commit()
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", count)
+    assert len(statements) == 1
+    assert len(_lines(db)) == 3
+    audit.note("mesa1", "attendee.update")
+    db.session.rollback()  # rolled back: its line goes too
+    db.session.commit()
+    assert len(_lines(db)) == 3
+
+
+def test_admins_view_the_log_filtered_and_paginated_and_export_it(auth, client, db):
+    for n in range(audit.PER_PAGE + 5):
+        audit.note("mesa1" if n % 2 else "mesa2", "attendee.view", subject=f"attendee:{n}")
+    audit.note("mesa2", "attendees.list", subject="=cmd|' /C calc'!A0")
+    db.session.commit()
+    auth.login("organizer")
+    assert client.get("/admin/audit").status_code == 403
+    assert client.get("/admin/audit.csv").status_code == 403
+    auth.logout()
+    auth.login("admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "56 registros" in page and "Página 1 de 2" in page
+    second = client.get("/admin/audit?page=2").get_data(as_text=True)
+    assert second.count("<tr>") == 6 + 1  # 6 rows and the header
+    only = client.get("/admin/audit?action=attendees.list").get_data(as_text=True)
+    assert "1 registros" in only
+    mine = client.get("/admin/audit?username=mesa1&page=99").get_data(as_text=True)
+    assert "27 registros" in mine and mine.count("<tr>") == 27 + 1
+    assert client.get("/admin/audit?page=abc&assembly=x").status_code == 200
+    csv = client.get("/admin/audit.csv?username=mesa2")
+    assert csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == "at,username,action,assembly_id,subject,people"
+    assert len(lines) == 1 + 29
+    assert "'=cmd" in lines[1]  # a formula is never run by the spreadsheet
