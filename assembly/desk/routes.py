@@ -10,6 +10,7 @@ from pydantic import BeforeValidator, Field
 
 from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly
+from assembly.auth import audit
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core.schemas import Count, Id, OptionalId, Payload, Text, json_body
@@ -75,6 +76,12 @@ def check_in(assembly_id: int, body: CheckIn):
             )
         if outcome.kind == services.OK:
             out.touch(assembly_id)  # the counters follow in a moment (debounced)
+            audit.note(
+                current_user,
+                "attendee.check_in",
+                assembly_id=assembly_id,
+                subject=f"attendee:{outcome.attendee.id}",
+            )
         if outcome.seated_now:
             out.add(grouping_broadcasts.seated(outcome.table))
         assembly = get_assembly(assembly_id)
@@ -92,6 +99,12 @@ def undo(assembly_id: int, body: Undo):
     with broadcasting() as out:
         attendee = services.undo_check_in(current_user, assembly_id, body.attendee_id)
         out.touch(assembly_id)
+        audit.note(
+            current_user,
+            "attendee.undo",
+            assembly_id=assembly_id,
+            subject=f"attendee:{attendee.id}",
+        )
         person = payloads.person(
             get_assembly(assembly_id), attendee, show_documents=_show_documents()
         )
@@ -112,6 +125,12 @@ def check_out(assembly_id: int, body: Undo):
     with broadcasting() as out:
         attendee = services.check_out(current_user, assembly_id, body.attendee_id, utcnow())
         out.touch(assembly_id)
+        audit.note(
+            current_user,
+            "attendee.check_out",
+            assembly_id=assembly_id,
+            subject=f"attendee:{attendee.id}",
+        )
         person = payloads.person(
             get_assembly(assembly_id), attendee, show_documents=_show_documents()
         )

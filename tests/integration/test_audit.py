@@ -102,3 +102,27 @@ def test_admins_view_the_log_filtered_and_paginated_and_export_it(auth, client, 
     assert lines[0] == "at,username,action,assembly_id,subject,people"
     assert len(lines) == 1 + 29
     assert "'=cmd" in lines[1]  # a formula is never run by the spreadsheet
+
+
+def test_desk_check_ins_undo_and_check_out_are_recorded(
+    make_assembly, make_attendee, auth, client, db
+):
+    assembly = make_assembly()
+    person = make_attendee(assembly)
+    auth.login("organizer")
+    base = f"/assemblies/{assembly.id}/desk"
+    for path, body in (
+        ("checkin", {"ticket": person.ticket_token, "desk": "Mesa 1"}),
+        ("checkin", {"ticket": person.ticket_token, "desk": "Mesa 1"}),  # again: amber, no change
+        ("undo", {"attendee_id": person.id}),
+        ("checkin", {"attendee_id": person.id, "desk": "Mesa 1"}),
+        ("checkout", {"attendee_id": person.id}),
+    ):
+        assert client.post(f"{base}/{path}", json=body).status_code == 200, path
+    subject = f"attendee:{person.id}"
+    assert _lines(db) == [
+        ("attendee.check_in", subject),
+        ("attendee.undo", subject),
+        ("attendee.check_in", subject),
+        ("attendee.check_out", subject),
+    ]

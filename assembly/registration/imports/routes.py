@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from assembly.assemblies.services import get_assembly
+from assembly.auth import audit
 from assembly.auth.access import require
 from assembly.auth.domain import Permission, Role
 from assembly.core import jobs
@@ -195,6 +196,13 @@ def import_confirm(assembly_id: int, key: str):
     upload = uploads.load_upload(_folder(), assembly.id, key)
     with unit_of_work():
         job = batches.start_import(_folder(), assembly, upload, current_user)
+        audit.note(
+            current_user,
+            "import.start",
+            assembly_id=assembly.id,
+            subject=f"job:{job.id} {upload.filename}",
+            people=len(upload.table.rows) if upload.table is not None else 0,
+        )
     return redirect(url_for("registration.import_job", assembly_id=assembly.id, job_id=job.id))
 
 
@@ -218,6 +226,13 @@ def import_undo(assembly_id: int, batch_id: int):
     try:
         with unit_of_work():
             removed = batches.undo_batch(current_user, assembly, batch_id)
+            audit.note(
+                current_user,
+                "import.undo",
+                assembly_id=assembly.id,
+                subject=f"import:{batch_id}",
+                people=removed,
+            )
     except Conflict as error:
         flash(error.message, "error")
     else:
