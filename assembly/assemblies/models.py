@@ -6,12 +6,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.config import DEFAULT_TIME_ZONE
 from assembly.extensions import db
+from assembly.marks import N_
 
 STATUSES = {
-    "draft": "Borrador",
-    "open": "Inscripciones abiertas",
-    "live": "En curso",
-    "closed": "Cerrada",
+    "draft": N_("Borrador"),
+    "open": N_("Inscripciones abiertas"),
+    "live": N_("En curso"),
+    "closed": N_("Cerrada"),
 }
 
 

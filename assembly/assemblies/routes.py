@@ -141,7 +141,7 @@ def status(assembly_id: int):
         # refused by a package above (a vote still open...) or a reason missing
         flash(error.message, "error")
     else:
-        flash(_("Estado: %(status)s.", status=assembly.status_label), "success")
+        flash(_("Estado: %(status)s.", status=_(assembly.status_label)), "success")
     return redirect(url_for("assemblies.show", assembly_id=assembly_id))
 
 

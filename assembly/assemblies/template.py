@@ -6,6 +6,8 @@ A new assembly is built from this; the admin then edits what differs in the room
 from dataclasses import dataclass, field
 from datetime import time
 
+from assembly.marks import N_
+
 AGREEMENT_LINE = (
     "Convenio Interadministrativo No. 02 de 2023 suscrito entre la Unidad Solidaria y la UNAD"
 )
@@ -36,22 +38,22 @@ class ThemeTemplate:
 
 
 MOMENT_KINDS = {
-    "registro": "Registro",
-    "instalacion": "Instalación",
-    "espacio": "Espacio institucional",
-    "receso": "Receso",
-    "momento": "Momento metodológico",
-    "mesas": "Trabajo en mesas",
-    "plenaria": "Plenaria",
+    "registro": N_("Registro"),
+    "instalacion": N_("Instalación"),
+    "espacio": N_("Espacio institucional"),
+    "receso": N_("Receso"),
+    "momento": N_("Momento metodológico"),
+    "mesas": N_("Trabajo en mesas"),
+    "plenaria": N_("Plenaria"),
 }
 
 STEP_KINDS = {
-    "talk": "Intervención",
-    "needs": "Necesidades",
-    "solutions": "Soluciones",
-    "plan": "Plan de trabajo",
-    "spokesperson": "Vocería",
-    "other": "Otro",
+    "talk": N_("Intervención"),
+    "needs": N_("Necesidades"),
+    "solutions": N_("Soluciones"),
+    "plan": N_("Plan de trabajo"),
+    "spokesperson": N_("Vocería"),
+    "other": N_("Otro"),
 }
 
 MOMENTS: tuple[MomentTemplate, ...] = (

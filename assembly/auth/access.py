@@ -30,6 +30,11 @@ def require(permission: Permission):
     return decorator
 
 
+def role_labels() -> dict:
+    """The roles' names in the page's language (the codes stay as stored)."""
+    return {role: _(label) for role, label in ROLE_LABELS.items()}
+
+
 def register(app: Flask) -> None:
     """Template globals: ``can("permission")`` and the role labels."""
 
@@ -38,4 +43,4 @@ def register(app: Flask) -> None:
         def can(permission: str) -> bool:
             return current_user.is_authenticated and current_user.can(Permission(permission))
 
-        return {"can": can, "role_labels": ROLE_LABELS}
+        return {"can": can, "role_labels": role_labels()}

@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from assembly.marks import N_
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -12,11 +14,11 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.ADMIN: "Administración",
-    Role.ORGANIZER: "Organización (mesa de registro)",
-    Role.FACILITATOR: "Facilitación de mesa",
-    Role.MODERATOR: "Moderación (proyector)",
-    Role.SUPERVISOR: "Supervisión (informes)",
+    Role.ADMIN: N_("Administración"),
+    Role.ORGANIZER: N_("Organización (mesa de registro)"),
+    Role.FACILITATOR: N_("Facilitación de mesa"),
+    Role.MODERATOR: N_("Moderación (proyector)"),
+    Role.SUPERVISOR: N_("Supervisión (informes)"),
 }
 
 

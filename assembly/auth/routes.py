@@ -8,8 +8,8 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy import select
 
 from assembly.auth import services, sessions
-from assembly.auth.access import require
-from assembly.auth.domain import ROLE_LABELS, Permission, Role
+from assembly.auth.access import require, role_labels
+from assembly.auth.domain import Permission, Role
 from assembly.auth.forms import LoginForm, UserForm
 from assembly.auth.models import User
 from assembly.core import jobs
@@ -64,7 +64,7 @@ def logout():
 def users():
     """Every staff account with its role."""
     rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
-    return render_template("auth/users.html", users=rows, role_labels=ROLE_LABELS)
+    return render_template("auth/users.html", users=rows, role_labels=role_labels())
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from assembly.marks import N_
+
 Choices = tuple[tuple[str, str], ...]
+
 
 # --------------------------------------------------------------------------------------------
 # Choice lists: (stored value, Spanish label). Values are the model's column values: ASCII,
@@ -13,61 +16,61 @@ Choices = tuple[tuple[str, str], ...]
 # --------------------------------------------------------------------------------------------
 
 NO_ANSWER = "prefiero_no_responder"
-_NO_ANSWER_CHOICE = (NO_ANSWER, "Prefiero no responder")
+_NO_ANSWER_CHOICE = (NO_ANSWER, N_("Prefiero no responder"))
 
 DOCUMENT_TYPES: Choices = (
-    ("CC", "Cédula de ciudadanía"),
-    ("TI", "Tarjeta de identidad"),
-    ("CE", "Cédula de extranjería"),
-    ("PPT", "Permiso por Protección Temporal"),
-    ("PEP", "Permiso Especial de Permanencia"),
-    ("PA", "Pasaporte"),
-    ("OTRO", "Otro"),
+    ("CC", N_("Cédula de ciudadanía")),
+    ("TI", N_("Tarjeta de identidad")),
+    ("CE", N_("Cédula de extranjería")),
+    ("PPT", N_("Permiso por Protección Temporal")),
+    ("PEP", N_("Permiso Especial de Permanencia")),
+    ("PA", N_("Pasaporte")),
+    ("OTRO", N_("Otro")),
 )
 SEXES: Choices = (
-    ("mujer", "Mujer"),
-    ("hombre", "Hombre"),
-    ("intersexual", "Intersexual"),
+    ("mujer", N_("Mujer")),
+    ("hombre", N_("Hombre")),
+    ("intersexual", N_("Intersexual")),
     _NO_ANSWER_CHOICE,
 )
 GENDER_IDENTITIES: Choices = (
-    ("femenino", "Femenino"),
-    ("masculino", "Masculino"),
-    ("transgenero", "Transgénero"),
-    ("no_binario", "No binario"),
-    ("otra", "Otra"),
+    ("femenino", N_("Femenino")),
+    ("masculino", N_("Masculino")),
+    ("transgenero", N_("Transgénero")),
+    ("no_binario", N_("No binario")),
+    ("otra", N_("Otra")),
     _NO_ANSWER_CHOICE,
 )
 SEXUAL_ORIENTATIONS: Choices = (
-    ("heterosexual", "Heterosexual"),
-    ("lesbiana", "Lesbiana"),
-    ("gay", "Gay"),
-    ("bisexual", "Bisexual"),
-    ("otra", "Otra"),
+    ("heterosexual", N_("Heterosexual")),
+    ("lesbiana", N_("Lesbiana")),
+    ("gay", N_("Gay")),
+    ("bisexual", N_("Bisexual")),
+    ("otra", N_("Otra")),
     _NO_ANSWER_CHOICE,
 )
 ETHNICITIES: Choices = (
-    ("indigena", "Indígena"),
-    ("negro_afrocolombiano", "Negro(a) / afrocolombiano(a)"),
-    ("raizal", "Raizal"),
-    ("palenquero", "Palenquero(a)"),
-    ("rrom", "Rrom (gitano)"),
+    ("indigena", N_("Indígena")),
+    ("negro_afrocolombiano", N_("Negro(a) / afrocolombiano(a)")),
+    ("raizal", N_("Raizal")),
+    ("palenquero", N_("Palenquero(a)")),
+    ("rrom", N_("Rrom (gitano)")),
     # A list that only says "NARP" (negro, afrocolombiano, raizal, palenquero) without the
     # part: its own category, counted under NARP in the reports (NARP_ETHNICITIES).
-    ("narp", "NARP sin especificar"),
-    ("ninguno", "Ninguno"),
+    ("narp", N_("NARP sin especificar")),
+    ("ninguno", N_("Ninguno")),
     # Ethnic origin is sensitive data: Ley 1581 (art. 6) makes answering optional, so the
     # required question always offers a way not to answer.
     _NO_ANSWER_CHOICE,
 )
 DISABILITY_KINDS: Choices = (
-    ("fisica", "Física"),
-    ("auditiva", "Auditiva"),
-    ("visual", "Visual"),
-    ("sordoceguera", "Sordoceguera"),
-    ("intelectual", "Intelectual"),
-    ("psicosocial", "Psicosocial (mental)"),
-    ("multiple", "Múltiple"),
+    ("fisica", N_("Física")),
+    ("auditiva", N_("Auditiva")),
+    ("visual", N_("Visual")),
+    ("sordoceguera", N_("Sordoceguera")),
+    ("intelectual", N_("Intelectual")),
+    ("psicosocial", N_("Psicosocial (mental)")),
+    ("multiple", N_("Múltiple")),
 )
 ZONES: Choices = (("rural", "Rural"), ("urbana", "Urbana"))
 
@@ -79,12 +82,12 @@ ETHNIC_GROUPS = NARP_ETHNICITIES | {"indigena", "rrom"}
 # Youth is 14-28 (Ley 1622 de 2013, Estatuto de Ciudadanía Juvenil) and older adults are 60+
 # (Ley 1251 de 2008), so the ranges never straddle those limits. (value, label, min, max)
 AGE_BOUNDS: tuple[tuple[str, str, int, int], ...] = (
-    ("0-13", "Menor de 14 años", 0, 13),
-    ("14-17", "14 a 17 años", 14, 17),
-    ("18-28", "18 a 28 años", 18, 28),
-    ("29-40", "29 a 40 años", 29, 40),
-    ("41-59", "41 a 59 años", 41, 59),
-    ("60+", "60 años o más", 60, 200),
+    ("0-13", N_("Menor de 14 años"), 0, 13),
+    ("14-17", N_("14 a 17 años"), 14, 17),
+    ("18-28", N_("18 a 28 años"), 18, 28),
+    ("29-40", N_("29 a 40 años"), 29, 40),
+    ("41-59", N_("41 a 59 años"), 41, 59),
+    ("60+", N_("60 años o más"), 60, 200),
 )
 AGE_RANGES: Choices = tuple((value, label) for value, label, _, _ in AGE_BOUNDS)
 YOUTH_AGE_RANGES = frozenset({"14-17", "18-28"})
@@ -92,32 +95,32 @@ OLDER_ADULT_AGE_RANGES = frozenset({"60+"})
 MIN_AGE, MAX_AGE = 10, 110
 
 ORGANIZATION_KINDS: Choices = (
-    ("economia_popular", "Economía popular"),
-    ("economia_solidaria", "Economía solidaria"),
-    ("comunitaria", "Comunitaria"),
-    ("entidad_publica", "Entidad pública"),
-    ("cooperacion", "Cooperación"),
-    ("otra", "Otra"),
-    ("ninguna", "Ninguna"),
+    ("economia_popular", N_("Economía popular")),
+    ("economia_solidaria", N_("Economía solidaria")),
+    ("comunitaria", N_("Comunitaria")),
+    ("entidad_publica", N_("Entidad pública")),
+    ("cooperacion", N_("Cooperación")),
+    ("otra", N_("Otra")),
+    ("ninguna", N_("Ninguna")),
 )
 LINES_OF_WORK: Choices = (
-    ("vendedor_ambulante", "Vendedor(a) ambulante o informal"),
-    ("tendero", "Tendero(a)"),
-    ("reciclador", "Reciclador(a)"),
-    ("constructor", "Constructor(a)"),
-    ("obrero_construccion", "Obrero(a) de la construcción"),
-    ("mototaxista", "Mototaxista"),
-    ("campesino", "Campesino(a)"),
-    ("pescador", "Pescador(a)"),
-    ("artesano", "Artesano(a)"),
-    ("comerciante", "Comerciante"),
-    ("trabajo_sexual", "Trabajador(a) sexual"),
-    ("trabajo_cuidado", "Trabajo del cuidado o del hogar"),
-    ("emprendedor", "Emprendedor(a)"),
-    ("estudiante", "Estudiante"),
-    ("servidor_publico", "Servidor(a) público(a)"),
-    ("sin_empleo", "Sin empleo"),
-    ("otro", "Otro"),
+    ("vendedor_ambulante", N_("Vendedor(a) ambulante o informal")),
+    ("tendero", N_("Tendero(a)")),
+    ("reciclador", N_("Reciclador(a)")),
+    ("constructor", N_("Constructor(a)")),
+    ("obrero_construccion", N_("Obrero(a) de la construcción")),
+    ("mototaxista", N_("Mototaxista")),
+    ("campesino", N_("Campesino(a)")),
+    ("pescador", N_("Pescador(a)")),
+    ("artesano", N_("Artesano(a)")),
+    ("comerciante", N_("Comerciante")),
+    ("trabajo_sexual", N_("Trabajador(a) sexual")),
+    ("trabajo_cuidado", N_("Trabajo del cuidado o del hogar")),
+    ("emprendedor", N_("Emprendedor(a)")),
+    ("estudiante", N_("Estudiante")),
+    ("servidor_publico", N_("Servidor(a) público(a)")),
+    ("sin_empleo", N_("Sin empleo")),
+    ("otro", N_("Otro")),
 )
 
 # How people write the choices in lists and at the desk, beyond the value and the label

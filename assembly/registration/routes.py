@@ -45,7 +45,7 @@ def responsible_party(assembly) -> str:
 def form_context(assembly, values: dict, errors: dict, *, mode: str, holder=None) -> dict:
     department = values.get("department_code", "")
     responsible = responsible_party(assembly)
-    labels = {field.key: field.label for field in domain.FIELDS}
+    labels = {field.key: _(field.label) for field in domain.FIELDS}
     labels.update({f"extra_{q.id}": q.label for q in assembly.extra_questions})
     labels[""] = _("Formulario")
     return {

@@ -13,14 +13,15 @@ from assembly.core.ordering import moved, renumber
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.helpers import utcnow
+from assembly.marks import N_
 from assembly.registration import domain
 from assembly.registration.domain.fields import CONSENT_CHANNELS, CONSENT_VERSION
 from assembly.registration.models import Attendee
 
 SOURCES = {
-    "preregistro": "Preinscripción",
-    "mesa": "Mesa de registro",
-    "importado": "Lista importada",
+    "preregistro": N_("Preinscripción"),
+    "mesa": N_("Mesa de registro"),
+    "importado": N_("Lista importada"),
 }
 
 

@@ -18,13 +18,14 @@ from assembly.extensions import db
 from assembly.grouping import codes, domain, signals
 from assembly.grouping.models import Group, Table
 from assembly.grouping.services.reading import _PERSON_COLUMNS, groups_of, tables_of, to_person
+from assembly.marks import N_
 from assembly.registration.models import Attendee
 
 log = logging.getLogger(__name__)
 
 POPULATIONS = {
-    "checked_in": "Personas registradas hoy (la sala real)",
-    "registered": "Todas las inscripciones (planeación)",
+    "checked_in": N_("Personas registradas hoy (la sala real)"),
+    "registered": N_("Todas las inscripciones (planeación)"),
 }
 
 

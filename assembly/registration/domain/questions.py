@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from assembly.marks import N_
 from assembly.registration.choices import (
     Choices,
 )
@@ -15,9 +16,9 @@ from assembly.registration.domain.validation import _as_text
 # --------------------------------------------------------------------------------------------
 
 EXTRA_QUESTION_KINDS: Choices = (
-    ("text", "Texto libre"),
-    ("choice", "Una opción de una lista"),
-    ("yesno", "Sí / No"),
+    ("text", N_("Texto libre")),
+    ("choice", N_("Una opción de una lista")),
+    ("yesno", N_("Sí / No")),
 )
 EXTRA_LABEL_MAX_LENGTH = 300
 EXTRA_CHOICE_MAX_LENGTH = 100

@@ -16,6 +16,7 @@ from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from assembly.core import divipola
+from assembly.marks import N_
 from assembly.registration import domain as registration
 
 from . import venue
@@ -36,38 +37,44 @@ ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP, SATISFACTION,
 #: report kind -> (title, what it holds), in the order the reports page lists them
 REPORTS: dict[str, tuple[str, str]] = {
     ATTENDANCE: (
-        "Asistencia",
-        "Formato unificado: todos los campos del registro, preguntas adicionales, llegada y mesa.",
+        N_("Asistencia"),
+        N_(
+            "Formato unificado: todos los campos del registro, preguntas adicionales, llegada y mesa."
+        ),
     ),
     PARTICIPATION: (
-        "Participación / enfoque diferencial",
-        "Inscritas y asistentes por sexo, edad, etnia, discapacidad, víctimas, migrantes, "
-        "LGBTIQ+, zona, organización, oficio y municipio, con gráficos.",
+        N_("Participación / enfoque diferencial"),
+        N_(
+            "Inscritas y asistentes por sexo, edad, etnia, discapacidad, víctimas, migrantes, LGBTIQ+, zona, organización, oficio y municipio, con gráficos."
+        ),
     ),
     ROSTERS: (
-        "Mesas y sub-mesas",
-        "Quién está en cada mesa y sub-mesa: facilitación, líderes y vocerías.",
+        N_("Mesas y sub-mesas"),
+        N_("Quién está en cada mesa y sub-mesa: facilitación, líderes y vocerías."),
     ),
     AGENDA: (
-        "Agenda consolidada",
-        "Por eje: necesidad → solución → plan de trabajo, con el resultado de la aprobación.",
+        N_("Agenda consolidada"),
+        N_("Por eje: necesidad → solución → plan de trabajo, con el resultado de la aprobación."),
     ),
     COMMITMENTS: (
-        "Compromisos",
-        "Una fila por compromiso del plan de trabajo (quién, cuándo, estado) para el seguimiento.",
+        N_("Compromisos"),
+        N_(
+            "Una fila por compromiso del plan de trabajo (quién, cuándo, estado) para el seguimiento."
+        ),
     ),
     FOLLOWUP: (
-        "Seguimiento de compromisos",
-        "Los compromisos con su estado y avance, y el historial de cada reporte de avance.",
+        N_("Seguimiento de compromisos"),
+        N_("Los compromisos con su estado y avance, y el historial de cada reporte de avance."),
     ),
     SATISFACTION: (
-        "Encuesta de satisfacción",
-        "Las respuestas por pregunta, por mesa y por enfoque diferencial (solo grupos de al "
-        "menos k respuestas), con gráficos, y los comentarios.",
+        N_("Encuesta de satisfacción"),
+        N_(
+            "Las respuestas por pregunta, por mesa y por enfoque diferencial (solo grupos de al menos k respuestas), con gráficos, y los comentarios."
+        ),
     ),
     ALL: (
-        "Informe completo",
-        "Todos los informes anteriores en un solo libro, una hoja por informe.",
+        N_("Informe completo"),
+        N_("Todos los informes anteriores en un solo libro, una hoja por informe."),
     ),
 }
 #: the sheets each report file holds
@@ -94,8 +101,8 @@ SHEET_TITLES = {
 
 FULL, PSEUDONYMISED = "completa", "seudonimizada"
 VARIANTS = {
-    FULL: "Datos completos (documento y contacto)",
-    PSEUDONYMISED: "Seudonimizada, para compartir (sin documento ni contacto)",
+    FULL: N_("Datos completos (documento y contacto)"),
+    PSEUDONYMISED: N_("Seudonimizada, para compartir (sin documento ni contacto)"),
 }
 
 YES, NO, NO_DATA = "Sí", "No", "Sin dato"

@@ -77,13 +77,14 @@ function lateCard(late) {
 function render() {
   // Keep what is being typed (a typo fix, a nudge) and the cursor across live updates.
   const typed = [...root.querySelectorAll("[data-fix] textarea, [data-nudge] input")].map((input) => [input.closest("form").dataset.fix || `n${input.closest("form").dataset.nudge}`, input.value, input === document.activeElement]);
+  const nobody = t("sin elegir"); // its own call: pybabel misses a t() inside another t()
   const columns = state.tables.map((table) => {
     const p = progress(table.pieces);
     const chip = (label, n, max) => el("li", { class: max && n >= max ? "is-done" : "" , text: `${label} ${n}/${max}` });
     return el("section", { class: `fac-table${lagging(p) ? " is-lagging" : ""}`, "data-table": table.id },
       el("h2", { text: t("Sub-mesa {number}", { number: table.number }) }),
       el("ul", { class: "progress" }, chip(t("Necesidades"), p.needs, 2), chip(t("Soluciones"), p.solutions, p.needs), chip(t("Planes"), p.plans, p.solutions)),
-      el("p", { class: "hint", text: t("{members} personas · Vocería: {name}", { members: table.members, name: table.spokesperson?.name || t("sin elegir") }) }),
+      el("p", { class: "hint", text: t("{members} personas · Vocería: {name}", { members: table.members, name: table.spokesperson?.name || nobody }) }),
       el("p", { class: "fac-code" },
         el("span", { text: t("Código: ") }), el("code", { "data-code": table.id, text: table.join_code || "" }), " ",
         el("button", { class: "button small", type: "button", "data-rotate": table.id, text: t("Cambiar código") }), " ",
