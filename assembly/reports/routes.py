@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from assembly.assemblies import services as assemblies
+from assembly.auth import audit
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.errors import wants_json
@@ -104,6 +105,7 @@ def export():
 def download(export_id: int):
     """The file of an earlier export, as it was saved."""
     path, name = services.export_file(current_user, export_id, exports_dir=_exports_dir())
+    audit.record(current_user, "export.download", subject=name, people=0)
     return send_file(path, mimetype=XLSX, as_attachment=True, download_name=name)
 
 

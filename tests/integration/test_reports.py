@@ -544,6 +544,11 @@ def test_fetch_export_answers_json_then_downloads_the_logged_file(client, auth, 
     assert download.headers["Content-Disposition"].startswith("attachment")
     assert workbook_of(download).sheetnames == SHEET_NAMES["completo"]
     assert body["filename"] in client.get("/reports").get_data(as_text=True)
+    # the audit log has the export and the download (issue 17.7)
+    from assembly.auth.models import AuditEntry
+
+    actions = _db.session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["export.completo", "export.download"]
 
 
 @pytest.mark.parametrize(
