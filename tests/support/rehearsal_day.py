@@ -166,6 +166,8 @@ def write_the_puzzle(
     needs += 1
     board.wait_for("need", needs)
     expect(late.page.locator(".badge.late")).to_have_count(0)
+    # and the time-up's refusal notice goes with it (it used to stay up to 8 s longer)
+    expect(late.page.locator("[data-notice]")).to_be_hidden(timeout=1_000)
     on_board("need")
 
     # Step 2: solutions — one per need; the first phone loses the signal meanwhile

@@ -476,6 +476,7 @@ function retryLate() {
   if (!kind || left <= 0) return;
   for (const item of outbox) delete item.late;
   store("outbox", outbox);
+  notice(""); // the time-up refusal no longer holds: its pieces go now
   render();
   flush();
 }
