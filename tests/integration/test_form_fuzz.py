@@ -117,7 +117,7 @@ def test_no_form_body_makes_an_html_route_fail(
     _assembly, ids = _ids(make_assembly, make_attendee, db)
     auth.login("admin")
     routes = list(_form_routes(app, ids))
-    assert len(routes) > 20, "the HTML form routes were not found"
+    assert len(routes) > 40, "the HTML form routes were not found"
     pages = {
         _url_for_rule(rule, ids)
         for rule in app.url_map.iter_rules()
