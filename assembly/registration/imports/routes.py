@@ -195,15 +195,17 @@ def import_confirm(assembly_id: int, key: str):
     assembly = get_assembly(assembly_id)
     upload = uploads.load_upload(_folder(), assembly.id, key)
     with unit_of_work():
-        job = batches.start_import(_folder(), assembly, upload, current_user)
+        # noted first: the job's own commit writes the line, and nothing of this request is
+        # still writing once the job runs (SQLite has one writer)
         audit.note(
             current_user,
             "import.start",
             assembly_id=assembly.id,
-            subject=f"job:{job.id} {upload.filename}",
+            subject=f"import {upload.filename}",
             people=len(upload.table.rows) if upload.table is not None else 0,
         )
-    return redirect(url_for("registration.import_job", assembly_id=assembly.id, job_id=job.id))
+        job_id = batches.start_import(_folder(), assembly, upload, current_user).id
+    return redirect(url_for("registration.import_job", assembly_id=assembly.id, job_id=job_id))
 
 
 @bp.route("/assemblies/<int:assembly_id>/import/jobs/<int:job_id>")
