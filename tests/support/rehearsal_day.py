@@ -105,14 +105,20 @@ class Phone:
         self.save()
 
     def solution(self, text: str) -> None:
-        self.page.get_by_label("Solución para esta necesidad").first.fill(text)
+        forms = self.page.get_by_label("Solución para esta necesidad")
+        left = forms.count()
+        forms.first.fill(text)
         self.save()
+        expect(forms).to_have_count(left - 1)  # saved: the next need's form comes first
 
     def plan(self, what: str, who: str, due: str) -> None:
-        self.page.get_by_label("¿Qué se hará?").first.fill(what)
+        forms = self.page.get_by_label("¿Qué se hará?")
+        left = forms.count()
+        forms.first.fill(what)
         self.page.get_by_label("¿Quién? (organizaciones o personas responsables)").first.fill(who)
         self.page.get_by_label("¿Cuándo?").first.select_option(due)
         self.save()
+        expect(forms).to_have_count(left - 1)
 
     def spokesperson(self, attendee_id: int) -> None:
         select = self.page.get_by_label("¿Quién será su vocero o vocera en la plenaria?")
