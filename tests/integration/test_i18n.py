@@ -20,3 +20,10 @@ def test_browser_language_is_honoured(client):
 def test_unknown_language_falls_back_to_spanish(client):
     page = client.get("/login?lang=xx", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert "Contraseña" in page
+
+
+def test_the_new_account_form_names_the_roles_in_the_page_language(client, auth):
+    auth.login("admin")
+    english = client.get("/admin/users/new?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in english
+    assert "Table facilitation" in english and "Facilitación de mesa" not in english
