@@ -155,11 +155,16 @@ def get_attendee(assembly_id: int, attendee_id: int) -> Attendee:
     return attendee
 
 
+def ticket_owner(token: str) -> Attendee | None:
+    """The ticket's owner; None for any token that is not one (the one ticket lookup)."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token or ""):
+        return None
+    return db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
+
+
 def attendee_by_token(token: str) -> Attendee:
     """The ticket's owner; NotFound for any token that is not one (no hint why)."""
-    attendee = None
-    if re.fullmatch(r"[A-Za-z0-9_-]{16,64}", token or ""):
-        attendee = db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
+    attendee = ticket_owner(token)
     if attendee is None:
         raise NotFound("Este tiquete no existe. Revise el enlace o pida uno nuevo en la mesa.")
     return attendee

@@ -6,10 +6,9 @@ a wrong one is said (422), never which tickets exist."""
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from assembly.extensions import db
 from assembly.registration.models import Attendee
+from assembly.registration.services import ticket_owner
 
 
 def ticket_token_from(text: str) -> str:
@@ -22,9 +21,7 @@ def ticket_token_from(text: str) -> str:
 
 def ticket_holder(assembly_id: int, token: str) -> Attendee | None:
     """The attendee of this assembly whose ticket this is; None for anything else."""
-    if not token or len(token) > 64:
-        return None
-    attendee = db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
+    attendee = ticket_owner(token)
     return attendee if attendee is not None and attendee.assembly_id == assembly_id else None
 
 

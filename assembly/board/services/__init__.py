@@ -34,7 +34,6 @@ from assembly.board.services.approvals import (  # noqa: F401
     cast_vote,
     close_vote,
     correct_hands,
-    find_ticket,
     is_frozen,
     json_approval,
     open_vote,

@@ -22,6 +22,7 @@ from assembly.grouping.models import Group
 from assembly.grouping.services import get_group as _group
 from assembly.helpers import utcnow
 from assembly.registration.models import Attendee
+from assembly.registration.services import ticket_owner
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -289,14 +290,8 @@ def reset_approval(actor: User, assembly_id: int, group_id: int) -> Group:
     return group
 
 
-def find_ticket(token: str) -> Attendee | None:
-    if not token or len(token) > 64:
-        return None
-    return db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
-
-
 def attendee_by_ticket(token: str) -> Attendee:
-    attendee = find_ticket(token)
+    attendee = ticket_owner(token)
     if attendee is None:
         raise NotFound(_("El tiquete no existe."))
     return attendee
