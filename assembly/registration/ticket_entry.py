@@ -35,4 +35,6 @@ def ticket_entry(assembly, *, template: str, endpoint: str, token_arg: str):
     attendee = ticket_holder(assembly.id, token)
     if attendee is not None:
         return redirect(url_for(endpoint, **{token_arg: attendee.ticket_token}))
-    return render_template(template, assembly=assembly, error=error), 422 if error else 200
+    pasted = request.form.get("ticket", "")[:300]  # kept in the field beside its error
+    page = render_template(template, assembly=assembly, error=error, pasted=pasted)
+    return page, 422 if error else 200

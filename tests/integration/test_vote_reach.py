@@ -30,6 +30,7 @@ def test_the_projector_shows_a_vote_qr_and_the_vote_page_asks_for_the_ticket(roo
     assert page.status_code == 200 and "Identifíquese con su tiquete" in page.get_data(as_text=True)
     wrong = client.post(f"/votar/{assembly.id}", data={"ticket": "no-existe"})
     assert wrong.status_code == 422 and "No encontramos ese tiquete" in wrong.get_data(as_text=True)
+    assert 'value="no-existe"' in wrong.get_data(as_text=True)  # what was pasted stays to correct
     person = room["people"][0]
     pasted = client.post(
         f"/votar/{assembly.id}",
