@@ -1,18 +1,21 @@
 // Pages that show background jobs: every [data-job="<id or url>"] gets its progress bar
-// (shared/jobs.js); when the jobs this page saw running have all ended, it reloads to show what
-// they made (a page opened after they ended does not reload).
+// (shared/jobs.js). The server renders such an element only for a job that had not ended, so
+// once every job of the page has settled and at least one was seen to end (done or failed),
+// the page reloads to show what it made, even when the job ended before the first poll (a
+// small list imports in less time than the page takes to load). A job that cannot be read
+// (no permission, gone) is not seen to end: the page stays, saying why, and never loops.
 import { $$ } from "../shared/dom.js";
 import { followJob, isFinal } from "../shared/jobs.js";
 
 export function init() {
   const elements = $$("[data-job]");
   if (!elements.length) return;
-  let sawRunning = false;
+  let sawEnd = false;
   const onUpdate = (job) => {
-    if (!isFinal(job.status)) sawRunning = true;
+    if (isFinal(job.status)) sawEnd = true;
   };
   const runs = elements.map((element) => followJob(element, element.dataset.job, { onUpdate }));
   Promise.allSettled(runs).then(() => {
-    if (sawRunning) window.location.reload();
+    if (sawEnd) window.location.reload();
   });
 }
