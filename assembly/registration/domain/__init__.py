@@ -3,8 +3,10 @@
 Pure logic: plain data in, plain data out. No Flask, no models. The templates, the desk form,
 the pre-registration importer and the exports all iterate :data:`FIELDS`, and every path that
 creates an attendee goes through :func:`validate_registration`. ``fields`` (the form as data),
-``normalize`` (names, documents, choices, dates), ``validation``, ``questions`` (the extra
-questions an admin writes); the vocabulary lives in ``registration/choices.py``.
+``normalize`` (names, documents, choices, dates), ``form`` (the form being checked),
+``checks`` (each field's rule), ``validation`` (one registration, one listed person),
+``questions`` (the extra questions an admin writes); the vocabulary lives in
+``registration/choices.py``.
 """
 
 from assembly.registration.choices import (  # noqa: F401  (re-exported: the form's vocabulary)
@@ -33,6 +35,7 @@ from assembly.registration.choices import (  # noqa: F401  (re-exported: the for
     is_lgbtiq,
 )
 from assembly.registration.consent import HABEAS_DATA_TEXT, PHOTO_CONSENT_TEXT  # noqa: F401
+from assembly.registration.domain.checks import normal_email, normalize_phone  # noqa: F401
 from assembly.registration.domain.fields import (  # noqa: F401
     EXTRA_TEXT_MAX_LENGTH,
     FIELDS,
@@ -72,28 +75,9 @@ from assembly.registration.domain.questions import (  # noqa: F401
     clean_extra_question,
 )
 from assembly.registration.domain.validation import (  # noqa: F401
-    _AGE_LIMITS_MESSAGE,
-    _DOCUMENT_DEFAULT_RULE,
-    _DOCUMENT_RULES,
-    _PHONE_MESSAGE,
-    _REQUIRED_MESSAGES,
     CONSENT_REQUIRED_MESSAGE,
     IDENTITY_FIELDS,
-    _as_text,
-    _check_age,
-    _check_contact,
-    _check_disability,
-    _check_document,
-    _check_extra_answers,
-    _check_names,
-    _check_place,
-    _check_theme,
-    _Form,
-    _invalid_choice_message,
-    _means_no,
     missing_fields,
-    normal_email,
-    normalize_phone,
     validate_listed_person,
     validate_registration,
 )

@@ -8,8 +8,8 @@ from assembly.marks import N_
 from assembly.registration.choices import (
     Choices,
 )
+from assembly.registration.domain.form import as_text
 from assembly.registration.domain.normalize import _choice_key, parse_bool
-from assembly.registration.domain.validation import _as_text
 
 # --------------------------------------------------------------------------------------------
 # Extra questions, as the admin writes them
@@ -31,12 +31,12 @@ def clean_extra_question(raw: Mapping[str, object]) -> tuple[dict[str, object], 
     ``raw``: label, kind, required (checkbox) and choices (one per line; only for "choice").
     """
     errors: dict[str, str] = {}
-    label = _as_text(raw.get("label"))
+    label = as_text(raw.get("label"))
     if not label:
         errors["label"] = "Escriba la pregunta."
     elif len(label) > EXTRA_LABEL_MAX_LENGTH:
         errors["label"] = f"Máximo {EXTRA_LABEL_MAX_LENGTH} caracteres."
-    kind = _as_text(raw.get("kind"))
+    kind = as_text(raw.get("kind"))
     if kind not in {value for value, _ in EXTRA_QUESTION_KINDS}:
         errors["kind"] = "Elija el tipo de pregunta."
     try:
@@ -47,7 +47,7 @@ def clean_extra_question(raw: Mapping[str, object]) -> tuple[dict[str, object], 
     if kind == "choice":
         seen: set[str] = set()
         for line in str(raw.get("choices") or "").splitlines():
-            text = _as_text(line)
+            text = as_text(line)
             if text and _choice_key(text) not in seen:
                 seen.add(_choice_key(text))
                 choices.append(text)
