@@ -170,6 +170,21 @@ def test_long_polling_through_nginx_stays_on_its_process(national):
     assert len(polls) >= 3, polls  # handshake, connect, the join and its answer: all one process
 
 
+def test_nginx_forwards_the_host_with_its_port_so_the_socket_origin_check_accepts_it(national):
+    """The page's own origin is accepted by the websocket Origin check because nginx passes the
+    Host the browser sent, port included (``$http_host``; ``$host`` drops a non-default port).
+    The name used here is not PUBLIC_URL's, so only the forwarded Host can make it pass."""
+    nginx = national.nginx
+    handshake = f"{nginx.url}/socket.io/?EIO=4&transport=polling"
+    own = f"localhost:{nginx.port}"
+    accepted = requests.get(handshake, headers={"Host": own, "Origin": f"http://{own}"}, timeout=10)
+    assert accepted.status_code == 200 and '"sid"' in accepted.text, accepted.text[:200]
+    foreign = requests.get(
+        handshake, headers={"Host": own, "Origin": "http://localhost"}, timeout=10
+    )
+    assert foreign.status_code == 400  # the check does run: the port-less origin is another
+
+
 def test_pieces_from_phones_on_one_process_reach_boards_on_the_others_exactly_once(national):
     nginx, room = national.nginx, national.room
     phone_port = nginx.upstream_ports[0]
