@@ -25,8 +25,9 @@ from assembly.extensions import db
 from assembly.helpers import utcnow, venue_zone
 from assembly.registration.models import Attendee
 from assembly.reports import domain, workbooks
-from assembly.reports.builder import ReportBuilder, cooperate
+from assembly.reports.builder import ReportBuilder
 from assembly.reports.models import ExportLog
+from assembly.reports.reading import cooperate
 
 log = logging.getLogger(__name__)
 
