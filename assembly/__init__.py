@@ -30,6 +30,7 @@ def _blueprints():
         survey_routes,  # noqa: F401
     )
     from assembly.followup.routes import bp as followup_bp
+    from assembly.grouping import roster_routes  # noqa: F401
     from assembly.grouping.routes import bp as grouping_bp
     from assembly.puzzle.routes import bp as puzzle_bp
     from assembly.registration import privacy_routes  # noqa: F401

@@ -1,6 +1,5 @@
-"""The groups screen (split, manual changes), rosters, join cards and their QR codes."""
-
-import io
+"""The groups screen: the split (and its background job) and the manual changes (move, swap,
+leader, lock, new join code, facilitator). Rosters, join cards and QR: ``roster_routes``."""
 
 from flask import (
     Blueprint,
@@ -9,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -17,16 +15,14 @@ from flask_login import current_user
 from flask_socketio import close_room
 
 from assembly.assemblies.realtime import broadcasting
-from assembly.assemblies.services import get_assembly, note_printed
+from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import jobs
-from assembly.core.qr import qr_png
 from assembly.core.schemas import as_id
 from assembly.errors import AssemblyError, InvalidInput
-from assembly.extensions import unit_of_work
 from assembly.grouping import broadcasts, services, split_job
-from assembly.helpers import public_url, room, utcnow
+from assembly.helpers import utcnow
 
 bp = Blueprint("grouping", __name__, url_prefix="/assemblies/<int:assembly_id>")
 
@@ -39,7 +35,7 @@ _DONE = {
 }
 
 
-def _int(name: str, *, optional: bool = False) -> int | None:
+def form_id(name: str, *, optional: bool = False) -> int | None:
     """A form's id field (a huge or non-ASCII number is refused like a missing one)."""
     raw = (request.values.get(name) or "").strip()
     if not raw and optional:
@@ -233,7 +229,7 @@ def move(assembly_id: int):
     return _change(
         assembly_id,
         lambda: services.move_attendee(
-            current_user, assembly_id, _int("attendee_id"), _int("table_id")
+            current_user, assembly_id, form_id("attendee_id"), form_id("table_id")
         ),
         "#tools",
     )
@@ -246,7 +242,7 @@ def swap(assembly_id: int):
     return _change(
         assembly_id,
         lambda: services.swap_attendees(
-            current_user, assembly_id, _int("first_id"), _int("second_id")
+            current_user, assembly_id, form_id("first_id"), form_id("second_id")
         ),
         "#tools",
     )
@@ -259,7 +255,7 @@ def leader(assembly_id: int, table_id: int):
     return _change(
         assembly_id,
         lambda: services.set_leader(
-            current_user, assembly_id, table_id, _int("attendee_id", optional=True)
+            current_user, assembly_id, table_id, form_id("attendee_id", optional=True)
         ),
         f"#table-{table_id}",
     )
@@ -312,94 +308,7 @@ def facilitator(assembly_id: int, group_id: int):
     return _change(
         assembly_id,
         lambda: services.assign_facilitator(
-            current_user, assembly_id, group_id, _int("user_id", optional=True)
+            current_user, assembly_id, group_id, form_id("user_id", optional=True)
         ),
         f"#group-{group_id}",
-    )
-
-
-# --- rosters and join cards -------------------------------------------------------------------
-
-
-def _roster(assembly_id: int, groups, *, table=None):
-    return render_template(
-        "grouping/roster.html",
-        assembly=get_assembly(assembly_id),
-        groups=groups,
-        only_table=table,
-        members=services.members_by_table(assembly_id),
-    )
-
-
-@bp.route("/groups/roster")
-@require(Permission.MANAGE_GROUPS)
-def roster_all(assembly_id: int):
-    """Printable roster of every mesa (one mesa per page)."""
-    return _roster(assembly_id, services.groups_of(assembly_id))
-
-
-@bp.route("/groups/<int:group_id>/roster")
-@require(Permission.MANAGE_GROUPS)
-def roster_group(assembly_id: int, group_id: int):
-    """Printable roster of one mesa: its sub-mesas and their people."""
-    return _roster(assembly_id, [services.get_group(assembly_id, group_id)])
-
-
-@bp.route("/tables/<int:table_id>/roster")
-@require(Permission.MANAGE_GROUPS)
-def roster_table(assembly_id: int, table_id: int):
-    """Printable roster of one sub-mesa."""
-    table = services.get_table(assembly_id, table_id)
-    return _roster(assembly_id, [table.group], table=table)
-
-
-@bp.route("/groups/cards")
-@require(Permission.MANAGE_GROUPS)
-def cards(assembly_id: int):
-    """Join cards, one per sub-mesa, four to an A4 sheet: QR + short code in big letters."""
-    group_id = _int("group", optional=True)
-    table_id = _int("table", optional=True)
-    groups = (
-        [services.get_group(assembly_id, group_id)]
-        if group_id is not None
-        else services.groups_of(assembly_id)
-    )
-    tables = (
-        [services.get_table(assembly_id, table_id)]
-        if table_id is not None  # one card again, after its code changed
-        else [t for g in groups for t in g.tables]
-    )
-    assembly = get_assembly(assembly_id)
-    with unit_of_work():
-        note_printed(assembly, room())
-    return render_template(
-        "grouping/cards.html",
-        assembly=assembly,
-        tables=tables,
-        join_url=public_url("/mesa"),
-    )
-
-
-@bp.route("/tables/<int:table_id>/qr.png")
-@require(Permission.MANAGE_GROUPS)
-def table_qr(assembly_id: int, table_id: int):
-    """The QR a leader scans: it opens the table's phone page, public_url('/mesa/<code>')."""
-
-    table = services.get_table(assembly_id, table_id)
-    png = qr_png(public_url("/mesa/" + table.join_code), box_size=10, border=2)
-    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
-
-
-@bp.route("/my-mesa")
-@require(Permission.FACILITATE)
-def my_mesa(assembly_id: int):
-    """A facilitator's own mesa(s): the sub-mesas and their people, updated live."""
-    assembly = get_assembly(assembly_id)
-    return render_template(
-        "grouping/mine.html",
-        assembly=assembly,
-        groups=services.groups_facilitated_by(current_user, assembly_id),
-        members=services.members_by_table(assembly_id),
     )

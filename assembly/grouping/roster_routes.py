@@ -1,0 +1,100 @@
+"""The pages that show the split: printable rosters (every mesa, one mesa, one sub-mesa), the
+join cards with their QR, and a facilitator's own mesa."""
+
+import io
+
+from flask import render_template, send_file
+from flask_login import current_user
+
+from assembly.assemblies.services import get_assembly, note_printed
+from assembly.auth.access import require
+from assembly.auth.domain import Permission
+from assembly.core.qr import qr_png
+from assembly.extensions import unit_of_work
+from assembly.grouping import services
+from assembly.grouping.routes import bp, form_id
+from assembly.helpers import public_url, room
+
+
+def _roster(assembly_id: int, groups, *, table=None):
+    return render_template(
+        "grouping/roster.html",
+        assembly=get_assembly(assembly_id),
+        groups=groups,
+        only_table=table,
+        members=services.members_by_table(assembly_id),
+    )
+
+
+@bp.route("/groups/roster")
+@require(Permission.MANAGE_GROUPS)
+def roster_all(assembly_id: int):
+    """Printable roster of every mesa (one mesa per page)."""
+    return _roster(assembly_id, services.groups_of(assembly_id))
+
+
+@bp.route("/groups/<int:group_id>/roster")
+@require(Permission.MANAGE_GROUPS)
+def roster_group(assembly_id: int, group_id: int):
+    """Printable roster of one mesa: its sub-mesas and their people."""
+    return _roster(assembly_id, [services.get_group(assembly_id, group_id)])
+
+
+@bp.route("/tables/<int:table_id>/roster")
+@require(Permission.MANAGE_GROUPS)
+def roster_table(assembly_id: int, table_id: int):
+    """Printable roster of one sub-mesa."""
+    table = services.get_table(assembly_id, table_id)
+    return _roster(assembly_id, [table.group], table=table)
+
+
+@bp.route("/groups/cards")
+@require(Permission.MANAGE_GROUPS)
+def cards(assembly_id: int):
+    """Join cards, one per sub-mesa, four to an A4 sheet: QR + short code in big letters."""
+    group_id = form_id("group", optional=True)
+    table_id = form_id("table", optional=True)
+    groups = (
+        [services.get_group(assembly_id, group_id)]
+        if group_id is not None
+        else services.groups_of(assembly_id)
+    )
+    tables = (
+        [services.get_table(assembly_id, table_id)]
+        if table_id is not None  # one card again, after its code changed
+        else [t for g in groups for t in g.tables]
+    )
+    assembly = get_assembly(assembly_id)
+    with unit_of_work():
+        note_printed(assembly, room())
+    return render_template(
+        "grouping/cards.html",
+        assembly=assembly,
+        tables=tables,
+        join_url=public_url("/mesa"),
+    )
+
+
+@bp.route("/tables/<int:table_id>/qr.png")
+@require(Permission.MANAGE_GROUPS)
+def table_qr(assembly_id: int, table_id: int):
+    """The QR a leader scans: it opens the table's phone page, public_url('/mesa/<code>')."""
+
+    table = services.get_table(assembly_id, table_id)
+    png = qr_png(public_url("/mesa/" + table.join_code), box_size=10, border=2)
+    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/my-mesa")
+@require(Permission.FACILITATE)
+def my_mesa(assembly_id: int):
+    """A facilitator's own mesa(s): the sub-mesas and their people, updated live."""
+    assembly = get_assembly(assembly_id)
+    return render_template(
+        "grouping/mine.html",
+        assembly=assembly,
+        groups=services.groups_facilitated_by(current_user, assembly_id),
+        members=services.members_by_table(assembly_id),
+    )
