@@ -12,7 +12,7 @@ from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
 from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot
-from tests.support.board_measure import MIN_FONT
+from tests.support.board_measure import CLIPPED, MIN_FONT
 from tests.support.board_seed import seed_pieces
 
 SMALL_PROJECTOR = {"width": 1280, "height": 720}
@@ -173,3 +173,48 @@ def test_the_revealed_mesa_names_its_spokesperson_live(
     page.locator(
         f".whole-block[data-group-id='{groups[1].id}'] .whole-speaker", has_text=name
     ).wait_for()
+
+
+@pytest.mark.parametrize("count", [40, 600])
+def test_no_badge_or_label_is_cut_when_every_mesa_has_decided(
+    count, new_page, make_user, make_assembly
+):
+    """Every mesa's «✓ Agenda aprobada» (or «✗ …») badge, title and label lies whole inside its
+    block and the window, in the whole puzzle and on the live board, at both projector sizes
+    (the badge was cut on the blocks whose left side is a neighbour's blank)."""
+    moderator = make_user("moderator")
+    assembly = make_assembly()
+    seed_pieces(assembly, count)
+    groups = services.board_groups(assembly.id)
+    services.set_headcount(moderator, assembly.id, "240", "Conteo en la sala")
+    for i, group in enumerate(groups):
+        tally = {"for": 40, "against": 90} if i == 2 else {"for": 210, "against": 12}
+        services.record_hands(moderator, assembly.id, group.id, tally)
+    for name, viewport in (("projector", PROJECTOR), ("projector720", SMALL_PROJECTOR)):
+        services.plenary_command(moderator, assembly.id, "whole")
+        db.session.commit()
+        page = new_page(viewport)
+        log_in(page, moderator)
+        page.goto(f"/assemblies/{assembly.id}/board")
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('.board-whole .whole-badge:not([hidden])').length === 5"
+            " && window.asambleaBoard.state.pieces.size === n",
+            arg=count,
+        )
+        page.wait_for_timeout(900)  # the blocks' joining animation
+        screenshot(page, f"board-whole{count}-decided-{name}")
+        assert page.evaluate(CLIPPED) == []
+        assert page.evaluate(BLOCKS)[2]["title"].startswith("Mesa 3")
+        # the live board: the regions carry the same badges
+        answer = page.evaluate(
+            "(id) => window.asambleaBoard.conn.request('plenary_command', {assembly_id: id, action: 'live'})",
+            assembly.id,
+        )
+        assert answer["ok"], answer
+        page.wait_for_function(
+            "() => document.querySelector('.board-stage .region-badge:not([hidden])')"
+            " && !window.asambleaBoard.fitsPending()"
+        )
+        screenshot(page, f"board-live{count}-decided-{name}")
+        assert page.evaluate(CLIPPED) == []
+        page.close()

@@ -54,3 +54,33 @@ WORDS_BROKEN = """
   return broken;
 })
 """
+
+#: badges, titles and labels of the board cut by their block or the window: each one's box
+#: must lie inside its block (a whole-puzzle block's text box, a mesa's region, a piece's text)
+#: and inside the viewport, and its own text must not overflow it
+CLIPPED = """
+() => {
+  const SELECTORS = ['.whole-badge', '.whole-title', '.whole-speaker', '.whole-caption', '.whole-count',
+    '.whole-need', '.region-badge', '.region-speaker', '.region-title', '.table-label', '.piece-label',
+    '.board-head h1', '.board-assembly', '.board-mode-text', '.board-page-text', '.board-clock .clock-widget',
+    '.legend li', '.board-agreement', '.board-qr', '.board-connection', '.strip-button'];
+  const CONTAINERS = '.whole-text, .region, .piece-text, .board-head, .board-foot, .board-progress';
+  const out = [];
+  for (const node of document.querySelectorAll(SELECTORS.join(','))) {
+    if (!node.getClientRects().length || !node.textContent.trim()) continue;
+    const style = getComputedStyle(node);
+    if (style.visibility === 'hidden') continue;
+    const r = node.getBoundingClientRect();
+    const box = node.parentElement.closest(CONTAINERS);
+    const c = box ? box.getBoundingClientRect() : { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
+    const name = `${node.className} «${node.textContent.trim().slice(0, 40)}»`;
+    if (r.left < c.left - 1 || r.right > c.right + 1 || r.top < c.top - 1 || r.bottom > c.bottom + 1)
+      out.push(`${name} leaves its block`);
+    if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)
+      out.push(`${name} leaves the window`);
+    if (node.scrollWidth > node.clientWidth + 1 && style.textOverflow !== 'ellipsis')
+      out.push(`${name} overflows itself`);
+  }
+  return out;
+}
+"""

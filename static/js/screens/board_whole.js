@@ -65,18 +65,32 @@ export function createWhole(layer, { minFont, focusable }) {
   const padOf = (w, h) => blockKnob(w, h).k / 2 + minFont * 0.45; // on average: blanks on one side of two
   const measure = document.createElement("canvas").getContext("2d");
 
-  /** The widest word of the mesas' titles (bold, 1.15em) and of their needs' short titles. */
+  /**
+   * The widest word a block must hold on one line: of the mesas' titles (bold, 1.15em), their
+   * needs' short titles, their approval badges (with the pill's padding and border) and the
+   * slice caption (capitals, spaced). A badge or caption wraps between its words, never cut.
+   */
   function widestWord(groups) {
     const family = getComputedStyle(layer).fontFamily;
-    const widest = (texts, font) => {
+    const widest = (texts, font, spacing = 0) => {
       measure.font = font;
       let most = 0;
-      for (const text of texts) for (const word of text.split(/\s+/)) most = Math.max(most, measure.measureText(word).width);
+      for (const text of texts) {
+        for (const word of text.split(/\s+/)) most = Math.max(most, measure.measureText(word).width + spacing * word.length);
+      }
       return most;
     };
     const titles = groups.map((g) => `${t("Mesa {number}", { number: g.number })} ${g.title}`);
     const needs = groups.flatMap((g) => needsOf(lastState, g.id).map((n) => shortTitle(n.text)));
-    return Math.ceil(Math.max(widest(titles, `700 ${minFont * 1.15}px ${family}`), widest(needs, `600 ${minFont}px ${family}`) + minFont * 0.8)) + 4;
+    const badges = groups.map((g) => approvalText(lastState.approvals?.[g.id]));
+    const most = Math.max(...groups.map((g) => needsOf(lastState, g.id).length), 1);
+    const caption = [sliceText(most, most, most), t("Necesidades: {total}", { total: most })].map((text) => text.toUpperCase());
+    return Math.ceil(Math.max(
+      widest(titles, `700 ${minFont * 1.15}px ${family}`),
+      widest(needs, `600 ${minFont}px ${family}`) + minFont * 0.8,
+      widest(badges, `800 ${minFont}px ${family}`) + minFont + 4,
+      widest(caption, `800 ${minFont}px ${family}`, minFont * 0.03),
+    )) + 4;
   }
 
   /** Shapes and places of the blocks (only when the mesas or the figure's size changed). */
