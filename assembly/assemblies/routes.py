@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from assembly.assemblies import broadcasts, services, template
+from assembly.assemblies import broadcasts, program, services, template
 from assembly.assemblies.domain import day_checklist, time_zones
 from assembly.assemblies.forms import AssemblyForm
 from assembly.assemblies.models import STATUSES
@@ -166,24 +166,24 @@ def agenda(assembly_id: int):
 
 # Row editors share one route: what differs is which service runs and where to go back to.
 _ROW_ACTIONS = {
-    ("themes", "add"): (lambda a, r, f: services.add_theme(current_user, a, f), "themes"),
-    ("themes", "update"): (lambda a, r, f: services.update_theme(current_user, a, r, f), "themes"),
-    ("themes", "delete"): (lambda a, r, f: services.delete_theme(current_user, a, r), "themes"),
-    ("themes", "up"): (lambda a, r, f: services.move_theme(current_user, a, r, -1), "themes"),
-    ("themes", "down"): (lambda a, r, f: services.move_theme(current_user, a, r, 1), "themes"),
-    ("moments", "add"): (lambda a, r, f: services.add_moment(current_user, a, f), "agenda"),
+    ("themes", "add"): (lambda a, r, f: program.add_theme(current_user, a, f), "themes"),
+    ("themes", "update"): (lambda a, r, f: program.update_theme(current_user, a, r, f), "themes"),
+    ("themes", "delete"): (lambda a, r, f: program.delete_theme(current_user, a, r), "themes"),
+    ("themes", "up"): (lambda a, r, f: program.move_theme(current_user, a, r, -1), "themes"),
+    ("themes", "down"): (lambda a, r, f: program.move_theme(current_user, a, r, 1), "themes"),
+    ("moments", "add"): (lambda a, r, f: program.add_moment(current_user, a, f), "agenda"),
     ("moments", "update"): (
-        lambda a, r, f: services.update_moment(current_user, a, r, f),
+        lambda a, r, f: program.update_moment(current_user, a, r, f),
         "agenda",
     ),
-    ("moments", "delete"): (lambda a, r, f: services.delete_moment(current_user, a, r), "agenda"),
-    ("moments", "up"): (lambda a, r, f: services.move_moment(current_user, a, r, -1), "agenda"),
-    ("moments", "down"): (lambda a, r, f: services.move_moment(current_user, a, r, 1), "agenda"),
-    ("moments", "add-step"): (lambda a, r, f: services.add_step(current_user, a, r, f), "agenda"),
-    ("steps", "update"): (lambda a, r, f: services.update_step(current_user, a, r, f), "agenda"),
-    ("steps", "delete"): (lambda a, r, f: services.delete_step(current_user, a, r), "agenda"),
-    ("steps", "up"): (lambda a, r, f: services.move_step(current_user, a, r, -1), "agenda"),
-    ("steps", "down"): (lambda a, r, f: services.move_step(current_user, a, r, 1), "agenda"),
+    ("moments", "delete"): (lambda a, r, f: program.delete_moment(current_user, a, r), "agenda"),
+    ("moments", "up"): (lambda a, r, f: program.move_moment(current_user, a, r, -1), "agenda"),
+    ("moments", "down"): (lambda a, r, f: program.move_moment(current_user, a, r, 1), "agenda"),
+    ("moments", "add-step"): (lambda a, r, f: program.add_step(current_user, a, r, f), "agenda"),
+    ("steps", "update"): (lambda a, r, f: program.update_step(current_user, a, r, f), "agenda"),
+    ("steps", "delete"): (lambda a, r, f: program.delete_step(current_user, a, r), "agenda"),
+    ("steps", "up"): (lambda a, r, f: program.move_step(current_user, a, r, -1), "agenda"),
+    ("steps", "down"): (lambda a, r, f: program.move_step(current_user, a, r, 1), "agenda"),
 }
 
 _DONE = {
@@ -209,7 +209,7 @@ def row_action(assembly_id: int, kind: str, row_id: int, action: str):
             run(assembly_id, row_id, request.form.to_dict())
             if kind != "themes":
                 # A running clock follows the edit in the same transaction (or refuses it).
-                services.agenda_edited(current_user, assembly_id)
+                program.agenda_edited(current_user, assembly_id)
     except AssemblyError as error:
         if error.status == 404:
             raise

@@ -1,4 +1,5 @@
-"""Assemblies, their themes and their agenda; the one way to close an assembly.
+"""Assemblies: creating, editing, status and the one way to close; the overview counters.
+Their themes and agenda are edited in :mod:`assembly.assemblies.program`.
 
 Every function flushes; the caller commits (``unit_of_work`` or ``realtime.broadcasting``).
 The packages above react through :mod:`assembly.assemblies.signals` (a theme's mesa, the
@@ -11,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assembly.assemblies import signals, template
-from assembly.assemblies.domain import clean_assembly, clean_moment, clean_step, clean_theme
+from assembly.assemblies.domain import clean_assembly, clean_theme
 from assembly.assemblies.models import (
     STATUSES,
     Assembly,
@@ -26,7 +27,6 @@ from assembly.auth.domain import Role
 from assembly.auth.models import User
 from assembly.config import DEFAULT_TIME_ZONE
 from assembly.core.network import RoomAddress
-from assembly.core.ordering import moved, renumber
 from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
 from assembly.helpers import utcnow
@@ -34,7 +34,7 @@ from assembly.helpers import utcnow
 CLOSED = "closed"
 
 
-def _raise_if(errors: dict) -> None:
+def raise_if_invalid(errors: dict) -> None:
     if errors:
         raise InvalidInput(
             "Revise los campos marcados. " + " ".join(errors.values()), fields=errors
@@ -66,12 +66,12 @@ def create_from_template(
     titles given (a template title keeps its description); grouping opens one mesa per theme
     on ``theme_added``."""
     clean, errors = clean_assembly(raw)
-    _raise_if(errors)
+    raise_if_invalid(errors)
     described = {theme.title: theme.description for theme in template.THEMES}
     chosen = []
     for title in themes if themes is not None else list(described):
         theme, theme_errors = clean_theme({"title": title, "description": described.get(title)})
-        _raise_if(theme_errors)
+        raise_if_invalid(theme_errors)
         chosen.append(theme)
     if not chosen:
         raise InvalidInput(_("La asamblea necesita al menos un eje temático."))
@@ -129,7 +129,7 @@ def set_public_board(
 def update_assembly(actor: User, assembly_id: int, raw: dict) -> Assembly:
     assembly = get_assembly(assembly_id)
     clean, errors = clean_assembly(raw)
-    _raise_if(errors)
+    raise_if_invalid(errors)
     for key, value in clean.items():
         setattr(assembly, key, value)
     db.session.flush()
@@ -246,144 +246,6 @@ def ensure_writable(assembly: Assembly) -> None:
         raise Conflict(
             _("La asamblea está cerrada: ya no se registran cambios del día."), code="closed"
         )
-
-
-# --- themes (each theme is one mesa) -------------------------------------------------------
-
-
-def add_theme(actor: User, assembly_id: int, raw: dict) -> Theme:
-    assembly = get_assembly(assembly_id)
-    clean, errors = clean_theme(raw)
-    _raise_if(errors)
-    position = len(assembly.themes) + 1
-    theme = Theme(assembly_id=assembly.id, position=position, **clean)
-    db.session.add(theme)
-    db.session.flush()
-    signals.theme_added.send(theme)
-    db.session.flush()
-    return theme
-
-
-def _theme(assembly_id: int, theme_id: int) -> Theme:
-    theme = db.session.get(Theme, theme_id)
-    if theme is None or theme.assembly_id != assembly_id:
-        raise NotFound("El eje no existe en esta asamblea.")
-    return theme
-
-
-def update_theme(actor: User, assembly_id: int, theme_id: int, raw: dict) -> Theme:
-    theme = _theme(assembly_id, theme_id)
-    clean, errors = clean_theme(raw)
-    _raise_if(errors)
-    theme.title, theme.description = clean["title"], clean["description"]
-    db.session.flush()
-    return theme
-
-
-def delete_theme(actor: User, assembly_id: int, theme_id: int) -> None:
-    theme = _theme(assembly_id, theme_id)
-    signals.theme_removing.send(theme)  # grouping refuses while its mesa has people
-    assembly = theme.assembly
-    assembly.themes.remove(theme)
-    db.session.flush()
-    renumber(assembly.themes)
-
-
-def move_theme(actor: User, assembly_id: int, theme_id: int, delta: int) -> None:
-    theme = _theme(assembly_id, theme_id)
-    themes = theme.assembly.themes
-    renumber(moved(themes, themes.index(theme), delta))
-
-
-# --- agenda ---------------------------------------------------------------------------------
-
-
-def _moment(assembly_id: int, moment_id: int) -> Moment:
-    moment = db.session.get(Moment, moment_id)
-    if moment is None or moment.assembly_id != assembly_id:
-        raise NotFound("El momento no existe en esta asamblea.")
-    return moment
-
-
-def add_moment(actor: User, assembly_id: int, raw: dict) -> Moment:
-    assembly = get_assembly(assembly_id)
-    clean, errors = clean_moment(raw)
-    _raise_if(errors)
-    moment = Moment(assembly_id=assembly.id, position=len(assembly.moments) + 1, **clean)
-    db.session.add(moment)
-    db.session.flush()
-    return moment
-
-
-def update_moment(actor: User, assembly_id: int, moment_id: int, raw: dict) -> Moment:
-    moment = _moment(assembly_id, moment_id)
-    clean, errors = clean_moment(raw)
-    _raise_if(errors)
-    for key, value in clean.items():
-        setattr(moment, key, value)
-    db.session.flush()
-    return moment
-
-
-def delete_moment(actor: User, assembly_id: int, moment_id: int) -> None:
-    moment = _moment(assembly_id, moment_id)
-    assembly = moment.assembly
-    assembly.moments.remove(moment)
-    db.session.flush()
-    renumber(assembly.moments)
-
-
-def move_moment(actor: User, assembly_id: int, moment_id: int, delta: int) -> None:
-    moment = _moment(assembly_id, moment_id)
-    moments = moment.assembly.moments
-    renumber(moved(moments, moments.index(moment), delta))
-
-
-def _step(assembly_id: int, step_id: int) -> Step:
-    step = db.session.get(Step, step_id)
-    if step is None or step.moment.assembly_id != assembly_id:
-        raise NotFound("El paso no existe en esta asamblea.")
-    return step
-
-
-def add_step(actor: User, assembly_id: int, moment_id: int, raw: dict) -> Step:
-    moment = _moment(assembly_id, moment_id)
-    clean, errors = clean_step(raw)
-    _raise_if(errors)
-    step = Step(moment_id=moment.id, position=len(moment.steps) + 1, **clean)
-    db.session.add(step)
-    db.session.flush()
-    return step
-
-
-def update_step(actor: User, assembly_id: int, step_id: int, raw: dict) -> Step:
-    step = _step(assembly_id, step_id)
-    clean, errors = clean_step(raw)
-    _raise_if(errors)
-    for key, value in clean.items():
-        setattr(step, key, value)
-    db.session.flush()
-    return step
-
-
-def delete_step(actor: User, assembly_id: int, step_id: int) -> None:
-    step = _step(assembly_id, step_id)
-    moment = step.moment
-    moment.steps.remove(step)
-    db.session.flush()
-    renumber(moment.steps)
-
-
-def move_step(actor: User, assembly_id: int, step_id: int, delta: int) -> None:
-    step = _step(assembly_id, step_id)
-    steps = step.moment.steps
-    renumber(moved(steps, steps.index(step), delta))
-
-
-def agenda_edited(actor: User | None, assembly_id: int) -> None:
-    """Tell the packages above that the moments or steps changed in this transaction (the
-    agenda re-anchors a running clock, or refuses the edit)."""
-    signals.agenda_edited.send(get_assembly(assembly_id), actor=actor)
 
 
 def overview(assembly: Assembly) -> dict:

@@ -450,7 +450,7 @@ def test_a_running_moment_that_gets_steps_goes_on_as_its_first_step(moderated, m
     started = control(sio, assembly, "jump", position=slot_index(assembly, "Receso"))["state"]
     moment = next(m for m in assembly.moments if m.title == "Receso")
     admin = make_user("admin")
-    from assembly.assemblies import services as agenda_editor
+    from assembly.assemblies import program as agenda_editor
 
     new_step = agenda_editor.add_step(
         admin, assembly.id, moment.id, {"title": "Pausa activa", "minutes": "10", "kind": "other"}
