@@ -57,6 +57,11 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "a split of at least this many people runs as a background job with a progress bar "
         "(smaller ones answer at once); 0: always in the background",
     ),
+    "IMPORT_REVIEW_JOB_FROM": (
+        1000,
+        "an imported list of at least this many rows is reviewed by a background job with a "
+        "progress bar (smaller ones at once); 0: always in the background",
+    ),
     "DESK_COUNTERS_DELAY_MS": (
         250,
         "desk counters: check-ins within this many ms share one broadcast (0: one per check-in)",

@@ -216,6 +216,41 @@ def test_import_in_the_browser_shows_progress_and_imports(
     page.wait_for_url(re.compile(r"/attendees$"))
 
 
+def test_a_big_list_is_reviewed_with_a_progress_bar(new_page, make_user, open_assembly, tmp_path):
+    """1,000 rows (ASSEMBLY_IMPORT_REVIEW_JOB_FROM): the review page first shows the job's
+    bar, then reloads itself to the review."""
+    rows = "\n".join(
+        f"CC;{1057300000 + n};Persona{chr(65 + n % 26)} Apellido Prueba;F;Ninguno;Arauca;Tame;{20 + n % 50}"
+        for n in range(1000)
+    )
+    path = tmp_path / "lista-mediana.csv"
+    path.write_text(
+        "Tipo documento;Cédula;Nombre completo;Sexo;Etnia;Departamento;Municipio;Edad\n" + rows
+    )
+    page = new_page(LAPTOP)
+    reviews = []
+    page.on(
+        "response",
+        lambda response: response.url.endswith("/review") and reviews.append(response.text()),
+    )
+    log_in(page, make_user("organizer"))
+    page.goto(f"/assemblies/{open_assembly.id}/import")
+    page.get_by_label("Archivo de la lista").set_input_files(str(path))
+    page.get_by_role("button", name="Subir y continuar").click()
+    page.wait_for_url(re.compile(r"/import/[A-Za-z0-9_-]{22}$"))
+    page.get_by_label("Las personas de esta lista ya autorizaron").check()
+    page.get_by_role("button", name="Revisar las filas").click()
+    page.wait_for_url(re.compile(r"/(values|review)$"))
+    if page.url.endswith("/values"):
+        page.get_by_role("button", name="Guardar y revisar las filas").click()
+        page.wait_for_url(re.compile(r"/review$"))
+    page.locator("#count-new").wait_for(timeout=120_000)  # reloaded once the job ended
+    # the first answer was the job's bar (the request only started the job), then the review
+    assert 'id="review-progress"' in reviews[0] and 'id="count-new"' in reviews[-1]
+    assert page.locator("#count-new").inner_text() == "1000"
+    assert page.get_by_role("button", name="Importar 1000 personas").is_enabled()
+
+
 def _timed_get(url: str) -> float:
     start = time.perf_counter()
     with urllib.request.urlopen(url, timeout=30) as response:
@@ -247,6 +282,7 @@ def test_a_big_import_runs_in_the_background_with_a_progress_bar_while_the_room_
     if page.url.endswith("/values"):
         page.get_by_role("button", name="Guardar y revisar las filas").click()
         page.wait_for_url(re.compile(r"/review$"))
+    page.locator("#count-new").wait_for(timeout=120_000)  # after the review job's bar
     page.get_by_role("button", name="Importar 4000 personas").click()
     page.wait_for_url(re.compile(r"/import/jobs/\d+$"))
     progress = page.locator("#import-progress")

@@ -94,7 +94,8 @@ def import_the_list(open_page, admin, assembly_id: int, path, expected: int) -> 
     assert pending == [], pending
     page.get_by_role("button", name="Guardar y revisar las filas").click()
     page.wait_for_url(re.compile(r"/review$"), timeout=60_000)
-    expect(page.locator("#count-new")).to_have_text(str(expected))
+    # a list of 1,000 rows or more is reviewed by a job first (its bar, then this page)
+    expect(page.locator("#count-new")).to_have_text(str(expected), timeout=120_000)
     page.get_by_role("button", name=f"Importar {expected} personas").click()
     # the import runs as a background job; its page shows the progress, then the result
     page.wait_for_url(re.compile(r"/import/jobs/\d+$"))

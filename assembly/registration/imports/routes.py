@@ -17,10 +17,9 @@ from assembly.extensions import unit_of_work
 from assembly.helpers import venue_today
 from assembly.registration.blueprint import bp
 from assembly.registration.imports import apply as imports
-from assembly.registration.imports import batches, uploads
+from assembly.registration.imports import batches, review_job, uploads
 from assembly.registration.imports.errors_file import errors_workbook
 
-MAX_SHOWN_ERRORS = 200
 PENDING = "__pending__"
 
 
@@ -147,26 +146,53 @@ def import_values(assembly_id: int, key: str):
 @bp.route("/assemblies/<int:assembly_id>/import/<key>/review")
 @require(Permission.DESK)
 def import_review(assembly_id: int, key: str):
-    """Step 3: what would be imported, what is wrong and what is already registered."""
+    """Step 3: what would be imported, what is wrong and what is already registered.
+
+    A list of ``IMPORT_REVIEW_JOB_FROM`` rows or more is checked by a background job: this
+    page shows its progress bar and reloads itself to the review once the job has ended."""
     assembly = get_assembly(assembly_id)
     upload = uploads.load_upload(_folder(), assembly.id, key)
-    if upload.mapping is None:
-        return redirect(url_for("registration.import_mapping", assembly_id=assembly.id, key=key))
-    # a big list takes a while to check: other requests are served between slices of rows
-    result = imports.review(
-        assembly, upload, today=venue_today(assembly), tick=jobs.paced(jobs.breathe)
-    )
-    if result.ambiguous:
+    if upload.mapping is None or imports.pending_values(assembly, upload):
         return redirect(url_for("registration.import_values", assembly_id=assembly.id, key=key))
-    labels = dict(imports.mapping_targets(assembly))
+    # ?again=1: a failed review is made anew
+    kept = {} if request.args.get("again") else review_job.state(_folder(), assembly, upload) or {}
+    made = kept.get("summary")
+    job = _review_job(kept.get("job"))
+    if made is None and job is None:
+        if len(upload.table.rows) < current_app.config["IMPORT_REVIEW_JOB_FROM"]:
+            # a small list: checked at once (still yielding between slices of rows)
+            made = review_job.review_now(_folder(), assembly, upload, tick=jobs.paced(jobs.breathe))
+        else:
+            with unit_of_work():
+                job = review_job.start_review(_folder(), assembly, upload, current_user)
+            made = (review_job.state(_folder(), assembly, upload) or {}).get("summary")
+    if made is None:
+        return render_template(
+            "registration/import_review_job.html", assembly=assembly, upload=upload, job=job
+        )
+    if made["ambiguous"]:
+        return redirect(url_for("registration.import_values", assembly_id=assembly.id, key=key))
     return render_template(
         "registration/import_review.html",
         assembly=assembly,
         upload=upload,
-        result=result,
-        labels=labels,
-        max_shown=MAX_SHOWN_ERRORS,
+        result=made,
+        labels=dict(imports.mapping_targets(assembly)),
+        max_shown=review_job.MAX_SHOWN,
     )
+
+
+def _review_job(job_id: int | None) -> jobs.Job | None:
+    """The review's job while it is readable by this account; None when there is none."""
+    if job_id is None:
+        return None
+    try:
+        job = jobs.get_job(job_id)
+    except NotFound:
+        return None
+    if job.user_id != current_user.id and current_user.role != Role.ADMIN:
+        return None  # another account's review: this one makes its own
+    return job
 
 
 @bp.route("/assemblies/<int:assembly_id>/import/<key>/errors.xlsx")

@@ -38,9 +38,14 @@ class Upload:
     values: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _paths(folder: Path, key: str) -> tuple[Path, Path]:
+def check_key(key: str) -> None:
+    """NotFound unless ``key`` has the shape of an upload's key (never a path)."""
     if not _KEY_RE.fullmatch(key or ""):
         raise NotFound("Esta importación no existe o ya terminó. Suba el archivo de nuevo.")
+
+
+def _paths(folder: Path, key: str) -> tuple[Path, Path]:
+    check_key(key)
     return folder / f"{key}.data", folder / f"{key}.json"
 
 
@@ -139,7 +144,8 @@ def load_upload(folder: Path, assembly_id: int, key: str) -> Upload:
 def discard(folder: Path, key: str) -> None:
     """Forget an upload (after it was imported, or when the operator cancels)."""
     data_path, meta_path = _paths(folder, key)
-    for path in (data_path, meta_path, _sheet_path(data_path)):
+    kept_review = data_path.with_suffix(".review.json")  # the review step's summary
+    for path in (data_path, meta_path, _sheet_path(data_path), kept_review):
         path.unlink(missing_ok=True)
 
 
