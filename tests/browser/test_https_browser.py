@@ -13,8 +13,8 @@ import urllib.request
 import pytest
 import socketio
 
-from assembly.cli import gunicorn_command, tls_files
 from assembly.extensions import db as _db
+from assembly.serving import gunicorn_command, tls_files
 from tests.browser.conftest import CHROMIUM_ARGS
 from tests.support.live_server import free_port
 from tests.support.services import require, require_chromium

@@ -32,7 +32,9 @@ ORDER = (
     "app",
 )
 #: the composition root: builds the app from every package; nothing imports it
-APP_MODULES = frozenset({"assembly", "assembly.models", "assembly.cli", "assembly.demo"})
+APP_MODULES = frozenset(
+    {"assembly", "assembly.models", "assembly.cli", "assembly.serving", "assembly.demo"}
+)
 #: packages of the composition root (the demo seeds a whole day through every package)
 APP_PACKAGES = ("assembly.demo.",)
 

@@ -3,7 +3,7 @@
 import click
 import pytest
 
-from assembly.cli import gunicorn_command, worker_connections
+from assembly.serving import gunicorn_command, worker_connections
 
 
 def _limit(command: list[str]) -> str:
@@ -33,7 +33,7 @@ def test_a_bad_value_is_refused_in_spanish(raw):
 
 def test_tls_needs_both_files_and_adds_them_to_gunicorn(tmp_path):
     """ASSEMBLY_TLS_CERT / ASSEMBLY_TLS_KEY (issue 13.3b): HTTPS for a secure context."""
-    from assembly.cli import tls_files
+    from assembly.serving import tls_files
 
     assert tls_files({}) is None
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
@@ -59,7 +59,7 @@ def test_tls_needs_both_files_and_adds_them_to_gunicorn(tmp_path):
     ],
 )
 def test_tls_is_refused_in_spanish_when_incomplete(environ, message):
-    from assembly.cli import tls_files
+    from assembly.serving import tls_files
 
     with pytest.raises(click.ClickException) as refused:
         tls_files(environ)
