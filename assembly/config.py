@@ -66,6 +66,11 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         250,
         "desk counters: check-ins within this many ms share one broadcast (0: one per check-in)",
     ),
+    "VOTE_TURNOUT_DELAY_MS": (
+        250,
+        "phone votes within this many ms share one broadcast of the board's count "
+        "(0: one per vote)",
+    ),
     "TIME_UP_GRACE_SECONDS": (
         30,
         "seconds the tables' phones may still send a step's pieces after its time runs out",

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from assembly import create_app
+from assembly.core import coalesce
 from assembly.extensions import db as _db
 from assembly.extensions import socketio
 
@@ -107,6 +108,7 @@ def app(database_url, tmp_path_factory):
         _db.drop_all()
         _db.create_all()
     yield app
+    coalesce.cancel_pending(app)  # no late broadcast reads the tables once they are gone
     with app.app_context():
         _db.session.remove()
         _db.drop_all()
@@ -146,6 +148,7 @@ def db(request):
     with app.app_context():
         yield _db
         _db.session.rollback()
+        coalesce.cancel_pending(app)  # a test's delayed broadcasts never reach the next one
         _wipe()
         _db.session.remove()
 

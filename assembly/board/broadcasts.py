@@ -3,9 +3,19 @@ result to its ``broadcasting()`` outbox, sent after the commit with ``rev``/``ro
 
 Rooms: ``board:<assembly id>`` (projector and read-only phone boards), ``vote:<assembly id>``
 (attendees' vote pages: told only when a vote opens, closes or is annulled).
+
+A phone vote's turnout («N de M personas presentes han votado») is counted after the vote's
+commit, once per burst (:func:`schedule_turnout`): counted inside each vote's transaction, two
+concurrent votes on PostgreSQL could each miss the other and leave the board one short.
 """
 
-from assembly.assemblies.realtime import Broadcast, broadcast
+from flask import current_app
+
+from assembly.assemblies.realtime import Broadcast, broadcast, broadcasting
+from assembly.board import services
+from assembly.board.models import Approval
+from assembly.core.coalesce import coalesced
+from assembly.extensions import db
 
 
 def plenary_state(state: dict) -> Broadcast:
@@ -41,3 +51,30 @@ def rules_changed(assembly_id: int, rules: dict) -> Broadcast:
     return broadcast(
         "rules_changed", payload, rooms=[f"board:{assembly_id}"], assembly_id=assembly_id
     )
+
+
+def schedule_turnout(assembly_id: int, approval_id: int) -> None:
+    """Tell the board a phone vote's new count soon; call it after the vote's commit.  Votes
+    within ``VOTE_TURNOUT_DELAY_MS`` share one broadcast, which counts every vote committed
+    before it runs."""
+    coalesced(
+        ("turnout", approval_id),
+        lambda: _send_turnout(assembly_id, approval_id),
+        current_app.config.get("VOTE_TURNOUT_DELAY_MS", 0),
+    )
+
+
+def _send_turnout(assembly_id: int, approval_id: int) -> None:
+    with broadcasting() as out:
+        approval = db.session.get(Approval, approval_id)
+        if approval is None:
+            return  # annulled meanwhile: the annulment told the board
+        out.add(
+            approval_changed(
+                assembly_id,
+                approval.group_id,
+                services.json_approval(approval),
+                electorate=services.present_count(assembly_id),
+                phones=False,
+            )
+        )

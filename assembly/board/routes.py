@@ -169,21 +169,14 @@ def vote(ticket_token: str):
                     request.form.get("choice", ""),
                     device=device,
                 )
-                out.add(
-                    broadcasts.approval_changed(
-                        attendee.assembly_id,
-                        approval.group_id,
-                        services.json_approval(approval),
-                        electorate=services.present_count(attendee.assembly_id),
-                        phones=False,
-                    )
-                )
+                out.touch(attendee.assembly_id)  # the board's count follows (coalesced)
         except AssemblyError as error:
             if error.status == 404:
                 raise
             flash(error.message, "error")
             status = error.status
         else:
+            broadcasts.schedule_turnout(attendee.assembly_id, approval.id)
             flash(_("Su voto quedó registrado. Puede cambiarlo hasta que se cierre."), "success")
             response = redirect(url_for("board.vote", ticket_token=ticket_token))
             response.set_cookie(

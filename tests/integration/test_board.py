@@ -284,7 +284,8 @@ def test_hands_tally_takes_no_phone_votes(room):
         services.cast_vote(room["people"][0].ticket_token, approval.id, "for")
 
 
-def test_vote_page_votes_changes_and_refuses_after_closing(room, client, app):
+def test_vote_page_votes_changes_and_refuses_after_closing(room, client, app, monkeypatch):
+    monkeypatch.setitem(app.config, "VOTE_TURNOUT_DELAY_MS", 0)  # one broadcast per vote
     assembly, group = room["assembly"], room["groups"][0]
     person = room["people"][0]
     url = f"/t/{person.ticket_token}/votar"

@@ -111,11 +111,12 @@ def run_the_plenary(
             ],
             main=on_phones,
         )
-        # every vote is stored; the board's live «N de M han votado» may stay one short on
-        # PostgreSQL (each vote's broadcast counts inside its own transaction: two at once
-        # both count without the other; noted in /work/notes/h20.md), so it is not awaited
+        # every vote is stored, and the board's live count ends at it: it is counted after the
+        # votes' commits (assembly/core/coalesce.py), so concurrent votes are never left out
         assert stored_votes() == Counter(choices)
-        expect(board.get_by_text(f"de {present} personas presentes han votado")).to_be_visible()
+        expect(
+            board.get_by_text(f"{len(choices)} de {present} personas presentes han votado")
+        ).to_be_visible(timeout=WAIT)
         if shots and position == 1:
             shots(phones[0], "vote-phone")
             shots(board, "board-vote-projector", settle_ms=900)
