@@ -231,3 +231,86 @@ def test_the_spokesperson_step_says_what_to_do_now(room, new_page):
     assert "vocero o vocera" in page.locator("[data-task-hint]").inner_text()
     assert page.get_by_text("Esperen la señal de la moderación").count() == 0
     _shot(page, "puzzle-table-spokesperson-phone")
+
+
+def _jump(live_server, admin, assembly, step_kind):
+    """The moderator moves the clock to ``step_kind`` from the console's socket: the phones
+    follow live."""
+    slots = agenda.load_agenda(assembly).slots
+    _db.session.rollback()
+    position = next(i for i, slot in enumerate(slots) if slot.step_kind == step_kind)
+    moderator = _staff_socket(live_server, admin)
+    try:
+        ack = moderator.call(
+            "clock_control",
+            {"assembly_id": assembly.id, "action": "jump", "position": position},
+            timeout=10,
+        )
+        assert ack["ok"], ack
+    finally:
+        moderator.disconnect()
+
+
+def test_a_piece_can_change_only_while_its_step_is_open_and_never_after_approval(
+    room, new_page, live_server
+):
+    """Issue 20.6: what can no longer change is not offered — once the piece's step closed or
+    the plenary approved the agenda, the phone shows no Editar/Borrar, and the server refuses
+    an edit or a delete sent anyway (an old page, a scripted client)."""
+    from datetime import datetime
+
+    from assembly.board import services as board
+
+    assembly, admin, group, table = room["assembly"], room["admin"], room["group"], room["table"]
+    text = "Falta crédito blando para las asociaciones de cacaoteros"
+    need = Piece(id=str(uuid.uuid4()), table_id=table.id, kind="need", text=text)
+    _db.session.add(need)
+    for person in room["people"]:
+        person.checked_in_at = datetime(2026, 3, 14, 8)
+    _db.session.commit()
+    need_id = need.id
+    _go_to_step(assembly, admin, "needs")
+    page = new_page(PHONE)
+    page.goto("/mesa/MESA37")
+    page.locator(".conn[data-state=online]").wait_for()
+    page.locator(f'[data-edit="{need_id}"]').wait_for()  # its step is open: offered
+    assert page.locator(f'[data-delete="{need_id}"]').is_visible()
+
+    phone = socketio.Client(reconnection=False)
+    phone.connect(live_server.url, auth={"table_code": "MESA37"}, transports=["websocket"])
+    try:
+        assert phone.call("join_table", {"code": "MESA37"}, timeout=10)["ok"]
+
+        def refused(event, body):
+            ack = phone.call(event, body, timeout=10)
+            assert ack["ok"] is False, ack
+            return ack
+
+        edit = {"id": need_id, "kind": "need", "text": "Otra necesidad"}
+        # the moderator moves on: the need's step closed
+        _jump(live_server, admin, assembly, "solutions")
+        page.get_by_text("Paso 2: soluciones").wait_for()
+        assert page.get_by_text(text).first.is_visible()
+        assert page.locator("[data-edit], [data-delete]").count() == 0
+        assert "cerró este paso" in refused("edit_piece", edit)["error"]
+        assert "cerró este paso" in refused("delete_piece", {"id": need_id})["error"]
+
+        # the plenary approves the mesa's agenda (a show of hands), the day goes on
+        board.record_hands(None, assembly.id, group.id, {"for": 3, "against": 1})
+        _db.session.commit()
+        _jump(live_server, admin, assembly, "spokesperson")
+        page.get_by_text("Paso 4: vocería").wait_for()
+        page.reload()
+        page.locator(".conn[data-state=online]").wait_for()
+        assert page.get_by_text(text).first.is_visible()
+        assert page.locator("[data-edit], [data-delete]").count() == 0
+        # even with the need's step reopened, the approved agenda is frozen on the server
+        _jump(live_server, admin, assembly, "needs")
+        page.get_by_text("Paso 1: necesidades").wait_for()
+        assert refused("edit_piece", edit)["code"] == "frozen"
+        assert refused("delete_piece", {"id": need_id})["code"] == "frozen"
+    finally:
+        phone.disconnect()
+    _db.session.rollback()
+    stored = _db.session.get(Piece, need_id)
+    assert (stored.text, stored.version) == (text, 1)
