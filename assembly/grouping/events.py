@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from assembly.assemblies.realtime import join
+from assembly.auth import audit
 from assembly.auth.domain import Permission
 from assembly.core.schemas import Id, Payload
 from assembly.core.sockets import event
@@ -28,4 +29,14 @@ def on_follow_group(data: FollowGroup) -> dict:
         current_user, group
     ):
         raise PermissionDenied(_("Esta mesa está asignada a otra persona de facilitación."))
-    return join(group.assembly_id, [f"group:{group.id}"], lambda: services.group_snapshot(group))
+    reply = join(group.assembly_id, [f"group:{group.id}"], lambda: services.group_snapshot(group))
+    # a roster read over the socket is logged like the HTTP bulk reads (one line, Ley 1581)
+    people = sum(len(table["members"]) for table in reply["state"]["tables"])
+    audit.record(
+        current_user,
+        "group.roster",
+        assembly_id=data.assembly_id,
+        subject=f"group:{data.group_id}",
+        people=people,
+    )
+    return reply

@@ -13,6 +13,7 @@ from flask_socketio import close_room
 from sqlalchemy.exc import IntegrityError
 
 from assembly.assemblies.realtime import broadcasting, join
+from assembly.auth import audit
 from assembly.auth.events import check_credential, credential, current_identity
 from assembly.core.schemas import Id, OptionalId, Payload, Text
 from assembly.core.sockets import event
@@ -192,8 +193,19 @@ def on_set_spokesperson(data: TableSpokesperson) -> dict:
 @event("facilitate_group", FacilitateGroup)
 def on_facilitate_group(data: FacilitateGroup) -> dict:
     """A facilitator joins ``group:<id>`` of a mesa assigned to them; the reply is its state."""
-    group = services.facilitated_group(_staff(), data.group_id)
-    return join(group.assembly_id, [f"group:{group.id}"], lambda: services.group_state(group))
+    staff = _staff()
+    group = services.facilitated_group(staff, data.group_id)
+    assembly_id = group.assembly_id
+    reply = join(assembly_id, [f"group:{data.group_id}"], lambda: services.group_state(group))
+    # the mesa's people, read over the socket: one audit line, as the HTTP bulk reads write
+    audit.record(
+        staff,
+        "group.roster",
+        assembly_id=assembly_id,
+        subject=f"group:{data.group_id}",
+        people=len(reply["state"]["people"]),
+    )
+    return reply
 
 
 @event("hide_piece", HidePiece)

@@ -126,3 +126,44 @@ def test_desk_check_ins_undo_and_check_out_are_recorded(
         ("attendee.check_in", subject),
         ("attendee.check_out", subject),
     ]
+
+
+def test_rosters_read_over_sockets_are_recorded_like_the_http_bulk_reads(
+    make_assembly, make_attendee, make_user, auth, socket_client, db
+):
+    """Issue 17.7: a staff screen that follows a mesa over Socket.IO receives its people
+    (names, organisations): one audit line per read, with how many people it showed."""
+    from assembly.grouping.models import Group, Table
+
+    assembly = make_assembly()
+    group = db.session.scalars(
+        select(Group).where(Group.assembly_id == assembly.id).order_by(Group.number)
+    ).first()
+    table = Table(group_id=group.id, number=1, join_code="ROST22", capacity=20)
+    db.session.add(table)
+    db.session.commit()
+    for _ in range(3):
+        make_attendee(assembly, group_id=group.id, table_id=table.id)
+    facilitator = make_user("facilitator")
+    group.facilitator_id = facilitator.id
+    db.session.commit()
+    group_id, subject = group.id, f"group:{group.id}"
+
+    organizer = auth.login("organizer")
+    screen = socket_client()
+    ack = screen.emit("follow_group", {"assembly_id": assembly.id, "group_id": group_id},
+                      callback=True)  # fmt: skip
+    assert ack["ok"], ack
+    auth.logout()
+    auth.login(facilitator)
+    own = socket_client()
+    assert own.emit("facilitate_group", {"group_id": group_id}, callback=True)["ok"]
+    other = own.emit("facilitate_group", {"group_id": group_id + 1}, callback=True)
+    assert other["ok"] is False  # refused: nothing was read, nothing recorded
+
+    assert _lines(db) == [("group.roster", subject), ("group.roster", subject)]
+    entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(e.username, e.assembly_id, e.people) for e in entries] == [
+        (organizer.username, assembly.id, 3),
+        (facilitator.username, assembly.id, 3),
+    ]
