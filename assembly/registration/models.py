@@ -167,6 +167,30 @@ class ImportBatch(db.Model):
         return f"<ImportBatch {self.id} {self.filename!r} {self.status}>"
 
 
+class ImportFill(db.Model):
+    """One empty field of an already registered "incompleto" person that an import filled:
+    undoing the import empties it again, unless it was changed since (a correction stays)."""
+
+    __tablename__ = "import_fills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    attendee_id: Mapped[int] = mapped_column(
+        ForeignKey("attendees.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: the attendee column ("sex", "municipality_code"...) or "extra:<question id>"
+    field: Mapped[str] = mapped_column(String(60), nullable=False)
+    #: what the field held before (JSON; None = empty, a date as ISO text)
+    previous: Mapped[object | None] = mapped_column(JSON, nullable=True)
+    #: what the import wrote, compared at undo time
+    value: Mapped[object | None] = mapped_column(JSON, nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<ImportFill batch {self.batch_id} attendee {self.attendee_id} {self.field}>"
+
+
 class ImportProfile(db.Model):
     """The column and value mappings chosen for a list, remembered per assembly by the
     file's header signature and offered again for the next file with the same headers."""

@@ -427,3 +427,60 @@ def test_reimporting_a_fuller_list_fills_the_incompletos_and_never_overwrites(
     untouched = db.session.get(Attendee, complete.id)
     assert (untouched.sex, untouched.phone, untouched.first_names) == ("mujer", None, "Ana")
     assert db.session.scalar(select(ImportBatch.filled).order_by(ImportBatch.id.desc())) == 2
+
+
+def test_undoing_a_reimport_empties_what_it_filled_but_keeps_corrections(
+    client, desk, db, make_attendee
+):
+    thin = csv_bytes(
+        ["1057600001;Rosa Elena Mora Ríos", "1057600002;Luis Alberto Peña Díaz"],
+        "Cédula;Nombre completo",
+    )
+    _, review_url = run_to_review(client, desk, thin)
+    confirm(client, review_url)
+    rosa = db.session.scalar(select(Attendee).where(Attendee.document_number == "1057600001"))
+    rosa.ethnicity = "indigena"  # completed at the desk before the second list
+    db.session.commit()
+    fuller = csv_bytes(
+        [
+            "CC;1057600001;Rosa Elena Mora Ríos;F;Ninguno;Arauca;Tame;34;3001112233",
+            "CC;1057600002;Luis Alberto Peña Díaz;H;Afro;Arauca;Saravena;45;",
+            "CC;1057600004;Nueva Persona Aquí;F;Ninguno;Arauca;Tame;22;",
+        ]
+    )
+    _, review_url = run_to_review(client, desk, fuller)
+    page = confirm(client, review_url)
+    assert "vaciar de nuevo los datos que llenó a 2 personas" in page  # the undo's question
+    batch = db.session.scalar(select(ImportBatch).order_by(ImportBatch.id.desc()))
+    db.session.expire_all()
+    rosa = db.session.get(Attendee, rosa.id)
+    luis = db.session.scalar(select(Attendee).where(Attendee.document_number == "1057600002"))
+    assert (rosa.sex, rosa.municipality_code, rosa.phone) == ("mujer", "81794", "3001112233")
+    rosa.phone = "3105556677"  # corrected after the import: the correction stays
+    luis.checked_in_at = utcnow()  # arrived since: the desk had his data in hand
+    db.session.commit()
+
+    listing = client.get(f"/assemblies/{desk.id}/import").get_data(as_text=True)
+    assert "vaciar de nuevo los datos que llenó a 2 personas" in listing
+    response = client.post(f"/assemblies/{desk.id}/imports/{batch.id}/undo", follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "se quitaron 1 personas" in text
+    assert "Se vaciaron de nuevo los datos que llenó a 1 personas ya inscritas" in text
+    assert "se conservaron" in text
+    db.session.expire_all()
+    rosa = db.session.get(Attendee, rosa.id)
+    assert (rosa.sex, rosa.age_range, rosa.municipality_code, rosa.department_code) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert rosa.phone == "3105556677" and rosa.ethnicity == "indigena"
+    assert rosa.missing_fields == ["sex", "municipality_code", "age_range"]
+    luis = db.session.get(Attendee, luis.id)
+    assert (luis.sex, luis.ethnicity, luis.municipality_code) == (
+        "hombre",
+        "negro_afrocolombiano",
+        "81736",
+    )
+    assert count(db, desk) == 2  # the new person went, the two earlier ones stay

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import insert, select
 
 from assembly.assemblies.models import Assembly
 from assembly.core import divipola
 from assembly.errors import InvalidInput
 from assembly.extensions import db
 from assembly.registration import domain, services
+from assembly.registration.imports import fills, uploads, validate
 from assembly.registration.imports import mapping as columns
-from assembly.registration.imports import uploads, validate
 from assembly.registration.imports import values as value_rules
 from assembly.registration.imports.uploads import Upload
 from assembly.registration.models import Attendee, ImportBatch, ImportProfile
@@ -236,7 +236,7 @@ def review(
             Attendee.first_names,
             Attendee.last_names,
             Attendee.name_key,
-            _INCOMPLETE,
+            fills.INCOMPLETE,
         ).where(Attendee.assembly_id == assembly.id)
     ):
         holders[number] = f"{first} {last}"
@@ -261,72 +261,6 @@ def review(
     to_import = preview.valid
     existing = preview.existing
     return Review(preview, to_import, existing, value_rules.unresolved(classified))
-
-
-#: an "incompleto" person (``domain.missing_fields``, as SQL): the desk has not completed the
-#: form and a later list may fill it; an erased person is never filled again
-_INCOMPLETE = and_(
-    Attendee.erased_at.is_(None),
-    or_(
-        Attendee.sex.is_(None),
-        Attendee.ethnicity.is_(None),
-        Attendee.municipality_code.is_(None),
-        and_(Attendee.birth_date.is_(None), Attendee.age_range.is_(None)),
-    ),
-).label("incomplete")
-#: what a later list never changes in a registered person: who they are and their consent
-_NEVER_FILLED = frozenset(
-    {"document_type", "document_number", "first_names", "last_names", "name_key",
-     "consent_data", "consent_photos"}
-)  # fmt: skip
-
-
-_PLACE = frozenset({"department_code", "municipality_code"})
-
-
-def fill_incomplete(assembly: Assembly, fills: list[tuple[int, str, dict]]) -> int:
-    """Complete "incompleto" people from a later list: only their EMPTY fields take the
-    row's values (nothing stored is overwritten; identity and consent never change). The
-    number of people who gained at least one value. Flush."""
-    if not fills:
-        return 0
-    rows = {clean["document_number"]: clean for _, _, clean in fills}
-    people = db.session.scalars(
-        select(Attendee).where(
-            Attendee.assembly_id == assembly.id,
-            Attendee.document_number.in_(list(rows)),
-            _INCOMPLETE,
-        )
-    )
-    filled = 0
-    for person in people:
-        clean = rows[person.document_number]
-        changed = False
-        if person.municipality_code is None and clean.get("municipality_code"):
-            # the place goes as a pair: a municipality always with its own department
-            person.department_code = clean["department_code"]
-            person.municipality_code = clean["municipality_code"]
-            changed = True
-        for key, value in services.attendee_columns(clean).items():
-            if key in _NEVER_FILLED or value is None or value == {} or key in _PLACE:
-                continue
-            if key == "disability_kind" and person.has_disability is False:
-                continue  # a kind never contradicts a stored "no"
-            if key == "extra_answers":
-                answers = dict(person.extra_answers or {})
-                new = {k: v for k, v in value.items() if v is not None and answers.get(k) is None}
-                if new:
-                    person.extra_answers = {**answers, **new}
-                    changed = True
-            elif getattr(person, key) is None:
-                setattr(person, key, value)
-                changed = True
-        if person.department_code is None and clean.get("department_code"):
-            person.department_code = clean["department_code"]
-            changed = True
-        filled += changed
-    db.session.flush()
-    return filled
 
 
 def confirm(
@@ -378,7 +312,7 @@ def confirm(
         stored += len(rows)
         if progress is not None:
             progress(min(start + _CHUNK, total), total)
-    filled = fill_incomplete(assembly, result.preview.fills)
+    filled = fills.fill_incomplete(assembly, result.preview.fills, batch)
     db.session.flush()
     if batch is not None:
         batch.created, batch.filled = stored, filled

@@ -9,6 +9,7 @@ had stored: the import is still all or nothing.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -21,7 +22,7 @@ from assembly.core import jobs
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.helpers import utcnow, venue_today
-from assembly.registration.imports import apply, uploads
+from assembly.registration.imports import apply, fills, uploads
 from assembly.registration.models import Attendee, ImportBatch
 
 log = logging.getLogger(__name__)
@@ -119,9 +120,23 @@ def batches_of(assembly_id: int) -> list[tuple[ImportBatch, int]]:
     return [(batch, checked_in) for batch, checked_in in rows]
 
 
-def undo_batch(actor: User, assembly: Assembly, batch_id: int) -> int:
-    """Remove every person an import brought in; refused once anyone of them checked in (or
-    was seated), or while the import is still running. The number removed. Flush."""
+@dataclass(frozen=True)
+class Undone:
+    """What undoing an import did."""
+
+    #: people it had brought in, removed
+    removed: int
+    #: earlier "incompleto" people whose fields it had filled, emptied again
+    emptied: int
+    #: fields it had filled that stay: changed since, or their person arrived since
+    kept: int
+
+
+def undo_batch(actor: User, assembly: Assembly, batch_id: int) -> Undone:
+    """Remove every person an import brought in and empty again the fields it filled in
+    earlier "incompleto" people (``fills.undo_fills``: a value changed since stays); refused
+    once anyone it brought in checked in (or was seated), or while it is still running.
+    Flush."""
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.assembly_id != assembly.id:
         raise NotFound(_("Esa importación no existe en esta asamblea."))
@@ -142,8 +157,9 @@ def undo_batch(actor: User, assembly: Assembly, batch_id: int) -> int:
                 n=arrived,
             )
         )
+    emptied, kept = fills.undo_fills(batch)
     removed = db.session.execute(delete(Attendee).where(people)).rowcount
     batch.status, batch.undone_at = UNDONE, utcnow()
     db.session.flush()
     log.info("%s undid import batch %d (%d people)", actor.username, batch.id, removed)
-    return removed
+    return Undone(removed, emptied, kept)

@@ -253,18 +253,30 @@ def import_undo(assembly_id: int, batch_id: int):
     assembly = get_assembly(assembly_id)
     try:
         with unit_of_work():
-            removed = batches.undo_batch(current_user, assembly, batch_id)
+            undone = batches.undo_batch(current_user, assembly, batch_id)
             audit.note(
                 current_user,
                 "import.undo",
                 assembly_id=assembly.id,
                 subject=f"import:{batch_id}",
-                people=removed,
+                people=undone.removed + undone.emptied,
             )
     except Conflict as error:
         flash(error.message, "error")
     else:
-        flash(_("Importación deshecha: se quitaron %(n)s personas.", n=removed), "success")
+        message = _("Importación deshecha: se quitaron %(n)s personas.", n=undone.removed)
+        if undone.emptied:
+            message += " " + _(
+                "Se vaciaron de nuevo los datos que llenó a %(n)s personas ya inscritas.",
+                n=undone.emptied,
+            )
+        if undone.kept:
+            message += " " + _(
+                "%(n)s datos que llenó se conservaron: se corrigieron después o la persona "
+                "ya llegó.",
+                n=undone.kept,
+            )
+        flash(message, "success")
     return redirect(url_for("registration.import_upload", assembly_id=assembly.id))
 
 
