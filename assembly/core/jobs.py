@@ -21,8 +21,8 @@ with a message a person can read (an :class:`AssemblyError`'s message as is, any
 a generic sentence; details go to the log) and its uncommitted work is rolled back.
 
 CPU-bound pure work that cannot report progress (the split's arithmetic over 50,000 people)
-goes through :func:`off_loop`: under gevent it runs in a native thread of gevent's pool while
-the calling greenlet waits, so the worker's event loop keeps answering requests meanwhile.
+goes through :func:`assembly.core.offload.off_loop`: under gevent it runs in a worker process
+while the calling greenlet waits, so the worker's event loop keeps answering requests meanwhile.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import gevent
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from sqlalchemy import JSON, ForeignKey, String, Text, update
@@ -125,15 +124,6 @@ def breathe(done: int = 0, total: int = 0) -> None:
     yield. Never call it with writes pending: they would be committed."""
     db.session.commit()
     socketio.sleep(YIELD_SECONDS)
-
-
-def off_loop(fn: Callable[..., Any], *args, **kwargs) -> Any:
-    """``fn(*args, **kwargs)``, computed where it does not stall the server: in a native thread
-    of gevent's pool under the gevent worker (this greenlet waits, the others run), here
-    otherwise.  Only for pure work: no database, no app context, no lock of ours."""
-    if socketio.async_mode == "gevent":
-        return gevent.get_hub().threadpool.apply(fn, args, kwargs)
-    return fn(*args, **kwargs)
 
 
 def _set(job_id: int, **values) -> None:

@@ -1,6 +1,6 @@
 """The split of a large room as a background job (contract 8), so that no request waits
 behind it: the people are read a chunk at a time (a short read each, the connection free in
-between), the arithmetic runs off the event loop (:func:`jobs.off_loop`) and the seats are
+between), the arithmetic runs in a worker process (:func:`offload.off_loop`) and the seats are
 written a chunk at a time, each chunk committed with the job's progress.  The same rules as
 the split that answers at once: :func:`services.run_split` does the work for both.
 

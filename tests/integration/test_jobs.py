@@ -118,3 +118,37 @@ def test_requests_are_answered_while_a_job_runs_under_gevent(tmp_path):
         assert job["status"] == "done" and job["done"] == 400 and job["result"] == {"steps": 400}
     finally:
         server.stop()
+
+
+def test_the_arithmetic_of_a_job_runs_in_another_process_while_the_room_is_served(tmp_path):
+    """offload.off_loop under the real gevent worker: seconds of pure CPU (which never
+    releases the interpreter's lock) are computed by a worker process, and the server keeps
+    answering meanwhile (a loose bound: the goal, 100 ms, is bench_split_job's)."""
+    server = start_server(
+        f"sqlite:///{tmp_path / 'jobs.db'}",
+        secret_key=secrets.token_hex(16),
+        log_dir=tmp_path,
+        wsgi="tests.support.jobs_app:app",
+    )
+    try:
+        request = urllib.request.Request(
+            f"{server.url}/_test/offload?rounds=1000000", method="POST"
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            job_id = json.loads(response.read())["id"]
+        waits, while_running = [], 0
+        deadline = time.monotonic() + 120
+        job = _get(f"{server.url}/_test/jobs/{job_id}")["job"]
+        while not job["finished"] and time.monotonic() < deadline:
+            started = time.perf_counter()
+            assert _get(f"{server.url}/healthz")["ok"] is True
+            waits.append(time.perf_counter() - started)
+            job = _get(f"{server.url}/_test/jobs/{job_id}")["job"]  # as the progress bar polls
+            while_running += not job["finished"]
+        assert job["status"] == "done", job
+        assert job["result"]["worker"] != job["result"]["server"]
+        assert while_running >= 3, waits  # the room was served while the arithmetic ran
+        assert max(waits) < 1.0, sorted(waits)[-5:]
+    finally:
+        server.stop()
+    assert "Traceback" not in server.log(), server.log()[-3000:]

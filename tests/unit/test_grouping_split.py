@@ -19,9 +19,12 @@ from assembly.grouping.domain import (
     TablePlan,
     TableSeat,
     naive_split,
+    people_of,
+    person_rows,
     place_late_arrival,
     quality,
     split,
+    split_rows,
     table_seats,
 )
 
@@ -152,6 +155,18 @@ def test_split_is_deterministic_and_ignores_input_order(room, rnd):
     first, second = split(people, conf), split(shuffled, conf)
     assert first.tables == second.tables
     assert first.quality == second.quality
+
+
+@settings(max_examples=15, deadline=None)
+@given(rooms(max_people=400))
+def test_the_people_as_plain_rows_come_back_the_same_and_split_the_same(room):
+    # the form the split crosses to its worker process in (assembly/core/offload.py)
+    people, conf = room
+    rows = person_rows(people)
+    assert all(type(row) is tuple for row in rows)
+    assert people_of(rows) == list(people)
+    locked = {people[0].id: (conf.theme_ids[0], 1)} if people else {}
+    assert split_rows(rows, conf, locked) == split(people, conf, locked)
 
 
 def test_another_seed_gives_another_split_with_the_same_rules():

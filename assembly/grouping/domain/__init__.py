@@ -52,6 +52,8 @@ from assembly.grouping.domain.data import (  # noqa: F401
     TablePlan,
     TableSeat,
     _Tally,
+    people_of,
+    person_rows,
 )
 from assembly.grouping.domain.late import (  # noqa: F401
     counts_of,
@@ -70,4 +72,5 @@ from assembly.grouping.domain.split import (  # noqa: F401
     _plan,
     naive_split,
     split,
+    split_rows,
 )

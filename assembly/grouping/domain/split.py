@@ -8,7 +8,15 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
-from assembly.grouping.domain.data import _WINDOW, Person, Settings, SplitResult, TablePlan, _Tally
+from assembly.grouping.domain.data import (
+    _WINDOW,
+    Person,
+    Settings,
+    SplitResult,
+    TablePlan,
+    _Tally,
+    people_of,
+)
 from assembly.grouping.domain.quality import quality
 
 
@@ -52,6 +60,16 @@ def split(
         pinned = [by_id[pid] for pid in sorted(locked) if locked[pid][0] == t]
         tables += _deal_tables(t, table_counts[t], mesas[t], pinned, locked, rank, c)
     return SplitResult(tables, quality(people, tables, settings))
+
+
+def split_rows(
+    rows: Sequence[tuple],
+    settings: Settings,
+    locked: Mapping[int, tuple[int, int]] | None = None,
+) -> SplitResult:
+    """:func:`split` of the people given as :func:`~data.person_rows` (the form the split is
+    sent to a worker process in)."""
+    return split(people_of(rows), settings, locked)
 
 
 def naive_split(people: Sequence[Person], settings: Settings) -> SplitResult:

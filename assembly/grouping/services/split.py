@@ -12,7 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.models import User
-from assembly.core import jobs
+from assembly.core import jobs, offload
 from assembly.errors import Conflict, InvalidInput
 from assembly.extensions import db
 from assembly.grouping import codes, domain, signals
@@ -105,9 +105,10 @@ SplitFn = Callable[..., domain.SplitResult]
 
 
 def _split_off_loop(people, settings, locked=None) -> domain.SplitResult:
-    """The pure split, computed off the event loop (a second's arithmetic at 50,000 people
-    would otherwise hold every other request of the worker)."""
-    return jobs.off_loop(domain.split, people, settings, locked)
+    """The pure split, computed in the worker process (:func:`offload.off_loop`: seconds of
+    arithmetic at 50,000 people would otherwise hold every other request of the worker); the
+    people cross as plain tuples."""
+    return offload.off_loop(domain.split_rows, domain.person_rows(people), settings, locked)
 
 
 def _compute(
