@@ -234,5 +234,6 @@ def _export_reports(admin: User, assembly: Assembly) -> None:
                 [assembly.id],
                 report_kinds.PSEUDONYMISED,
                 exports_dir=Path(current_app.config["EXPORTS_DIR"]),
-                secret=current_app.config["SECRET_KEY"],
+                secret=current_app.config["PSEUDONYM_KEY"],  # never the session key
+                k=current_app.config["EXPORT_K"],
             )

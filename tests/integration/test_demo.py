@@ -1,5 +1,7 @@
 import random
+from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import func, select
 
@@ -16,6 +18,7 @@ from assembly.puzzle.models import Piece
 from assembly.registration.models import Attendee
 from assembly.reports import domain as report_kinds
 from assembly.reports.models import ExportLog
+from tests.integration.test_reports import table_rows
 
 
 def test_demo_seeds_the_arauca_day_once(app, db):
@@ -120,6 +123,22 @@ def test_the_closed_day_has_every_agenda_decided_the_acta_and_every_report(app, 
     assert [card.code for card in lessons.cards_of(assembly.id)] == ["LA1_ISE"]
     exported = set(db.session.scalars(select(ExportLog.report)))
     assert exported == set(report_kinds.REPORTS)
+    # its pseudonyms come from the export's own key (issue 17.8), not the session key
+    path = db.session.scalar(
+        select(ExportLog.path).where(ExportLog.report == report_kinds.ATTENDANCE)
+    )
+    sheet = openpyxl.load_workbook(Path(app.config["EXPORTS_DIR"]) / path)["Asistencia"]
+    headers, rows = table_rows(sheet)
+    shown = {row[headers.index("Seudónimo")] for row in rows} - {None}
+    people = db.session.scalars(select(Attendee).where(Attendee.assembly_id == assembly.id))
+    documents = [(p.document_type, p.document_number) for p in people]
+
+    def codes(key):
+        return {report_kinds.pseudonym(key, *document) for document in documents}
+
+    assert app.config["PSEUDONYM_KEY"] != app.config["SECRET_KEY"]
+    assert shown and shown <= codes(app.config["PSEUDONYM_KEY"])
+    assert not shown & codes(app.config["SECRET_KEY"])
     assert room.write_one(random.Random(1)) == 0  # closed: the room never writes
 
 

@@ -44,6 +44,21 @@ def test_development_generates_a_key_once_into_the_instance_folder(tmp_path, mon
     assert config.load(other)["SECRET_KEY"] != first
 
 
+def test_the_pseudonym_key_is_its_own_generated_once_per_installation(tmp_path, monkeypatch):
+    """Issue 17.8: the export's pseudonyms never derive from the session key; without
+    ASSEMBLY_PSEUDONYM_KEY each installation generates its own into the instance folder."""
+    monkeypatch.delenv("ASSEMBLY_PSEUDONYM_KEY", raising=False)
+    monkeypatch.setenv("ASSEMBLY_SECRET_KEY", "s" * 40)
+    first = config.load(tmp_path)
+    assert first["PSEUDONYM_KEY"] != first["SECRET_KEY"] and len(first["PSEUDONYM_KEY"]) == 64
+    assert (tmp_path / "pseudonym_key").read_text().strip() == first["PSEUDONYM_KEY"]
+    assert oct((tmp_path / "pseudonym_key").stat().st_mode & 0o777) == "0o600"
+    monkeypatch.setenv("ASSEMBLY_SECRET_KEY", "t" * 40)  # a new session key: same pseudonyms
+    assert config.load(tmp_path)["PSEUDONYM_KEY"] == first["PSEUDONYM_KEY"]
+    monkeypatch.setenv("ASSEMBLY_PSEUDONYM_KEY", "shared-between-servers")
+    assert config.load(tmp_path)["PSEUDONYM_KEY"] == "shared-between-servers"
+
+
 def test_sqlite_keeps_one_connection_postgres_pings():
     sqlite = config.flask_settings({**_base(), "DATABASE_URL": "sqlite:///x.db"})
     assert sqlite["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_size": 1, "max_overflow": 0}
