@@ -1,6 +1,6 @@
 // The desk's camera (the button «Cámara»): the laptop's or phone's camera reads ticket QR codes
 // with jsQR (static/vendor/jsqr/, loaded only when the camera opens), five frames a second.
-import { t } from "../shared/i18n.js";
+import { t } from "../../shared/i18n.js";
 
 let els, onCode, isBusy, jsqrUrl; // set by mountCamera()
 let stream = null;

@@ -1,7 +1,9 @@
 // The desk's live counters (templates/desk/desk.html's aside): registered, checked in and
 // present, per mesa, per desk, and arrivals every 5 minutes over 2 hours as a small SVG chart.
-import { el, svg } from "../shared/dom.js";
-import { t } from "../shared/i18n.js";
+import { el, svg } from "../../shared/dom.js";
+import { t } from "../../shared/i18n.js";
+import { getJson } from "../../shared/net.js";
+import { desk } from "./state.js";
 
 function barList(list, items) {
   const max = Math.max(1, ...items.map((item) => item.value));
@@ -88,4 +90,18 @@ export function paintCounters(root, assemblyId, state) {
     state.per_desk.map((d) => ({ label: d.desk || "—", value: d.checked_in })),
   );
   renderArrivals($("[data-arrivals]"), state.arrivals);
+}
+
+/** The counters as the server has them now (no socket, or after a check-in without one). */
+export async function refreshCounters() {
+  try {
+    const data = await getJson(desk.root.dataset.countersUrl);
+    renderCounters(data.state);
+  } catch {
+    /* the net indicator already says we are offline */
+  }
+}
+
+export function renderCounters(state) {
+  paintCounters(desk.root, desk.assemblyId, state);
 }
