@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from assembly.marks import N_
+
 #: a question's kinds: 1–5 scale, yes/no, free text (how a line of the settings names them)
 KINDS = {"escala": "scale", "sino": "yesno", "texto": "text"}
 KIND_WORDS = {kind: word for word, kind in KINDS.items()}
@@ -18,14 +20,22 @@ MAX_COMMENT = 1000
 DEFAULT_WINDOW_HOURS = 48
 MAX_WINDOW_HOURS = 24 * 30
 
-#: the defaults of issue 19.4
+#: the defaults of issue 19.4; their labels are marked for the catalog and translated where
+#: shown (``is_builtin_label``): a question the staff write is shown as written, in every
+#: language, and a default whose label was edited becomes such a question
 DEFAULT_QUESTIONS: tuple[dict, ...] = (
-    {"key": "overall", "kind": "scale", "label": "Satisfacción general con la asamblea"},
-    {"key": "mesa", "kind": "scale", "label": "Utilidad del trabajo en su mesa"},
-    {"key": "organization", "kind": "scale", "label": "Organización del evento"},
-    {"key": "again", "kind": "yesno", "label": "¿Volvería a asistir?"},
-    {"key": "comment", "kind": "text", "label": "Comentario libre"},
+    {"key": "overall", "kind": "scale", "label": N_("Satisfacción general con la asamblea")},
+    {"key": "mesa", "kind": "scale", "label": N_("Utilidad del trabajo en su mesa")},
+    {"key": "organization", "kind": "scale", "label": N_("Organización del evento")},
+    {"key": "again", "kind": "yesno", "label": N_("¿Volvería a asistir?")},
+    {"key": "comment", "kind": "text", "label": N_("Comentario libre")},
 )
+_BUILTIN_LABELS = frozenset(q["label"] for q in DEFAULT_QUESTIONS)
+
+
+def is_builtin_label(label: str) -> bool:
+    """True for a default question's own (Spanish) label: the screens translate it."""
+    return label in _BUILTIN_LABELS
 
 
 class SurveyError(ValueError):

@@ -23,18 +23,12 @@ from assembly.registration.services import attendee_by_token
 from assembly.registration.ticket_entry import ticket_entry
 
 STATE_LABELS = {"borrador": _l("Sin abrir"), "abierta": _l("Abierta"), "cerrada": _l("Cerrada")}
-#: the default questions, translated (a configured question shows as it was written)
-QUESTION_LABELS = {
-    "Satisfacción general con la asamblea": _l("Satisfacción general con la asamblea"),
-    "Utilidad del trabajo en su mesa": _l("Utilidad del trabajo en su mesa"),
-    "Organización del evento": _l("Organización del evento"),
-    "¿Volvería a asistir?": _l("¿Volvería a asistir?"),
-    "Comentario libre": _l("Comentario libre"),
-}
 
 
 def question_label(label: str) -> str:
-    return str(QUESTION_LABELS.get(label, label))
+    """A question's label in the page's language: a default question's is translated, a
+    question the staff wrote is shown as written."""
+    return _(label) if rules.is_builtin_label(label) else label
 
 
 def _entry_url(assembly_id: int) -> str:

@@ -236,3 +236,23 @@ def test_the_survey_page_speaks_english_with_the_default_questions(room, client)
     page = client.get(f"/encuesta/{room['people'][0].ticket_token}?lang=en").get_data(True)
     assert "Satisfaction survey" in page and "Overall satisfaction with the assembly" in page
     assert "Would you attend again?" in page and "Send my answers" in page
+
+
+def test_a_question_the_staff_wrote_is_shown_as_written_in_english(room, client):
+    assembly = room["assembly"]
+    survey.configure(
+        None,
+        assembly.id,
+        {
+            "questions": "escala | Satisfacción general con la asamblea\n"
+            "sino | ¿Le sirvió el refrigerio?\n"
+            "escala | Organización del evento (logística)",
+            "window_hours": "24",
+        },
+    )
+    _open(assembly.id)
+    page = client.get(f"/encuesta/{room['people'][0].ticket_token}?lang=en").get_data(True)
+    assert "Overall satisfaction with the assembly" in page  # a default keeps its translation
+    assert "¿Le sirvió el refrigerio?" in page  # a written one: as written
+    assert "Organización del evento (logística)" in page  # an edited default: as written
+    assert "Organisation of the event" not in page and "Event organization" not in page
