@@ -1,9 +1,10 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import ForeignKey, String, UniqueConstraint, event, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
+from assembly.grouping import tally_sql
 
 
 class Group(db.Model):
@@ -87,3 +88,30 @@ class RetiredCode(db.Model):
 
     def __repr__(self) -> str:
         return f"<RetiredCode {self.code} of table {self.table_id}>"
+
+
+class TableTally(db.Model):
+    """How many people seated at a table share one value of what the late-arrival seating
+    balances (see :mod:`assembly.grouping.tally_sql`): kept by triggers on ``attendees`` in
+    the writer's transaction, never written by the application."""
+
+    __tablename__ = "table_tallies"
+
+    table_id: Mapped[int] = mapped_column(
+        ForeignKey("tables.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: all (everyone), lead (leader candidates), org, sex, age, muni
+    kind: Mapped[str] = mapped_column(String(4), primary_key=True)
+    #: "=" + the value, "" for a missing one (always "" for all and lead)
+    value: Mapped[str] = mapped_column(String(201), primary_key=True)
+    people: Mapped[int] = mapped_column(nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<TableTally {self.table_id} {self.kind}{self.value}: {self.people}>"
+
+
+@event.listens_for(db.metadata, "after_create")
+def _install_tally_triggers(_metadata, connection, tables=(), **_kwargs) -> None:
+    """``create_all`` (the tests, ``asamblea init``) gets the triggers the migration installs."""
+    if any(table.name == TableTally.__tablename__ for table in tables):
+        tally_sql.install(connection)

@@ -28,19 +28,6 @@ class Attendee(db.Model):
         Index("ix_attendees_assembly_order", "assembly_id", "id"),
         # Arrivals of the last two hours and the latest check-ins, without a scan.
         Index("ix_attendees_checked_in", "assembly_id", "checked_in_at"),
-        # A late arrival's seat: per-table counts of the balanced attributes from this index
-        # alone, grouped in its order (grouping.services.table_counts).
-        Index(
-            "ix_attendees_seating",
-            "assembly_id",
-            "table_id",
-            "organization_key",
-            "sex",
-            "age_range",
-            "municipality_code",
-            "knows_pit",
-            "took_part_before",
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

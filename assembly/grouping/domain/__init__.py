@@ -56,6 +56,7 @@ from assembly.grouping.domain.data import (  # noqa: F401
     person_rows,
 )
 from assembly.grouping.domain.late import (  # noqa: F401
+    contenders,
     counts_of,
     place_by_counts,
     place_late_arrival,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from assembly.grouping.domain.data import (
     Person,
@@ -56,36 +56,70 @@ def counts_of(seat: TableSeat, person: Person) -> TableCounts:
     )
 
 
-def place_by_counts(person: Person, tables: Sequence[TableCounts], settings: Settings) -> Placement:
-    """:func:`place_late_arrival` on counts (every table of the assembly, without the person):
-    the same choice and tie-breaks, at a cost that does not grow with the people seated."""
+def _mesa_sizes(tables: Sequence[TableCounts], settings: Settings) -> Counter[int]:
     mesa_size: Counter[int] = Counter({t: 0 for t in settings.theme_ids})
     for seat in tables:
         mesa_size[seat.theme_id] += seat.size
-    pref = person.preferred_theme if person.preferred_theme in settings.theme_ids else None
+    return mesa_size
 
-    def capacity(seat: TableCounts) -> int:
-        return settings.table_size if seat.capacity is None else seat.capacity
 
-    open_seats = [s for s in tables if not s.locked and s.size < capacity(s)]
-    if open_seats:
-        in_pref = [s for s in open_seats if s.theme_id == pref]
+def _capacity(seat: TableCounts, settings: Settings) -> int:
+    return settings.table_size if seat.capacity is None else seat.capacity
 
-        def key(seat: TableCounts) -> tuple:
-            return (
-                0 if in_pref else mesa_size[seat.theme_id],
-                seat.size - capacity(seat),
-                seat.same_org,
-                person.leader_candidate and seat.leaders > 0,
-                seat.same_sex + seat.same_age,
-                seat.same_muni,
-                seat.theme_id,
-                seat.number,
-            )
 
-        best = min(in_pref or open_seats, key=key)
+def _preferred(person: Person, settings: Settings) -> int | None:
+    return person.preferred_theme if person.preferred_theme in settings.theme_ids else None
+
+
+def _open_choice(
+    person: Person, tables: Sequence[TableCounts], settings: Settings
+) -> tuple[list[TableCounts], Callable[[TableCounts], tuple]]:
+    """The tables a late arrival may take (unlocked, a free seat; only the preferred mesa's
+    when it has one) and the key whose least value wins."""
+    mesa_size = _mesa_sizes(tables, settings)
+    pref = _preferred(person, settings)
+    open_seats = [s for s in tables if not s.locked and s.size < _capacity(s, settings)]
+    in_pref = [s for s in open_seats if s.theme_id == pref]
+
+    def key(seat: TableCounts) -> tuple:
+        return (
+            0 if in_pref else mesa_size[seat.theme_id],
+            seat.size - _capacity(seat, settings),
+            seat.same_org,
+            person.leader_candidate and seat.leaders > 0,
+            seat.same_sex + seat.same_age,
+            seat.same_muni,
+            seat.theme_id,
+            seat.number,
+        )
+
+    return in_pref or open_seats, key
+
+
+def contenders(
+    person: Person, tables: Sequence[TableCounts], settings: Settings
+) -> list[TableCounts]:
+    """The tables :func:`place_by_counts` may still pick once it knows how full each table
+    and each mesa is: the open ones tied on the mesa and on the free seats.  Only these need
+    their counts about the person (``same_*``, ``leaders``); any other table loses before
+    those are compared, so it may carry zeros."""
+    candidates, key = _open_choice(person, tables, settings)
+    if not candidates:
+        return []
+    best = min(key(seat)[:2] for seat in candidates)
+    return [seat for seat in candidates if key(seat)[:2] == best]
+
+
+def place_by_counts(person: Person, tables: Sequence[TableCounts], settings: Settings) -> Placement:
+    """:func:`place_late_arrival` on counts (every table of the assembly, without the person):
+    the same choice and tie-breaks, at a cost that does not grow with the people seated."""
+    candidates, key = _open_choice(person, tables, settings)
+    if candidates:
+        best = min(candidates, key=key)
         return Placement(best.theme_id, best.number)
 
+    mesa_size = _mesa_sizes(tables, settings)
+    pref = _preferred(person, settings)
     smallest = min(settings.theme_ids, key=lambda t: (mesa_size[t], t != pref))
     theme = (
         pref

@@ -38,14 +38,13 @@ from assembly.grouping.services.reading import (  # noqa: F401
     members_of_tables,
     people_by_table,
     retired_table,
-    seating_counts,
-    table_counts,
     table_sizes,
     tables_of,
     to_person,
     unseated,
     unseated_count,
 )
+from assembly.grouping.services.seating import seating_counts, table_counts  # noqa: F401
 from assembly.grouping.services.split import (  # noqa: F401
     POPULATIONS,
     SEAT_CHUNK,

@@ -10,7 +10,8 @@ from assembly.assemblies.models import Assembly
 from assembly.extensions import db
 from assembly.grouping import codes, domain
 from assembly.grouping.models import Table
-from assembly.grouping.services.reading import groups_of, seating_counts, to_person
+from assembly.grouping.services.reading import groups_of, to_person
+from assembly.grouping.services.seating import seating_counts
 from assembly.registration.models import Attendee
 
 # --- late arrivals ----------------------------------------------------------------------------
@@ -27,16 +28,19 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
             return table
     assembly_id = attendee.assembly_id
     person = to_person(attendee)
-    # Counts, not people, and only of the tables with a free seat (see seating_counts).
-    seats = seating_counts(assembly_id, person)
-    if not seats:
-        return None
     assembly = db.session.get(Assembly, assembly_id)
     groups = groups_of(assembly_id)
+    if not groups:
+        return None
     settings = domain.Settings(
         theme_ids=tuple(g.theme_id for g in groups), table_size=assembly.table_size
     )
+    # Counts, not people: the tally the database keeps (see seating_counts).
+    seats = seating_counts(assembly_id, person, settings=settings)
+    if not seats:
+        return None
     group_of_theme = {g.theme_id: g for g in groups}
+    full: set[tuple[int, int]] = set()
     while True:
         placement = domain.place_by_counts(person, seats, settings)
         group = group_of_theme[placement.theme_id]
@@ -47,13 +51,13 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
         )
         if _still_has_a_seat(chosen, attendee.id):
             break
-        # Another desk (another process) took the last seat since we read the room: mark the
-        # table full and place again, so that no table ever goes over its capacity.
+        # Another desk (another process) took the last seat since we read the room: read
+        # it again with that table taken as full, so that no table ever goes over capacity
+        # (and the next contenders get their counts).
+        full.add((placement.theme_id, placement.number))
         seats = [
-            replace(seat, capacity=seat.size)
-            if (seat.theme_id, seat.number) == (placement.theme_id, placement.number)
-            else seat
-            for seat in seats
+            replace(seat, capacity=seat.size) if (seat.theme_id, seat.number) in full else seat
+            for seat in seating_counts(assembly_id, person, settings=settings, full=full)
         ]
     if placement.new_table:
         table = Table(

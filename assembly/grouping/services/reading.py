@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, literal_column, select
+from sqlalchemy import func, select
 
 from assembly.auth.domain import Permission, Role
 from assembly.auth.models import User
@@ -133,137 +133,6 @@ def people_by_table(assembly_id: int) -> dict[int, list[domain.Person]]:
     for row in rows:
         out.setdefault(row.table_id, []).append(to_person(row))
     return out
-
-
-def _tallies(
-    assembly_id: int, person: domain.Person, table_ids: list[int] | None = None
-) -> dict[int, tuple[int, ...]]:
-    """table id → (size, leaders, same org, same sex, same age, same municipality) about
-    ``person`` (not counted), for ``table_ids`` or every table: one grouped query."""
-    leader = case((and_(Attendee.knows_pit, Attendee.took_part_before), 1), else_=0)
-
-    def same(column, value):
-        return func.sum(case((column.is_not_distinct_from(value), 1), else_=0))
-
-    same_org = (
-        func.sum(case((Attendee.organization_key == person.organization, 1), else_=0))
-        if person.organization
-        else literal(0)
-    )
-    seated = (
-        Attendee.table_id.in_(table_ids)
-        if table_ids is not None
-        else Attendee.table_id.is_not(None)
-    )
-    rows = db.session.execute(
-        select(
-            Attendee.table_id,
-            func.count(Attendee.id),
-            func.sum(leader),
-            same_org,
-            same(Attendee.sex, person.sex),
-            same(Attendee.age_range, person.age_range),
-            same(Attendee.municipality_code, person.municipality),
-        )
-        .where(Attendee.assembly_id == assembly_id, seated, Attendee.id != person.id)
-        .group_by(Attendee.table_id)
-    )
-    return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in rows}
-
-
-def table_counts(assembly_id: int, person: domain.Person) -> list[domain.TableCounts]:
-    """Every table of the assembly as counts about ``person`` (who is not counted): one
-    grouped query over the seated people plus one over the tables, so a late check-in costs
-    the same in a room of 500 or of 50,000 (the database counts; Python sees one row a table).
-    """
-    counts = _tallies(assembly_id, person)
-    tables = db.session.execute(
-        select(Table.id, Group.theme_id, Table.number, Table.capacity, Table.locked)
-        .join(Group, Table.group_id == Group.id)
-        .where(Group.assembly_id == assembly_id)
-        .order_by(Group.number, Table.number)
-    )
-    out = []
-    for table_id, theme_id, number, capacity, locked in tables:
-        size, leaders, org, sex, age, muni = counts.get(table_id, (0, 0, 0, 0, 0, 0))
-        out.append(
-            domain.TableCounts(
-                theme_id=theme_id,
-                number=number,
-                size=size,
-                capacity=capacity,
-                locked=bool(locked),
-                leaders=leaders,
-                same_org=org,
-                same_sex=sex,
-                same_age=age,
-                same_muni=muni,
-            )
-        )
-    return out
-
-
-def seating_counts(assembly_id: int, person: domain.Person) -> list[domain.TableCounts]:
-    """What :func:`domain.place_by_counts` needs to seat ``person``, small whatever the room:
-    the tables with a free seat (unlocked, below capacity) as :func:`table_counts` gives them,
-    and per mesa ONE locked summary of its other tables (their people added up, the highest
-    table number).  ``place_by_counts`` never picks a locked or full table and reads the others
-    only for the mesa's size and the next table number, so the placement and its tie-breaks
-    are exactly those over every table.  The database does the counting in two grouped
-    queries over ``ix_attendees_seating``; Python sees a handful of rows."""
-    sizes = (
-        select(Attendee.table_id.label("table_id"), func.count(Attendee.id).label("size"))
-        .where(
-            Attendee.assembly_id == assembly_id,
-            Attendee.table_id.is_not(None),
-            Attendee.id != person.id,
-        )
-        .group_by(Attendee.table_id)
-        .subquery()
-    )
-    # a literal 0, not a bound one: PostgreSQL must see the same expression in GROUP BY
-    size = func.coalesce(sizes.c.size, literal_column("0"))
-    free = and_(Table.locked.is_(False), size < Table.capacity)
-    own_row = case((free, Table.id), else_=None)  # a free table alone, the rest per mesa
-    rows = db.session.execute(
-        select(
-            Group.theme_id,
-            own_row,
-            func.sum(size),
-            func.max(Table.number),
-            func.max(Table.capacity),
-            func.min(Group.number),
-        )
-        .select_from(Table)
-        .join(Group, Table.group_id == Group.id)
-        .outerjoin(sizes, sizes.c.table_id == Table.id)
-        .where(Group.assembly_id == assembly_id)
-        .group_by(Group.theme_id, own_row)
-    ).all()
-    free_ids = [row[1] for row in rows if row[1] is not None]
-    tallies = _tallies(assembly_id, person, free_ids) if free_ids else {}
-    out = []
-    for theme_id, table_id, seated, number, capacity, mesa in rows:
-        if table_id is None:
-            out.append(
-                (mesa, number, domain.TableCounts(theme_id, number, int(seated or 0), locked=True))
-            )
-            continue
-        _size, leaders, org, sex, age, muni = tallies.get(table_id, (0, 0, 0, 0, 0, 0))
-        counts = domain.TableCounts(
-            theme_id=theme_id,
-            number=number,
-            size=int(seated or 0),
-            capacity=capacity,
-            locked=False,
-            leaders=leaders,
-            same_org=org,
-            same_sex=sex,
-            same_age=age,
-            same_muni=muni,
-        )
-        out.append((mesa, number, counts))
-    return [counts for _mesa, _number, counts in sorted(out, key=lambda row: row[:2])]
 
 
 def _unseated_query(assembly_id: int, checked_in_only: bool):

@@ -1,0 +1,145 @@
+"""What a late arrival's seat is chosen from: the tables as counts, read from the tally the
+database keeps (:mod:`assembly.grouping.tally_sql`), never from the people seated."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import and_, case, func, literal_column, or_, select
+
+from assembly.extensions import db
+from assembly.grouping import domain
+from assembly.grouping.models import Group, Table, TableTally
+
+
+def _key(value: str | None) -> str:
+    """A value as the tally stores it (see tally_sql): "=" + value, "" when missing."""
+    return "" if value is None else "=" + value
+
+
+def _seated():
+    """The tally's size row of each table, joined to it (0 when nobody sits there)."""
+    size = func.coalesce(TableTally.people, literal_column("0"))
+    on = and_(TableTally.table_id == Table.id, TableTally.kind == "all", TableTally.value == "")
+    return size, on
+
+
+def table_counts(assembly_id: int, person: domain.Person) -> list[domain.TableCounts]:
+    """Every table of the assembly as counts about ``person`` (not seated), by mesa and
+    number: one row per table and five tally rows per table, no person read."""
+    size, on = _seated()
+    rows = db.session.execute(
+        select(Table.id, Group.theme_id, Table.number, Table.capacity, Table.locked, size)
+        .join(Group, Table.group_id == Group.id)
+        .outerjoin(TableTally, on)
+        .where(Group.assembly_id == assembly_id)
+        .order_by(Group.number, Table.number)
+    ).all()
+    tallies = _person_tallies({row[0] for row in rows}, person)
+    return [
+        _with_tallies(
+            domain.TableCounts(theme_id, number, int(seated), capacity, bool(locked)),
+            tallies.get(table_id, {}),
+        )
+        for table_id, theme_id, number, capacity, locked, seated in rows
+    ]
+
+
+def seating_counts(
+    assembly_id: int,
+    person: domain.Person,
+    settings: domain.Settings | None = None,
+    *,
+    full: set[tuple[int, int]] = frozenset(),
+) -> list[domain.TableCounts]:
+    """What :func:`domain.place_by_counts` needs to seat ``person`` (not seated yet), small
+    whatever the room, and no person read: the tables with a free seat (unlocked, below
+    capacity) and per mesa ONE locked summary of its other tables (their people added up,
+    the highest table number).  ``place_by_counts`` never picks a locked or full table and
+    reads the others only for the mesa's size and the next table number.
+
+    The free tables carry their counts about the person (organisation, sex, age band,
+    municipality, leader candidates: primary-key lookups in the tally).  Given ``settings``,
+    only the :func:`domain.contenders` do (the free tables tied on the mesa and on the free
+    seats, a handful whatever the room): any other free table loses before those counts are
+    compared, so the placement and its tie-breaks are exactly those over every table with
+    every count.  ``full``: the (theme, number) of tables to take as full (another desk
+    just took their last seat)."""
+    size, on = _seated()
+    free = and_(Table.locked.is_(False), size < Table.capacity)
+    own_row = case((free, Table.id), else_=None)  # a free table alone, the rest per mesa
+    rows = db.session.execute(
+        select(
+            Group.theme_id,
+            own_row,
+            func.sum(size),
+            func.max(Table.number),
+            func.max(Table.capacity),
+            func.min(Group.number),
+        )
+        .select_from(Table)
+        .join(Group, Table.group_id == Group.id)
+        .outerjoin(TableTally, on)
+        .where(Group.assembly_id == assembly_id)
+        .group_by(Group.theme_id, own_row)
+    ).all()
+    ordered = []
+    table_of: dict[tuple[int, int], int] = {}
+    for theme_id, table_id, seated, number, capacity, mesa in rows:
+        seated = int(seated or 0)
+        if table_id is None:
+            counts = domain.TableCounts(theme_id, number, seated, locked=True)
+        else:
+            if (theme_id, number) in full:
+                capacity = seated
+            counts = domain.TableCounts(theme_id, number, seated, capacity=capacity)
+            table_of[(theme_id, number)] = table_id
+        ordered.append((mesa, number, counts))
+    tables = [counts for _mesa, _number, counts in sorted(ordered, key=lambda row: row[:2])]
+    if settings is None:
+        wanted = set(table_of.values())
+    else:
+        wanted = {
+            table_of[(seat.theme_id, seat.number)]
+            for seat in domain.contenders(person, tables, settings)
+        }
+    tallies = _person_tallies(wanted, person)
+    return [
+        _with_tallies(seat, tallies.get(table_of.get((seat.theme_id, seat.number)), {}))
+        for seat in tables
+    ]
+
+
+def _person_tallies(table_ids: set[int], person: domain.Person) -> dict[int, dict[str, int]]:
+    """table id → {kind: people} for the person's values, on ``table_ids`` only."""
+    if not table_ids:
+        return {}
+    wanted = [
+        and_(TableTally.kind == "lead", TableTally.value == ""),
+        and_(TableTally.kind == "sex", TableTally.value == _key(person.sex)),
+        and_(TableTally.kind == "age", TableTally.value == _key(person.age_range)),
+        and_(TableTally.kind == "muni", TableTally.value == _key(person.municipality)),
+    ]
+    if person.organization:
+        wanted.append(and_(TableTally.kind == "org", TableTally.value == _key(person.organization)))
+    out: dict[int, dict[str, int]] = {}
+    for table_id, kind, people in db.session.execute(
+        select(TableTally.table_id, TableTally.kind, TableTally.people).where(
+            TableTally.table_id.in_(sorted(table_ids)), or_(*wanted)
+        )
+    ):
+        out.setdefault(table_id, {})[kind] = people
+    return out
+
+
+def _with_tallies(seat: domain.TableCounts, counts: dict[str, int]) -> domain.TableCounts:
+    if not counts:
+        return seat
+    return replace(
+        seat,
+        leaders=counts.get("lead", 0),
+        same_org=counts.get("org", 0),
+        same_sex=counts.get("sex", 0),
+        same_age=counts.get("age", 0),
+        same_muni=counts.get("muni", 0),
+    )
