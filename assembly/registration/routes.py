@@ -90,16 +90,12 @@ def public_form(assembly_id: int):
     if request.method == "POST":
         values = _submitted()
         try:
+            # A registered document gets exactly the answer a new one gets, after the same
+            # statements, and changes nothing: any difference (a message, a ticket link, the
+            # time taken) would let anyone find out by number who signed up. The person's
+            # ticket is the one they have; the desk finds it by the document.
             with unit_of_work():
-                services.register(
-                    assembly, values, source="preregistro", today=venue_today(assembly)
-                )
-        except services.DuplicateDocument:
-            # A registered document gets exactly the answer a new one gets and changes
-            # nothing: any difference (a message, a ticket link) would let anyone find out
-            # by number who signed up. The person's ticket is the one they have; the desk
-            # finds it by the document.
-            pass
+                services.register_public(assembly, values, today=venue_today(assembly))
         except AssemblyError as error:
             errors, _holder = _failed(error)
         if not errors:

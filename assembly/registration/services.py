@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from assembly.assemblies.models import Assembly, ExtraQuestion
@@ -95,6 +97,30 @@ def register(
     db.session.add(attendee)
     _flush_or_duplicate(assembly.id, clean["document_number"])
     return attendee
+
+
+def register_public(assembly: Assembly, raw: Mapping[str, object], *, today: date) -> bool:
+    """The public form's registration: True when stored, False when the document was already
+    registered here (nothing changes).  Both run the same statements — one ``INSERT … ON
+    CONFLICT DO NOTHING`` on the assembly's document — so neither the answer nor the time it
+    takes tells anyone by number who signed up (issue 17.2)."""
+    clean = validate(assembly, raw, today=today)
+    values = {
+        "assembly_id": assembly.id,
+        "ticket_token": new_ticket_token(),
+        "source": "preregistro",
+        **attendee_columns(clean),
+    }
+    if values.get("consent_data"):  # Ley 1581: when, how, and which text
+        values["consent_at"] = utcnow()
+        values["consent_channel"] = CONSENT_CHANNELS.get("preregistro", "preregistro")
+        values["consent_version"] = CONSENT_VERSION
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    statement = (postgresql_insert if postgres else sqlite_insert)(Attendee).values(**values)
+    statement = statement.on_conflict_do_nothing(
+        index_elements=[Attendee.assembly_id, Attendee.document_number]
+    )
+    return db.session.execute(statement).rowcount == 1
 
 
 def _flush_or_duplicate(assembly_id: int, document_number: str) -> None:

@@ -100,6 +100,45 @@ def test_public_registration_creates_a_preregistration_and_says_it_was_received(
     assert attendee.ticket_token not in page and "/t/" not in page
 
 
+def test_a_new_and_a_registered_document_run_the_same_statements(client, open_assembly, db):
+    """Issue 17.2: not even the work done tells a registered document from a new one (a
+    timing difference would): both POSTs run the very same SQL, counted by a listener."""
+    from sqlalchemy import event
+
+    from assembly.extensions import db as _db
+
+    def statements_of(form):
+        seen = []
+
+        def note(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+
+        # the test's session outlives requests (one app context): each POST starts from
+        # nothing loaded, as each request does in production
+        _db.session.expire_all()
+        event.listen(_db.engine, "before_cursor_execute", note)
+        try:
+            response = client.post(f"/inscripcion/{open_assembly.id}", data=form)
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", note)
+        return response, seen
+
+    first = good_form()
+    client.post(f"/inscripcion/{open_assembly.id}", data=first)  # registered, and warmed up
+    db.session.expire_all()
+    stored = db.session.scalar(select(Attendee))
+    before = (stored.ticket_token, stored.first_names, stored.phone)
+    again, known = statements_of(good_form(first_names="Otra", phone="311 000 0000"))
+    new, fresh = statements_of(good_form(document_number="52.000.111"))
+    assert again.status_code == new.status_code == 302
+    assert again.headers["Location"] == new.headers["Location"]
+    assert known == fresh and any(s.startswith("INSERT INTO attendees") for s in known)
+    db.session.expire_all()
+    assert count(db, open_assembly) == 2
+    stored = db.session.get(Attendee, stored.id)
+    assert (stored.ticket_token, stored.first_names, stored.phone) == before  # unchanged
+
+
 @pytest.mark.parametrize("status", ["draft", "closed"])
 def test_public_form_only_while_registrations_are_open(client, open_assembly, db, status):
     open_assembly.status = status
