@@ -114,3 +114,15 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+#: true once no finite CSS animation or transition is running (an endless one, like an
+#: overtime clock's flash, never ends and is not waited for)
+ANIMATIONS_DONE = """() => document.getAnimations().every((a) =>
+    a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)"""
+
+
+def wait_for_animations(page) -> None:
+    """Wait until the entry, joining and bar animations have ended (geometry and pictures are
+    taken of the settled page), never a fixed time."""
+    page.wait_for_function(ANIMATIONS_DONE)

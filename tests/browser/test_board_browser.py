@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot
+from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot, wait_for_animations
 from tests.support.board_measure import CUT_MID_WORD, MIN_FONT, WORDS_BROKEN
 from tests.support.board_seed import seed_pieces
 
@@ -73,7 +73,7 @@ SHOWN = """
 def open_board(page, assembly, count, path=None):
     page.goto(path or f"/assemblies/{assembly.id}/board")
     page.wait_for_function(SHOWN, arg=count)
-    page.wait_for_timeout(900)  # the pieces' entry animation
+    wait_for_animations(page)  # the pieces' entry animation
 
 
 def contrast_violations(page) -> list:
@@ -206,7 +206,7 @@ def test_console_reveals_a_mesa_and_the_room_votes_from_phones(
     screenshot(phone, "board-vote-phone")
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     board.get_by_text("1 de 1 personas presentes han votado").wait_for()
-    board.wait_for_timeout(600)
+    wait_for_animations(board)  # the vote bars' growth
     screenshot(board, "board-reveal-vote-projector")
     assert board.evaluate(GEOMETRY) == []
     assert contrast_violations(board) == []

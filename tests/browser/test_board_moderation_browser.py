@@ -6,7 +6,7 @@ import uuid
 
 from assembly.extensions import db
 from assembly.puzzle.models import Piece
-from tests.browser.conftest import PROJECTOR, log_in, screenshot
+from tests.browser.conftest import PROJECTOR, log_in, screenshot, wait_for_animations
 from tests.support.board_seed import tables_for
 
 
@@ -56,7 +56,7 @@ def test_hiding_and_merging_move_whole_chains_on_the_board(new_page, make_user, 
     for piece in dup[1:]:
         node = page.locator(f".board-stage [data-piece-id='{piece.id}'] .piece-from")
         assert node.inner_text() == "De la sub-mesa 2"
-    page.wait_for_timeout(900)  # the arrival animation (scale) of the pieces shown again
+    wait_for_animations(page)  # the arrival animation (scale) of the pieces shown again
     # the moved solution interlocks with the kept need: its top sits inside the need's rows
     need = page.locator(f"[data-piece-id='{kept[0].id}']").bounding_box()
     moved = page.locator(f"[data-piece-id='{dup[1].id}']").bounding_box()

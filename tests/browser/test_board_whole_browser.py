@@ -11,7 +11,7 @@ from assembly.board import services
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
-from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot
+from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot, wait_for_animations
 from tests.support.board_measure import CLIPPED, MIN_FONT
 from tests.support.board_seed import seed_pieces
 
@@ -83,7 +83,7 @@ def test_the_whole_puzzle_joins_every_mesa_legibly(
             " && window.asambleaBoard.state.pieces.size === n",
             arg=count,
         )
-        page.wait_for_timeout(900)  # the blocks' joining animation
+        wait_for_animations(page)  # the blocks' joining animation
         screenshot(page, f"board-whole{count}-{name}")
         assert page.locator("[data-mode-text]").inner_text() == "El rompecabezas completo"
         assert page.locator(".board-stage").is_hidden()
@@ -201,7 +201,7 @@ def test_no_badge_or_label_is_cut_when_every_mesa_has_decided(
             " && window.asambleaBoard.state.pieces.size === n",
             arg=count,
         )
-        page.wait_for_timeout(900)  # the blocks' joining animation
+        wait_for_animations(page)  # the blocks' joining animation
         screenshot(page, f"board-whole{count}-decided-{name}")
         assert page.evaluate(CLIPPED) == []
         assert page.evaluate(BLOCKS)[2]["title"].startswith("Mesa 3")

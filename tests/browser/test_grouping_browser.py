@@ -110,7 +110,9 @@ def test_split_and_move_in_the_browser(new_page, make_user, make_assembly, db):
     screenshot(phone, "grouping-my-mesa-phone")
     overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"phone: {overflow}px of horizontal overflow"
-    phone.wait_for_timeout(500)  # its socket follows the mesa's room
+    expect(phone.locator("#mesas[data-live='joined']")).to_have_count(
+        1
+    )  # it follows the mesa's room
     page.locator(f"#table-{first_group.tables[0].id} .lock-toggle").click()
     expect(page.get_by_text("Sub-mesa actualizada.")).to_be_visible()
     expect(phone.locator("#live-banner")).to_be_visible()
