@@ -16,7 +16,7 @@ from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.board import broadcasts, services
 from assembly.board.models import APPROVAL_METHODS, VOTE_CHOICES
-from assembly.board.panels import panels_for
+from assembly.board.panels import board_panels_for, panels_for
 from assembly.core.qr import qr_svg
 from assembly.core.schemas import as_id
 from assembly.errors import AssemblyError, NotFound
@@ -54,6 +54,7 @@ def _render_board(assembly, *, public: bool):
         vote_url=vote_url,
         vote_qr_svg=None if public else qr_svg(vote_url, label=_("Código QR para votar"), border=2),
         can_control=not public and current_user.can(Permission.RUN_CLOCK),
+        panels=[] if public else board_panels_for(assembly),
     )
 
 

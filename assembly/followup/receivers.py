@@ -2,7 +2,7 @@
 
 from flask import render_template
 
-from assembly.board.panels import console_panel
+from assembly.board.panels import board_panel, console_panel
 from assembly.board.signals import agenda_approved, approval_annulled, piece_amended
 from assembly.followup import services, survey, survey_routes
 from assembly.registration.panels import ticket_panel
@@ -44,6 +44,12 @@ def survey_on_the_console(assembly) -> str | None:
     """The plenary console shows the survey (open it at the end of Moment 5) and its live
     results."""
     return survey_routes.console_panel_html(assembly)
+
+
+@board_panel
+def survey_qr_on_the_board(assembly) -> str | None:
+    """The projected board carries the survey's QR in a corner while the survey is open."""
+    return survey_routes.board_panel_html(assembly)
 
 
 @attendee_erased.connect

@@ -2,7 +2,7 @@
 results, the QR to project) and the attendee's answer page, reached from the ticket page or
 the projected QR. Everything stays open after the assembly closes, within the survey's window."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +18,7 @@ from assembly.extensions import limiter
 from assembly.followup import broadcasts, survey
 from assembly.followup import survey_domain as rules
 from assembly.followup.routes import bp
-from assembly.helpers import public_url
+from assembly.helpers import public_url, utcnow
 from assembly.registration.services import attendee_by_token
 from assembly.registration.ticket_entry import ticket_entry
 
@@ -112,6 +112,34 @@ def survey_action(assembly_id: int):
     if form.get("back") == "plenaria":  # the buttons on the plenary console
         return redirect(url_for("board.console", assembly_id=assembly.id))
     return redirect(url_for("followup.survey_console", assembly_id=assembly.id))
+
+
+def board_panel_html(assembly) -> str:
+    """The survey's corner on the projected board: always on the page (so it appears the moment
+    the survey opens), hidden unless the survey is open (``followup/_board_survey.html``)."""
+    url = _entry_url(assembly.id)
+    return render_template(
+        "followup/_board_survey.html",
+        assembly=assembly,
+        state=survey.state_of(survey.survey_of(assembly.id)),
+        url=url,
+        qr=Markup(qr_svg(url, label=_("Código QR de la encuesta"), border=2)),
+    )
+
+
+@bp.route("/assemblies/<int:assembly_id>/encuesta/estado")
+@require(Permission.VIEW_ASSEMBLY)
+def survey_state(assembly_id: int):
+    """The survey's state for the board's corner (read again after a reconnect), with the
+    seconds until its window closes."""
+    current = survey.survey_of(get_assembly(assembly_id).id)
+    state = survey.state_of(current)
+    closes_in = None
+    if state == "abierta" and current.closes_at is not None:
+        closes_in = max(0.0, (current.closes_at - utcnow()).total_seconds())
+    response = jsonify(ok=True, state=state, closes_in=closes_in)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/assemblies/<int:assembly_id>/encuesta/proyectar")

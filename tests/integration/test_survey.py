@@ -2,6 +2,7 @@
 assembly's close; attendees answer from the ticket page or the projected QR, once per ticket;
 the console's results come by question and by mesa."""
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -256,3 +257,27 @@ def test_a_question_the_staff_wrote_is_shown_as_written_in_english(room, client)
     assert "¿Le sirvió el refrigerio?" in page  # a written one: as written
     assert "Organización del evento (logística)" in page  # an edited default: as written
     assert "Organisation of the event" not in page and "Event organization" not in page
+
+
+def test_the_projected_board_carries_the_survey_qr_while_it_is_open(room, client, auth):
+    assembly = room["assembly"]
+    auth.login("moderator")
+    board = client.get(f"/assemblies/{assembly.id}/board").get_data(as_text=True)
+    corner = re.search(r"<aside class=\"board-survey\"[^>]*>", board).group(0)
+    assert " hidden" in corner and 'data-state="borrador"' in corner  # there, not shown
+    assert client.get(f"/assemblies/{assembly.id}/encuesta/estado").get_json() == {
+        "ok": True,
+        "state": "borrador",
+        "closes_in": None,
+    }
+    _open(assembly.id)
+    board = client.get(f"/assemblies/{assembly.id}/board").get_data(as_text=True)
+    corner = re.search(r"<aside class=\"board-survey\"[^>]*>", board).group(0)
+    assert " hidden" not in corner and 'data-state="abierta"' in corner
+    assert f"/encuesta/asamblea/{assembly.id}</p>" in board and "board_survey" in board
+    state = client.get(f"/assemblies/{assembly.id}/encuesta/estado").get_json()
+    assert state["state"] == "abierta" and 47 * 3600 < state["closes_in"] <= 48 * 3600
+    public = client.get(f"/tablero/{assembly.board_token}").get_data(as_text=True)
+    assert "board-survey" not in public  # the phones' board: no corner
+    auth.logout()
+    assert client.get(f"/assemblies/{assembly.id}/encuesta/estado").status_code in (302, 401)
