@@ -25,11 +25,15 @@ lower one calls :func:`queue` (it joins the outbox of the write in progress).
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from flask import current_app
+from flask_babel import get_locale
 from flask_socketio import join_room, leave_room
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -218,36 +222,94 @@ def _stamp(outbox: Outbox) -> list[tuple[str, dict, str]]:
 
 def marks(assembly_id: int, rooms: Iterable[str]) -> dict:
     """``{"rev": n, "seq": {room: n}}`` as stored now (in the caller's read)."""
-    rooms = list(rooms)
-    revision = db.session.scalar(select(Assembly.revision).where(Assembly.id == assembly_id))
+    return _marks(assembly_id, list(rooms))[0]
+
+
+def _marks(assembly_id: int, rooms: list[str]) -> tuple[dict, str | None]:
+    """:func:`marks`, and the assembly's board token: random per assembly, it tells an
+    assembly from a later one that got the same id after a deletion."""
+    found = db.session.execute(
+        select(Assembly.revision, Assembly.board_token).where(Assembly.id == assembly_id)
+    ).first()
+    revision, token = found if found is not None else (0, None)
     stored = dict(
         db.session.execute(
             select(RoomSequence.room, RoomSequence.seq).where(RoomSequence.room.in_(rooms))
         ).all()
     )
-    return {"rev": revision or 0, "seq": {room: stored.get(room, 0) for room in rooms}}
+    return {"rev": revision or 0, "seq": {room: stored.get(room, 0) for room in rooms}}, token
 
 
-def join(assembly_id: int, rooms: Iterable[str], snapshot: Callable[[], dict]) -> dict:
+def join(
+    assembly_id: int,
+    rooms: Iterable[str],
+    snapshot: Callable[[], dict],
+    *,
+    shared: str | None = None,
+) -> dict:
     """Subscribe this socket to ``rooms`` and answer with a fresh snapshot:
     ``{"state": snapshot(), "rev": n, "seq": {room: n}}``.
 
     The rooms are joined BEFORE the snapshot is read, so no message committed after the read
     is missed (one committed before it may arrive too: its ``seq`` is not above the reply's
-    and the client drops it). The read ends before the reply goes out."""
+    and the client drops it). The read ends before the reply goes out.
+
+    ``shared`` names a snapshot that is the same for every screen of the assembly (the
+    public board's): it is read once per revision in this process (see :func:`_shared_join`)."""
     rooms = list(dict.fromkeys(rooms))
     for room in rooms:
         join_room(room)
     try:
+        if shared is not None:
+            return _shared_join((shared, assembly_id, str(get_locale())), rooms, snapshot)
         state = snapshot()
-        reply = {"state": state, **marks(assembly_id, rooms)}
+        return {"state": state, **marks(assembly_id, rooms)}
     except BaseException:
         for room in rooms:
             leave_room(room)
         raise
     finally:
         db.session.rollback()  # end the read before the socket does any I/O
-    return reply
+
+
+#: how long a shared snapshot may serve joins while the revision stays the same (a change
+#: made without a broadcast, an assembly renamed on its form, shows within this time)
+SHARED_SECONDS = 2.0
+
+
+@dataclass
+class _SharedSnapshots:
+    """This app's shared snapshots (one app per process; each test's app its own)."""
+
+    #: (name, assembly id, locale) -> (the marks it was read at, the state, when)
+    stored: dict[tuple, tuple[tuple, dict, float]] = field(default_factory=dict)
+    locks: dict[tuple, threading.Lock] = field(default_factory=dict)
+
+
+def _snapshots() -> _SharedSnapshots:
+    return current_app.extensions.setdefault("assembly.shared_snapshots", _SharedSnapshots())
+
+
+def _shared_join(key: tuple, rooms: list[str], snapshot: Callable[[], dict]) -> dict:
+    """A storm of screens joining (500 boards after a restart) reads the database once per
+    revision: while the assembly's revision and the rooms' counters are those a stored
+    snapshot was read at, the join reads just those marks and answers with it.  One join per
+    key reads at a time, the others wait WITHOUT a connection (the lock is taken before any
+    read, the read ends before it is released), so the storm never empties the pool."""
+    assembly_id, shared = key[1], _snapshots()
+    db.session.rollback()  # what the handler read so far (its account): wait holding nothing
+    with shared.locks.setdefault(key, threading.Lock()):
+        now = _marks(assembly_id, rooms)
+        stored = shared.stored.get(key)
+        if stored and stored[0] == now and time.monotonic() - stored[2] < SHARED_SECONDS:
+            db.session.rollback()
+            return {"state": stored[1], **now[0]}
+        state = snapshot()
+        after = _marks(assembly_id, rooms)
+        db.session.rollback()
+        if after == now:  # nothing was committed while it was read: valid at these marks
+            shared.stored[key] = (after, state, time.monotonic())
+        return {"state": state, **after[0]}
 
 
 def broadcast_resync(assembly_id: int | None = None) -> None:

@@ -95,7 +95,12 @@ def _moderator() -> None:
 def on_join_board(data: FollowBoard) -> dict:
     """Follow an assembly's board; the reply is the full state, deltas follow."""
     assembly_id = _follow(data.assembly_id)
-    return join(assembly_id, [f"board:{assembly_id}"], lambda: services.board_snapshot(assembly_id))
+    return join(
+        assembly_id,
+        [f"board:{assembly_id}"],
+        lambda: services.board_snapshot(assembly_id),
+        shared="board",  # the same for every screen: read once per revision
+    )
 
 
 @event("join_votes", FollowBoard)
