@@ -67,13 +67,30 @@ def test_axe_finds_no_serious_violation_on_any_page(
     assert found == []
 
 
-#: the main content's overflow at the current zoom: the page scrolls sideways, or a block of
-#: text is cut (wider than its box without an ellipsis)
+#: the main content's overflow at the current zoom: the page scrolls sideways, or text is cut
+#: by a box that hides its overflow (its content taller or wider than the box, no ellipsis or
+#: line clamp saying so; visually hidden screen-reader text and boxes without text aside)
 OVERFLOW = """() => {
   const problems = [];
   const doc = document.documentElement;
   if (doc.scrollWidth > doc.clientWidth + 1) {
     problems.push(`${location.pathname} scrolls sideways: ${doc.scrollWidth} > ${doc.clientWidth}`);
+  }
+  const clips = (value) => value === 'hidden' || value === 'clip';
+  for (const box of document.body.querySelectorAll('*')) {
+    if (!box.getClientRects().length || box.clientWidth <= 2 || box.clientHeight <= 2) continue;
+    const style = getComputedStyle(box);
+    const x = clips(style.overflowX), y = clips(style.overflowY);
+    if (!x && !y) continue;
+    if (style.textOverflow === 'ellipsis' || style.webkitLineClamp !== 'none') continue;
+    if (style.clip !== 'auto' || style.clipPath !== 'none') continue;
+    if (!(box.innerText || '').trim()) continue;
+    const tall = y && box.scrollHeight > box.clientHeight + 1;
+    const wide = x && box.scrollWidth > box.clientWidth + 1;
+    if (tall || wide) {
+      const name = box.tagName.toLowerCase() + (box.className ? '.' + [...box.classList].join('.') : '');
+      problems.push(`${location.pathname} cuts text in ${name}: ${box.scrollWidth}x${box.scrollHeight} > ${box.clientWidth}x${box.clientHeight} «${box.innerText.trim().slice(0, 60)}»`);
+    }
   }
   return problems;
 }"""
@@ -93,6 +110,21 @@ def test_text_at_200_percent_keeps_every_page_inside_the_window(
         _settle(page)
         problems += page.evaluate(OVERFLOW)
     assert problems == []
+    # the check itself finds text cut by a fixed box, and not the same text with an ellipsis
+    # (styled through the CSSOM: the policy forbids style attributes)
+    page.evaluate(
+        """() => {
+      const text = 'Texto largo que no cabe en su caja fija '.repeat(4);
+      const cut = Object.assign(document.createElement('p'), { textContent: text });
+      Object.assign(cut.style, { height: '1.2em', overflow: 'hidden', width: '8em' });
+      const ellipsis = Object.assign(document.createElement('p'), { textContent: text });
+      Object.assign(ellipsis.style, { whiteSpace: 'nowrap', overflow: 'hidden',
+                                      textOverflow: 'ellipsis', width: '8em' });
+      document.body.replaceChildren(cut, ellipsis);
+    }"""
+    )
+    found = page.evaluate(OVERFLOW)
+    assert len(found) == 1 and "cuts text in p" in found[0], found
 
 
 def _tab_to(page, selector: str, limit: int = 120) -> None:
