@@ -90,7 +90,7 @@ def slide_list(assembly_id: int):
 def slide_action(assembly_id: int, slide_id: int, action: str):
     """Move a slide up or down, or delete it."""
     if action not in {"up", "down", "delete"}:
-        raise NotFound("Acción desconocida.")
+        raise NotFound(_("Acción desconocida."))
     with unit_of_work():
         if action == "delete":
             path = slides.delete_slide(current_user, assembly_id, slide_id)
@@ -109,5 +109,5 @@ def slide_image(assembly_id: int, slide_id: int):
     slide = slides.get_slide(assembly_id, slide_id)
     path = slides.slide_path(slide)
     if not path.exists():
-        raise NotFound("La imagen no existe.")
+        raise NotFound(_("La imagen no existe."))
     return send_file(path, mimetype=slide.content_type, max_age=3600)

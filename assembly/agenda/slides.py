@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assembly.agenda.models import Slide
@@ -74,13 +75,13 @@ def check_upload(name: str, data: bytes) -> tuple[str | None, str | None]:
 def add_slides(actor, assembly_id: int, uploads: list[tuple[str, bytes]]) -> list[Slide]:
     """Store every upload at the end of the slideshow; one bad file stores none of them."""
     if db.session.get(Assembly, assembly_id) is None:
-        raise NotFound("La asamblea no existe.")
+        raise NotFound(_("La asamblea no existe."))
     uploads = [(name or "imagen", data) for name, data in uploads]
     if not uploads:
-        raise InvalidInput("Elija al menos una imagen.", fields={"images": "Elija una imagen."})
+        raise InvalidInput(_("Elija al menos una imagen."), fields={"images": "Elija una imagen."})
     existing = list_slides(assembly_id)
     if len(existing) + len(uploads) > MAX_SLIDES:
-        raise InvalidInput(f"La presentación admite hasta {MAX_SLIDES} imágenes.")
+        raise InvalidInput(_("La presentación admite hasta %(n)s imágenes.", n=MAX_SLIDES))
     checked, problems = [], []
     for name, data in uploads:
         image_format, problem = check_upload(name, data)
@@ -115,7 +116,7 @@ def add_slides(actor, assembly_id: int, uploads: list[tuple[str, bytes]]) -> lis
 def get_slide(assembly_id: int, slide_id: int) -> Slide:
     slide = db.session.get(Slide, slide_id)
     if slide is None or slide.assembly_id != assembly_id:
-        raise NotFound("La imagen no existe.")
+        raise NotFound(_("La imagen no existe."))
     return slide
 
 

@@ -3,6 +3,8 @@ and their steps), added, edited, removed and reordered. Every function flushes; 
 commits. The packages above react through :mod:`assembly.assemblies.signals` (a theme's mesa,
 the clock over an agenda edit)."""
 
+from flask_babel import gettext as _
+
 from assembly.assemblies import signals
 from assembly.assemblies.domain import clean_moment, clean_step, clean_theme
 from assembly.assemblies.models import Moment, Step, Theme
@@ -31,7 +33,7 @@ def add_theme(actor: User, assembly_id: int, raw: dict) -> Theme:
 def _theme(assembly_id: int, theme_id: int) -> Theme:
     theme = db.session.get(Theme, theme_id)
     if theme is None or theme.assembly_id != assembly_id:
-        raise NotFound("El eje no existe en esta asamblea.")
+        raise NotFound(_("El eje no existe en esta asamblea."))
     return theme
 
 
@@ -65,7 +67,7 @@ def move_theme(actor: User, assembly_id: int, theme_id: int, delta: int) -> None
 def _moment(assembly_id: int, moment_id: int) -> Moment:
     moment = db.session.get(Moment, moment_id)
     if moment is None or moment.assembly_id != assembly_id:
-        raise NotFound("El momento no existe en esta asamblea.")
+        raise NotFound(_("El momento no existe en esta asamblea."))
     return moment
 
 
@@ -106,7 +108,7 @@ def move_moment(actor: User, assembly_id: int, moment_id: int, delta: int) -> No
 def _step(assembly_id: int, step_id: int) -> Step:
     step = db.session.get(Step, step_id)
     if step is None or step.moment.assembly_id != assembly_id:
-        raise NotFound("El paso no existe en esta asamblea.")
+        raise NotFound(_("El paso no existe en esta asamblea."))
     return step
 
 

@@ -202,7 +202,7 @@ def row_action(assembly_id: int, kind: str, row_id: int, action: str):
     """Add, update, delete or move one theme, moment or step (row_id 0 to add)."""
     entry = _ROW_ACTIONS.get((kind, action))
     if entry is None:
-        raise NotFound("Acción desconocida.")
+        raise NotFound(_("Acción desconocida."))
     run, page = entry
     try:
         with broadcasting():

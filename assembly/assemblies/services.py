@@ -37,7 +37,7 @@ CLOSED = "closed"
 def raise_if_invalid(errors: dict) -> None:
     if errors:
         raise InvalidInput(
-            "Revise los campos marcados. " + " ".join(errors.values()), fields=errors
+            _("Revise los campos marcados.") + " " + " ".join(errors.values()), fields=errors
         )
 
 

@@ -1,5 +1,6 @@
 """Staff accounts: create, update, authenticate.  Flush, never commit (see unit_of_work)."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,7 +32,7 @@ def create_user(
     username = normalize_username(username)
     _check(username=username, display_name=display_name, password=password, role=role)
     if db.session.scalar(select(User.id).where(User.username == username)):
-        raise Conflict(f"Ya existe una cuenta con el usuario «{username}».")
+        raise Conflict(_("Ya existe una cuenta con el usuario «%(username)s».", username=username))
     user = User(
         username=username,
         display_name=display_name.strip(),
@@ -60,7 +61,9 @@ def update_user(
     user = get_user(user_id)
     _check(username=user.username, display_name=display_name, password=password or None, role=role)
     if user.id == actor.id and (role != Role.ADMIN or not active):
-        raise InvalidInput("No puede quitarse a sí mismo el rol de administración ni desactivarse.")
+        raise InvalidInput(
+            _("No puede quitarse a sí mismo el rol de administración ni desactivarse.")
+        )
     ends_sessions = bool(password) or user.role != role or (user.active and not active)
     if all_assemblies is not None:
         ends_sessions = ends_sessions or (user.all_assemblies and not all_assemblies)
@@ -106,7 +109,7 @@ def staff_accounts() -> list[User]:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("La cuenta no existe.")
+        raise NotFound(_("La cuenta no existe."))
     return user
 
 

@@ -355,7 +355,7 @@ def question_action(assembly_id: int, question_id: int, action: str):
     """Add (question_id 0), update, delete or move one extra question."""
     entry = _QUESTION_ACTIONS.get(action)
     if entry is None:
-        raise NotFound("Acción desconocida.")
+        raise NotFound(_("Acción desconocida."))
     run, done = entry
     assembly = get_assembly(assembly_id)
     try:

@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -61,7 +62,7 @@ def validate(assembly: Assembly, raw: Mapping[str, object], *, today: date) -> d
     )
     if errors:
         raise InvalidInput(
-            f"El formulario tiene {len(errors)} campo(s) por corregir.", fields=errors
+            _("El formulario tiene %(n)s campo(s) por corregir.", n=len(errors)), fields=errors
         )
     return clean
 
@@ -142,7 +143,7 @@ def update(
     """Replace an attendee's form data (the desk's correction); ticket, source, check-in and
     seat stay. Moving to a document someone else holds is a DuplicateDocument."""
     if attendee.assembly_id != assembly.id:
-        raise NotFound("La persona no está inscrita en esta asamblea.")
+        raise NotFound(_("La persona no está inscrita en esta asamblea."))
     clean = validate(assembly, raw, today=today)
     holder = find_by_document(assembly.id, clean["document_number"])
     if holder is not None and holder.id != attendee.id:
@@ -177,7 +178,7 @@ def form_values(attendee: Attendee) -> dict[str, str]:
 def get_attendee(assembly_id: int, attendee_id: int) -> Attendee:
     attendee = db.session.get(Attendee, attendee_id)
     if attendee is None or attendee.assembly_id != assembly_id:
-        raise NotFound("La persona no está inscrita en esta asamblea.")
+        raise NotFound(_("La persona no está inscrita en esta asamblea."))
     return attendee
 
 
@@ -192,7 +193,7 @@ def attendee_by_token(token: str) -> Attendee:
     """The ticket's owner; NotFound for any token that is not one (no hint why)."""
     attendee = ticket_owner(token)
     if attendee is None:
-        raise NotFound("Este tiquete no existe. Revise el enlace o pida uno nuevo en la mesa.")
+        raise NotFound(_("Este tiquete no existe. Revise el enlace o pida uno nuevo en la mesa."))
     return attendee
 
 
@@ -258,7 +259,7 @@ def attendees_for_badges(assembly_id: int, ids: Iterable[int] | None) -> list[At
 def _question(assembly_id: int, question_id: int) -> ExtraQuestion:
     question = db.session.get(ExtraQuestion, question_id)
     if question is None or question.assembly_id != assembly_id:
-        raise NotFound("La pregunta no existe en esta asamblea.")
+        raise NotFound(_("La pregunta no existe en esta asamblea."))
     return question
 
 

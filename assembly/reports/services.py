@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from assembly.assemblies.models import Assembly
@@ -116,13 +117,13 @@ COMMAND_LINE = "línea de comandos"
 
 def _clean_request(actor: User | None, kind: str, assembly_ids: Sequence[object], variant: str):
     if kind not in domain.REPORTS:
-        raise InvalidInput("Elija uno de los informes de la lista.")
+        raise InvalidInput(_("Elija uno de los informes de la lista."))
     try:
         ids = sorted({int(i) for i in assembly_ids})
     except (TypeError, ValueError):
-        raise InvalidInput("La selección de asambleas no es válida.") from None
+        raise InvalidInput(_("La selección de asambleas no es válida.")) from None
     if not ids:
-        raise InvalidInput("Seleccione al menos una asamblea.")
+        raise InvalidInput(_("Seleccione al menos una asamblea."))
     for assembly_id in ids:
         if actor is not None:  # the command line is the server's own operator
             scope.ensure_access(assembly_id, actor)
@@ -130,16 +131,18 @@ def _clean_request(actor: User | None, kind: str, assembly_ids: Sequence[object]
     if not personal:
         variant = ""
     elif variant not in domain.VARIANTS:
-        raise InvalidInput("Elija la versión: completa o seudonimizada.")
+        raise InvalidInput(_("Elija la versión: completa o seudonimizada."))
     elif variant == domain.FULL and actor is not None and not actor.can(Permission.EXPORT_FULL):
         raise PermissionDenied(
-            "Su cuenta solo puede descargar la versión seudonimizada (sin documentos ni contacto)."
+            _(
+                "Su cuenta solo puede descargar la versión seudonimizada (sin documentos ni contacto)."
+            )
         )
     assemblies = db.session.scalars(
         select(Assembly).where(Assembly.id.in_(ids)).order_by(Assembly.date, Assembly.id)
     ).all()
     if len(assemblies) != len(ids):
-        raise NotFound("Alguna de las asambleas seleccionadas no existe.")
+        raise NotFound(_("Alguna de las asambleas seleccionadas no existe."))
     return kind, variant, assemblies
 
 
@@ -230,13 +233,13 @@ def export_file(actor: User, export_id: int, *, exports_dir: Path) -> tuple[Path
     accounts that may export it."""
     entry = db.session.get(ExportLog, export_id)
     if entry is None:
-        raise NotFound("Esa exportación no existe.")
+        raise NotFound(_("Esa exportación no existe."))
     for assembly_id in entry.assembly_ids:
         scope.ensure_access(assembly_id, actor)
     if entry.variant == domain.FULL and not actor.can(Permission.EXPORT_FULL):
-        raise PermissionDenied("Su cuenta no puede descargar la versión con datos completos.")
+        raise PermissionDenied(_("Su cuenta no puede descargar la versión con datos completos."))
     root = Path(exports_dir).resolve()
     path = (root / entry.path).resolve()
     if root not in path.parents or not path.is_file():
-        raise NotFound("El archivo ya no está en el servidor: genere el informe de nuevo.")
+        raise NotFound(_("El archivo ya no está en el servidor: genere el informe de nuevo."))
     return path, entry.filename

@@ -352,3 +352,48 @@ def test_no_module_past_the_split_point():
     )
     stale = sorted(set(LONG_EXCUSED) - set(long))
     assert not stale, f"short enough now: remove from LONG_EXCUSED: {stale}"
+
+
+# --- domain errors: a code and a translatable message (issue 18.3) ---------------------------
+
+#: our errors (assembly/errors.py and the import's): each carries a code by its class
+_ERRORS = frozenset(
+    {
+        "AssemblyError",
+        "InvalidInput",
+        "NotFound",
+        "PermissionDenied",
+        "Conflict",
+        "RateLimited",
+        "Unavailable",
+        "InternalError",
+        "ImportFileError",
+    }
+)
+
+
+def _bare_messages(node: ast.AST) -> bool:
+    """A text written in place (a literal, an f-string, or one joined to them): never through
+    ``_()``."""
+    if isinstance(node, ast.Constant):  # a separator (" ") says nothing
+        return isinstance(node.value, str) and any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _bare_messages(node.left) or _bare_messages(node.right)
+    if isinstance(node, ast.IfExp):
+        return _bare_messages(node.body) or _bare_messages(node.orelse)
+    return False
+
+
+def test_domain_errors_say_a_translatable_message():
+    wrong = []
+    for path in MODULES.values():
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name in _ERRORS and node.exc.args and _bare_messages(node.exc.args[0]):
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
+    assert not wrong, "a refusal's message goes through _() (English pages):\n" + "\n".join(wrong)

@@ -18,7 +18,7 @@ from assembly.puzzle.services import record_version
 def get_piece(assembly_id: int, piece_id: str) -> Piece:
     piece = db.session.get(Piece, piece_id)
     if piece is None or piece.table.group.assembly_id != assembly_id:
-        raise NotFound("La pieza no existe en esta asamblea.")
+        raise NotFound(_("La pieza no existe en esta asamblea."))
     return piece
 
 

@@ -166,7 +166,7 @@ def plenary_command(
     elif action == "zoom":
         piece = db.session.get(Piece, str(piece_id or ""))
         if piece is None or piece.table.group.assembly_id != assembly_id or not is_shown(piece):
-            raise NotFound("La pieza no existe en esta asamblea.")
+            raise NotFound(_("La pieza no existe en esta asamblea."))
         state.piece_id = piece.id
     elif action == "unzoom":
         state.piece_id = None
@@ -175,7 +175,7 @@ def plenary_command(
     elif action == "live":
         state.mode, state.group_id, state.piece_id, state.revealed = "live", None, None, []
     else:
-        raise InvalidInput("Acción de plenaria desconocida.")
+        raise InvalidInput(_("Acción de plenaria desconocida."))
     state.version = (state.version or 0) + 1
     db.session.flush()
     return plenary_dict(state, assembly_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from assembly.assemblies.models import Assembly
@@ -43,8 +44,11 @@ def _refuse_locked(*tables: Table | None) -> None:
     for table in tables:
         if table is not None and table.locked:
             raise Conflict(
-                f"La sub-mesa {table.group.number}.{table.number} está bloqueada: "
-                "desbloquéela para mover personas."
+                _(
+                    "La sub-mesa %(group)s.%(table)s está bloqueada: desbloquéela para mover personas.",
+                    group=table.group.number,
+                    table=table.number,
+                )
             )
 
 
@@ -69,12 +73,18 @@ def move_attendee(actor: User, assembly_id: int, attendee_id: int, table_id: int
     target = _table(assembly_id, table_id)
     source = db.session.get(Table, attendee.table_id) if attendee.table_id else None
     if source is not None and source.id == target.id:
-        raise InvalidInput(f"{attendee.full_name} ya está en esa sub-mesa.")
+        raise InvalidInput(
+            _("%(full_name)s ya está en esa sub-mesa.", full_name=attendee.full_name)
+        )
     _refuse_locked(source, target)
     if _seated_count(target) >= target.capacity:
         raise Conflict(
-            f"La sub-mesa {target.group.number}.{target.number} está llena "
-            f"({target.capacity} personas). Use «Intercambiar» o mueva primero a alguien."
+            _(
+                "La sub-mesa %(group)s.%(table)s está llena (%(capacity)s personas). Use «Intercambiar» o mueva primero a alguien.",
+                group=target.group.number,
+                table=target.number,
+                capacity=target.capacity,
+            )
         )
     _leave(attendee, source)
     attendee.table_id, attendee.group_id = target.id, target.group_id
@@ -93,14 +103,19 @@ def swap_attendees(actor: User, assembly_id: int, first_id: int, second_id: int)
     """Two seated people trade tables (neither table locked)."""
     ensure_writable(get_assembly(assembly_id))
     if first_id == second_id:
-        raise InvalidInput("Elija a dos personas distintas para intercambiar.")
+        raise InvalidInput(_("Elija a dos personas distintas para intercambiar."))
     a, b = get_attendee(assembly_id, first_id), get_attendee(assembly_id, second_id)
     for person in (a, b):
         if person.table_id is None:
-            raise Conflict(f"{person.full_name} todavía no tiene sub-mesa: use «Mover».")
+            raise Conflict(
+                _(
+                    "%(full_name)s todavía no tiene sub-mesa: use «Mover».",
+                    full_name=person.full_name,
+                )
+            )
     ta, tb = db.session.get(Table, a.table_id), db.session.get(Table, b.table_id)
     if ta.id == tb.id:
-        raise InvalidInput("Las dos personas ya están en la misma sub-mesa.")
+        raise InvalidInput(_("Las dos personas ya están en la misma sub-mesa."))
     _refuse_locked(ta, tb)
     _leave(a, ta)
     _leave(b, tb)
@@ -119,7 +134,12 @@ def set_leader(actor: User, assembly_id: int, table_id: int, attendee_id: int | 
         attendee = get_attendee(assembly_id, attendee_id)
         if attendee.table_id != table.id:
             raise InvalidInput(
-                f"{attendee.full_name} no está en la sub-mesa {table.group.number}.{table.number}."
+                _(
+                    "%(full_name)s no está en la sub-mesa %(group)s.%(table)s.",
+                    full_name=attendee.full_name,
+                    group=table.group.number,
+                    table=table.number,
+                )
             )
     table.leader_id = attendee_id
     db.session.flush()
@@ -157,7 +177,7 @@ def assign_facilitator(actor: User, assembly_id: int, group_id: int, user_id: in
     if user_id is not None:
         user = db.session.get(User, user_id)
         if user is None or not user.active or user.role != Role.FACILITATOR.value:
-            raise InvalidInput("Elija una cuenta activa con el rol de facilitación.")
+            raise InvalidInput(_("Elija una cuenta activa con el rol de facilitación."))
     group.facilitator_id = user_id
     db.session.flush()
     return Change(assembly_id, "facilitator", [group.id], [t.id for t in group.tables])

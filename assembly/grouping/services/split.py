@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -121,12 +122,12 @@ def _compute(
 ) -> _Plan:
     if population not in POPULATIONS:
         raise InvalidInput(
-            "Elija a quiénes repartir: las personas registradas hoy o todas las inscritas."
+            _("Elija a quiénes repartir: las personas registradas hoy o todas las inscritas.")
         )
     assembly = get_assembly(assembly_id)
     groups = groups_of(assembly_id)
     if not groups:
-        raise Conflict("La asamblea no tiene mesas: agregue al menos un eje temático.")
+        raise Conflict(_("La asamblea no tiene mesas: agregue al menos un eje temático."))
     # the tables as plain values: (theme, number, locked) by id, and the retirable ones
     table_info = {t.id: ((t.group.theme_id, t.number), t.locked) for t in tables_of(assembly_id)}
     status, table_size = assembly.status, assembly.table_size
@@ -151,8 +152,9 @@ def _compute(
     except ValueError as error:
         log.warning("split refused for assembly %s: %s", assembly_id, error)
         raise Conflict(
-            "Una mesa bloqueada tiene más personas que el tamaño de sub-mesa; "
-            "desbloquéela o aumente el tamaño antes de repartir."
+            _(
+                "Una mesa bloqueada tiene más personas que el tamaño de sub-mesa; desbloquéela o aumente el tamaño antes de repartir."
+            )
         ) from error
 
     # What would change, against what is stored now.
@@ -246,9 +248,11 @@ def run_split(
     ensure_writable(plan.assembly)
     if report.resplit and report.changes_anything and not confirm:
         raise Conflict(
-            "Ya hay un reparto. Volver a repartir "
-            + _describe_changes(report)
-            + ". Marque la confirmación para aplicarlo."
+            _(
+                "Ya hay un reparto. Volver a repartir %(changes)s. Marque la confirmación para "
+                "aplicarlo.",
+                changes=_describe_changes(report),
+            )
         )
     by_theme = {g.theme_id: g for g in plan.groups}
     by_key: dict[tuple[int, int], Table] = {
@@ -330,13 +334,15 @@ def run_split(
 
 
 def _describe_changes(report: SplitReport) -> str:
-    parts = [f"cambiaría de sub-mesa a {report.moved} persona(s)"]
+    parts = [_("cambiaría de sub-mesa a %(n)s persona(s)", n=report.moved)]
     if report.unseated:
-        parts.append(f"dejaría sin mesa a {report.unseated} que no están en el grupo elegido")
+        parts.append(
+            _("dejaría sin mesa a %(n)s que no están en el grupo elegido", n=report.unseated)
+        )
     if report.new_tables:
-        parts.append(f"abriría {report.new_tables} sub-mesa(s)")
+        parts.append(_("abriría %(n)s sub-mesa(s)", n=report.new_tables))
     if report.removed_tables:
-        parts.append(f"quitaría {report.removed_tables} sub-mesa(s)")
+        parts.append(_("quitaría %(n)s sub-mesa(s)", n=report.removed_tables))
     return ", ".join(parts)
 
 

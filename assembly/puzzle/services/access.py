@@ -65,7 +65,7 @@ def identity_table(identity: dict | None) -> Table:
         raise PermissionDenied(_("Abra la página de su mesa con el código para escribir."))
     table = db.session.get(Table, identity["table_id"])
     if table is None:
-        raise NotFound("Esta mesa ya no existe; pida el código nuevo a la facilitación.")
+        raise NotFound(_("Esta mesa ya no existe; pida el código nuevo a la facilitación."))
     if identity.get("code") and identity["code"] != table.join_code:
         raise code_changed_error()  # a phone still on the rotated code
     return table
@@ -79,7 +79,7 @@ def _own_piece(table: Table, piece_id: object) -> Piece | None:
         raise _invalid(error) from None
     piece = db.session.get(Piece, clean)
     if piece is not None and piece.table_id != table.id:
-        raise PermissionDenied("Esa pieza no es de su mesa.")
+        raise PermissionDenied(_("Esa pieza no es de su mesa."))
     return piece
 
 
@@ -111,8 +111,8 @@ def _facilitated_piece(user: User, piece_id: object) -> Piece:
     except domain.PieceError as error:
         raise _invalid(error) from None
     if piece is None:
-        raise NotFound("La pieza ya no existe.")
+        raise NotFound(_("La pieza ya no existe."))
     if not may_facilitate(user, piece.table.group):
-        raise PermissionDenied("Esta pieza es de una mesa asignada a otra persona.")
+        raise PermissionDenied(_("Esta pieza es de una mesa asignada a otra persona."))
     ensure_editable(piece.table)  # after approval, changes are amendments
     return piece

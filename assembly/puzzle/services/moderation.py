@@ -55,11 +55,11 @@ def merge_piece(actor: User, piece_id: object, into_id: object) -> tuple[Piece, 
     duplicate = _facilitated_piece(actor, piece_id)
     kept = _facilitated_piece(actor, into_id)
     if kept.id == duplicate.id:
-        raise InvalidInput("Elija otra pieza: una pieza no se une consigo misma.")
+        raise InvalidInput(_("Elija otra pieza: una pieza no se une consigo misma."))
     if kept.kind != duplicate.kind or kept.table.group_id != duplicate.table.group_id:
-        raise InvalidInput("Solo se unen piezas del mismo tipo y de la misma mesa.")
+        raise InvalidInput(_("Solo se unen piezas del mismo tipo y de la misma mesa."))
     if kept.hidden:
-        raise InvalidInput("La pieza que queda está oculta; muéstrela antes de unir.")
+        raise InvalidInput(_("La pieza que queda está oculta; muéstrela antes de unir."))
     moved = list(
         db.session.scalars(
             select(Piece)

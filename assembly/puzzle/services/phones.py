@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assembly.assemblies.models import Assembly
@@ -89,7 +90,7 @@ def stored_after_race(identity: dict, raw: dict) -> Piece:
     table = identity_table(identity)
     piece = _own_piece(table, raw.get("id"))
     if piece is None:
-        raise InvalidInput("No se pudo guardar la pieza; se volverá a intentar.")
+        raise InvalidInput(_("No se pudo guardar la pieza; se volverá a intentar."))
     return piece
 
 
@@ -97,7 +98,7 @@ def edit_piece(identity: dict, raw: dict) -> Piece:
     table = identity_table(identity)
     piece = _own_piece(table, raw.get("id"))
     if piece is None:
-        raise NotFound("La pieza ya no existe: quizás otra persona de la mesa la borró.")
+        raise NotFound(_("La pieza ya no existe: quizás otra persona de la mesa la borró."))
     return edit_piece_of(table, piece, raw)
 
 
@@ -159,22 +160,22 @@ def set_table_spokesperson(identity: dict, raw: dict) -> Table:
     ensure_writable(db.session.get(Assembly, table.group.assembly_id))
     members = _members(table)
     if not members:
-        raise InvalidInput("Esta mesa aún no tiene personas asignadas; avise a la facilitación.")
+        raise InvalidInput(_("Esta mesa aún no tiene personas asignadas; avise a la facilitación."))
     chosen = None
     if raw.get("attendee_id") is not None:
         chosen = next((a for a in members if str(a.id) == str(raw["attendee_id"])), None)
         if chosen is None:
-            raise PermissionDenied("Esa persona no está en su mesa.")
+            raise PermissionDenied(_("Esa persona no está en su mesa."))
     else:
         typed = domain.name_key(str(raw.get("name") or ""))
         if not typed:
-            raise InvalidInput("Elija a la persona vocera de la lista.")
+            raise InvalidInput(_("Elija a la persona vocera de la lista."))
         matches = [a for a in members if typed in domain.name_key(a.full_name)]
         if len(matches) != 1:
             raise InvalidInput(
-                "No encontramos ese nombre en su mesa; elíjalo de la lista."
+                _("No encontramos ese nombre en su mesa; elíjalo de la lista.")
                 if not matches
-                else "Hay varias personas con ese nombre; elija una de la lista."
+                else _("Hay varias personas con ese nombre; elija una de la lista.")
             )
         chosen = matches[0]
     table.spokesperson_id = chosen.id

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from assembly.assemblies.models import Assembly
@@ -161,7 +162,7 @@ def _theme_titles(assembly: Assembly) -> dict[int, str]:
 def value_rows(assembly: Assembly, upload: Upload) -> dict[str, list[value_rules.ValueRow]]:
     """Every distinct value of the closed-list columns, classified (step 2b)."""
     if upload.mapping is None:
-        raise InvalidInput("Primero indique qué contiene cada columna.")
+        raise InvalidInput(_("Primero indique qué contiene cada columna."))
     counts = value_rules.distinct_values(upload.table, upload.mapping)
     return value_rules.classify(
         counts,
@@ -226,7 +227,7 @@ def review(
     """Validate every row; rows whose document is already in the assembly are skipped.
     ``tick(rows done, rows)`` is called as the rows are checked (progress, and a yield)."""
     if upload.mapping is None:
-        raise InvalidInput("Primero indique qué contiene cada columna.")
+        raise InvalidInput(_("Primero indique qué contiene cada columna."))
     classified = value_rows(assembly, upload)
     holders, names, incomplete = {}, {}, set()
     for attendee_id, number, first, last, name_key, lacking in db.session.execute(
@@ -282,7 +283,7 @@ def confirm(
     result = result or review(assembly, upload, today=today)
     if result.ambiguous:
         raise InvalidInput(
-            "Hay valores sin decidir: elija qué significa cada uno antes de importar."
+            _("Hay valores sin decidir: elija qué significa cada uno antes de importar.")
         )
     # Plain INSERTs in chunks: thousands of ORM objects would cost memory for nothing.
     stored, total = 0, len(result.to_import)

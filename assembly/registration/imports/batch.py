@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from assembly.assemblies.models import Assembly
 from assembly.errors import InvalidInput
 from assembly.extensions import db
@@ -23,14 +25,14 @@ def parse_overrides(
     for item in maps:
         header, sep, target = item.partition("=")
         if not sep or not header.strip():
-            raise InvalidInput(f"--map espera ENCABEZADO=campo, no «{item}».")
+            raise InvalidInput(_("--map espera ENCABEZADO=campo, no «%(item)s».", item=item))
         columns[header.strip()] = target.strip() or None
     chosen: dict[str, dict[str, str]] = {}
     for item in values:
         key, sep, rest = item.partition(":")
         raw, sep2, value = rest.partition("=")
         if not sep or not sep2 or not key.strip() or not raw.strip():
-            raise InvalidInput(f"--value espera campo:VALOR=valor, no «{item}».")
+            raise InvalidInput(_("--value espera campo:VALOR=valor, no «%(item)s».", item=item))
         chosen.setdefault(key.strip(), {})[raw.strip()] = value.strip()
     return columns, chosen
 
@@ -58,10 +60,12 @@ def run_import(
     except parse.ImportFileError as error:
         raise InvalidInput(error.message) from None
     except OSError as error:
-        raise InvalidInput(f"No se pudo leer el archivo: {error.strerror}.") from None
+        raise InvalidInput(
+            _("No se pudo leer el archivo: %(strerror)s.", strerror=error.strerror)
+        ) from None
     unknown = [header for header in columns if header not in table.headers]
     if unknown:
-        raise InvalidInput(f"El archivo no tiene la columna «{unknown[0]}».")
+        raise InvalidInput(_("El archivo no tiene la columna «%(unknown)s».", unknown=unknown[0]))
     upload = uploads.Upload("cli", assembly.id, path.name, 0.0, table=table)
     profile = apply.remembered(assembly, table.headers)
     mapping = {**apply.suggested_mapping(assembly, table.headers), **columns}

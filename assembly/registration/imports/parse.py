@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import openpyxl
+from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
 MAX_ROWS = 20_000
@@ -21,7 +22,6 @@ MAX_COLUMNS = 200
 #: the sheet inflated: 20,000 rows of 200 columns of text stay far below this
 MAX_UNCOMPRESSED_BYTES = 200_000_000
 MAX_ZIP_ENTRIES = 2_000
-_TOO_WIDE = f"El archivo tiene más de {MAX_COLUMNS} columnas: deje solo las de la lista."
 _TITLE_ROWS = 30
 
 _XLSX_MAGIC = b"PK\x03\x04"
@@ -51,6 +51,10 @@ class Sheet:
             self.row_numbers = list(range(2, len(self.rows) + 2))
 
 
+def _too_wide() -> str:
+    return _("El archivo tiene más de %(n)s columnas: deje solo las de la lista.", n=MAX_COLUMNS)
+
+
 def read_table(
     filename: str, data: bytes, *, tick: Callable[[int, int], None] | None = None
 ) -> Sheet:
@@ -64,16 +68,17 @@ def read_table(
     called after every row (a long read yields there; see ``core.jobs.paced``).
     """
     if not data or not data.strip():
-        raise ImportFileError("El archivo está vacío.")
+        raise ImportFileError(_("El archivo está vacío."))
     if data.startswith(_XLSX_MAGIC):
         records = _xlsx_records(data)
     elif data.startswith(_OLE_MAGIC):
         raise ImportFileError(
-            "Este archivo es de Excel antiguo (.xls) o está protegido con contraseña. "
-            "Ábralo en Excel y guárdelo como .xlsx o .csv, sin contraseña."
+            _(
+                "Este archivo es de Excel antiguo (.xls) o está protegido con contraseña. Ábralo en Excel y guárdelo como .xlsx o .csv, sin contraseña."
+            )
         )
     elif filename.lower().endswith((".xlsx", ".xlsm")):
-        raise ImportFileError("No se pudo leer el archivo de Excel: el archivo está dañado.")
+        raise ImportFileError(_("No se pudo leer el archivo de Excel: el archivo está dañado."))
     else:
         records = _csv_records(data)
     return _build_table(records, tick)
@@ -91,7 +96,10 @@ def _build_table(
             if len(numbered) > MAX_ROWS + 1:  # + the header
                 limit = f"{MAX_ROWS:_}".replace("_", ".")  # 20.000, as written in Colombia
                 raise ImportFileError(
-                    f"El archivo tiene más de {limit} filas. Divídalo en varios archivos."
+                    _(
+                        "El archivo tiene más de %(limit)s filas. Divídalo en varios archivos.",
+                        limit=limit,
+                    )
                 )
     # Lists often open with a title block ("LISTADO DE PREINSCRITOS", "Convenio 123",
     # "Fecha: ...") above the headers: the header is the first of the opening rows that is
@@ -102,9 +110,9 @@ def _build_table(
         start = next((i for i, filled in enumerate(opening) if filled >= wanted), 0)
         del numbered[:start]
     if not numbered:
-        raise ImportFileError("El archivo está vacío.")
+        raise ImportFileError(_("El archivo está vacío."))
     if len(numbered) == 1:
-        raise ImportFileError("El archivo solo tiene encabezados: no hay filas de personas.")
+        raise ImportFileError(_("El archivo solo tiene encabezados: no hay filas de personas."))
 
     width = max(_last_filled(cells) for _, cells in numbered)
     headers = _unique_headers(numbered[0][1][:width], width)
@@ -151,7 +159,7 @@ def _decode(data: bytes) -> str:
 def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     text = _decode(data)
     if "\x00" in text:
-        raise ImportFileError("El archivo no es un .csv ni un .xlsx que se pueda leer.")
+        raise ImportFileError(_("El archivo no es un .csv ni un .xlsx que se pueda leer."))
     lines = [line for line in text.splitlines() if line.strip()]
     if lines and lines[0].lower().startswith("sep=") and len(lines[0].strip()) == 5:
         delimiter = lines[0].strip()[4]  # Excel's own hint line: "sep=;"
@@ -162,10 +170,10 @@ def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     try:
         for number, cells in enumerate(reader, start=1):
             if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
-                raise ImportFileError(_TOO_WIDE)
+                raise ImportFileError(_too_wide())
             yield number, [" ".join(cell.split()) for cell in cells[:MAX_COLUMNS]]
     except csv.Error as exc:
-        raise ImportFileError(f"No se pudo leer el archivo CSV: {exc}.") from exc
+        raise ImportFileError(_("No se pudo leer el archivo CSV: %(exc)s.", exc=exc)) from exc
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -191,13 +199,16 @@ def _check_zip(data: bytes) -> None:
             entries = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ImportFileError(
-            "No se pudo leer el archivo de Excel. Verifique que sea un .xlsx válido."
+            _("No se pudo leer el archivo de Excel. Verifique que sea un .xlsx válido.")
         ) from None
     total = sum(entry.file_size for entry in entries)
     if len(entries) > MAX_ZIP_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
         raise ImportFileError(
-            "El archivo de Excel es demasiado grande una vez descomprimido "
-            f"(máximo {MAX_UNCOMPRESSED_BYTES // 1_000_000} MB). Guárdelo como .csv o divídalo."
+            _(
+                "El archivo de Excel es demasiado grande una vez descomprimido "
+                "(máximo %(mb)s MB). Guárdelo como .csv o divídalo.",
+                mb=MAX_UNCOMPRESSED_BYTES // 1_000_000,
+            )
         )
 
 
@@ -209,7 +220,7 @@ def _open_workbook(data: bytes, *, data_only: bool):
             return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise ImportFileError(
-            "No se pudo leer el archivo de Excel. Verifique que sea un .xlsx válido."
+            _("No se pudo leer el archivo de Excel. Verifique que sea un .xlsx válido.")
         ) from exc
 
 
@@ -276,7 +287,7 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         rows = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True)
         for number, values in enumerate(rows, start=1):
             if len(values) > MAX_COLUMNS and values[MAX_COLUMNS] is not None:
-                raise ImportFileError(_TOO_WIDE)
+                raise ImportFileError(_too_wide())
             if formulas:
                 unsaved += [
                     f"{get_column_letter(index + 1)}{number}"

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from assembly.assemblies.models import Assembly
 from assembly.errors import InvalidInput, NotFound
 from assembly.registration.imports import parse
@@ -41,7 +43,7 @@ class Upload:
 def check_key(key: str) -> None:
     """NotFound unless ``key`` has the shape of an upload's key (never a path)."""
     if not _KEY_RE.fullmatch(key or ""):
-        raise NotFound("Esta importación no existe o ya terminó. Suba el archivo de nuevo.")
+        raise NotFound(_("Esta importación no existe o ya terminó. Suba el archivo de nuevo."))
 
 
 def _paths(folder: Path, key: str) -> tuple[Path, Path]:
@@ -71,7 +73,7 @@ def save_upload(
     name = Path(filename or "").name[:200]
     if not name.lower().endswith(_EXTENSIONS):
         raise InvalidInput(
-            "Suba un archivo de Excel (.xlsx) o CSV (.csv).",
+            _("Suba un archivo de Excel (.xlsx) o CSV (.csv)."),
             fields={"file": "Suba un archivo de Excel (.xlsx) o CSV (.csv)."},
         )
     try:
@@ -124,10 +126,10 @@ def load_upload(folder: Path, assembly_id: int, key: str) -> Upload:
             raise OSError(data_path)
     except (OSError, ValueError):
         raise NotFound(
-            "Esta importación no existe o ya terminó. Suba el archivo de nuevo."
+            _("Esta importación no existe o ya terminó. Suba el archivo de nuevo.")
         ) from None
     if meta.get("assembly_id") != assembly_id:
-        raise NotFound("Esta importación no existe o ya terminó. Suba el archivo de nuevo.")
+        raise NotFound(_("Esta importación no existe o ya terminó. Suba el archivo de nuevo."))
     upload = Upload(
         key,
         assembly_id,
