@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, literal, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from assembly.assemblies.models import Assembly, Theme
 from assembly.assemblies.services import ensure_writable, get_assembly
-from assembly.core import divipola
 from assembly.desk import domain
+
+# the desk's search lives in its own module; its names stay reachable from here
+from assembly.desk.search import SEARCH_CAP, SearchPage, search, search_page  # noqa: F401
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.grouping import services as grouping
@@ -247,75 +249,6 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
     set_committed_value(attendee, "checked_out_at", None)
     set_committed_value(attendee, "checked_in_scan", None)
     return attendee
-
-
-def _matching(assembly_id: int, text: str):
-    words = domain.search_words(text)
-    number = domain.document_prefix(text)
-    if number is not None and all(any(c.isdigit() for c in word) for word in words):
-        words = []  # digits only: a document number, found through its index (no name has them)
-    if not words and number is None:
-        return None
-    matches = []
-    if words:
-        spaced = literal(" ") + Attendee.name_key  # so every word start follows a space
-        matches.append(and_(*(spaced.like(f"% {word}%") for word in words)))
-    if number is not None:
-        # A range on the (assembly, document) unique index finds the prefix without a scan
-        # (LIKE cannot use it: SQLite's is case-blind, PostgreSQL's needs a C collation);
-        # the LIKE keeps the match exact.
-        match = and_(
-            Attendee.document_number >= number, Attendee.document_number.like(f"{number}%")
-        )
-        above = domain.prefix_upper_bound(number)
-        if above is not None:
-            match = and_(match, Attendee.document_number < above)
-        matches.append(match)
-    return select(Attendee).where(Attendee.assembly_id == assembly_id, or_(*matches))
-
-
-def search(assembly_id: int, text: str, limit: int = 8) -> list[Attendee]:
-    """People whose name holds every typed word (as a word start, accents and case ignored),
-    or whose document number starts with the typed digits."""
-    return search_page(assembly_id, text, limit=limit).people
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    people: list[Attendee]
-    #: every match of the text (and the narrowing), not only this page
-    total: int
-    offset: int
-
-
-#: more matches than this are not narrowed in memory: the desk asks for more words
-SEARCH_CAP = 2000
-
-
-def search_page(
-    assembly_id: int, text: str, *, narrow: str = "", offset: int = 0, limit: int = 20
-) -> SearchPage:
-    """One page of :func:`search`'s matches with their total, narrowed to those whose
-    organisation or municipality holds every word of ``narrow`` (accents and case ignored)."""
-    query = _matching(assembly_id, text)
-    if query is None:
-        return SearchPage([], 0, 0)
-    query = query.order_by(Attendee.name_key, Attendee.id)
-    limit = max(1, min(limit, 50))
-    offset = max(0, offset)
-    words = domain.search_words(narrow)
-    if not words:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        people = list(db.session.scalars(query.offset(offset).limit(limit)))
-        return SearchPage(people, total or 0, offset)
-    found = [
-        a
-        for a in db.session.scalars(query.limit(SEARCH_CAP))
-        if domain.narrowed_by(
-            words, a.organization_name, divipola.municipality_name(a.municipality_code or "")
-        )
-    ]
-    return SearchPage(found[offset : offset + limit], len(found), offset)
 
 
 def recent_check_ins(assembly_id: int, desk: str | None = None, limit: int = 8) -> list[Attendee]:

@@ -1,9 +1,10 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
+from assembly.registration import name_index
 from assembly.registration.domain import missing_fields
 
 
@@ -124,6 +125,13 @@ class Attendee(db.Model):
 
     def __repr__(self) -> str:
         return f"<Attendee {self.id} {self.full_name!r}>"
+
+
+@event.listens_for(db.metadata, "after_create")
+def _install_name_index(_metadata, connection, tables=(), **_kwargs) -> None:
+    """``create_all`` gets the name index the migration installs (name_index.py)."""
+    if any(table.name == Attendee.__tablename__ for table in tables):
+        name_index.install(connection)
 
 
 class ImportBatch(db.Model):

@@ -620,3 +620,71 @@ def test_a_document_search_is_a_range_on_the_document_index(db, make_assembly, m
         plan = db.session.execute(text("EXPLAIN QUERY PLAN " + literal)).all()
         details = " ".join(str(row[-1]) for row in plan)
         assert "INDEX" in details and "document_number>" in details, details
+
+
+def test_a_name_search_goes_through_the_name_index(db, make_assembly, make_attendee):
+    """Words: the name index (FTS5 on SQLite, GIN on to_tsvector on PostgreSQL) gives the
+    candidates, not a scan of every name of the assembly; the matches stay exactly the
+    word starts (accents and case ignored), and a renamed or erased person is found by the
+    new name only (the index follows every write)."""
+    from sqlalchemy import event, insert
+
+    from assembly.desk import search
+    from assembly.registration import privacy
+
+    assembly, other = make_assembly(), make_assembly()
+    _person(make_attendee, assembly, "José Ángel", "Muñoz Peña")
+    _person(make_attendee, assembly, "María José", "Gómez")
+    mariana = _person(make_attendee, assembly, "Mariana", "Rojas")
+    _person(make_attendee, other, "José", "Muñoz")
+    filler = [
+        {
+            "assembly_id": assembly.id,
+            "ticket_token": f"relleno-{assembly.id}-{n:05d}-xxxxxxxx",
+            "document_type": "CC",
+            "document_number": str(90_000_000 + n),
+            "first_names": f"Relleno{n}",
+            "last_names": "Persona",
+            "name_key": f"relleno{n} persona",
+            "consent_data": True,
+        }
+        for n in range(3000)
+    ]
+    db.session.execute(insert(Attendee), filler)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE attendees"))  # a room this size, as the planner sees it
+
+    def names(text):
+        return [a.full_name for a in search.search_page(assembly.id, text, limit=50).people]
+
+    assert names("JOSE") == ["José Ángel Muñoz Peña", "María José Gómez"]
+    assert names("munoz ANG") == ["José Ángel Muñoz Peña"]
+    assert names("ana") == [] and names("mari") == ["María José Gómez", "Mariana Rojas"]
+    mariana.first_names, mariana.name_key = "Ximena", "ximena rojas"
+    db.session.commit()
+    assert names("mari") == ["María José Gómez"] and names("xime") == ["Ximena Rojas"]
+    privacy.erase("prueba", mariana, reason="prueba")
+    db.session.commit()
+    assert names("xime") == [] and names("rojas") == []
+
+    statements = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        search.search_page(assembly.id, "jose munoz", limit=50)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    statement, parameters = next((s, p) for s, p in statements if "LIMIT" in s)
+    prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
+    plan = db.session.connection().exec_driver_sql(prefix + statement, parameters).all()
+    details = " ".join(str(row[-1]) for row in plan)
+    if db.engine.dialect.name == "sqlite":
+        assert "VIRTUAL TABLE INDEX" in details and "attendee_names" in details, details
+        # the attendees are read by id, from the index's answer (not in name order)
+        assert "attendees USING INTEGER PRIMARY KEY" in details, details
+    else:
+        assert "ix_attendees_name_words" in details, details

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 
 from assembly.extensions import db
+from assembly.registration import name_index
 from tests.support.live_server import PROJECT_ROOT
 from tests.support.services import require_postgres
 
@@ -26,7 +27,14 @@ def _flask_db(url: str, *args: str) -> None:
 
 
 _TALLY_TRIGGERS = {
-    "sqlite": {"attendees_tally_insert", "attendees_tally_delete", "attendees_tally_update"},
+    "sqlite": {
+        "attendees_tally_insert",
+        "attendees_tally_delete",
+        "attendees_tally_update",
+        "attendees_names_insert",
+        "attendees_names_delete",
+        "attendees_names_update",
+    },
     "postgresql": {"attendees_tally_rows", "attendees_tally_update"},
 }
 
@@ -44,7 +52,9 @@ def _check_round_trip(url: str, app) -> None:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": name_index.include_name}
+            )
             with app.app_context():
                 drift = compare_metadata(context, db.metadata)
             assert drift == [], f"migrations and models differ: {drift}"
