@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 
 import qrcode
 import qrcode.image.svg
+from flask import Response
 from qrcode.constants import ERROR_CORRECT_M
 
 _SVG_NS = "http://www.w3.org/2000/svg"
@@ -31,6 +32,14 @@ def qr_png(data: str, *, box_size: int = 10, border: int = 4) -> bytes:
     buffer = io.BytesIO()
     _code(data, box_size=box_size, border=border).make_image().save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def png_response(data: str, *, cache_control: str, box_size: int = 10, border: int = 4):
+    """The QR of ``data`` as a PNG response; ``cache_control`` says who may keep it (a join
+    code can rotate: ``private, no-store``; a ticket's stays: a day)."""
+    response = Response(qr_png(data, box_size=box_size, border=border), mimetype="image/png")
+    response.headers["Cache-Control"] = cache_control
+    return response
 
 
 def qr_svg(data: str, *, label: str = "", border: int = 4) -> str:

@@ -11,8 +11,10 @@ import secrets
 
 from sqlalchemy import select
 
+from assembly.core.qr import png_response
 from assembly.extensions import db
 from assembly.grouping.models import RetiredCode, Table
+from assembly.helpers import public_url
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LENGTH = 6
@@ -67,3 +69,16 @@ def retired_table(typed: object) -> Table | None:
         return None
     retired = db.session.get(RetiredCode, clean)
     return db.session.get(Table, retired.table_id) if retired is not None else None
+
+
+def join_url(code: str = "") -> str:
+    """A table's phone page (``/mesa/<code>``), or without a code the page that asks for one,
+    on the room's address (what join cards print and their QR opens)."""
+    return public_url(f"/mesa/{code}" if code else "/mesa")
+
+
+def join_qr(table: Table):
+    """The PNG QR a leader scans to open the table's phone page; never kept (codes rotate)."""
+    return png_response(
+        join_url(table.join_code), box_size=10, border=2, cache_control="private, no-store"
+    )

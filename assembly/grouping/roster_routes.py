@@ -1,19 +1,16 @@
 """The pages that show the split: printable rosters (every mesa, one mesa, one sub-mesa), the
 join cards with their QR, and a facilitator's own mesa."""
 
-import io
-
-from flask import render_template, send_file
+from flask import render_template
 from flask_login import current_user
 
 from assembly.assemblies.services import get_assembly, note_printed
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
-from assembly.core.qr import qr_png
 from assembly.extensions import unit_of_work
-from assembly.grouping import services
+from assembly.grouping import codes, services
 from assembly.grouping.routes import bp, form_id
-from assembly.helpers import public_url, room
+from assembly.helpers import room
 
 
 def _roster(assembly_id: int, groups, *, table=None):
@@ -71,7 +68,7 @@ def cards(assembly_id: int):
         "grouping/cards.html",
         assembly=assembly,
         tables=tables,
-        join_url=public_url("/mesa"),
+        join_url=codes.join_url(),
     )
 
 
@@ -81,10 +78,7 @@ def table_qr(assembly_id: int, table_id: int):
     """The QR a leader scans: it opens the table's phone page, public_url('/mesa/<code>')."""
 
     table = services.get_table(assembly_id, table_id)
-    png = qr_png(public_url("/mesa/" + table.join_code), box_size=10, border=2)
-    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return codes.join_qr(table)
 
 
 @bp.route("/my-mesa")

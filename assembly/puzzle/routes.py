@@ -1,8 +1,6 @@
 """The puzzle's pages: the table leaders' phone page and the mesa facilitator's view."""
 
-import io
-
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,11 +8,11 @@ from assembly.assemblies import periods
 from assembly.assemblies.services import get_assembly, note_printed
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
-from assembly.core.qr import qr_png
 from assembly.errors import PermissionDenied
 from assembly.extensions import limiter, unit_of_work
+from assembly.grouping import codes
 from assembly.grouping import services as grouping
-from assembly.helpers import public_url, room
+from assembly.helpers import room
 from assembly.puzzle import domain, services
 
 bp = Blueprint("puzzle", __name__)
@@ -137,7 +135,7 @@ def table_card(assembly_id: int, table_id: int):
         "grouping/cards.html",
         assembly=assembly,
         tables=[table],
-        join_url=public_url("/mesa"),
+        join_url=codes.join_url(),
         qr_endpoint="puzzle.table_card_qr",
     )
 
@@ -147,7 +145,4 @@ def table_card(assembly_id: int, table_id: int):
 def table_card_qr(assembly_id: int, table_id: int):
     """The QR of that card: it opens public_url('/mesa/<code>')."""
     table = _facilitated_table(assembly_id, table_id)
-    png = qr_png(public_url("/mesa/" + table.join_code), box_size=10, border=2)
-    response = send_file(io.BytesIO(png), mimetype="image/png", max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return codes.join_qr(table)

@@ -21,7 +21,7 @@ from assembly.auth import audit
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import divipola
-from assembly.core.qr import qr_png, qr_svg
+from assembly.core.qr import png_response, qr_svg
 from assembly.errors import AssemblyError, NotFound
 from assembly.extensions import limiter, unit_of_work
 from assembly.helpers import public_url, room, venue_today
@@ -267,8 +267,9 @@ def ticket(token: str):
 def ticket_qr(token: str):
     """The ticket's QR code as a PNG (``?download=1`` to save it)."""
     attendee = services.attendee_by_token(token)
-    response = Response(qr_png(ticket_url(attendee.ticket_token)), mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=86400"
+    response = png_response(
+        ticket_url(attendee.ticket_token), cache_control="private, max-age=86400"
+    )
     if request.args.get("download"):
         name = domain.normalize_name(attendee.full_name).replace(" ", "-") or "tiquete"
         response.headers["Content-Disposition"] = f'attachment; filename="tiquete-{name}.png"'

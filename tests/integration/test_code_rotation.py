@@ -158,6 +158,12 @@ def test_the_facilitator_prints_the_new_card(room, client, auth):
     assert page.status_code == 200 and OLD in page.get_data(as_text=True)
     qr = client.get(f"{base}/card-qr.png")
     assert qr.status_code == 200 and qr.mimetype == "image/png"
+    assert qr.headers["Cache-Control"] == "private, no-store"  # the code may rotate again
+    auth.logout()
+    auth.login("organizer")  # the organizers' join cards: the same QR of the same address
+    organizers = client.get(f"/assemblies/{room['assembly'].id}/tables/{room['table'].id}/qr.png")
+    assert organizers.status_code == 200 and organizers.get_data() == qr.get_data()
+    assert organizers.headers["Cache-Control"] == "private, no-store"
 
 
 def test_a_new_code_never_reuses_a_retired_one(room, monkeypatch):
