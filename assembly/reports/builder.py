@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assembly.reports import domain, satisfaction_reading, workbooks
+from assembly.reports import comparison_reading, domain, satisfaction_reading, workbooks
 from assembly.reports.reading import ReportReading
 
 
@@ -51,6 +51,8 @@ class ReportBuilder(ReportReading):
                 counts.append(self.followup_history(workbook))
             elif sheet == domain.SATISFACTION:
                 counts.append(satisfaction_reading.write(self, workbook))
+            elif sheet == domain.COMPARISON and self.multi:  # a report of several only
+                counts.append(comparison_reading.write(self, workbook))
         return counts[0] if counts else 0
 
     def marks(self) -> workbooks.Marks:

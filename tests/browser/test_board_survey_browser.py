@@ -6,7 +6,7 @@ import pytest
 
 from assembly.extensions import db
 from assembly.followup import survey
-from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, screenshot
+from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, screenshot, wait_for_animations
 from tests.browser.test_board_browser import GEOMETRY, SHOWN
 from tests.support.board_seed import seed_pieces
 
@@ -56,7 +56,7 @@ def test_the_open_survey_has_its_qr_in_a_corner_beside_the_pieces(
     page.goto(f"/assemblies/{plenary.id}/board")
     page.locator("[data-board-survey][data-live=joined]").wait_for()
     page.wait_for_function(SHOWN, arg=30)
-    page.wait_for_timeout(900)  # the pieces' entry animation
+    wait_for_animations(page)  # the pieces' entry animation
     assert page.locator("[data-board-survey]").is_visible()
     corner = page.evaluate(CORNER)
     assert corner["hits"] == [] and corner["inside"], corner
@@ -92,7 +92,7 @@ def test_the_corner_follows_the_moderator_opening_and_closing_the_survey(
         arg=stage_before,
     )
     board.wait_for_function(SHOWN, arg=30)
-    board.wait_for_timeout(900)
+    wait_for_animations(board)
     assert board.evaluate(CORNER)["hits"] == []
 
     console.get_by_role("button", name="Cerrar la encuesta").click()

@@ -6,7 +6,7 @@ Pure logic: plain data in (records as mappings, as read from the database), plai
 reads the database. One module per report, :mod:`.common` for what they share.
 """
 
-from . import anonymity, satisfaction, venue
+from . import anonymity, comparison, satisfaction, venue
 from .agenda import (
     AGENDA_COLUMNS,
     APPROVAL_COLUMNS,
@@ -41,6 +41,7 @@ from .common import (
     ALL,
     ATTENDANCE,
     COMMITMENTS,
+    COMPARISON,
     DEFAULT_ZONE,
     FOLLOWUP,
     FULL,
@@ -91,6 +92,7 @@ __all__ = [
     "ATTENDED",
     "COMMITMENTS",
     "COMMITMENT_COLUMNS",
+    "COMPARISON",
     "DEFAULT_ZONE",
     "DIMENSIONS",
     "FOLLOWUP",
@@ -137,6 +139,7 @@ __all__ = [
     "attendance_columns",
     "attendance_row",
     "commitment_rows",
+    "comparison",
     "due_parts",
     "export_filename",
     "extra_columns_of",

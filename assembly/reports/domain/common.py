@@ -24,6 +24,9 @@ from . import venue
 #: the zone of an assembly that names none (Colombia has one zone and no summer time)
 DEFAULT_ZONE = ZoneInfo("America/Bogota")
 
+#: COMPARISON is a sheet, not a report of its own: the follow-up and complete files of
+#: several assemblies carry it (one row per assembly)
+COMPARISON = "comparacion"
 ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP, SATISFACTION, ALL = (
     "asistencia",
     "participacion",
@@ -64,7 +67,9 @@ REPORTS: dict[str, tuple[str, str]] = {
     ),
     FOLLOWUP: (
         N_("Seguimiento de compromisos"),
-        N_("Los compromisos con su estado y avance, y el historial de cada reporte de avance."),
+        N_(
+            "Los compromisos con su estado y avance, y el historial de cada reporte de avance; con varias asambleas, una comparación por asamblea (avance de los compromisos y satisfacción)."
+        ),
     ),
     SATISFACTION: (
         N_("Encuesta de satisfacción"),
@@ -84,9 +89,18 @@ SHEETS: dict[str, tuple[str, ...]] = {
     ROSTERS: (ROSTERS,),
     AGENDA: (AGENDA,),
     COMMITMENTS: (COMMITMENTS,),
-    FOLLOWUP: (COMMITMENTS, FOLLOWUP),
+    FOLLOWUP: (COMMITMENTS, FOLLOWUP, COMPARISON),
     SATISFACTION: (SATISFACTION,),
-    ALL: (ATTENDANCE, PARTICIPATION, ROSTERS, AGENDA, COMMITMENTS, FOLLOWUP, SATISFACTION),
+    ALL: (
+        ATTENDANCE,
+        PARTICIPATION,
+        ROSTERS,
+        AGENDA,
+        COMMITMENTS,
+        FOLLOWUP,
+        SATISFACTION,
+        COMPARISON,
+    ),
 }
 #: sheet titles (Excel allows 31 characters and no "/")
 SHEET_TITLES = {
@@ -97,6 +111,7 @@ SHEET_TITLES = {
     COMMITMENTS: "Compromisos",
     FOLLOWUP: "Historial de seguimiento",
     SATISFACTION: "Satisfacción",
+    COMPARISON: "Comparación por asamblea",
 }
 
 FULL, PSEUDONYMISED = "completa", "seudonimizada"

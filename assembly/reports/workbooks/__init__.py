@@ -4,6 +4,7 @@
 sheets, :mod:`.participation` the counts with their charts.
 """
 
+from .comparison import write_comparison
 from .participation import PARTICIPATION_HEADERS, write_participation
 from .printing import Marks, Page
 from .satisfaction import write_satisfaction
@@ -40,6 +41,7 @@ __all__ = [
     "inert",
     "partial_path",
     "save",
+    "write_comparison",
     "write_participation",
     "write_satisfaction",
     "write_table",
