@@ -24,6 +24,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=5000)
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--html", help="write pyinstrument's HTML report here")
+    parser.add_argument("--no-profiler", action="store_true", help="phase times only")
     args = parser.parse_args()
 
     from sqlalchemy import event
@@ -63,9 +64,17 @@ def main() -> None:
         try:
             from pyinstrument import Profiler
 
-            profiler = Profiler(interval=0.0005)
+            profiler = None if args.no_profiler else Profiler(interval=0.0005)
         except ImportError:
             print("(pyinstrument not installed: phase times only)")
+        # the floor of a desk write: the undo of someone not arrived yet (refused, 409)
+        floor = time.process_time()
+        for attendee_id in data["late_ids"][-args.count :]:
+            reply = client.post(f"{path}/undo", json={"attendee_id": attendee_id}, headers=headers)
+            assert reply.status_code == 409, reply.json
+        floor = (time.process_time() - floor) / args.count
+        print(f"authenticated desk floor (undo refused): {floor * 1000:.2f} ms CPU each")
+        statements.clear()
         started, cpu = time.perf_counter(), time.process_time()
         if profiler:
             profiler.start()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select
 
 from assembly.extensions import db
 from assembly.grouping import domain
@@ -45,6 +45,32 @@ def table_counts(assembly_id: int, person: domain.Person) -> list[domain.TableCo
     ]
 
 
+def _seating_statement():
+    """Per mesa: each free table alone, the others added up (see :func:`seating_counts`)."""
+    size, on = _seated()
+    free = and_(Table.locked.is_(False), size < Table.capacity)
+    own_row = case((free, Table.id), else_=None)  # a free table alone, the rest per mesa
+    return (
+        select(
+            Group.theme_id,
+            own_row,
+            func.sum(size),
+            func.max(Table.number),
+            func.max(Table.capacity),
+            func.min(Group.number),
+        )
+        .select_from(Table)
+        .join(Group, Table.group_id == Group.id)
+        .outerjoin(TableTally, on)
+        .where(Group.assembly_id == bindparam("assembly_id"))
+        .group_by(Group.theme_id, own_row)
+    )
+
+
+#: built once (see _TALLY_ROWS)
+_SEATING = _seating_statement()
+
+
 def seating_counts(
     assembly_id: int,
     person: domain.Person,
@@ -65,24 +91,7 @@ def seating_counts(
     compared, so the placement and its tie-breaks are exactly those over every table with
     every count.  ``full``: the (theme, number) of tables to take as full (another desk
     just took their last seat)."""
-    size, on = _seated()
-    free = and_(Table.locked.is_(False), size < Table.capacity)
-    own_row = case((free, Table.id), else_=None)  # a free table alone, the rest per mesa
-    rows = db.session.execute(
-        select(
-            Group.theme_id,
-            own_row,
-            func.sum(size),
-            func.max(Table.number),
-            func.max(Table.capacity),
-            func.min(Group.number),
-        )
-        .select_from(Table)
-        .join(Group, Table.group_id == Group.id)
-        .outerjoin(TableTally, on)
-        .where(Group.assembly_id == assembly_id)
-        .group_by(Group.theme_id, own_row)
-    ).all()
+    rows = db.session.execute(_SEATING, {"assembly_id": assembly_id}).all()
     ordered = []
     table_of: dict[tuple[int, int], int] = {}
     for theme_id, table_id, seated, number, capacity, mesa in rows:
@@ -110,23 +119,40 @@ def seating_counts(
     ]
 
 
+def _tally_rows(with_org: bool):
+    """The tally rows of one person's values on some tables, built once (bound values)."""
+    wanted = [
+        and_(TableTally.kind == "lead", TableTally.value == ""),
+        and_(TableTally.kind == "sex", TableTally.value == bindparam("sex")),
+        and_(TableTally.kind == "age", TableTally.value == bindparam("age")),
+        and_(TableTally.kind == "muni", TableTally.value == bindparam("muni")),
+    ]
+    if with_org:
+        wanted.append(and_(TableTally.kind == "org", TableTally.value == bindparam("org")))
+    return select(TableTally.table_id, TableTally.kind, TableTally.people).where(
+        TableTally.table_id.in_(bindparam("ids", expanding=True)), or_(*wanted)
+    )
+
+
+#: built once: a check-in pays for running them, not for building them
+_TALLY_ROWS = {False: _tally_rows(False), True: _tally_rows(True)}
+
+
 def _person_tallies(table_ids: set[int], person: domain.Person) -> dict[int, dict[str, int]]:
     """table id → {kind: people} for the person's values, on ``table_ids`` only."""
     if not table_ids:
         return {}
-    wanted = [
-        and_(TableTally.kind == "lead", TableTally.value == ""),
-        and_(TableTally.kind == "sex", TableTally.value == _key(person.sex)),
-        and_(TableTally.kind == "age", TableTally.value == _key(person.age_range)),
-        and_(TableTally.kind == "muni", TableTally.value == _key(person.municipality)),
-    ]
+    values = {
+        "ids": sorted(table_ids),
+        "sex": _key(person.sex),
+        "age": _key(person.age_range),
+        "muni": _key(person.municipality),
+    }
     if person.organization:
-        wanted.append(and_(TableTally.kind == "org", TableTally.value == _key(person.organization)))
+        values["org"] = _key(person.organization)
     out: dict[int, dict[str, int]] = {}
     for table_id, kind, people in db.session.execute(
-        select(TableTally.table_id, TableTally.kind, TableTally.people).where(
-            TableTally.table_id.in_(sorted(table_ids)), or_(*wanted)
-        )
+        _TALLY_ROWS[bool(person.organization)], values
     ):
         out.setdefault(table_id, {})[kind] = people
     return out
