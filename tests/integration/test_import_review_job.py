@@ -1,8 +1,10 @@
 """The review step of a big list (issue 12.9): checked by a background job with a progress
 bar, then shown from the kept summary; a small list is reviewed at once, as before."""
 
+import io
 import re
 
+import openpyxl
 import pytest
 
 from assembly.core import jobs
@@ -57,6 +59,14 @@ def test_a_big_list_is_reviewed_by_a_job_with_a_progress_bar(
     assert re.search(r'id="count-repeated">1<', page)
     assert "Número de documento:" in page and 'id="review-progress"' not in page
     assert count(db, desk) == 0  # a review stores nobody
+
+    # the errors file was made by the job: its download checks nothing again
+    real = apply.review
+    monkeypatch.setattr(apply, "review", lambda *a, **k: 1 / 0)
+    errors = client.get(review_url.replace("/review", "/errors.xlsx"))
+    sheet = openpyxl.load_workbook(io.BytesIO(errors.data)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [5, 7]
+    monkeypatch.setattr(apply, "review", real)
 
     confirm_page = confirm_now(client, review_url, queued)
     assert "Importación terminada: 4 personas nuevas." in confirm_page

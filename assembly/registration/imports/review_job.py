@@ -24,6 +24,7 @@ from assembly.core import jobs
 from assembly.extensions import db
 from assembly.helpers import venue_today
 from assembly.registration.imports import apply, uploads
+from assembly.registration.imports.errors_file import errors_workbook
 from assembly.registration.models import Attendee
 
 #: rows of each list the review page shows (the errors file has them all)
@@ -94,12 +95,34 @@ def _keep(folder: Path, upload: uploads.Upload, kept: dict) -> None:
     _path(folder, upload.key).write_text(json.dumps(kept, ensure_ascii=False))
 
 
+def _errors_path(folder: Path, key: str) -> Path:
+    uploads.check_key(key)
+    return folder / f"{key}.errors.xlsx"
+
+
 def review_now(folder: Path, assembly: Assembly, upload: uploads.Upload, *, tick=None) -> dict:
-    """Review ``upload`` here and keep its summary; the summary."""
+    """Review ``upload`` here and keep its summary, and the errors file when rows were
+    refused or repeated (so its download needs no second review); the summary."""
     result = apply.review(assembly, upload, today=venue_today(assembly), tick=tick)
     made = summary(result)
+    errors = _errors_path(folder, upload.key)
+    if result.preview.errors or result.preview.duplicates_in_file:
+        errors.write_bytes(errors_workbook(result.preview, upload.table))
+    else:
+        errors.unlink(missing_ok=True)
     _keep(folder, upload, {"fingerprint": fingerprint(assembly, upload), "summary": made})
     return made
+
+
+def kept_errors(folder: Path, assembly: Assembly, upload: uploads.Upload) -> bytes | None:
+    """The errors file of the kept review, when it is still valid; else None."""
+    kept = state(folder, assembly, upload)
+    if not (kept and kept.get("summary")):
+        return None
+    try:
+        return _errors_path(folder, upload.key).read_bytes()
+    except OSError:
+        return None
 
 
 def start_review(folder: Path, assembly: Assembly, upload: uploads.Upload, actor: User) -> jobs.Job:

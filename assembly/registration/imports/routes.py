@@ -201,10 +201,13 @@ def import_errors(assembly_id: int, key: str):
     """The rejected rows as an .xlsx to correct and import again."""
     assembly = get_assembly(assembly_id)
     upload = uploads.load_upload(_folder(), assembly.id, key)
-    result = imports.review(
-        assembly, upload, today=venue_today(assembly), tick=jobs.paced(jobs.breathe)
-    )
-    data = errors_workbook(result.preview, upload.table)
+    # the file the review made (a big list's job made it); checked again only when gone
+    data = review_job.kept_errors(_folder(), assembly, upload)
+    if data is None:
+        result = imports.review(
+            assembly, upload, today=venue_today(assembly), tick=jobs.paced(jobs.breathe)
+        )
+        data = errors_workbook(result.preview, upload.table)
     stem = Path(upload.filename).stem[:60] or "lista"
     return Response(
         data,

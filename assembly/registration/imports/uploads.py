@@ -146,8 +146,9 @@ def load_upload(folder: Path, assembly_id: int, key: str) -> Upload:
 def discard(folder: Path, key: str) -> None:
     """Forget an upload (after it was imported, or when the operator cancels)."""
     data_path, meta_path = _paths(folder, key)
-    kept_review = data_path.with_suffix(".review.json")  # the review step's summary
-    for path in (data_path, meta_path, _sheet_path(data_path), kept_review):
+    # the review step's summary and errors file
+    kept = (data_path.with_suffix(".review.json"), data_path.with_suffix(".errors.xlsx"))
+    for path in (data_path, meta_path, _sheet_path(data_path), *kept):
         path.unlink(missing_ok=True)
 
 
