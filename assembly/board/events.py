@@ -20,6 +20,9 @@ from assembly.core.schemas import AssemblyId, Count, Id, OptionalId, Payload, Te
 from assembly.core.sockets import event
 from assembly.errors import InvalidInput, PermissionDenied
 from assembly.extensions import db
+from assembly.grouping.models import Table
+from assembly.puzzle import broadcasts as puzzle_broadcasts
+from assembly.puzzle import services as puzzle
 from assembly.registration.models import Attendee
 
 
@@ -162,9 +165,17 @@ def on_approval_command(data: ApprovalCommand) -> dict:
         out.add(
             broadcasts.approval_changed(
                 data.assembly_id, data.group_id, result, electorate=electorate, phones=True
-            )
+            ),
+            *_tables_told(data.assembly_id, data.group_id),
         )
     return {"approval": result}
+
+
+def _tables_told(assembly_id: int, group_id: int) -> list:
+    """The mesa's phones learn whether its agenda is now frozen (``table_info``'s ``frozen``):
+    an approved agenda offers no edit, even if a step reopens."""
+    tables = db.session.scalars(select(Table).where(Table.group_id == group_id).order_by(Table.id))
+    return [puzzle_broadcasts.table_frozen(puzzle.table_info(t), assembly_id) for t in tables]
 
 
 @event("plenary_rules", RulesCommand)

@@ -60,6 +60,12 @@ def table_changed(info: dict, assembly_id: int) -> Broadcast:
     )
 
 
+def table_frozen(info: dict, assembly_id: int) -> Broadcast:
+    """The plenary decided the mesa's agenda: the table's phones learn ``info["frozen"]``
+    (``info`` is table_info()).  Only the table's room: the other screens do not show it."""
+    return broadcast("table_changed", info, rooms=[f"table:{info['id']}"], assembly_id=assembly_id)
+
+
 def group_changed(group: dict) -> Broadcast:
     """A mesa's vocero / vocera changed; ``group`` is group_info()."""
     return broadcast(

@@ -255,11 +255,10 @@ def test_a_piece_can_change_only_while_its_step_is_open_and_never_after_approval
     room, new_page, live_server
 ):
     """Issue 20.6: what can no longer change is not offered — once the piece's step closed or
-    the plenary approved the agenda, the phone shows no Editar/Borrar, and the server refuses
-    an edit or a delete sent anyway (an old page, a scripted client)."""
+    the plenary approved the agenda (even with the step open again), the phone shows no
+    Editar/Borrar, and the server refuses an edit or a delete sent anyway (an old page, a
+    scripted client)."""
     from datetime import datetime
-
-    from assembly.board import services as board
 
     assembly, admin, group, table = room["assembly"], room["admin"], room["group"], room["table"]
     text = "Falta crédito blando para las asociaciones de cacaoteros"
@@ -295,18 +294,31 @@ def test_a_piece_can_change_only_while_its_step_is_open_and_never_after_approval
         assert "cerró este paso" in refused("edit_piece", edit)["error"]
         assert "cerró este paso" in refused("delete_piece", {"id": need_id})["error"]
 
-        # the plenary approves the mesa's agenda (a show of hands), the day goes on
-        board.record_hands(None, assembly.id, group.id, {"for": 3, "against": 1})
-        _db.session.commit()
-        _jump(live_server, admin, assembly, "spokesperson")
-        page.get_by_text("Paso 4: vocería").wait_for()
-        page.reload()
-        page.locator(".conn[data-state=online]").wait_for()
-        assert page.get_by_text(text).first.is_visible()
-        assert page.locator("[data-edit], [data-delete]").count() == 0
-        # even with the need's step reopened, the approved agenda is frozen on the server
+        # the need's step reopens, then the plenary approves the mesa's agenda (a show of
+        # hands from the console): the phone drops Editar/Borrar live, with the step open
         _jump(live_server, admin, assembly, "needs")
         page.get_by_text("Paso 1: necesidades").wait_for()
+        page.locator(f'[data-edit="{need_id}"]').wait_for()
+        moderator = _staff_socket(live_server, admin)
+        try:
+            ack = moderator.call(
+                "approval_command",
+                {"assembly_id": assembly.id, "group_id": group.id, "action": "hands",
+                 "for": 3, "against": 1},
+                timeout=10,
+            )  # fmt: skip
+            assert ack["ok"] and ack["approval"]["approved"], ack
+        finally:
+            moderator.disconnect()
+        page.get_by_text("La plenaria aprobó la agenda de su mesa").wait_for()
+        assert page.get_by_text(text).first.is_visible()
+        assert page.locator("[data-edit], [data-delete]").count() == 0
+        assert page.get_by_role("button", name="Guardar", exact=True).count() == 0
+        page.reload()  # and so it stays
+        page.locator(".conn[data-state=online]").wait_for()
+        page.get_by_text("La plenaria aprobó la agenda de su mesa").wait_for()
+        assert page.locator("[data-edit], [data-delete]").count() == 0
+        # the server refuses what an old page or a script still sends: the agenda is frozen
         assert refused("edit_piece", edit)["code"] == "frozen"
         assert refused("delete_piece", {"id": need_id})["code"] == "frozen"
     finally:

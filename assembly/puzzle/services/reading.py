@@ -106,6 +106,8 @@ def table_info(table: Table) -> dict:
         ),
         "leader": _person(table.leader_id),
         "spokesperson": _person(table.spokesperson_id),
+        #: the plenary approved the mesa's agenda: its pieces no longer change from the phones
+        "frozen": bool(table.group.agenda_frozen),
     }
 
 

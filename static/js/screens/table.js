@@ -167,11 +167,11 @@ function activeStep(snapshot) {
 }
 
 // --- rendering ---------------------------------------------------------------------------
-// Only while its step is open may a piece change: afterwards (plenary, approval) the phone
-// offers no edit or delete. Beside the buttons, the save's outcome: stored on the server, or
+// Only while its step is open, and before the plenary approves the mesa's agenda, may a piece
+// change: otherwise the phone offers no edit or delete (the server refuses them too). Beside the buttons, the save's outcome: stored on the server, or
 // still on this phone.
 function pieceActions(piece) {
-  if (!openKinds.has(piece.kind) || piece.hidden) return null;
+  if (state.table.frozen || !openKinds.has(piece.kind) || piece.hidden) return null;
   return el(
     "div", { class: "actions" },
     el("button", { class: "button small", type: "button", "data-edit": piece.id, text: t("Editar") }),
@@ -185,7 +185,8 @@ function editable(piece) {
 }
 
 function renderTask(list) {
-  const kind = ["need", "solution", "plan"].find((k) => openKinds.has(k));
+  const frozen = state.table.frozen;
+  const kind = frozen ? null : ["need", "solution", "plan"].find((k) => openKinds.has(k));
   const years = `${state.assembly.plan_start_year}–${state.assembly.plan_end_year}`;
   const titles = {
     need: [t("Paso 1: necesidades"), t("Identifiquen una o, como máximo, dos necesidades de su eje temático.")],
@@ -194,7 +195,8 @@ function renderTask(list) {
   };
   const idle = [t("Esperen la señal de la moderación"), t("Cuando la moderación abra un paso, aquí aparecerá lo que deben escribir.")];
   const spokes = [t("Paso 4: vocería"), t("Elijan entre ustedes a su vocero o vocera para la plenaria y guárdenlo abajo, en «Vocería de la sub-mesa».")];
-  const [title, hint] = titles[kind] || (stepKind === "spokesperson" ? spokes : idle);
+  const approved = [t("La plenaria aprobó la agenda de su mesa"), t("Sus piezas ya no cambian desde este teléfono: las enmiendas se hacen en la plenaria.")];
+  const [title, hint] = frozen ? approved : titles[kind] || (stepKind === "spokesperson" ? spokes : idle);
   $("[data-task-title]").textContent = title;
   $("[data-task-hint]").textContent = hint;
   const body = [];
@@ -530,6 +532,7 @@ function follow() {
   conn.on("table_changed", (table) => {
     state.table = table;
     renderHead();
+    render(); // an approval freezes the pieces (no edit or delete offered)
   });
   // Every event of the table's room has a handler, so its seq never looks like a gap.
   conn.on("late_piece_held", () => renderGrace());
