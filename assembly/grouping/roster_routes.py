@@ -5,6 +5,7 @@ from flask import render_template
 from flask_login import current_user
 
 from assembly.assemblies.services import get_assembly, note_printed
+from assembly.auth import audit
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.extensions import unit_of_work
@@ -13,14 +14,29 @@ from assembly.grouping.routes import bp, form_id
 from assembly.helpers import room
 
 
-def _roster(assembly_id: int, groups, *, table=None):
-    return render_template(
+def _people_shown(members: dict, tables) -> int:
+    return sum(len(members.get(t.id, ())) for t in tables)
+
+
+def _roster(assembly_id: int, groups, *, table=None, subject: str = ""):
+    members = services.members_by_table(assembly_id)
+    tables = [table] if table is not None else [t for g in groups for t in g.tables]
+    page = render_template(
         "grouping/roster.html",
         assembly=get_assembly(assembly_id),
         groups=groups,
         only_table=table,
-        members=services.members_by_table(assembly_id),
+        members=members,
     )
+    # a bulk read of names and organisations: one audit line (Ley 1581), as the lists write
+    audit.record(
+        current_user,
+        "groups.roster",
+        assembly_id=assembly_id,
+        subject=subject,
+        people=_people_shown(members, tables),
+    )
+    return page
 
 
 @bp.route("/groups/roster")
@@ -34,7 +50,8 @@ def roster_all(assembly_id: int):
 @require(Permission.MANAGE_GROUPS)
 def roster_group(assembly_id: int, group_id: int):
     """Printable roster of one mesa: its sub-mesas and their people."""
-    return _roster(assembly_id, [services.get_group(assembly_id, group_id)])
+    group = services.get_group(assembly_id, group_id)
+    return _roster(assembly_id, [group], subject=f"group:{group_id}")
 
 
 @bp.route("/tables/<int:table_id>/roster")
@@ -42,7 +59,7 @@ def roster_group(assembly_id: int, group_id: int):
 def roster_table(assembly_id: int, table_id: int):
     """Printable roster of one sub-mesa."""
     table = services.get_table(assembly_id, table_id)
-    return _roster(assembly_id, [table.group], table=table)
+    return _roster(assembly_id, [table.group], table=table, subject=f"table:{table_id}")
 
 
 @bp.route("/groups/cards")
@@ -86,9 +103,14 @@ def table_qr(assembly_id: int, table_id: int):
 def my_mesa(assembly_id: int):
     """A facilitator's own mesa(s): the sub-mesas and their people, updated live."""
     assembly = get_assembly(assembly_id)
-    return render_template(
-        "grouping/mine.html",
-        assembly=assembly,
-        groups=services.groups_facilitated_by(current_user, assembly_id),
-        members=services.members_by_table(assembly_id),
+    groups = services.groups_facilitated_by(current_user, assembly_id)
+    members = services.members_by_table(assembly_id)
+    page = render_template("grouping/mine.html", assembly=assembly, groups=groups, members=members)
+    audit.record(
+        current_user,
+        "groups.roster",
+        assembly_id=assembly_id,
+        subject="my-mesa",
+        people=_people_shown(members, [t for g in groups for t in g.tables]),
     )
+    return page

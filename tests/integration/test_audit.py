@@ -128,11 +128,12 @@ def test_desk_check_ins_undo_and_check_out_are_recorded(
     ]
 
 
-def test_rosters_read_over_sockets_are_recorded_like_the_http_bulk_reads(
-    make_assembly, make_attendee, make_user, auth, socket_client, db
+def test_rosters_read_over_sockets_and_printed_are_recorded_like_the_other_bulk_reads(
+    make_assembly, make_attendee, make_user, auth, client, socket_client, db
 ):
     """Issue 17.7: a staff screen that follows a mesa over Socket.IO receives its people
-    (names, organisations): one audit line per read, with how many people it showed."""
+    (names, organisations), and the printable rosters show them: one audit line per read,
+    with how many people it showed."""
     from assembly.grouping.models import Group, Table
 
     assembly = make_assembly()
@@ -154,16 +155,27 @@ def test_rosters_read_over_sockets_are_recorded_like_the_http_bulk_reads(
     ack = screen.emit("follow_group", {"assembly_id": assembly.id, "group_id": group_id},
                       callback=True)  # fmt: skip
     assert ack["ok"], ack
+    base = f"/assemblies/{assembly.id}"
+    for path in ("groups/roster", f"groups/{group_id}/roster", f"tables/{table.id}/roster"):
+        assert client.get(f"{base}/{path}").status_code == 200
     auth.logout()
     auth.login(facilitator)
     own = socket_client()
     assert own.emit("facilitate_group", {"group_id": group_id}, callback=True)["ok"]
     other = own.emit("facilitate_group", {"group_id": group_id + 1}, callback=True)
     assert other["ok"] is False  # refused: nothing was read, nothing recorded
+    assert client.get(f"{base}/my-mesa").status_code == 200
 
-    assert _lines(db) == [("group.roster", subject), ("group.roster", subject)]
+    assert _lines(db) == [
+        ("group.roster", subject),
+        ("groups.roster", ""),
+        ("groups.roster", subject),
+        ("groups.roster", f"table:{table.id}"),
+        ("group.roster", subject),
+        ("groups.roster", "my-mesa"),
+    ]
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    users = [organizer.username] * 4 + [facilitator.username] * 2
     assert [(e.username, e.assembly_id, e.people) for e in entries] == [
-        (organizer.username, assembly.id, 3),
-        (facilitator.username, assembly.id, 3),
+        (user, assembly.id, 3) for user in users
     ]
