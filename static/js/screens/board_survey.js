@@ -5,7 +5,7 @@
 // too. The board's layout gives the corner a column of its own (board.css), so showing it
 // narrows the stage (the board lays out again) instead of covering pieces.
 import { getJson } from "../shared/net.js";
-import { connect } from "../shared/socket.js";
+import { pageConnection } from "../shared/socket.js";
 
 export function init() {
   const corner = document.querySelector("[data-board-survey]");
@@ -32,7 +32,7 @@ export function init() {
     }
   }
 
-  const conn = connect({ assemblyId });
+  const conn = pageConnection({ assemblyId }); // the board's own socket: one a page
   conn.join("join_assembly", { assembly_id: assemblyId }, () => {
     read();
     corner.dataset.live = "joined"; // tests wait for it

@@ -317,5 +317,14 @@ export function connect({ auth, assemblyId = null, io = socketIo, options = {}, 
     reconnectionDelayMax: 4000,
     ...options,
   });
-  return new Connection(socket, { assemblyId, ...rest });
+  opened = new Connection(socket, { assemblyId, ...rest });
+  return opened;
+}
+
+let opened = null;
+
+/** The connection the page's main screen opened (one websocket a page: a panel beside the
+ * screen, like the board's survey corner, joins its rooms on it), or a new one if none. */
+export function pageConnection(options = {}) {
+  return opened || connect(options);
 }
