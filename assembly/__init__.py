@@ -61,6 +61,7 @@ def _socket_handlers():
     from assembly.auth import events as auth_events  # noqa: F401
     from assembly.board import events as board_events  # noqa: F401
     from assembly.desk import events as desk_events  # noqa: F401
+    from assembly.followup import events as followup_events  # noqa: F401
     from assembly.grouping import events as grouping_events  # noqa: F401
     from assembly.puzzle import events as puzzle_events  # noqa: F401
 
@@ -79,7 +80,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, Socket.IO handlers."""
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(config_module.instance_dir()),
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=None,  # served by assembly.core.web under a versioned prefix
     )

@@ -12,6 +12,15 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+
+def instance_dir() -> Path:
+    """The instance folder: ``ASSEMBLY_INSTANCE_DIR``, else ``instance/`` beside the code.
+
+    Read before every other key, since ``config.py`` in it is one of their sources.
+    """
+    return Path(os.environ.get("ASSEMBLY_INSTANCE_DIR") or PROJECT_ROOT / "instance")
+
+
 #: key -> (default, one-line description).  A default of None means "derived at start-up".
 DEFAULTS: dict[str, tuple[object, str]] = {
     "ENV": (
@@ -62,9 +71,19 @@ DEFAULTS: dict[str, tuple[object, str]] = {
         "an imported list of at least this many rows is reviewed by a background job with a "
         "progress bar (smaller ones at once); 0: always in the background",
     ),
+    "BROADCAST_BATCH_MS": (
+        50,
+        "messages to one room within this many ms of its last one go out together at the end "
+        "of the window, one frame per screen (0: each alone, at once)",
+    ),
     "DESK_COUNTERS_DELAY_MS": (
         250,
         "desk counters: check-ins within this many ms share one broadcast (0: one per check-in)",
+    ),
+    "AUDIT_BATCH_MS": (
+        1000,
+        "audit lines of the tables' phones (a table's page or room shows its people's names) "
+        "are written in one insert per this many ms (0: one per read)",
     ),
     "VOTE_TURNOUT_DELAY_MS": (
         250,

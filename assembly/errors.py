@@ -23,6 +23,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from assembly.extensions import db
+from assembly.marks import N_, Problem, said, stored
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,11 @@ class AssemblyError(Exception):
     """A rule of the domain was broken; ``message`` is shown to the person as is (translated).
 
     Subclasses give the HTTP ``status`` and the default ``code``; ``code`` and ``retry`` can be
-    given per raise (``Conflict(_("..."), code="closed")``)."""
+    given per raise (``Conflict(_("..."), code="closed")``). A message that may be read later
+    by somebody else, in another language (a background job's failure: ``core.jobs``), is
+    given as a :class:`~assembly.marks.Problem` (``NotFound(Problem(N_("..."), n=3))``): the
+    error then keeps its msgid and parameters (``said_later``) and ``message`` is said in the
+    language of the moment, as a ``_()`` would."""
 
     status = 400
     code = "invalid"
@@ -59,14 +64,24 @@ class AssemblyError(Exception):
         fields: dict[str, str] | None = None,
         retry: bool | None = None,
     ):
+        #: the message as the catalog's msgid and parameters (``marks.stored``), to be said
+        #: again in a later reader's language; None when it was given already composed
+        self.said_later = stored(message) if isinstance(message, Problem) else None
+        if isinstance(message, Problem):
+            message = said(message, _)
         super().__init__(str(message))
         self.message = str(message)
         if code is not None:
             if code not in CODES:
                 raise ValueError(f"unknown refusal code {code!r}: add it to errors.CODES")
             self.code = code
-        #: per-field messages for forms, imports and the phones' forms
-        self.fields = {key: str(value) for key, value in (fields or {}).items()}
+        #: per-field messages for forms, imports and the phones' forms (a lazy text made a
+        #: str; a str kept as it is: a form's Problem still knows its msgid, so the page can
+        #: say it in its own language)
+        self.fields = {
+            key: value if isinstance(value, str) else str(value)
+            for key, value in (fields or {}).items()
+        }
         self.retry = CODES[self.code] if retry is None else retry
 
 
@@ -137,8 +152,8 @@ def as_domain_error(error: Exception) -> AssemblyError:
         isinstance(error, DBAPIError) and error.connection_invalidated
     ):
         # the database is unreachable, dropped the connection or every pooled one is busy
-        return Unavailable(str(MESSAGES[503]))
-    return InternalError(str(MESSAGES[500]))
+        return Unavailable(Problem(MESSAGES[503]))
+    return InternalError(Problem(MESSAGES[500]))
 
 
 def wants_json() -> bool:
@@ -180,15 +195,16 @@ TITLES = {
     503: _l("Servicio no disponible"),
 }
 
+#: the catalog's msgids (``N_``): said where they are shown, or kept as a Problem
 MESSAGES = {
-    400: _l("La solicitud no se pudo procesar. Vuelva a intentarlo desde la página anterior."),
-    403: _l("Su cuenta no tiene permiso para ver esta página."),
-    404: _l("La página que busca no existe o fue movida."),
-    405: _l("Esta dirección no acepta esa acción."),
-    413: _l("El archivo supera el tamaño máximo permitido (20 MB)."),
-    429: _l("Hizo demasiados intentos seguidos. Espere un minuto y vuelva a intentarlo."),
-    500: _l("Algo falló de nuestro lado. Lo que envió no se guardó; intente de nuevo."),
-    503: _l(
+    400: N_("La solicitud no se pudo procesar. Vuelva a intentarlo desde la página anterior."),
+    403: N_("Su cuenta no tiene permiso para ver esta página."),
+    404: N_("La página que busca no existe o fue movida."),
+    405: N_("Esta dirección no acepta esa acción."),
+    413: N_("El archivo supera el tamaño máximo permitido (20 MB)."),
+    429: N_("Hizo demasiados intentos seguidos. Espere un minuto y vuelva a intentarlo."),
+    500: N_("Algo falló de nuestro lado. Lo que envió no se guardó; intente de nuevo."),
+    503: N_(
         "El servidor no puede guardar en este momento. Lo que envió no se perdió: intente de nuevo en unos segundos."
     ),
 }
@@ -205,7 +221,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
-        message = str(MESSAGES.get(status) or error.description)
+        message = _(MESSAGES[status]) if status in MESSAGES else str(error.description)
         if status == 400 and "CSRF" in (error.description or ""):
             message = _(
                 "El formulario venció o fue enviado dos veces. Recargue la página e intente de nuevo."

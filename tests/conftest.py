@@ -4,9 +4,12 @@ The database is a temporary SQLite file unless ASSEMBLY_TEST_DATABASE_URL points
 (CI runs the whole suite a second time against PostgreSQL that way).
 """
 
+import atexit
 import itertools
 import os
 import secrets
+import shutil
+import tempfile
 from datetime import date
 
 import pytest
@@ -19,6 +22,12 @@ from assembly import create_app
 from assembly.core import coalesce
 from assembly.extensions import db as _db
 from assembly.extensions import socketio
+
+# The suite's own instance folder (uploads, slides, generated keys), inherited by the servers it
+# starts: a test run leaves nothing in the project's instance/ (create_app reads it when called).
+if "ASSEMBLY_INSTANCE_DIR" not in os.environ:
+    os.environ["ASSEMBLY_INSTANCE_DIR"] = tempfile.mkdtemp(prefix="asamblea-instance-")
+    atexit.register(shutil.rmtree, os.environ["ASSEMBLY_INSTANCE_DIR"], ignore_errors=True)
 
 # Hypothesis example counts: capped on CI ("ci"), the library's default locally ("dev"), and a
 # long run on demand (HYPOTHESIS_PROFILE=long, e.g. with -m slow for the fuzzers). A test's own
@@ -99,6 +108,10 @@ def app(database_url, tmp_path_factory):
             "CREDENTIAL_FAILURE_LIMIT": "100000 per minute",
             "CREDENTIAL_VALUE_FAILURE_LIMIT": "100000 per minute",
             "SOCKETIO_ASYNC_MODE": "threading",
+            # the tables' phones' audit lines at once (tests of the batching raise it)
+            "AUDIT_BATCH_MS": 0,
+            # every broadcast alone, at once (tests of the room batches raise it)
+            "BROADCAST_BATCH_MS": 0,
             "REDIS_URL": "",
             "EXPORTS_DIR": str(tmp_path_factory.mktemp("exports")),
         }

@@ -5,16 +5,21 @@ A work-plan commitment says *when* with a quarter, stored as ``"2025-T2"`` and s
 the end of its plan period (``plan_start_year``–``plan_end_year``, the methodology's
 "proyección 2024–2026"). Pure module: plain values in, plain values out (no Flask, no models:
 anything with ``date``, ``plan_start_year`` and ``plan_end_year`` attributes is an assembly).
+The phones offer :func:`choices` as the page's data (``table_state``): no screen builds or
+parses a quarter of its own.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from assembly.marks import N_
+
 _STORED = re.compile(r"^(\d{4})-T([1-4])$")
-MONTHS = ("ene–mar", "abr–jun", "jul–sep", "oct–dic")
+MONTHS = (N_("ene–mar"), N_("abr–jun"), N_("jul–sep"), N_("oct–dic"))
 _LAST_DAY = {1: (3, 31), 2: (6, 30), 3: (9, 30), 4: (12, 31)}
 #: how many calendar years after the assembly's year a new plan covers by default
 DEFAULT_PLAN_YEARS = 3
@@ -32,8 +37,12 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        """As shown everywhere: ``"T2 2025 (abr–jun)"``."""
-        return f"T{self.number} {self.year} ({MONTHS[self.number - 1]})"
+        """As shown everywhere: ``"T2 2025 (abr–jun)"`` (the Spanish of the official reports)."""
+        return self.label_in(str)
+
+    def label_in(self, translate: Callable[[str], str]) -> str:
+        """The label with its months through ``translate`` (a gettext): ``"T2 2025 (Apr–Jun)"``."""
+        return f"T{self.number} {self.year} ({translate(MONTHS[self.number - 1])})"
 
     @property
     def last_day(self) -> date:
@@ -86,9 +95,9 @@ def offered(assembly) -> list[Quarter]:
     ]
 
 
-def choices(assembly) -> list[tuple[str, str]]:
-    """``offered`` as (value, label) pairs for a select."""
-    return [(q.value, q.label) for q in offered(assembly)]
+def choices(assembly, translate: Callable[[str], str] = str) -> list[tuple[str, str]]:
+    """``offered`` as (value, label) pairs for a select, the months through ``translate``."""
+    return [(q.value, q.label_in(translate)) for q in offered(assembly)]
 
 
 def is_offered(value: object, assembly) -> bool:

@@ -41,6 +41,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from assembly.assemblies.models import Assembly, RoomSequence
+from assembly.core import batches
 from assembly.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -135,8 +136,8 @@ def broadcasting() -> Iterator[Outbox]:
 
 
 def _send(messages: list[tuple[str, dict, str]]) -> None:
-    for event, payload, room in messages:
-        socketio.emit(event, payload, to=room)
+    app = current_app._get_current_object()
+    batches.send(app, messages, int(app.config.get("BROADCAST_BATCH_MS", 0)))
 
 
 def _bump_revision(assembly_id: int) -> int | None:
@@ -252,7 +253,8 @@ def join(
 
     The rooms are joined BEFORE the snapshot is read, so no message committed after the read
     is missed (one committed before it may arrive too: its ``seq`` is not above the reply's
-    and the client drops it). The read ends before the reply goes out.
+    and the client drops it), and the reply's ``seq`` are those the state was read at (see
+    :func:`_read_at_marks`). The read ends before the reply goes out.
 
     ``shared`` names a snapshot that is the same for every screen of the assembly (the
     public board's): it is read once per revision in this process (see :func:`_shared_join`)."""
@@ -262,14 +264,43 @@ def join(
     try:
         if shared is not None:
             return _shared_join((shared, assembly_id, str(get_locale())), rooms, snapshot)
-        state = snapshot()
-        return {"state": state, **marks(assembly_id, rooms)}
+        state, at = _read_at_marks(assembly_id, rooms, snapshot)
+        return {"state": state, **at[0]}
     except BaseException:
         for room in rooms:
             leave_room(room)
         raise
     finally:
         db.session.rollback()  # end the read before the socket does any I/O
+
+
+#: reads of a snapshot while messages to its rooms keep being committed under it
+SNAPSHOT_TRIES = 3
+
+
+def _read_at_marks(
+    assembly_id: int, rooms: list[str], snapshot: Callable[[], dict], before: tuple | None = None
+) -> tuple[dict, tuple]:
+    """``(snapshot(), the marks it was read at)``: the state is read between two reads of the
+    rooms' counters, again until no message to those rooms was committed in between.
+
+    Each statement sees the latest commit (PostgreSQL's READ COMMITTED; SQLite outside a
+    write), so a change committed after the state's read but before the counters' was missing
+    from the state while the reply's ``seq`` already counted its message: the client dropped
+    that message as old and the screen showed the change only with the next one (a second
+    projector joining while the moderator gave the floor). Objects the handler loaded before
+    are read again (expired), or the state could be older than the first counters. After
+    ``SNAPSHOT_TRIES`` the first counters go with the state, which is at least that new: a
+    message may then be applied again, never lost."""
+    before = before or _marks(assembly_id, rooms)
+    for _attempt in range(SNAPSHOT_TRIES):
+        db.session.expire_all()
+        state = snapshot()
+        after = _marks(assembly_id, rooms)
+        if after[0]["seq"] == before[0]["seq"]:
+            return state, after
+        previous, before = before, after
+    return state, previous
 
 
 #: how long a shared snapshot may serve joins while the revision stays the same (a change
@@ -304,12 +335,11 @@ def _shared_join(key: tuple, rooms: list[str], snapshot: Callable[[], dict]) -> 
         if stored and stored[0] == now and time.monotonic() - stored[2] < SHARED_SECONDS:
             db.session.rollback()
             return {"state": stored[1], **now[0]}
-        state = snapshot()
-        after = _marks(assembly_id, rooms)
+        state, at = _read_at_marks(assembly_id, rooms, snapshot, now)
         db.session.rollback()
-        if after == now:  # nothing was committed while it was read: valid at these marks
-            shared.stored[key] = (after, state, time.monotonic())
-        return {"state": state, **after[0]}
+        if at == now:  # nothing was committed while it was read: valid at these marks
+            shared.stored[key] = (at, state, time.monotonic())
+        return {"state": state, **at[0]}
 
 
 def broadcast_resync(assembly_id: int | None = None) -> None:

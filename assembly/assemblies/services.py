@@ -30,6 +30,7 @@ from assembly.core.network import RoomAddress
 from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
 from assembly.helpers import utcnow
+from assembly.marks import N_, Problem
 
 CLOSED = "closed"
 
@@ -55,7 +56,7 @@ def list_assemblies(viewer=None) -> list[Assembly]:
 def get_assembly(assembly_id: int) -> Assembly:
     assembly = db.session.get(Assembly, assembly_id)
     if assembly is None:
-        raise NotFound(_("La asamblea no existe."))
+        raise NotFound(Problem(N_("La asamblea no existe.")))
     return assembly
 
 
@@ -244,7 +245,8 @@ def ensure_writable(assembly: Assembly) -> None:
     the assembly is closed: ``Conflict(code="closed")``, never retryable."""
     if assembly.status == CLOSED:
         raise Conflict(
-            _("La asamblea está cerrada: ya no se registran cambios del día."), code="closed"
+            Problem(N_("La asamblea está cerrada: ya no se registran cambios del día.")),
+            code="closed",
         )
 
 

@@ -1,5 +1,7 @@
 """Staff accounts: create, update, authenticate.  Flush, never commit (see unit_of_work)."""
 
+import functools
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,8 +13,13 @@ from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.helpers import utcnow
 
-# Checked when the username is unknown, so both failures take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked when the username is unknown, so both failures take the same time; made at
+    the first such log-in, not at import (half a second of every start-up: a restarted
+    server is back for the phones that much sooner)."""
+    return generate_password_hash("not-a-real-password")
 
 
 def normalize_username(username: str) -> str:
@@ -117,7 +124,7 @@ def authenticate(username: str, password: str) -> User | None:
     """The active user with these credentials, or None (same answer for every failure)."""
     user = db.session.scalar(select(User).where(User.username == normalize_username(username)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None

@@ -3,8 +3,10 @@
 import math
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from assembly.marks import N_
 from assembly.puzzle.domain import PieceError, check_texts, clean_text, shown_pieces
 
 CHOICES = ("for", "against", "abstain")
@@ -35,6 +37,23 @@ def clean_amendment(
 QUORUM_KINDS = ("share", "number")
 MAJORITIES = ("simple", "absolute", "two_thirds")
 OUTCOMES = ("approved", "rejected", "no_quorum")
+#: how a mesa's agenda was put to the plenary, and how its vote ended (the catalog's Spanish
+#: source: the screens translate it, the Excel reports keep it)
+APPROVAL_METHODS = {"manos": N_("A mano alzada"), "telefono": N_("Votación por teléfono")}
+OUTCOME_LABELS = {
+    "approved": N_("Aprobada"),
+    "rejected": N_("No aprobada"),
+    "no_quorum": N_("Sin quórum"),
+}
+
+
+def outcome_label(approval: Mapping) -> str:
+    """The decision of a closed vote: its stored outcome; a vote stored before outcomes were
+    kept reads from whether it was approved."""
+    outcome = approval.get("outcome")
+    if outcome not in OUTCOME_LABELS:
+        outcome = "approved" if approval.get("approved") else "rejected"
+    return OUTCOME_LABELS[outcome]
 
 
 @dataclass(frozen=True)
@@ -93,26 +112,6 @@ def outcome(rules: Rules, counts: dict[str, int], present: int) -> str:
 def decide(votes_for: int, votes_against: int) -> bool:
     """The simple majority alone (kept for callers without a room): more for than against."""
     return votes_for > votes_against
-
-
-def rules_text(rules: Rules, present: int) -> str:
-    """The rules in one sentence, shown before each vote and stored in the acta."""
-    needed = quorum_needed(rules, present)
-    if rules.quorum_kind == "number":
-        quorum = f"Quórum: al menos {needed} participantes"
-    elif abs(rules.quorum_value - 0.5) < 1e-9:
-        quorum = f"Quórum: más de la mitad de las {present} personas presentes ({needed})"
-    else:
-        share = round(rules.quorum_value * 100)
-        quorum = f"Quórum: más del {share} % de las {present} personas presentes ({needed})"
-    majority = {
-        "simple": "mayoría simple (más votos a favor que en contra; "
-        "las abstenciones no cuentan para la mayoría)",
-        "absolute": "mayoría absoluta (a favor más de la mitad de las personas presentes)",
-        "two_thirds": "dos tercios (a favor al menos 2/3 de los votos emitidos; "
-        "las abstenciones cuentan como no a favor)",
-    }[rules.majority if rules.majority in MAJORITIES else "simple"]
-    return f"{quorum}; {majority}. Las abstenciones cuentan para el quórum."
 
 
 def clean_rules(raw: dict) -> tuple[Rules, dict[str, str]]:
@@ -212,6 +211,43 @@ def agenda_tree(pieces: list[dict]) -> list[Node]:
         else:
             roots.append(nodes[p["id"]])
     return roots
+
+
+def table_label(piece: dict) -> str:
+    """A piece's sub-mesa as the room names it: mesa.sub-mesa («1.3»)."""
+    return f"{piece['group_number']}.{piece['table_number']}"
+
+
+def merged_sources(pieces: list[dict]) -> dict[str, list[str]]:
+    """For each piece that duplicates were merged into (``merged_into_id``, followed through
+    chains: a duplicate of a duplicate), the other sub-mesas those came from, in order
+    («1.3»); the kept piece's own sub-mesa is not repeated."""
+    by_id = {p["id"]: p for p in pieces}
+
+    def kept_of(piece: dict) -> dict | None:
+        current, seen = piece, set()
+        while current.get("merged_into_id") and current["id"] not in seen:
+            seen.add(current["id"])
+            following = by_id.get(current["merged_into_id"])
+            if following is None:
+                break
+            current = following
+        return None if current is piece else current
+
+    sources: dict[str, list[str]] = {}
+    for piece in pieces:
+        kept = kept_of(piece)
+        if kept is None:
+            continue
+        label = table_label(piece)
+        found = sources.setdefault(kept["id"], [])
+        if label != table_label(kept) and label not in found:
+            found.append(label)
+    return {key: sorted(labels, key=_label_order) for key, labels in sources.items() if labels}
+
+
+def _label_order(label: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in label.split("."))
 
 
 def agenda_rows(pieces: list[dict]) -> list[dict]:

@@ -51,6 +51,12 @@ class ApprovalCommand(Payload):
     reason: Text[300] = ""
 
 
+class BigQrCommand(Payload):
+    assembly_id: AssemblyId
+    #: true: the QR full height on every board screen; false: back to its usual size
+    shown: bool = True
+
+
 class RulesCommand(Payload):
     assembly_id: AssemblyId
     quorum_kind: Text[10] = "share"
@@ -130,6 +136,17 @@ def on_plenary_command(data: PlenaryCommand) -> dict:
     return {"state": state}
 
 
+@event("vote_qr", BigQrCommand)
+def on_vote_qr(data: BigQrCommand) -> dict:
+    """The moderator shows the phone vote's QR full height (to scan from the back of the hall)
+    on every board screen, or back to its corner."""
+    _moderator()
+    with broadcasting() as out:
+        state = services.set_big_qr(current_user, data.assembly_id, "vote", data.shown)
+        out.add(broadcasts.plenary_state(state))
+    return {"state": state}
+
+
 _APPROVAL_ACTIONS = {
     "hands": lambda user, a, g, tally: services.record_hands(user, a, g, tally),
     "open": lambda user, a, g, tally: services.open_vote(user, a, g),
@@ -160,6 +177,11 @@ def on_approval_command(data: ApprovalCommand) -> dict:
     }
     with broadcasting() as out:
         approval = run(current_user, data.assembly_id, data.group_id, tally)
+        if data.action in ("open", "close", "reset"):
+            # a vote opened or ended: its QR starts again at its usual size
+            plenary = services.drop_big_qr(data.assembly_id, "vote")
+            if plenary:
+                out.add(broadcasts.plenary_state(plenary))
         result = services.json_approval(approval)
         electorate = services.present_count(data.assembly_id)
         out.add(

@@ -7,11 +7,16 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
+from assembly.marks import N_
 
-PLENARY_MODES = {"live": "En vivo", "reveal": "Turno de una mesa", "whole": "Rompecabezas completo"}
-APPROVAL_METHODS = {"manos": "A mano alzada", "telefono": "Votación por teléfono"}
-VOTE_CHOICES = {"for": "A favor", "against": "En contra", "abstain": "Abstención"}
-OUTCOMES = {"approved": "Aprobada", "rejected": "No aprobada", "no_quorum": "Sin quórum"}
+PLENARY_MODES = {
+    "live": N_("En vivo"),
+    "reveal": N_("Turno de una mesa"),
+    "whole": N_("Rompecabezas completo"),
+}
+VOTE_CHOICES = {"for": N_("A favor"), "against": N_("En contra"), "abstain": N_("Abstención")}
+#: the QRs the board can show full height (PlenaryState.big_qr)
+BIG_QRS = ("vote", "survey")
 
 
 class PlenaryState(db.Model):
@@ -34,6 +39,9 @@ class PlenaryState(db.Model):
     )
     #: ids of the mesas already presented, in order: the big puzzle forms from these
     revealed: Mapped[list] = mapped_column(JSON, nullable=False, default=list)
+    #: a QR the moderator shows full height so the back of the hall can scan it: "vote" (the
+    #: phone vote's) or "survey" (the satisfaction survey's); None: each at its usual size
+    big_qr: Mapped[str | None] = mapped_column(String(10), nullable=True)
     #: the voting rules (board.domain.Rules): quorum as a share of those present ("more
     #: than") or a number ("at least"), the majority, and whether results hide until closing
     quorum_kind: Mapped[str] = mapped_column(

@@ -15,7 +15,8 @@ from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.board import broadcasts, services
-from assembly.board.models import APPROVAL_METHODS, VOTE_CHOICES
+from assembly.board.domain import APPROVAL_METHODS, outcome_label
+from assembly.board.models import VOTE_CHOICES
 from assembly.board.panels import board_panels_for, panels_for
 from assembly.core.qr import qr_svg
 from assembly.core.schemas import as_id
@@ -96,6 +97,7 @@ def consolidated(assembly_id: int):
         assembly=assembly,
         sections=services.consolidated_agenda(assembly_id),
         methods=APPROVAL_METHODS,
+        outcome_label=outcome_label,
         kinds=PIECE_KINDS,
         amend=current_user.can(Permission.RUN_CLOCK),
     )
@@ -130,7 +132,7 @@ def amend(assembly_id: int, piece_id: str):
         errors=errors,
         history=piece_history(piece.id),
         frozen=services.is_frozen(piece.table.group_id),
-        quarters=periods.choices(assembly),
+        quarters=periods.choices(assembly, _),
     ), 422 if errors else 200
 
 
@@ -214,6 +216,9 @@ def acta(assembly_id: int):
         snap=stored.snapshot if stored else None,
         blockers=services.closing_blockers(assembly) if assembly.status != "closed" else None,
         methods=APPROVAL_METHODS,
+        outcome_label=outcome_label,
+        rule_text=services.approval_rule_text,
+        piece_kinds=PIECE_KINDS,
         amend=False,
     )
 

@@ -7,7 +7,7 @@ nothing needs Redis. The job function receives a :class:`JobContext`::
     def build(ctx: JobContext, *, assembly_id: int) -> dict:
         for done, row in enumerate(rows, 1):
             ...                                   # work in the job's own session
-            ctx.progress(done, len(rows), "Leyendo filas…")   # commits, then yields
+            ctx.progress(done, len(rows), N_("Leyendo filas…"))  # commits, then yields
         return {"created": n}                     # stored as the job's JSON result
 
     job = start_job("import", build, assembly_id=a.id, user_id=current_user.id)
@@ -17,8 +17,12 @@ other greenlets (a sleep of :data:`YIELD_SECONDS`): a request waits behind a job
 two progress calls, so call it every ~100 ms of work, between consistent chunks (what the job
 wrote so far is committed with the progress). A job never holds a transaction across a yield:
 on SQLite one connection serves the whole process. A job that raises is stored as ``failed``
-with a message a person can read (an :class:`AssemblyError`'s message as is, anything else as
-a generic sentence; details go to the log) and its uncommitted work is rolled back.
+with a message a person can read (an :class:`AssemblyError`'s message, anything else as a
+generic sentence; details go to the log) and its uncommitted work is rolled back. A job has
+no language of its own (whoever opens its page follows it): its progress message is stored as
+the catalog's Spanish source, untranslated (``N_``), and its failure as the error's msgid and
+parameters (raise it with a :class:`~assembly.marks.Problem`); :func:`job_view` and
+:func:`error_text` give both in the reader's language.
 
 CPU-bound pure work that cannot report progress (the split's arithmetic over 50,000 people)
 goes through :func:`assembly.core.offload.off_loop`: under gevent it runs in a worker process
@@ -41,6 +45,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from assembly.errors import AssemblyError, NotFound, as_domain_error
 from assembly.extensions import db, socketio
 from assembly.helpers import utcnow
+from assembly.marks import said
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +76,12 @@ class Job(db.Model):
     message: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     #: what the job function returned (plain JSON), once done
     result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
-    #: why it failed, in words for the person who started it
+    #: why it failed, as composed when it failed (in the job's language): read as it is only
+    #: when ``error_said`` is None (a job failed before it was kept, or a reason given composed)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: why it failed as the catalog's msgid and parameters ({"msgid", "params"}:
+    #: ``marks.stored``), said in the reader's language (:func:`error_text`)
+    error_said: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(nullable=False, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
@@ -87,7 +96,8 @@ class JobContext:
         self.job_id = job_id
 
     def progress(self, done: int, total: int | None = None, message: str | None = None) -> None:
-        """Store how far the job is, commit, then let other greenlets run."""
+        """Store how far the job is, commit, then let other greenlets run. ``message``: the
+        catalog's Spanish source, untranslated (``N_``); job_view translates it."""
         values: dict[str, Any] = {"done": int(done), "total": total}
         if message is not None:
             values["message"] = str(message)[:300]
@@ -162,7 +172,13 @@ def _run(app: Flask, job_id: int, fn: Callable[..., dict | None], params: dict) 
             refused = as_domain_error(error)
             if not isinstance(error, AssemblyError):
                 log.exception("job %s failed", job_id)
-            _set(job_id, status=FAILED, error=refused.message, finished_at=utcnow())
+            _set(
+                job_id,
+                status=FAILED,
+                error=refused.message,
+                error_said=refused.said_later,
+                finished_at=utcnow(),
+            )
         else:
             _set(job_id, status=DONE, result=result, finished_at=utcnow())
         finally:
@@ -177,6 +193,15 @@ def get_job(job_id: int) -> Job:
     return job
 
 
+def error_text(job: Job) -> str | None:
+    """Why ``job`` failed, in the reader's language. A reason kept without its msgid (a job
+    that failed before it was kept) reads as it was written — translated when it is a
+    catalog sentence without parameters, as most were, written in the server's Spanish."""
+    if job.error_said:
+        return said(job.error_said, _)
+    return _(job.error) if job.error else job.error
+
+
 def job_view(job: Job) -> dict:
     """The JSON the progress bar reads."""
     return {
@@ -185,8 +210,8 @@ def job_view(job: Job) -> dict:
         "status": job.status,
         "done": job.done,
         "total": job.total,
-        "message": job.message,
+        "message": _(job.message) if job.message else job.message,
         "result": job.result,
-        "error": job.error,
+        "error": error_text(job),
         "finished": job.status in (DONE, FAILED),
     }

@@ -4,8 +4,8 @@ A template ends with ``{{ screens("table") }}`` (several names for several scree
 renders ``<link rel="modulepreload">`` for every module the screens import (the browser gets
 the whole import graph at once: no waterfall of round trips on a slow network), then one
 ``<script type="module" src="/static/<release>/boot/<lang>/<screens>.js">``: the page's entry
-module, generated here, which imports ``js/boot.js`` and ``js/screens/<name>.js`` statically
-and calls ``start()`` with the screens and their catalog. Static imports mean every screen's
+module, generated here, which imports ``start`` from ``js/shared/i18n.js`` and
+``js/screens/<name>.js`` statically and calls ``start()`` with the screens and their catalog. Static imports mean every screen's
 ``init()`` has run before DOMContentLoaded. No inline script, no import map: modules import
 each other by relative paths under the release prefix.
 
@@ -140,8 +140,8 @@ def _catalog(language: str, names: tuple[str, ...]) -> tuple:
 
 
 def entry_source(language: str, names: tuple[str, ...]) -> str:
-    """The page's entry module: the catalog, then each screen's init() (see js/boot.js)."""
-    lines = ['import { start } from "../../js/boot.js";']
+    """The page's entry module: the catalog, then each screen's init() (js/shared/i18n.js)."""
+    lines = ['import { start } from "../../js/shared/i18n.js";']
     for index, name in enumerate(names):
         lines.append(f'import * as screen{index} from "../../js/screens/{name}.js";')
     messages = catalog(language, names) if language != SOURCE_LANGUAGE else {}
@@ -162,7 +162,7 @@ def screens(*names: str) -> Markup:
     """The tags that boot ``names`` (see the module docstring)."""
     if not _valid(names):
         raise ValueError(f"unknown screen module in {names!r}")
-    modules = _graph().closure(["js/boot.js", *_screen_paths(names)])
+    modules = _graph().closure(["js/shared/i18n.js", *_screen_paths(names)])
     tags = [
         f'<link rel="modulepreload" href="{escape(url_for("static", filename=path))}">'
         for path in modules

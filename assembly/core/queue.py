@@ -17,12 +17,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
-import redis
 import socketio as socketio_lib
 from flask import Flask
 
 from assembly.extensions import socketio
+
+if TYPE_CHECKING:
+    import redis
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,7 @@ def socketio_options(config: dict) -> dict:
     url = config.get("REDIS_URL")
     if not url:
         return {}
+    redis_library()  # a clear error now rather than a listener failing in the background
     manager = socketio_lib.RedisManager(
         url,
         channel=config["REDIS_CHANNEL"],
@@ -54,8 +58,20 @@ def socketio_options(config: dict) -> dict:
     return {"client_manager": manager}
 
 
+def redis_library():
+    """The Redis client library: an optional dependency (``pip install "asamblea[redis]"``),
+    loaded only by an installation that configures a queue, so one laptop runs without it."""
+    try:
+        import redis  # optional: only an installation with a queue needs it
+    except ImportError as error:
+        raise RuntimeError(
+            'ASSEMBLY_REDIS_URL is set but the Redis client is not installed: pip install "asamblea[redis]"'
+        ) from error
+    return redis
+
+
 def client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, **_CLIENT_OPTIONS)
+    return redis_library().Redis.from_url(url, **_CLIENT_OPTIONS)
 
 
 def ping(url: str) -> bool:
@@ -66,7 +82,7 @@ def ping(url: str) -> bool:
             return bool(connection.ping())
         finally:
             connection.close()
-    except redis.RedisError:
+    except redis_library().RedisError:
         return False
 
 
@@ -106,7 +122,7 @@ def watch(url: str, channel: str) -> None:  # pragma: no cover - runs in the ser
                 # message of the resync itself can be lost on a queue still recovering)
                 socketio.emit("resync", {}, ignore_queue=True)
                 log.warning("resync sent to this process's screens after the Redis outage")
-        except redis.RedisError as error:
+        except redis_library().RedisError as error:
             state.unreachable(error)
         socketio.sleep(RECOVERY_SECONDS if state.down_since is not None else WATCH_SECONDS)
 

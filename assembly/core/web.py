@@ -13,6 +13,9 @@ files under a versioned prefix.
   files); every other response is compressed by Flask-Compress, as the client asks.
 - Style sheets, scripts and images are never documents: they carry only nosniff, not the
   document headers (the policy is the page's), which keeps the leader page light.
+- Static files do not depend on who asks: the session is not saved on them, so they carry no
+  ``Vary: Cookie`` (Flask-Login reads the session after every request, which would add it) and
+  a log-in does not make a phone's cache fetch them again.
 """
 
 import gzip
@@ -26,6 +29,7 @@ import brotli
 import rcssmin
 import rjsmin
 from flask import Flask, Response, abort, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_compress import Compress
 from flask_login import current_user
@@ -247,16 +251,30 @@ def refuse_nul_bytes() -> None:
                 raise InvalidInput(message, fields={key.replace("\x00", ""): message})
 
 
+#: the endpoints that serve ``static/`` (files, and the pages' generated entry modules)
+STATIC_ENDPOINTS = frozenset({"static", "js_entry"})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, not saved on a static file's response."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint in STATIC_ENDPOINTS:
+            return
+        super().save_session(app, session, response)
+
+
 def init_app(app: Flask) -> None:
     """Serve ``static/`` under its release, compress, and set the headers of every response."""
     release = release_of(STATIC_DIR, TRANSLATIONS_DIR)
     app.extensions["assembly.static"] = StaticFiles(STATIC_DIR, release, cache=not app.debug)
     app.config["STATIC_RELEASE"] = release
     app.add_url_rule("/static/<release>/<path:filename>", endpoint="static", view_func=serve_static)
+    app.session_interface = SessionInterface()
 
     @app.url_defaults
     def _static_release(endpoint, values):
-        if endpoint in {"static", "js_entry"} and "release" not in values:
+        if endpoint in STATIC_ENDPOINTS and "release" not in values:
             values["release"] = release
 
     app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])

@@ -65,6 +65,9 @@ def check_in(assembly_id: int, body: CheckIn):
     a scan queued while offline counts at the time it was made."""
     now = utcnow()
     scan = services.scan_of(body.scan_id, body.age_ms, now)
+    # held for the whole request: the session keeps only what is referenced, and the
+    # answer reads it again after the service
+    assembly = get_assembly(assembly_id)
     with broadcasting() as out:
         if body.attendee_id is not None:
             outcome = services.check_in_by_id(
@@ -84,7 +87,6 @@ def check_in(assembly_id: int, body: CheckIn):
             )
         if outcome.seated_now:
             out.add(grouping_broadcasts.seated(outcome.table))
-        assembly = get_assembly(assembly_id)
         reply = payloads.result(assembly, outcome, show_documents=_show_documents())
     if outcome.kind == services.OK:
         schedule_desk_counters(assembly_id)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from assembly.auth.models import User
+from assembly.board import services as board
 from assembly.errors import Conflict, InvalidInput, PermissionDenied
 from assembly.extensions import db
 from assembly.followup import survey_domain as rules
@@ -95,6 +96,19 @@ def close_survey(actor: User | None, assembly_id: int, now=None) -> Survey:
     survey.updated_at = utcnow()
     db.session.flush()
     return survey
+
+
+def show_qr_big(actor: User | None, assembly_id: int, shown: bool) -> dict:
+    """The survey's QR full height on every board screen (the back of the hall scans it), or
+    back to its corner. Only while the survey is open. Returns the board's plenary state."""
+    if shown and state_of(survey_of(assembly_id)) != "abierta":
+        raise Conflict(_("La encuesta no está abierta."))
+    return board.set_big_qr(actor, assembly_id, "survey", shown)
+
+
+def qr_is_big(assembly_id: int, survey: Survey | None) -> bool:
+    """Whether the board shows the survey's QR full height now (only while it is open)."""
+    return state_of(survey) == "abierta" and board.plenary_state(assembly_id)["big_qr"] == "survey"
 
 
 def answer_of(attendee: Attendee) -> SurveyAnswer | None:

@@ -12,6 +12,8 @@ from assembly.assemblies.realtime import broadcasting
 from assembly.assemblies.services import get_assembly
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
+from assembly.board import broadcasts as board_broadcasts
+from assembly.board import services as board
 from assembly.core.qr import qr_svg
 from assembly.errors import AssemblyError, InvalidInput, NotFound
 from assembly.extensions import limiter
@@ -94,6 +96,11 @@ def survey_action(assembly_id: int):
                 message = _("Preguntas guardadas.")
             else:
                 raise InvalidInput(_("Elija guardar, abrir o cerrar."))
+            if action in ("open", "close"):
+                # opened or closed, the survey's QR goes back to its corner (issue 19)
+                plenary = board.drop_big_qr(assembly.id, "survey")
+                if plenary:
+                    out.add(board_broadcasts.plenary_state(plenary))
             state = survey.state_of(survey.survey_of(assembly.id))
             out.add(broadcasts.survey_changed(assembly.id, survey.answer_count(assembly.id), state))
     except InvalidInput as error:
@@ -118,11 +125,15 @@ def board_panel_html(assembly) -> str:
     """The survey's corner on the projected board: always on the page (so it appears the moment
     the survey opens), hidden unless the survey is open (``followup/_board_survey.html``)."""
     url = _entry_url(assembly.id)
+    current = survey.survey_of(assembly.id)
     return render_template(
         "followup/_board_survey.html",
         assembly=assembly,
-        state=survey.state_of(survey.survey_of(assembly.id)),
+        state=survey.state_of(current),
+        questions=len(survey.questions_of(current)),
         url=url,
+        # typed on a phone: no scheme needed; it wraps after a slash, never inside a word
+        short_url=Markup("/<wbr>").join(url.split("://", 1)[-1].split("/")),
         qr=Markup(qr_svg(url, label=_("Código QR de la encuesta"), border=2)),
     )
 
@@ -130,14 +141,16 @@ def board_panel_html(assembly) -> str:
 @bp.route("/assemblies/<int:assembly_id>/encuesta/estado")
 @require(Permission.VIEW_ASSEMBLY)
 def survey_state(assembly_id: int):
-    """The survey's state for the board's corner (read again after a reconnect), with the
-    seconds until its window closes."""
+    """The survey's state for the board's corner and the consoles (read again after a
+    reconnect), with the seconds until its window closes and whether the board shows its QR
+    full height."""
     current = survey.survey_of(get_assembly(assembly_id).id)
     state = survey.state_of(current)
     closes_in = None
     if state == "abierta" and current.closes_at is not None:
         closes_in = max(0.0, (current.closes_at - utcnow()).total_seconds())
-    response = jsonify(ok=True, state=state, closes_in=closes_in)
+    big = survey.qr_is_big(assembly_id, current)
+    response = jsonify(ok=True, state=state, closes_in=closes_in, big=big)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -78,7 +78,8 @@ def join_url(code: str = "") -> str:
 
 
 def join_qr(table: Table):
-    """The PNG QR a leader scans to open the table's phone page; never kept (codes rotate)."""
+    """The PNG QR a leader scans to open the table's phone page; never kept by the browser
+    (codes rotate; ``core.qr`` keeps the image of each address, and a new code is another)."""
     return png_response(
         join_url(table.join_code), box_size=10, border=2, cache_control="private, no-store"
     )

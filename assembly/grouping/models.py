@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, event, false
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, event, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
@@ -49,7 +49,12 @@ class Table(db.Model):
     """A sub-mesa of ~20 people with a leader; its join code opens the leaders' phone page."""
 
     __tablename__ = "tables"
-    __table_args__ = (UniqueConstraint("group_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "number"),
+        # the late-arrival seating reads the room from this index alone: every table of a
+        # mesa with its size, capacity and lock (grouping.services.seating)
+        Index("ix_tables_seating", "group_id", "number", "seated", "capacity", "locked"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(
@@ -67,6 +72,9 @@ class Table(db.Model):
     )
     #: a locked table keeps its people through re-splits and late arrivals
     locked: Mapped[bool] = mapped_column(nullable=False, default=False)
+    #: how many people sit here, kept by the triggers on attendees (tally_sql), never written
+    #: by the application; a loaded record may be behind: read it with the row's lock
+    seated: Mapped[int] = mapped_column(nullable=False, default=0, server_default=text("0"))
 
     group: Mapped[Group] = relationship(back_populates="tables")
 

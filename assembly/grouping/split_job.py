@@ -24,6 +24,7 @@ from assembly.core import jobs
 from assembly.errors import Conflict
 from assembly.extensions import db
 from assembly.grouping import broadcasts, services
+from assembly.marks import N_
 from assembly.registration.models import Attendee
 
 log = logging.getLogger(__name__)
@@ -121,20 +122,20 @@ def run(
     rows: list[services.SeatRow] = []
     started = time.perf_counter()
     ctx = _Timed(ctx)
-    ctx.progress(0, total, _("Leyendo las inscripciones…"))
+    ctx.progress(0, total, N_("Leyendo las inscripciones…"))
     while chunk := services.seat_rows(
         assembly_id, after_id=rows[-1].id if rows else 0, limit=READ_CHUNK
     ):
         rows += chunk
-        ctx.progress(len(rows), total, _("Leyendo las inscripciones…"))
-    ctx.progress(0, None, _("Repartiendo la sala…"))
+        ctx.progress(len(rows), total, N_("Leyendo las inscripciones…"))
+    ctx.progress(0, None, N_("Repartiendo la sala…"))
     read_s = time.perf_counter() - started
 
     def written(done: int, changed: int) -> None:
         if not changed:  # tables being opened
-            ctx.progress(0, None, _("Repartiendo la sala…"))
+            ctx.progress(0, None, N_("Repartiendo la sala…"))
         else:
-            ctx.progress(done, changed, _("Sentando a las personas en sus sub-mesas…"))
+            ctx.progress(done, changed, N_("Sentando a las personas en sus sub-mesas…"))
 
     with broadcasting() as out:
         report = services.run_split(

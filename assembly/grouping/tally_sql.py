@@ -7,11 +7,18 @@ band and municipality (``org``, ``sex``, ``age``, ``muni``; the value is ``"=" +
 :func:`grouping.services.reading.seating_counts` compares them).  A late arrival's seat is
 chosen from these rows, never from the people: its cost does not grow with the room.
 
+The same triggers keep ``tables.seated`` (how many people sit at each table): the seating
+reads the room's tables, their sizes and the mesas' sums from one covering index
+(``ix_tables_seating``), never joining a tally row per table.
+
 Triggers on ``attendees`` keep it, in the writer's own transaction, whoever writes: the
 desk's check-in and late seating, the split (bulk UPDATEs), moves and swaps, corrections
 and erasures, imports and their undo, a table's removal (``ON DELETE SET NULL``), even SQL
 typed by hand.  A decrement is an UPDATE (a row that is not there is a table being removed);
-an increment is an upsert.  The migration ``f14a1b2c3d40`` installs the same text.
+an increment is an upsert.  The migration ``f14a1b2c3d40`` installed the tally's text,
+``f19c5d6e7f82`` adds ``tables.seated``'s (frozen there).  Writing ``tables`` here takes the
+sub-mesa's row lock, which every seat writer already holds (step 2 of
+:mod:`assembly.core.locks`); a change of anything but the seat does not touch ``tables``.
 """
 
 from sqlalchemy import text
@@ -66,6 +73,16 @@ def _decrements(side: str) -> list[str]:
     ]
 
 
+def _seat(side: str, amount: str, guard: str = "") -> str:
+    """``tables.seated`` of the person's table, moved by ``amount`` (``guard`` a condition)."""
+    where = f"id = {side}.table_id" + (f" AND {guard}" if guard else "")
+    return f"UPDATE tables SET seated = seated {amount} WHERE {where};"
+
+
+#: the seat itself changed (not only a value the tally counts)
+_MOVED = "OLD.table_id IS NOT NEW.table_id"
+
+
 def _increment(side: str, guard: str = "") -> str:
     """An upsert of the person's six rows; ``guard`` a condition (SQLite's trigger bodies
     have no IF), which makes it an INSERT ... SELECT."""
@@ -89,14 +106,18 @@ def sqlite_statements() -> list[str]:
     old_seated = "OLD.table_id IS NOT NULL"
     return [
         f"CREATE TRIGGER attendees_tally_insert AFTER INSERT ON attendees WHEN {new_seated} "
-        f"BEGIN {_increment('NEW')} END",
+        f"BEGIN {_increment('NEW')} {_seat('NEW', '+ 1')} END",
         f"CREATE TRIGGER attendees_tally_delete AFTER DELETE ON attendees WHEN {old_seated} "
-        f"BEGIN {' '.join(_decrements('OLD'))} END",
+        f"BEGIN {' '.join(_decrements('OLD'))} {_seat('OLD', '- 1')} END",
         f"CREATE TRIGGER attendees_tally_update AFTER UPDATE OF {', '.join(WATCHED)} "
         f"ON attendees WHEN {_CHANGED} BEGIN "
         + " ".join(_decrements("OLD"))
         + " "
         + _increment("NEW", guard=new_seated)
+        + " "
+        + _seat("OLD", "- 1", guard=_MOVED)
+        + " "
+        + _seat("NEW", "+ 1", guard=_MOVED)
         + " END",
     ]
 
@@ -112,9 +133,19 @@ def postgresql_statements() -> list[str]:
         "  IF TG_OP <> 'INSERT' AND OLD.table_id IS NOT NULL\n"
         "     AND EXISTS (SELECT 1 FROM tables WHERE id = OLD.table_id) THEN\n    "
         + "\n    ".join(_decrements("OLD"))
+        + "\n    IF TG_OP = 'DELETE' THEN\n      "
+        + _seat("OLD", "- 1")
+        + "\n    ELSIF OLD.table_id IS DISTINCT FROM NEW.table_id THEN\n      "
+        + _seat("OLD", "- 1")
+        + "\n    END IF;"
         + "\n  END IF;\n"
         "  IF TG_OP <> 'DELETE' AND NEW.table_id IS NOT NULL THEN\n    "
         + _increment("NEW")
+        + "\n    IF TG_OP = 'INSERT' THEN\n      "
+        + _seat("NEW", "+ 1")
+        + "\n    ELSIF OLD.table_id IS DISTINCT FROM NEW.table_id THEN\n      "
+        + _seat("NEW", "+ 1")
+        + "\n    END IF;"
         + "\n  END IF;\n"
         "  RETURN NULL;\n"
         "END $$",
@@ -154,6 +185,13 @@ SELECT table_id, 'muni', {muni}, count(*) FROM attendees
     sex=_value("attendees", "sex"),
     age=_value("attendees", "age_range"),
     muni=_value("attendees", "municipality_code"),
+)
+
+
+#: every table's seat count recounted (the migration's backfill)
+SEATED_RECOUNT = (
+    "UPDATE tables SET seated = "
+    "(SELECT count(*) FROM attendees WHERE attendees.table_id = tables.id)"
 )
 
 

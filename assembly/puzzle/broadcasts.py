@@ -51,11 +51,14 @@ def piece_deleted(payload: dict) -> Broadcast:
 
 
 def table_changed(info: dict, assembly_id: int) -> Broadcast:
-    """A table's spokesperson (or another of its facts) changed; ``info`` is table_info()."""
+    """A table's spokesperson (or another of its facts) changed; ``info`` is table_info().
+    Its phones and its mesa's facilitator show it; the board's room does not get it (the
+    board names the mesa's vocero, group_changed, not a table's: 500 screens would count a
+    message none of them shows)."""
     return broadcast(
         "table_changed",
         info,
-        rooms=[f"table:{info['id']}", f"group:{info['group_id']}", f"board:{assembly_id}"],
+        rooms=[f"table:{info['id']}", f"group:{info['group_id']}"],
         assembly_id=assembly_id,
     )
 

@@ -21,6 +21,7 @@ from assembly.errors import Conflict, PermissionDenied
 from assembly.grouping import broadcasts as grouping_broadcasts
 from assembly.puzzle import broadcasts, services
 from assembly.puzzle.services import piece_payload
+from assembly.puzzle.table_audit import audit_table_read
 
 #: generous bounds: the piece rules (puzzle.domain) give the exact limits and messages
 _TEXT = 4000
@@ -107,9 +108,11 @@ def on_join_table(data: JoinTable) -> dict:
     """Join ``table:<id>``; the reply is the table's full state (pieces, step, clock)."""
     identity = _table_identity(data.code)
     table = services.identity_table(identity)  # refuses a socket without a table
-    return join(
+    reply = join(
         table.group.assembly_id, [f"table:{table.id}"], lambda: services.table_state(identity)
     )
+    audit_table_read(reply["state"], current_user)
+    return reply
 
 
 def _hold_if_late(error: Conflict, identity: dict | None, raw: dict, op: str) -> None:

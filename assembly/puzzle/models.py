@@ -4,8 +4,9 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
+from assembly.marks import N_
 
-PIECE_KINDS = {"need": "Necesidad", "solution": "Solución", "plan": "Plan de trabajo"}
+PIECE_KINDS = {"need": N_("Necesidad"), "solution": N_("Solución"), "plan": N_("Plan de trabajo")}
 
 
 class Piece(db.Model):
@@ -35,6 +36,11 @@ class Piece(db.Model):
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="pendiente")
     #: hidden by a facilitator (a duplicate or merged piece); kept for the record
     hidden: Mapped[bool] = mapped_column(nullable=False, default=False)
+    #: a duplicate merged by the facilitator: the piece that stayed (the printed agenda and
+    #: the acta name the kept piece's other sub-mesas from it)
+    merged_into_id: Mapped[str | None] = mapped_column(
+        ForeignKey("pieces.id", ondelete="SET NULL"), nullable=True, index=True
+    )
     #: bumped on every edit; clients drop stale updates
     version: Mapped[int] = mapped_column(nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
@@ -43,7 +49,7 @@ class Piece(db.Model):
     )
 
     table = relationship("Table")
-    parent: Mapped["Piece | None"] = relationship(remote_side="Piece.id")
+    parent: Mapped["Piece | None"] = relationship(remote_side="Piece.id", foreign_keys=[parent_id])
 
     def __repr__(self) -> str:
         return f"<Piece {self.kind} {self.id[:8]}>"

@@ -14,6 +14,7 @@ from assembly.grouping import codes
 from assembly.grouping import services as grouping
 from assembly.helpers import room
 from assembly.puzzle import domain, services
+from assembly.puzzle.table_audit import audit_table_read
 
 bp = Blueprint("puzzle", __name__)
 
@@ -69,13 +70,14 @@ def table_page(code: str):
         return redirect(url_for("puzzle.table_page", code=table.join_code))
     identity = {"kind": "table_code", **services.identity_for_code(table.join_code)}
     state = services.table_state(identity)
+    audit_table_read(state, current_user)
     assembly = get_assembly(identity["assembly_id"])
     return render_template(
         "puzzle/table.html",
         assembly=assembly,
         code=table.join_code,
         state=state,
-        quarters=periods.choices(assembly),
+        quarters=periods.choices(assembly, _),
         limits=domain.LIMITS,
     )
 

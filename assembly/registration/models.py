@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, func
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assembly.extensions import db
@@ -155,6 +155,12 @@ class ImportBatch(db.Model):
     created: Mapped[int] = mapped_column(nullable=False, default=0)
     #: "incompleto" people already registered whose empty fields it filled
     filled: Mapped[int] = mapped_column(nullable=False, default=0)
+    #: Ley 1581: the consent of its people was given upstream ("todos autorizaron", no consent
+    #: column): stated by the account that confirmed it (``user_id``), per the source
+    #: document (``filename``)
+    consent_collective: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), nullable=False)
     undone_at: Mapped[datetime | None] = mapped_column(nullable=True)
 

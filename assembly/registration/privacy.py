@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from assembly.assemblies.models import Assembly
+from assembly.auth import audit
 from assembly.auth.models import User
 from assembly.errors import Conflict
 from assembly.extensions import db
@@ -88,4 +89,8 @@ def apply_retention(today: date, days: int) -> dict[int, int]:
         for person in people:
             erase(RETENTION_ACTOR, person, reason=f"retención: {days} días después del cierre")
         erased[assembly.id] = len(people)
+        if people:  # one line per assembly in the audit log (each person has an Erasure)
+            audit.note(
+                RETENTION_ACTOR, "attendees.retention", assembly_id=assembly.id, people=len(people)
+            )
     return erased

@@ -101,6 +101,12 @@ def withdraw_consent(token: str):
         privacy.erase(
             HOLDER_ACTOR, attendee, reason="retiro del consentimiento (enlace del tiquete)"
         )
+        audit.note(
+            HOLDER_ACTOR,
+            "attendee.withdraw",
+            assembly_id=assembly.id,
+            subject=f"attendee:{attendee.id}",
+        )
     return _personal(
         make_response(render_template("registration/withdrawn.html", assembly=assembly))
     )

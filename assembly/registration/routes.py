@@ -16,20 +16,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from assembly import marks
 from assembly.assemblies.services import get_assembly, note_printed
 from assembly.auth import audit
 from assembly.auth.access import require
 from assembly.auth.domain import Permission
 from assembly.core import divipola
+from assembly.core.jobs import breathe, paced
 from assembly.core.qr import png_response, qr_svg
 from assembly.errors import AssemblyError, NotFound
 from assembly.extensions import limiter, unit_of_work
 from assembly.helpers import public_url, room, venue_today
-from assembly.registration import domain, services
+from assembly.registration import consent, domain, services
 from assembly.registration.blueprint import bp
 from assembly.registration.panels import panels_for
 
 PER_PAGE = 50
+#: badges a printed page holds (25 A4 sheets of 8; a QR each): «Página 2 de 250» at 50,000
+BADGES_PER_PAGE = 200
 OPEN_STATUSES = {"open", "live"}
 
 
@@ -37,14 +41,8 @@ def _public_limit() -> str:
     return current_app.config["PUBLIC_RATE_LIMIT"]
 
 
-def responsible_party(assembly) -> str:
-    """Who processes the data, for the habeas-data text: the agreement's signatories."""
-    return f"las entidades del {assembly.agreement_line}".replace("del El ", "del ")
-
-
 def form_context(assembly, values: dict, errors: dict, *, mode: str, holder=None) -> dict:
     department = values.get("department_code", "")
-    responsible = responsible_party(assembly)
     labels = {field.key: _(field.label) for field in domain.FIELDS}
     labels.update({f"extra_{q.id}": q.label for q in assembly.extra_questions})
     labels[""] = _("Formulario")
@@ -60,8 +58,7 @@ def form_context(assembly, values: dict, errors: dict, *, mode: str, holder=None
         "fields": domain.FIELDS_BY_KEY,
         "departments": divipola.departments(),
         "municipalities": divipola.municipalities(department) if department else [],
-        "habeas_text": domain.HABEAS_DATA_TEXT.format(responsable=responsible),
-        "photo_text": domain.PHOTO_CONSENT_TEXT.format(responsable=responsible),
+        **consent.texts(assembly),
     }
 
 
@@ -70,8 +67,10 @@ def _submitted() -> dict:
 
 
 def _failed(error: AssemblyError) -> tuple[dict, object]:
-    """The per-field messages and, for a repeated document, who holds it."""
-    fields = dict(error.fields) or {"": error.message}
+    """The per-field messages, in the language of the page, and, for a repeated document,
+    who holds it."""
+    fields = {key: marks.said(message, _) for key, message in error.fields.items()}
+    fields = fields or {"": error.message}
     return fields, getattr(error, "holder", None)
 
 
@@ -280,7 +279,8 @@ def ticket_qr(token: str):
 @require(Permission.DESK)
 def badges(assembly_id: int):
     """Badges to print: ``?ids=1,2`` (or repeated ids) or ``?all=1``; A4 sheets of 2×4, or a
-    62 mm label roll with ``?format=roll``."""
+    62 mm label roll with ``?format=roll``; ``BADGES_PER_PAGE`` a page (``?page=2``), each
+    page printed on its own, so no response grows with the room."""
     assembly = get_assembly(assembly_id)
     if request.args.get("all"):
         ids = None
@@ -292,18 +292,30 @@ def badges(assembly_id: int):
                 for part in value.split(",")
                 if part.strip().isascii() and part.strip().isdigit()
             )
-    people = services.attendees_for_badges(assembly.id, ids)
+    people, shown = services.attendees_for_badges(
+        assembly.id, ids, page=request.args.get("page"), per_page=BADGES_PER_PAGE
+    )
     roll = request.args.get("format") == "roll"
     with unit_of_work():
         note_printed(assembly, room())
         audit.note(current_user, "attendees.badges", assembly_id=assembly.id, people=len(people))
+    # a page's new QR codes are still ~0.3 s of work (core.qr: ~1.5 ms each, a reprint's are
+    # kept): made one by one, the server serving the others in between (breathe every ~50 ms;
+    # nothing written is pending any more)
+    codes, tick = {}, paced(breathe)
+    for done, person in enumerate(people, 1):
+        codes[person.id] = qr_svg(ticket_url(person.ticket_token), label=_("Código QR"))
+        tick(done, len(people))
+    query = request.args.to_dict(flat=False)
     return render_template(
         "registration/badges.html",
         assembly=assembly,
         people=people,
+        shown=shown,
         roll=roll,
-        qr=lambda person: Markup(qr_svg(ticket_url(person.ticket_token), label=_("Código QR"))),
-        query={k: v for k, v in request.args.to_dict(flat=False).items() if k != "format"},
+        qr=lambda person: Markup(codes[person.id]),
+        query={k: v for k, v in query.items() if k != "format"},
+        pages_of={k: v for k, v in query.items() if k != "page"},
     )
 
 

@@ -10,9 +10,11 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from assembly.assemblies.models import Assembly, ExtraQuestion
 from assembly.core.ordering import moved, renumber
+from assembly.core.paging import Page, page_of
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.helpers import utcnow
@@ -34,8 +36,12 @@ class DuplicateDocument(Conflict):
 
     def __init__(self, document_number: str, holder: Attendee):
         super().__init__(
-            f"El documento {document_number} ya está inscrito a nombre de {holder.full_name}.",
-            fields={"document_number": "Este documento ya está inscrito en esta asamblea."},
+            _(
+                "El documento %(number)s ya está inscrito a nombre de %(name)s.",
+                number=document_number,
+                name=holder.full_name,
+            ),
+            fields={"document_number": _("Este documento ya está inscrito en esta asamblea.")},
         )
         self.holder = holder
 
@@ -245,12 +251,26 @@ def attendee_counts(assembly_id: int) -> dict[str, int]:
     return counts
 
 
-def attendees_for_badges(assembly_id: int, ids: Iterable[int] | None) -> list[Attendee]:
-    """The attendees to print, by name; ``ids`` None means everyone in the assembly."""
-    statement = select(Attendee).where(Attendee.assembly_id == assembly_id)
+def attendees_for_badges(
+    assembly_id: int, ids: Iterable[int] | None, *, page: object = 1, per_page: int
+) -> tuple[list[Attendee], Page]:
+    """One page of the attendees to print (``ids`` None: everyone in the assembly), by name
+    then id, so that the pages together hold each person exactly once; their mesa and
+    sub-mesa loaded with them (two queries, not two per badge)."""
+    chosen = [Attendee.assembly_id == assembly_id]
     if ids is not None:
-        statement = statement.where(Attendee.id.in_(list(ids)))
-    return list(db.session.scalars(statement.order_by(Attendee.name_key, Attendee.id)))
+        chosen.append(Attendee.id.in_(sorted(ids)))
+    total = db.session.scalar(select(func.count(Attendee.id)).where(*chosen)) or 0
+    shown = page_of(total, per_page, page)
+    rows = db.session.scalars(
+        select(Attendee)
+        .where(*chosen)
+        .options(selectinload(Attendee.group), selectinload(Attendee.table))
+        .order_by(Attendee.name_key, Attendee.id)
+        .offset(shown.offset)
+        .limit(per_page)
+    )
+    return list(rows), shown
 
 
 # --- extra questions --------------------------------------------------------------------------

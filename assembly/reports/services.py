@@ -99,11 +99,15 @@ def describe_export(
         "id": entry.id,
         "when": domain.venue.local(entry.created_at, zone or domain.DEFAULT_ZONE),
         "who": entry.username,
-        "report": domain.REPORTS.get(entry.report, (entry.report,))[0],
-        "variant": {domain.FULL: "Completa", domain.PSEUDONYMISED: "Seudonimizada"}.get(
+        # the log's words in the page's language (the report titles are N_-marked)
+        "report": _(domain.REPORTS.get(entry.report, (entry.report,))[0]),
+        "variant": {domain.FULL: _("Completa"), domain.PSEUDONYMISED: _("Seudonimizada")}.get(
             entry.variant, "—"
         ),
-        "assemblies": assemblies[0] if len(assemblies) == 1 else f"{len(assemblies)} asambleas",
+        "full": entry.variant == domain.FULL,
+        "assemblies": assemblies[0]
+        if len(assemblies) == 1
+        else _("%(n)s asambleas", n=len(assemblies)),
         "assembly_names": assemblies,
         "rows": entry.rows,
         "filename": entry.filename,

@@ -1,20 +1,23 @@
 """Accessibility of every page type (issue 20.7): axe-core finds no serious or critical
-violation, the desk and the table page work with the keyboard alone, and text at 200 % keeps
-the main content inside the window (no horizontal scroll, nothing cut)."""
+violation (in the day's states, tests/support/day_seed.py), the desk and the table page work
+with the keyboard alone, and text at 200 % keeps the main content inside the window (no
+horizontal scroll, nothing cut)."""
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from assembly.extensions import db as _db
 from assembly.grouping.models import Group, Table
 from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, log_in
 from tests.browser.test_pages_browser import _pages
+from tests.support.day_seed import day_pages, seed_day
 
 AXE = SCREENSHOTS.parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 #: pages a person opens on a phone (the rest are staff screens on a laptop)
-PHONE_PREFIXES = ("/inscripcion/", "/t/", "/mesa", "/encuesta/")
+PHONE_PREFIXES = ("/inscripcion/", "/t/", "/mesa", "/encuesta/", "/votar/", "/seguimiento/")
 
 
 def serious_violations(page) -> list:
@@ -46,10 +49,9 @@ def _settle(page) -> None:
     page.evaluate("() => new Promise((done) => setTimeout(done, 50))")
 
 
-def test_axe_finds_no_serious_violation_on_any_page(
-    new_page, make_user, make_assembly, make_attendee
-):
-    admin, assembly, group, person = _seed(make_user, make_assembly, make_attendee)
+@pytest.mark.slow  # heavy: axe over every page type in the day's real states (run once)
+def test_axe_finds_no_serious_violation_on_any_page(new_page, make_user, tmp_path):
+    day = seed_day(make_user, tmp_path)
     laptop = new_page(LAPTOP, bypass_csp=True)
     phone = new_page(PHONE, bypass_csp=True)
     for page in (laptop, phone):
@@ -57,9 +59,9 @@ def test_axe_finds_no_serious_violation_on_any_page(
     laptop.goto("/login")
     _settle(laptop)
     found = serious_violations(laptop)
-    log_in(laptop, admin)
-    log_in(phone, admin)
-    for path in _pages(assembly, group, person):
+    log_in(laptop, day.admin)
+    log_in(phone, day.admin)
+    for path in day_pages(day):
         page = phone if path.startswith(PHONE_PREFIXES) else laptop
         page.goto(path)
         _settle(page)
@@ -96,6 +98,7 @@ OVERFLOW = """() => {
 }"""
 
 
+@pytest.mark.slow  # a walk over every laptop page at 200 % (~11 s)
 def test_text_at_200_percent_keeps_every_page_inside_the_window(
     new_page, make_user, make_assembly, make_attendee
 ):
@@ -125,6 +128,48 @@ def test_text_at_200_percent_keeps_every_page_inside_the_window(
     )
     found = page.evaluate(OVERFLOW)
     assert len(found) == 1 and "cuts text in p" in found[0], found
+
+
+#: the facilitator's screens: a phone in the facilitator's hand
+FACILITATOR_PAGES = ("/facilitate",)
+
+
+def _phone_pages(assembly, group, person) -> list[str]:
+    """The pages a person opens on a phone: the ticket, its vote and data, the public form,
+    the table page, the survey; and the facilitator's screens."""
+    return [
+        path
+        for path in _pages(assembly, group, person)
+        if path.startswith(PHONE_PREFIXES) or path.endswith(FACILITATOR_PAGES)
+    ]
+
+
+def test_text_at_200_percent_keeps_every_phone_page_inside_a_390_px_phone(
+    new_page, make_user, make_assembly, make_attendee
+):
+    """A phone's text size set to 200 %: the browser's default font size doubled (16 → 32
+    px, as a person's text-size setting does; CDP's Page.setFontSizes), on a 390×844
+    phone. Every text sized relative to it doubles; nothing may scroll sideways or be cut."""
+    admin, assembly, group, person = _seed(make_user, make_assembly, make_attendee)
+    page = new_page(PHONE, device_scale_factor=3, is_mobile=True, has_touch=True)
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
+    log_in(page, admin)
+    problems = []
+    paths = _phone_pages(assembly, group, person)
+    assert {
+        "/mesa/PAGINA",
+        f"/t/{person.ticket_token}/votar",
+        f"/inscripcion/{assembly.id}",
+    } <= set(paths) and any(p.endswith("/facilitate") for p in paths)
+    for path in paths:
+        page.goto(path)
+        _settle(page)
+        root = page.evaluate("() => getComputedStyle(document.documentElement).fontSize")
+        assert root == "32px", (path, root)  # the setting holds on every page
+        problems += page.evaluate(OVERFLOW)
+    assert problems == []
 
 
 def _tab_to(page, selector: str, limit: int = 120) -> None:

@@ -58,7 +58,7 @@ def _counts(assembly):
     return out
 
 
-@pytest.mark.parametrize("count", [5, 600])
+@pytest.mark.parametrize("count", [5, pytest.param(600, marks=pytest.mark.slow)])  # 600: ~16 s
 def test_the_whole_puzzle_joins_every_mesa_legibly(
     count, new_page, make_user, make_assembly, make_attendee
 ):
@@ -175,7 +175,7 @@ def test_the_revealed_mesa_names_its_spokesperson_live(
     ).wait_for()
 
 
-@pytest.mark.parametrize("count", [40, 600])
+@pytest.mark.parametrize("count", [40, pytest.param(600, marks=pytest.mark.slow)])  # 600: ~18 s
 def test_no_badge_or_label_is_cut_when_every_mesa_has_decided(
     count, new_page, make_user, make_assembly
 ):

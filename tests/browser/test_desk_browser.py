@@ -3,6 +3,7 @@
 import re
 from datetime import UTC, datetime, timedelta
 
+from assembly.core.qr import qr_matrix
 from assembly.extensions import db as _db
 from assembly.registration.domain import normalize_name
 from assembly.registration.models import Attendee
@@ -282,8 +283,9 @@ def test_desk_on_a_phone(new_page, make_user, make_assembly, make_attendee):
 def test_camera_scans_a_ticket_qr(
     tmp_path, browser, live_server, make_user, make_assembly, make_attendee
 ):
-    """Chromium's fake camera plays a video of a ticket QR; jsQR (loaded only when the camera
-    button is pressed) reads it and the desk checks the person in."""
+    """Chromium's fake camera plays a video of a ticket QR, made as the app makes it (its fixed
+    mask); jsQR (loaded only when the camera button is pressed) reads it and the desk checks
+    the person in."""
     from tests.browser.conftest import CHROMIUM_ARGS
     from tests.support.services import require_chromium
 
@@ -327,12 +329,7 @@ def test_camera_scans_a_ticket_qr(
 def _qr_video(text: str, width: int = 640, height: int = 480, frames: int = 10) -> bytes:
     """A Y4M video (raw YUV 4:2:0, no image library needed) showing the QR of ``text`` in
     black on white, for Chromium's --use-file-for-fake-video-capture."""
-    import qrcode
-
-    code = qrcode.QRCode(border=4)
-    code.add_data(text)
-    code.make(fit=True)
-    matrix = code.get_matrix()  # with the quiet zone
+    matrix = qr_matrix(text)  # the app's own code (its fixed mask), with the quiet zone
     module = min(width, height) * 5 // 6 // len(matrix)
     left = (width - module * len(matrix)) // 2
     top = (height - module * len(matrix)) // 2

@@ -2,6 +2,7 @@
 with its pager, and a split running in the background shown as a progress bar that turns
 into the result by itself when the job ends."""
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -13,6 +14,7 @@ from tests.browser.test_grouping_browser import _room
 SMALL_LAPTOP = {"width": 1280, "height": 720}
 
 
+@pytest.mark.slow  # a big room and a background split (~15 s)
 def test_a_big_room_pages_its_sub_mesas_and_follows_a_background_split(
     new_page, make_user, make_assembly, db
 ):

@@ -68,6 +68,7 @@ def https_server(app, database_url, tmp_path):
         log.close()
 
 
+@pytest.mark.slow  # a TLS server of its own (~15 s)
 def test_serve_over_https_pages_sockets_and_a_secure_context(https_server, browser, make_assembly):
     url, trusted, _cert = https_server
     assembly = make_assembly()
@@ -107,6 +108,7 @@ def test_serve_over_https_pages_sockets_and_a_secure_context(https_server, brows
         context.close()
 
 
+@pytest.mark.slow  # a TLS server of its own and a trusted CA (~20 s)
 def test_with_a_trusted_certificate_the_phone_keeps_its_page(https_server, browser):
     """A certificate the device trusts (here Chromium is told its key, as a managed device
     with the organisers' authority installed): the worker registers and keeps /mesa."""

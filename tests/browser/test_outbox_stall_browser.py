@@ -5,6 +5,7 @@ in the websocket and swallows the first frame of the command; the server never s
 
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from assembly.extensions import db as _db
@@ -39,6 +40,7 @@ class SwallowFirst:
         ws.on_message(from_page)
 
 
+@pytest.mark.slow  # a fault run: waits out the unanswered ack (~12 s)
 def test_a_phone_whose_ack_never_comes_resends_on_the_same_connection(room, new_page):  # noqa: F811
     assembly, admin = room["assembly"], room["admin"]
     _go_to_step(assembly, admin, "needs")
@@ -64,6 +66,7 @@ def test_a_phone_whose_ack_never_comes_resends_on_the_same_connection(room, new_
     _db.session.rollback()
 
 
+@pytest.mark.slow  # a fault run: waits out the unanswered join (~13 s)
 def test_a_board_whose_join_gets_no_answer_joins_again(new_page, make_user, make_assembly):
     admin = make_user("admin")
     assembly = make_assembly()

@@ -1,16 +1,21 @@
-"""Every page type in Chromium under the real Content-Security-Policy (new_page fails the test
-on any violation), without a JavaScript error, and the phone and board screens in English:
-the JS strings come from the catalog of the page's language."""
+"""Every page type, in the day's states (tests/support/day_seed.py), in Chromium under the real
+Content-Security-Policy (new_page fails the test on any violation), without a JavaScript
+error, and the phone and board screens in English: the JS strings come from the catalog of
+the page's language."""
 
+import pytest
 from sqlalchemy import select
 
 from assembly.extensions import db as _db
 from assembly.grouping.models import Group, Table
 from tests.browser.conftest import LAPTOP, PHONE, PROJECTOR, log_in, screenshot
 from tests.support.board_seed import seed_pieces
+from tests.support.day_seed import day_pages, seed_day
 
 
 def _pages(assembly, group, person):
+    """The page types on a nearly empty assembly (the English and 200 % walks; the policy
+    and axe walks go through the day's states, tests/support/day_seed.py)."""
     a = f"/assemblies/{assembly.id}"
     return [
         "/assemblies/",
@@ -65,22 +70,15 @@ def _pages(assembly, group, person):
     ]
 
 
-def test_every_page_type_runs_under_the_policy_without_errors(
-    new_page, make_user, make_assembly, make_attendee
-):
-    admin = make_user("admin")
-    assembly = make_assembly()
-    group = _db.session.scalar(select(Group).where(Group.assembly_id == assembly.id))
-    _db.session.add(Table(group_id=group.id, number=1, join_code="PAGINA", capacity=20))
-    _db.session.commit()
-    person = make_attendee(assembly)
-    _db.session.commit()
+@pytest.mark.slow  # a walk over every page type (~30 s): run once, in the slow step
+def test_every_page_type_runs_under_the_policy_without_errors(new_page, make_user, tmp_path):
+    day = seed_day(make_user, tmp_path)
     page = new_page(LAPTOP)
     errors = []
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     page.on("dialog", lambda dialog: dialog.dismiss())
-    log_in(page, admin)
-    for path in _pages(assembly, group, person):
+    log_in(page, day.admin)
+    for path in day_pages(day):
         page.goto(path)
         page.wait_for_load_state("load")
         # the page's modules ran (the entry module is the last script of every page with JS)

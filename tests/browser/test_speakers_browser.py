@@ -71,8 +71,8 @@ def test_the_console_runs_the_list_and_the_projector_shows_the_turn(
     small = new_page({"width": 1280, "height": 720})
     log_in(small, moderator)
     small.goto(f"/assemblies/{assembly.id}/projector")
-    # its clock's snapshot has arrived (the page has joined): what follows is a live change
-    small.locator("[data-projector][data-status]").wait_for(state="attached")
+    # no wait for its join: a change made while it joins shows too (tests/integration/
+    # test_join_race.py holds that moment for certain)
     box.get_by_label("Nombre").fill("Asociación Río Arauca")
     box.get_by_role("button", name="Agregar a la lista").click()
     box.get_by_role("button", name="Dar la palabra al siguiente").click()

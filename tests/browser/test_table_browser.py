@@ -10,11 +10,13 @@ import socketio
 from sqlalchemy import select
 
 from assembly.agenda import services as agenda
+from assembly.assemblies import periods
 from assembly.extensions import db as _db
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
 from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.conftest import TEST_PASSWORD
+from tests.support import socket_events
 from tests.support.live_server import Browserless
 
 SMALL_PHONE = {"width": 360, "height": 740}
@@ -67,7 +69,7 @@ class BoardListener:
         self.texts = {}
         self.arrived = threading.Event()
         self.client = socketio.Client(reconnection=False)
-        self.client.on("piece_saved", self._on_saved)
+        socket_events.on(self.client, "piece_saved", self._on_saved)
         self.client.connect(url, auth={"board": board_token}, transports=["websocket"])
         assert self.client.call("join_board", {"assembly_id": assembly_id}, timeout=10)["ok"]
 
@@ -208,7 +210,17 @@ def test_table_page_fits_small_phones_and_wrong_codes_are_explained(room, new_pa
         page.get_by_label("¿Qué se hará?").fill(
             "Constituir el fondo con aportes de cada cooperativa"
         )
-        page.get_by_label("¿Cuándo?").select_option("2025-T2")
+        # the quarters the server offers (assemblies.periods: from the assembly's, 2026-03-14)
+        offered = (
+            page.get_by_label("¿Cuándo?")
+            .locator("option")
+            .evaluate_all("options => options.map(o => [o.value, o.textContent])")
+        )
+        assert offered == [["", "Elija un trimestre"]] + [
+            [value, label] for value, label in periods.choices(room["assembly"])
+        ]
+        assert offered[1] == ["2026-T1", "T1 2026 (ene–mar)"]
+        page.get_by_label("¿Cuándo?").select_option("2026-T2")
         _shot(page, f"puzzle-table-plan-{name}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name}: {overflow}px of horizontal overflow"

@@ -3,6 +3,7 @@ amendments; and (issue 17.7) an erasure makes a redacted version, public-role na
 
 from datetime import UTC, datetime
 
+import flask_babel
 from sqlalchemy import select
 
 from assembly.agenda import services as agenda
@@ -83,10 +84,18 @@ def test_the_acta_lists_the_plenarys_amendments_not_the_tables_edits(
         (before, "Crédito con tasa blanda", "Plenaria"),
         ("Crédito con tasa blanda", "Crédito con tasa cero", "Votada"),
     ]
-    assert rows[0]["by"] == "Moderación Convenio" and rows[0]["kind"] == "Necesidad"
+    assert rows[0]["by"] == "Moderación Convenio" and rows[0]["kind"] == "need"
     auth.login("moderator")
     page = client.get(f"/assemblies/{assembly.id}/acta").get_data(as_text=True)
     assert "Enmiendas de la plenaria" in page and "Crédito con tasa cero" in page
+    assert "<td>Necesidad</td>" in page
+    # in the reader's language (issue 20.8), also in an acta stored with the Spanish label
+    for kind in ("need", "Necesidad"):
+        acta.snapshot = {**acta.snapshot, "amendments": [{**r, "kind": kind} for r in rows]}
+        db.session.commit()
+        flask_babel.refresh()  # the requests share the test's app context and its locale
+        english = client.get(f"/assemblies/{assembly.id}/acta?lang=en").get_data(as_text=True)
+        assert "<td>Need</td>" in english and "Necesidad" not in english
 
 
 def test_redaction_keeps_public_roles_and_counts_what_it_suppressed():

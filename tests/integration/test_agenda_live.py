@@ -11,6 +11,7 @@ import pytest
 from assembly.agenda import domain, services, slides
 from assembly.agenda.domain import ClockState
 from assembly.agenda.models import AgendaClock, ClockAction, Slide
+from assembly.core import testclock
 from assembly.extensions import db, socketio
 
 
@@ -50,6 +51,16 @@ def test_join_clock_answers_the_contract_snapshot(moderated):
     assert abs(state["server_now"] - time.time()) < 5
     assert state["moment"] is None and state["step"] is None and state["idle"] is True
     assert state["next"]["title"] == "Registro" and state["next"]["planned_text"] == "07:30"
+
+
+def test_clock_time_gives_the_servers_time_on_the_socket(moderated, client, monkeypatch):
+    """The screens measure their offset over their socket (static/js/shared/clock.js): the
+    same answer as GET /api/time (a credential's socket: below)."""
+    assembly, sio = moderated
+    monkeypatch.setattr(testclock.time, "time", lambda: 1_715_369_100.5)
+    ack = sio.emit("clock_time", {"assembly_id": assembly.id}, callback=True)
+    assert ack == {"ok": True, "now": 1_715_369_100.5, "speed": 1.0}
+    assert client.get("/api/time").get_json() == {"now": 1_715_369_100.5, "speed": 1.0}
 
 
 def test_every_control_is_acknowledged_stored_and_broadcast(moderated, socket_client):
@@ -210,6 +221,9 @@ def test_credential_sockets_follow_only_their_assembly(app, make_assembly):
         assert phone.emit("join_clock", {"assembly_id": assembly.id}, callback=True)["ok"]
         refused = phone.emit("join_clock", {"assembly_id": other.id}, callback=True)
         assert refused["error"] == "No puede seguir el reloj de esta asamblea."
+        assert phone.emit("clock_time", {"assembly_id": assembly.id}, callback=True)["ok"]
+        refused = phone.emit("clock_time", {"assembly_id": other.id}, callback=True)
+        assert refused["error"] == "No puede seguir el reloj de esta asamblea."
         assert control(phone, assembly, "start")["error"] == "Su cuenta no puede manejar el reloj."
         phone.disconnect()
     finally:
@@ -315,6 +329,16 @@ def test_schedule_shows_planned_actual_and_projected_in_local_time(moderated, ma
     assert first["actual_text"] == "07:42"
     assert second["projected_text"] == "08:11–08:41" and second["shift_minutes"] == 11
     assert result["delay_text"] == "vamos 12 min tarde"
+
+
+def test_the_action_log_speaks_the_page_language(app, moderated, client):
+    """The console's log said «Inició» on an English page (the labels were plain Spanish;
+    found by the English walk in the day's states)."""
+    assembly, sio = moderated
+    control(sio, assembly, "start")
+    control(sio, assembly, "extend", minutes=2)
+    log = client.get(f"/assemblies/{assembly.id}/console/data?lang=en").get_json()["log"]
+    assert [entry["label"] for entry in log] == ["Extended 2 min", "Started: Registro"]
 
 
 def test_console_and_projector_pages(auth, client, make_assembly):

@@ -2,11 +2,14 @@
 recorded (not each desk search), written in one insert per transaction, and admins view it
 (filtered, paginated) and export it."""
 
+import pytest
 from sqlalchemy import event, select
 
 from assembly.auth import audit
 from assembly.auth.models import AuditEntry
+from assembly.core import coalesce
 from assembly.extensions import db as _db
+from assembly.grouping.models import Group, Table
 from tests.integration.test_registration import good_form
 
 
@@ -178,4 +181,108 @@ def test_rosters_read_over_sockets_and_printed_are_recorded_like_the_other_bulk_
     users = [organizer.username] * 4 + [facilitator.username] * 2
     assert [(e.username, e.assembly_id, e.people) for e in entries] == [
         (user, assembly.id, 3) for user in users
+    ]
+
+
+@pytest.fixture
+def seated(make_assembly, make_attendee):
+    """A table with two seated people, and an empty one."""
+    assembly = make_assembly()
+    group = _db.session.scalars(select(Group).where(Group.assembly_id == assembly.id)).first()
+    full = Table(group_id=group.id, number=1, join_code="AUDT22", capacity=20)
+    empty = Table(group_id=group.id, number=2, join_code="VACA33", capacity=20)
+    _db.session.add_all([full, empty])
+    _db.session.commit()
+    for _ in range(2):
+        make_attendee(assembly, group_id=group.id, table_id=full.id)
+    return assembly, full, empty
+
+
+def _table_lines(db):
+    db.session.expire_all()
+    return [
+        (e.username, e.action, e.assembly_id, e.subject, e.people)
+        for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "table.read").order_by(AuditEntry.id)
+        )
+    ]
+
+
+def test_a_table_phone_that_sees_its_peoples_names_is_recorded(
+    seated, socket_client, client, auth, db
+):
+    """A table code shows its people's names to whoever holds it, with no account: its page
+    and each socket join write one line (who: the code's holder, or the staff account that
+    used the code), and a table with nobody seated writes none."""
+    assembly, full, _empty = seated
+    line = ("table_code", "table.read", assembly.id, f"table:{full.id}", 2)
+    phone = socket_client(auth={"table_code": "AUDT22"})
+    assert phone.emit("join_table", {}, callback=True)["ok"]
+    assert _table_lines(db) == [line]
+    assert client.get("/mesa/AUDT22").status_code == 200  # the page carries the names too
+    assert _table_lines(db) == [line, line]
+    other = socket_client(auth={"table_code": "VACA33"})
+    assert other.emit("join_table", {}, callback=True)["ok"]
+    assert client.get("/mesa/VACA33").status_code == 200
+    assert len(_table_lines(db)) == 2  # nobody's name shown: nothing to record
+    user = auth.login("facilitator")
+    staff = socket_client()
+    assert staff.emit("join_table", {"code": "AUDT22"}, callback=True)["ok"]
+    assert _table_lines(db)[-1] == (user.username, *line[1:])
+
+
+def test_the_phones_lines_are_batched_into_one_insert(seated, socket_client, app, db, monkeypatch):
+    """«Batched so the desk's writes stay fast»: joins within AUDIT_BATCH_MS share one
+    delayed insert; no join commits a line of its own."""
+    assembly, full, _ = seated
+    monkeypatch.setitem(app.config, "AUDIT_BATCH_MS", 1000)
+    later = []
+    monkeypatch.setattr(coalesce.socketio, "start_background_task", lambda fn, *a: later.append(a))
+    inserts = []
+
+    def count_inserts(conn, cursor, statement, *_):
+        if statement.lstrip().upper().startswith("INSERT INTO AUDIT_ENTRIES"):
+            inserts.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", count_inserts)
+    try:
+        for _ in range(3):
+            phone = socket_client(auth={"table_code": "AUDT22"})
+            assert phone.emit("join_table", {}, callback=True)["ok"]
+        assert _table_lines(db) == [] and len(later) == 1  # one insert waits for all three
+        monkeypatch.setattr(coalesce.socketio, "sleep", lambda seconds: None)
+        coalesce._later(*later.pop())  # the delayed run
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", count_inserts)
+    assert len(inserts) == 1
+    assert (
+        _table_lines(db) == [("table_code", "table.read", assembly.id, f"table:{full.id}", 2)] * 3
+    )
+
+
+def test_erasures_without_a_staff_click_are_in_the_log_too(
+    app, make_assembly, make_attendee, client, db
+):
+    """The retention rule (one line per assembly) and a person's own withdrawal through the
+    ticket's link are in the audit log beside the admins' erasures."""
+    old = make_assembly(date="2024-03-01")
+    old.status = "closed"
+    db.session.commit()
+    for _ in range(2):
+        make_attendee(old)
+    result = app.test_cli_runner().invoke(args=["assembly", "retention", "--days", "365"])
+    assert result.exit_code == 0, result.output
+    current = make_assembly()
+    person = make_attendee(current)
+    assert (
+        client.post(f"/t/{person.ticket_token}/retirar", data={"confirm": "yes"}).status_code == 200
+    )
+    db.session.expire_all()
+    lines = [
+        (e.username, e.action, e.assembly_id, e.subject, e.people)
+        for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+    ]
+    assert lines == [
+        ("retención", "attendees.retention", old.id, "", 2),
+        ("titular", "attendee.withdraw", current.id, f"attendee:{person.id}", 1),
     ]

@@ -144,6 +144,9 @@ def test_phones_cannot_write_after_closing(room, socket_client, monkeypatch):
     monkeypatch.setattr(
         "assembly.agenda.services.open_piece_kinds", lambda assembly_id: {"need", "solution"}
     )
+    monkeypatch.setattr(
+        "assembly.agenda.services.piece_window", lambda a_id: ({"need", "solution"}, False)
+    )
     phone = socket_client(auth={"table_code": room["table"].join_code})
     assert phone.emit("join_table", {}, callback=True)["ok"]
     own = next(p for p in room["pieces"] if p.table_id == room["table"].id and p.kind == "need")

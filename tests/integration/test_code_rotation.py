@@ -12,6 +12,8 @@ from assembly.extensions import socketio
 from assembly.grouping import codes
 from assembly.grouping.models import Group, RetiredCode, Table
 from assembly.puzzle.models import Piece
+from tests.conftest import TEST_LAN_ADDRESS
+from tests.support.qr_read import decode_png
 
 OLD = "RTAB22"
 
@@ -35,6 +37,7 @@ def room(make_assembly, make_attendee, make_user):
 @pytest.fixture
 def needs_open(monkeypatch):
     monkeypatch.setattr("assembly.agenda.services.open_piece_kinds", lambda assembly_id: {"need"})
+    monkeypatch.setattr("assembly.agenda.services.piece_window", lambda a_id: ({"need"}, False))
 
 
 def need(text="Falta crédito blando"):
@@ -164,6 +167,13 @@ def test_the_facilitator_prints_the_new_card(room, client, auth):
     organizers = client.get(f"/assemblies/{room['assembly'].id}/tables/{room['table'].id}/qr.png")
     assert organizers.status_code == 200 and organizers.get_data() == qr.get_data()
     assert organizers.headers["Cache-Control"] == "private, no-store"
+    assert decode_png(qr.get_data()).text == f"http://{TEST_LAN_ADDRESS}/mesa/{OLD}"
+    # rotated: the card's QR is the new code's (the image kept for the old one is never served)
+    client.post(f"/assemblies/{room['assembly'].id}/tables/{room['table'].id}/code")
+    new = _table(room).join_code
+    assert new != OLD
+    after = client.get(f"/assemblies/{room['assembly'].id}/tables/{room['table'].id}/qr.png")
+    assert decode_png(after.get_data()).text == f"http://{TEST_LAN_ADDRESS}/mesa/{new}"
 
 
 def test_a_new_code_never_reuses_a_retired_one(room, monkeypatch):

@@ -367,14 +367,22 @@ def test_a_burst_of_check_ins_shares_one_broadcast_with_the_last_count(
     from assembly.extensions import socketio
 
     monkeypatch.setitem(app.config, "DESK_COUNTERS_DELAY_MS", 150)
-    # Wait on the broadcasts themselves (each runs as a background task), never on the clock.
+    # Wait on the broadcasts themselves (each runs as a background task), never on the clock;
+    # and the broadcast's delay ends when the test says so, not after 150 ms of a loaded machine
+    # (three check-ins on PostgreSQL took longer than that once).
     tasks = []
     start = socketio.start_background_task
     monkeypatch.setattr(
         socketio, "start_background_task", lambda *a, **kw: tasks.append(start(*a, **kw))
     )
+    delay_over = threading.Event()
+    sleep = socketio.sleep
+    monkeypatch.setattr(
+        socketio, "sleep", lambda s=0: delay_over.wait(10) if s == 0.15 else sleep(s)
+    )
 
     def finished():
+        delay_over.set()
         for task in tasks:
             task.join(10)
             assert not task.is_alive()

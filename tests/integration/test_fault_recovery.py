@@ -19,6 +19,7 @@ import socketio as socketio_client
 from sqlalchemy import create_engine, text
 
 from tests.conftest import TEST_PASSWORD
+from tests.support import socket_events
 from tests.support.cluster import OwnRedis
 from tests.support.live_server import PROJECT_ROOT, Browserless, start_server
 from tests.support.services import require, require_postgres
@@ -65,7 +66,7 @@ def test_redis_killed_and_restarted_no_500_and_every_screen_resyncs(
             ok = arrived.wait_for(lambda: len(events[kind]) >= count, timeout=timeout)
         assert ok, f"no {kind} on B.\nA:\n{a.log()[-3000:]}\nB:\n{b.log()[-3000:]}"
 
-    client.on("assembly_changed", record("changed"))
+    socket_events.on(client, "assembly_changed", record("changed"))
     client.on("resync", record("resync"))
     try:
         web = Browserless(a.url)

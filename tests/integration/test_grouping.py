@@ -613,6 +613,7 @@ def test_rosters_list_names_organisations_leader_and_agreement(split_room, clien
 
 def test_join_cards_and_qr_encode_the_public_table_url(split_room, client, db, app):
     from assembly.core.qr import qr_png
+    from tests.support.qr_read import decode_png
 
     assembly, _ = split_room
     all_tables = tables(db, assembly.id)
@@ -627,6 +628,7 @@ def test_join_cards_and_qr_encode_the_public_table_url(split_room, client, db, a
         app.config["PUBLIC_URL"] = ""
     assert response.status_code == 200 and response.mimetype == "image/png"
     url = f"http://192.168.0.10:8000/mesa/{table.join_code}"
+    assert decode_png(response.data).text == url  # read back by zxing-cpp
     assert response.data == qr_png(url, box_size=10, border=2)
     assert response.data != qr_png(
         f"http://192.168.0.10:8000/mesa/{all_tables[1].join_code}", box_size=10, border=2

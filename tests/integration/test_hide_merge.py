@@ -113,7 +113,8 @@ def test_hiding_and_merging_agree_on_the_board_agenda_acta_and_workbooks(
     assert _triples_from_rows(agenda[0]["rows"]) == expected
     # the printed agenda names where the merged-in pieces were written
     page = client.get(f"/assemblies/{assembly.id}/agenda-consolidada").get_data(as_text=True)
-    assert page.count("De la sub-mesa 2") == 2  # «Banco comunal» and «Abrir el banco»
+    assert page.count("(de la Sub-mesa 1.2)") == 2  # «Banco comunal» and «Abrir el banco»
+    assert "(también de la Sub-mesa 1.2)" in page  # the kept need: its duplicate's sub-mesa
     assert "Fondo rotatorio <span" not in page  # sub-mesa 1's own solution: no mark
     auth.logout()
     auth.login("supervisor")

@@ -140,3 +140,86 @@ def test_export_writes_the_workbooks_and_logs_them(run, db, make_assembly, make_
     assert refused.exit_code == 1 and "No existe el informe «nada»" in refused.output
     missing = CliRunner().invoke(cli.main, ["export", "999999", "--out", str(out)])
     assert missing.exit_code == 1 and "no existe" in missing.output.lower()
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """What an import did again: each read of a file and each check of its rows."""
+    from assembly.registration.imports import apply, parse
+
+    calls: list[str] = []
+    read, review = parse.read_table, apply.review
+    monkeypatch.setattr(parse, "read_table", lambda *a, **k: calls.append("read") or read(*a, **k))
+    monkeypatch.setattr(apply, "review", lambda *a, **k: calls.append("review") or review(*a, **k))
+    return calls
+
+
+def _import(assembly, path, folder, **options):
+    import datetime as dt
+
+    from assembly.registration.imports import batch
+
+    options.setdefault("chosen", {"sex": {"M": "mujer"}})
+    return batch.run_import(
+        assembly, path, consent_default=True, today=dt.date(2026, 3, 14), folder=folder, **options
+    )
+
+
+def test_the_import_after_a_dry_run_stores_its_checked_rows(db, make_assembly, tmp_path, counted):
+    """The dry run keeps what it read and checked; the import of the same file that follows
+    stores those rows without reading the file or checking a row again, says the same, and
+    leaves nothing kept behind."""
+    assembly = make_assembly()
+    path, folder = tmp_path / "preinscritos.csv", tmp_path / "kept"
+    path.write_bytes(list_bytes())
+    dry = _import(assembly, path, folder, dry_run=True)
+    assert counted == ["read", "review"] and any(folder.iterdir())
+    counted.clear()
+    done = _import(assembly, path, folder)
+    assert counted == []  # neither read nor checked again
+    assert done["imported"] and done["new"] == dry["new"] == 7
+    assert {k: v for k, v in done.items() if k not in ("imported", "batch")} == {
+        k: v for k, v in dry.items() if k != "imported"
+    }
+    assert db.session.scalar(select(func.count(Attendee.id))) == 7
+    assert not any(folder.iterdir())  # what the dry run kept went with the import
+
+
+def test_a_change_after_the_dry_run_checks_every_row_again(
+    db, make_assembly, make_attendee, tmp_path, counted
+):
+    """Anything the review read that changed since (another value choice, somebody
+    registered meanwhile, other bytes under the same name) makes the import check again."""
+    assembly = make_assembly()
+    path, folder = tmp_path / "preinscritos.csv", tmp_path / "kept"
+    path.write_bytes(list_bytes())
+
+    _import(assembly, path, folder, dry_run=True)
+    counted.clear()
+    done = _import(assembly, path, folder, dry_run=True, chosen={"sex": {"M": "hombre"}})
+    assert counted == ["read", "review"]  # a dry run always checks
+    counted.clear()
+    done = _import(assembly, path, folder, chosen={"sex": {"M": "mujer"}})
+    assert counted == ["review"]  # the rows kept, but checked for these choices
+    assert done["imported"] and done["new"] == 7
+    women = db.session.scalar(select(func.count(Attendee.id)).where(Attendee.sex == "mujer"))
+    assert women == 4
+
+    other = make_assembly()
+    _import(other, path, folder, dry_run=True)
+    make_attendee(other, document_number="1057200002")  # registered at the desk meanwhile
+    counted.clear()
+    done = _import(other, path, folder)
+    assert counted == ["review"] and (done["new"], done["already"]) == (6, 1)
+
+    third = make_assembly()
+    _import(third, path, folder, dry_run=True)
+    path.write_bytes(list_bytes().replace(b"Luis", b"Luiz"))
+    counted.clear()
+    done = _import(third, path, folder)
+    assert counted == ["read", "review"] and done["new"] == 7
+    assert db.session.scalar(
+        select(func.count(Attendee.id)).where(
+            Attendee.assembly_id == third.id, Attendee.first_names == "Luiz"
+        )
+    )

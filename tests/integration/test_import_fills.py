@@ -76,3 +76,63 @@ def test_without_a_batch_nothing_is_recorded(db, make_assembly, make_attendee):
     row = {"document_number": person.document_number, "sex": "mujer"}
     assert fills.fill_incomplete(assembly, [(2, person.document_number, row)]) == 1
     assert db.session.scalar(select(ImportFill)) is None
+
+
+def test_undoing_an_import_older_than_the_fill_record_says_its_filled_fields_stay(
+    client, auth, db, make_assembly, make_attendee, run_jobs_inline
+):
+    """An import confirmed before the import_fills revision filled fields without recording
+    them: its undo removes its people, keeps those fields and says so, in the question
+    before and in the answer after."""
+    auth.login("organizer")
+    assembly = make_assembly()
+    rosa = make_attendee(assembly, document_number="1057700001", sex=None, municipality_code=None)
+    new = make_attendee(assembly, document_number="1057700002")
+    batch = ImportBatch(
+        assembly_id=assembly.id, filename="vieja.csv", status="done", created=1, filled=1
+    )
+    db.session.add(batch)
+    db.session.flush()
+    rosa.sex, rosa.municipality_code = "mujer", "81794"  # what it filled, never recorded
+    new.import_batch_id = batch.id
+    db.session.commit()
+
+    listing = client.get(f"/assemblies/{assembly.id}/import").get_data(as_text=True)
+    assert (
+        "Los datos que llenó a 1 personas ya inscritas se conservan: esta importación es "
+        "anterior al registro de esos cambios."
+    ) in listing
+    assert "vaciar de nuevo" not in listing  # never promised
+    response = client.post(
+        f"/assemblies/{assembly.id}/imports/{batch.id}/undo", follow_redirects=True
+    )
+    text = response.get_data(as_text=True)
+    assert "se quitaron 1 personas" in text
+    assert "Los datos que llenó a 1 personas ya inscritas se conservan" in text
+    db.session.expire_all()
+    rosa = db.session.get(Attendee, rosa.id)
+    assert (rosa.sex, rosa.municipality_code) == ("mujer", "81794")
+    assert db.session.get(Attendee, new.id) is None
+
+
+def test_undoing_an_import_with_recorded_fills_promises_to_empty_them(
+    client, auth, db, make_assembly, make_attendee
+):
+    auth.login("organizer")
+    assembly = make_assembly()
+    rosa = make_attendee(assembly, document_number="1057700001", sex=None, municipality_code=None)
+    batch = batch_of(db, assembly)
+    batch.filled = 1
+    row = {"document_number": rosa.document_number, "sex": "mujer"}
+    fills.fill_incomplete(assembly, [(2, rosa.document_number, row)], batch)
+    db.session.commit()
+    listing = client.get(f"/assemblies/{assembly.id}/import").get_data(as_text=True)
+    assert "vaciar de nuevo los datos que llenó a 1 personas" in listing
+    assert "anterior al registro" not in listing
+    text = client.post(
+        f"/assemblies/{assembly.id}/imports/{batch.id}/undo", follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Se vaciaron de nuevo los datos que llenó a 1 personas" in text
+    assert "anterior al registro" not in text
+    db.session.expire_all()
+    assert db.session.get(Attendee, rosa.id).sex is None

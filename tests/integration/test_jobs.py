@@ -7,10 +7,12 @@ import time
 import urllib.request
 
 import pytest
+from flask_babel import refresh
 
 from assembly.core import jobs
 from assembly.errors import Conflict
 from assembly.extensions import db
+from assembly.marks import N_
 from tests.support.live_server import start_server
 
 
@@ -152,3 +154,93 @@ def test_the_arithmetic_of_a_job_runs_in_another_process_while_the_room_is_serve
     finally:
         server.stop()
     assert "Traceback" not in server.log(), server.log()[-3000:]
+
+
+def test_a_jobs_message_reads_in_the_language_of_whoever_follows_it(
+    app, client, auth, make_user, run_inline
+):
+    """A job has no language (it runs with none): it stores the catalog's Spanish source and
+    each reader gets it in theirs, as the split's page shows it to an English organiser."""
+    owner = make_user("organizer")
+
+    def reading(ctx):
+        ctx.progress(1, 2, N_("Leyendo las inscripciones…"))
+        return None
+
+    job = jobs.start_job("test", reading, assembly_id=None, user_id=owner.id)
+    db.session.expire_all()
+    assert jobs.get_job(job.id).message == "Leyendo las inscripciones…"  # stored as the source
+    auth.login(owner)
+    refresh()  # the test's one app context keeps the locale it last chose
+    spanish = client.get(f"/api/jobs/{job.id}?lang=es").get_json()["job"]["message"]
+    refresh()
+    english = client.get(f"/api/jobs/{job.id}?lang=en").get_json()["job"]["message"]
+    assert (spanish, english) == ("Leyendo las inscripciones…", "Reading the registrations…")
+    unknown = jobs.start_job("test", counting, assembly_id=None, user_id=owner.id, total=1)
+    assert client.get(f"/api/jobs/{unknown.id}").get_json()["job"]["message"] == "Fila 1"
+
+
+@pytest.mark.parametrize(("failed_in", "read_in"), [("es", "en"), ("en", "es")])
+def test_a_failure_reads_in_the_language_of_whoever_follows_it(
+    app, client, auth, make_user, run_inline, failed_in, read_in
+):
+    """A job failing in one language's request keeps its reason's msgid and parameters; each
+    reader gets it in theirs (issue 20.8), a crash's generic sentence too."""
+    from assembly.marks import Problem
+
+    undone = N_(
+        "No se puede deshacer: %(n)s persona(s) de esta importación ya registraron su "
+        "llegada o tienen mesa."
+    )
+    sentences = {
+        "es": (
+            "No se puede deshacer: 3 persona(s) de esta importación ya registraron su "
+            "llegada o tienen mesa.",
+            "Algo falló de nuestro lado. Lo que envió no se guardó; intente de nuevo.",
+        ),
+        "en": (
+            "It cannot be undone: 3 person(s) from this import have already checked in or "
+            "have a table.",
+            "Something failed on our side. What you sent was not saved; try again.",
+        ),
+    }
+    owner = make_user("organizer")
+    refresh()
+    with app.test_request_context(f"/?lang={failed_in}"):
+        refused = jobs.start_job(
+            "test", failing, assembly_id=None, user_id=owner.id,
+            error=Conflict(Problem(undone, n=3)),
+        )  # fmt: skip
+        crashed = jobs.start_job(
+            "test", failing, assembly_id=None, user_id=owner.id, error=RuntimeError("kaput")
+        )
+    db.session.expire_all()
+    stored = jobs.get_job(refused.id)
+    assert stored.error == sentences[failed_in][0]  # as composed, for the log
+    assert stored.error_said == {"msgid": undone, "params": {"n": 3}}
+    auth.login(owner)
+    for job, sentence in zip((refused, crashed), sentences[read_in], strict=True):
+        refresh()  # the test's one app context keeps the locale it last chose
+        answer = client.get(f"/api/jobs/{job.id}?lang={read_in}").get_json()["job"]
+        assert (answer["status"], answer["error"]) == ("failed", sentence)
+
+
+def test_a_failure_stored_before_its_msgid_was_kept_reads_as_written(app, client, auth, make_user):
+    """A job failed before ``error_said`` existed: its composed reason reads as it was
+    written, translated when it is a catalog sentence without parameters."""
+    owner = make_user("organizer")
+    plain = "Esta importación no existe o ya terminó. Suba el archivo de nuevo."
+    composed = "Ya hay un reparto. Volver a repartir cambiaría de sub-mesa a 4 persona(s)."
+    old = [
+        jobs.Job(kind="test", user_id=owner.id, status="failed", error=text)
+        for text in (plain, composed)
+    ]
+    db.session.add_all(old)
+    db.session.commit()
+    auth.login(owner)
+    refresh()
+    shown = [client.get(f"/api/jobs/{job.id}?lang=en").get_json()["job"]["error"] for job in old]
+    assert shown == [
+        "This import does not exist or has already finished. Upload the file again.",
+        composed,
+    ]

@@ -25,6 +25,7 @@ import requests
 import socketio
 from sqlalchemy import create_engine, text
 
+from tests.support import socket_events
 from tests.support.cluster import (
     Nginx,
     OwnRedis,
@@ -160,7 +161,7 @@ def test_long_polling_through_nginx_stays_on_its_process(national):
     board = Recorder()
     client = _client(nginx, node, transport="polling", auth={"board": room["board_token"]})
     try:
-        client.on("piece_saved", board.handler("piece_saved"))
+        socket_events.on(client, "piece_saved", board.handler("piece_saved"))
         reply = client.call("join_board", {"assembly_id": room["assembly_id"]}, timeout=15)
         assert reply["ok"], reply
     finally:
@@ -196,7 +197,7 @@ def test_pieces_from_phones_on_one_process_reach_boards_on_the_others_exactly_on
             for node in cookies[:2]:
                 recorder = Recorder()
                 client = _client(nginx, node, auth={"board": room["board_token"]})
-                client.on("piece_saved", recorder.handler("piece_saved"))
+                socket_events.on(client, "piece_saved", recorder.handler("piece_saved"))
                 joined = client.call("join_board", {"assembly_id": room["assembly_id"]}, timeout=15)
                 assert joined["ok"], joined
                 boards.append((port, node, client, recorder))
@@ -264,7 +265,7 @@ def test_two_desks_on_two_processes_never_count_a_person_twice(national):
         desks.append((browser, csrf))
     watcher = Recorder()
     screen = _client(nginx, third, cookie=desks[0][0].cookie_header())
-    screen.on("desk_counters", watcher.handler("desk_counters"))
+    socket_events.on(screen, "desk_counters", watcher.handler("desk_counters"))
     assert screen.call("join_desk", {"assembly_id": room["assembly_id"]}, timeout=15)["ok"]
     tickets = room["tickets"]
     results: dict[str, list[str]] = {ticket: [] for ticket in tickets}

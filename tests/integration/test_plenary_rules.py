@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import select
 
 from assembly.assemblies import services as assemblies
@@ -13,6 +14,7 @@ from assembly.board.models import Approval
 from assembly.errors import InvalidInput
 from assembly.extensions import db
 from assembly.registration.models import Attendee
+from assembly.reports.domain import approval_parts
 from tests.support.board_seed import seed_pieces
 
 
@@ -54,7 +56,8 @@ def test_four_of_280_present_cannot_approve_by_phone(hall):
     approval = services.open_vote(None, assembly.id, group.id)
     db.session.commit()
     assert approval.present_open == 280 and approval.rule["quorum_needed"] == 141
-    assert "más de la mitad de las 280 personas presentes (141)" in approval.rule["text"]
+    sentence = services.approval_rule_text(services.approval_dict(approval))
+    assert "más de la mitad de las 280 personas presentes (141)" in sentence
     for person in hall["people"][:4]:
         services.cast_vote(person.ticket_token, approval.id, "for")
     db.session.commit()
@@ -68,6 +71,30 @@ def test_four_of_280_present_cannot_approve_by_phone(hall):
     assert not services.is_frozen(group.id)  # the mesa's agenda is still open to a new vote
     result = services.approval_results(assembly.id)[group.id]
     assert (result["outcome"], result["for"], result["cast"]) == ("no_quorum", 4, 4)
+
+
+def test_a_vote_without_quorum_reads_sin_quorum_on_the_agenda_and_its_workbook(hall, auth, client):
+    """The printed agenda and the agenda workbook say what the acta says: «Sin quórum», not a
+    plain «No aprobada» (the room never reached the count that decides)."""
+    assembly, group = hall["assembly"], hall["groups"][0]
+    approval = services.open_vote(None, assembly.id, group.id)
+    db.session.commit()
+    services.cast_vote(hall["people"][0].ticket_token, approval.id, "for")
+    services.close_vote(None, assembly.id, group.id)
+    db.session.commit()
+    result = services.approval_results(assembly.id)[group.id]
+    assert approval_parts(result)[:2] == ["Sin quórum", "Votación por teléfono"]
+    auth.login("supervisor")
+    refresh()
+    page = client.get(f"/assemblies/{assembly.id}/agenda-consolidada?lang=es").get_data(
+        as_text=True
+    )
+    assert "<strong>Sin quórum</strong>" in page and "No aprobada" not in page
+    refresh()
+    english = client.get(f"/assemblies/{assembly.id}/agenda-consolidada?lang=en").get_data(
+        as_text=True
+    )
+    assert "<strong>No quorum</strong>" in english
 
 
 def test_a_phone_vote_with_quorum_decides_by_the_majority_stored_when_it_opened(hall, auth):

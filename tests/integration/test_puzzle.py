@@ -14,10 +14,14 @@ CLOSED = "La moderación cerró este paso: ya no se pueden agregar ni editar nec
 
 @pytest.fixture
 def open_kinds(monkeypatch):
-    """The agenda clock's open kinds, set by the test (agenda.services.open_piece_kinds)."""
+    """The agenda clock's open kinds, set by the test (agenda.services.open_piece_kinds, and
+    piece_window, which a write reads them from, never time-up)."""
     current = {"need"}
     monkeypatch.setattr(
         "assembly.agenda.services.open_piece_kinds", lambda assembly_id: set(current)
+    )
+    monkeypatch.setattr(
+        "assembly.agenda.services.piece_window", lambda assembly_id: (set(current), False)
     )
     return current
 
@@ -285,12 +289,24 @@ def test_a_leader_of_table_a_cannot_touch_table_b_with_any_event(room, socket_cl
     assert received(leader_b, "piece_saved") == []
 
 
-def test_table_spokesperson_by_id_or_name(room, socket_client, open_kinds):
+def test_table_spokesperson_by_id_or_name(room, socket_client, facilitator, open_kinds):
     leader, coleader = phone(socket_client, "AAAA22"), phone(socket_client, "AAAA22")
+    assembly = room["assembly"]
+    board = socket_client(auth={"board": assembly.board_token})
+    joined = board.emit("join_board", {"assembly_id": assembly.id}, callback=True)
+    staff = socket_client()
+    staff.emit("facilitate_group", {"group_id": room["groups"][0].id}, callback=True)
+    staff.get_received()
     first, second = room["people"]["A"]
     ack = leader.emit("set_spokesperson", {"attendee_id": first.id}, callback=True)
     assert ack["ok"] and ack["table"]["spokesperson"] == {"id": first.id, "name": first.full_name}
     assert received(coleader, "table_changed")[0]["spokesperson"]["id"] == first.id
+    assert received(staff, "table_changed")[0]["spokesperson"]["id"] == first.id
+    # the board shows the mesa's vocero, not a table's: its room is not told (nor counted)
+    assert [e["name"] for e in board.get_received()] == []
+    again = board.emit("join_board", {"assembly_id": assembly.id}, callback=True)
+    board_room = f"board:{assembly.id}"
+    assert again["seq"][board_room] == joined["seq"][board_room]
     ack = leader.emit("set_spokesperson", {"name": second.first_names.upper()}, callback=True)
     assert ack["ok"] and ack["table"]["spokesperson"]["id"] == second.id
     ack = leader.emit("set_spokesperson", {"name": "Nadie Conocido"}, callback=True)

@@ -8,6 +8,7 @@ import pytest
 import socketio as socketio_client
 
 from tests.conftest import TEST_PASSWORD
+from tests.support import socket_events
 from tests.support.live_server import Browserless, start_server
 from tests.support.services import require_redis
 
@@ -29,10 +30,11 @@ def test_event_from_one_process_reaches_a_client_of_another(
         web = Browserless(server_a.url)
         web.login(admin.username, TEST_PASSWORD)
 
-        @client.on("assembly_changed")
         def on_changed(data):
             payloads.append(data)
             received.set()
+
+        socket_events.on(client, "assembly_changed", on_changed)
 
         # The same session cookie is valid on B: both processes share the secret key.
         client.connect(

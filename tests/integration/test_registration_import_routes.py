@@ -484,3 +484,16 @@ def test_undoing_a_reimport_empties_what_it_filled_but_keeps_corrections(
         "81736",
     )
     assert count(db, desk) == 2  # the new person went, the two earlier ones stay
+
+
+def test_the_mapping_and_values_steps_speak_the_page_language(client, desk):
+    """The fields a column goes to and the values' labels went out in Spanish on English
+    pages (found by the English walk in the day's states: a list on its way)."""
+    mapping_url = upload(client, desk).headers["Location"]
+    page = client.get(mapping_url + "?lang=en").get_data(as_text=True)
+    assert '<option value="document_number" selected>Document number</option>' in page
+    assert ">Número de documento</option>" not in page
+    client.post(mapping_url, data=mapping_form(page))
+    values = client.get(mapping_url + "/values?lang=en").get_data(as_text=True)
+    assert "<h2>Sex</h2>" in values and "<h2>Sexo</h2>" not in values
+    assert ">Citizenship card (CC)</option>" in values

@@ -505,6 +505,30 @@ def test_pseudonymised_attendance_has_no_documents_or_contact(app, client, auth,
     assert "Versión seudonimizada" in first["Asistencia"]["A1"].value
 
 
+def test_the_same_person_has_the_same_pseudonym_in_every_assembly(
+    app, client, auth, seeded, make_assembly, make_attendee
+):
+    """Issue 17.8: the key is the installation's, not the assembly's, so a person who came to
+    two regional assemblies is one code in both pseudonymised exports (counted once across
+    regions), and the other people of the second assembly are not the first's codes."""
+    person = seeded["people"][0]
+    other = make_assembly(name="Asamblea Regional PIT Casanare")
+    again = make_attendee(
+        other, document_type=person.document_type, document_number=person.document_number
+    )
+    stranger = make_attendee(other)
+    auth.login("supervisor")
+    codes = {}
+    for assembly in (seeded["assembly"], other):
+        book = workbook_of(export(client, "asistencia", [assembly.id], "seudonimizada"))
+        codes[assembly.id] = {r[0] for r in table_rows(book["Asistencia"])[1]}
+    key = app.config["PSEUDONYM_KEY"]
+    mine = domain.pseudonym(key, again.document_type, again.document_number)
+    assert mine in codes[seeded["assembly"].id] and mine in codes[other.id]
+    theirs = domain.pseudonym(key, stranger.document_type, stranger.document_number)
+    assert theirs in codes[other.id] and theirs not in codes[seeded["assembly"].id]
+
+
 def test_full_version_needs_export_full(client, auth, seeded, monkeypatch):
     from assembly.auth import domain as auth_domain
     from assembly.auth.domain import Permission, Role
@@ -527,6 +551,24 @@ def test_full_version_needs_export_full(client, auth, seeded, monkeypatch):
         _db.session.scalar(select(ExportLog.variant).order_by(ExportLog.id.desc()))
         == "seudonimizada"
     )
+
+
+def test_the_export_log_speaks_the_page_language(client, auth, seeded):
+    """The log's report title and version went out in Spanish on English pages (the titles are
+    N_-marked; the day's-state page walk found it): both the page and the fetch answer."""
+    auth.login("admin")
+    answer = client.post(
+        "/reports/export?lang=en",
+        data={"report": "completo", "assembly_ids": [str(seeded["assembly"].id)],
+              "variant": "completa"},
+        headers={"Accept": "application/json"},
+    )  # fmt: skip
+    assert answer.get_json()["log"]["report"] == "Full report"
+    assert answer.get_json()["log"]["variant"] == "Full"
+    page = client.get("/reports?lang=en").get_data(as_text=True)
+    assert "Full report" in page and "Informe completo</td>" not in page
+    assert "<td>Full</td>" in page and "<td>Completa</td>" not in page
+    assert "reports/files/" in page  # the admin still gets the full version's link
 
 
 def test_fetch_export_answers_json_then_downloads_the_logged_file(client, auth, seeded):

@@ -40,6 +40,7 @@ RIGHTS: dict[str, set[str]] = {
     "nudge": FACILITATION,
     "set_group_spokesperson": FACILITATION,
     "join_clock": FOLLOWERS,
+    "clock_time": FOLLOWERS,
     "clock_control": PLENARY,
     "join_projector": PLENARY,
     "join_board": FOLLOWERS,
@@ -49,6 +50,8 @@ RIGHTS: dict[str, set[str]] = {
     "plenary_rules": PLENARY,
     "plenary_headcount": PLENARY,
     "speakers_command": PLENARY,
+    "vote_qr": PLENARY,
+    "survey_qr": PLENARY,
     "rotate_table_code": FACILITATION,  # last: it changes the table's code
 }
 #: credentials of the other assembly: none of them may touch this one
@@ -146,6 +149,7 @@ def _payload(name: str, world: dict) -> dict:
         "nudge": {"table_id": t, "message": "¿Cómo van?"},
         "set_group_spokesperson": {"group_id": g, "attendee_id": None},
         "join_clock": {"assembly_id": a},
+        "clock_time": {"assembly_id": a},
         "clock_control": {"assembly_id": a, "action": "no-such-action"},
         "join_projector": {"assembly_id": a},
         "join_board": {"assembly_id": a},
@@ -155,6 +159,8 @@ def _payload(name: str, world: dict) -> dict:
         "plenary_rules": {"assembly_id": a, "quorum_kind": "?"},
         "plenary_headcount": {"assembly_id": a, "headcount": "x"},
         "speakers_command": {"assembly_id": a, "action": "no-such-action"},
+        "vote_qr": {"assembly_id": a, "shown": False},
+        "survey_qr": {"assembly_id": a, "shown": False},
         "rotate_table_code": {"table_id": t},
     }[name]
 

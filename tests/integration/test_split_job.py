@@ -82,8 +82,9 @@ def test_a_large_split_is_a_job_with_the_result_of_the_split_at_once(
     messages = [m for _done, _total, m in progress]
     # read 4 at a time (23 people: 6 reads), computed, written 6 seats at a time (20: 4 writes)
     assert messages.count("Leyendo las inscripciones…") == 1 + 6
-    # computing, computed, then a commit every 2 tables opened
-    assert messages.count("Repartiendo la sala…") == 2 + expected.tables_count // 2
+    # computing, computed, then a commit every 2 tables opened and one after the last (the
+    # tables' own writes are committed before any seat is written: core.locks)
+    assert messages.count("Repartiendo la sala…") == 2 + expected.tables_count // 2 + 1
     writes = [(d, t) for d, t, m in progress if m.startswith("Sentando")]
     assert writes == [(6, 20), (12, 20), (18, 20), (20, 20)]
     assert any(event == "grouping_changed" for event, _payload, _room in sent)
@@ -197,3 +198,36 @@ def test_a_split_bumps_every_room_it_tells_in_a_few_statements(db, big, make_use
     assert len(bumps) == 2 * -(-len(rooms) // 3)  # ceil(rooms / 3) statements per message
     second = [(room, payload["seq"]) for _event, payload, room in sent[len(rooms) :]]
     assert sorted(second) == sorted((room, 2) for room in rooms)
+
+
+@pytest.mark.parametrize(
+    ("failed_in", "read_in", "reason"),
+    [
+        ("es", "en", "There is already a split. Splitting again would move "),
+        ("en", "es", "Ya hay un reparto. Volver a repartir cambiaría de sub-mesa a "),
+    ],
+)
+def test_a_failed_split_reads_in_the_language_of_whoever_follows_it(
+    client, auth, db, big, make_user, run_inline, failed_in, read_in, reason
+):
+    """A job's failure is kept as its msgid and parameters (the nested parts of the changes
+    too), not as the sentence of the request it failed in (issue 20.8)."""
+    from flask_babel import refresh
+
+    services.run_split(make_user(), big.id, population="checked_in", seed=1)
+    db.session.commit()
+    auth.login("organizer")
+    refresh()
+    answer = client.post(
+        f"/assemblies/{big.id}/groups/split?lang={failed_in}",
+        data={"population": "registered", "seed": "2"},
+    )
+    db.session.expire_all()
+    job = db.session.scalars(select(jobs.Job)).one()
+    assert job.status == "failed" and job.error_said["msgid"].startswith("Ya hay un reparto.")
+    refresh()  # the test's one app context keeps the locale it last chose
+    page = client.get(f"{answer.headers['Location']}&lang={read_in}").get_data(as_text=True)
+    assert reason in page
+    refresh()
+    shown = client.get(f"/api/jobs/{job.id}?lang={read_in}").get_json()["job"]["error"]
+    assert shown.startswith(reason) and "%(" not in shown

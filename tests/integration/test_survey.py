@@ -269,6 +269,7 @@ def test_the_projected_board_carries_the_survey_qr_while_it_is_open(room, client
         "ok": True,
         "state": "borrador",
         "closes_in": None,
+        "big": False,
     }
     _open(assembly.id)
     board = client.get(f"/assemblies/{assembly.id}/board").get_data(as_text=True)

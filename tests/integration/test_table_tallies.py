@@ -64,12 +64,16 @@ def stored(db) -> dict:
     rows = db.session.execute(
         select(TableTally.table_id, TableTally.kind, TableTally.value, TableTally.people)
     )
-    return {(t, k, v): p for t, k, v, p in rows if p != 0}
+    tally = {(t, k, v): p for t, k, v, p in rows if p != 0}
+    # tables.seated, kept by the same triggers, as a "seated" row of each table
+    seats = db.session.execute(select(Table.id, Table.seated).where(Table.seated != 0))
+    return tally | {(t, "seated", ""): n for t, n in seats}
 
 
 def recounted(db) -> dict:
     rows = db.session.execute(text(tally_sql.RECOUNT))
-    return {(t, k, v): int(p) for t, k, v, p in rows if p}
+    tally = {(t, k, v): int(p) for t, k, v, p in rows if p}
+    return tally | {(t, "seated", ""): p for (t, k, _v), p in tally.items() if k == "all"}
 
 
 def _ids(db, assembly_id, *conditions):

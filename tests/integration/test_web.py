@@ -169,6 +169,21 @@ def test_static_files_live_under_the_release_and_are_cached_for_a_year(app, clie
     assert js.mimetype == "text/javascript"
 
 
+def test_static_files_do_not_vary_with_the_session_cookie(app, client, auth):
+    """A log-in does not make the phone's cache fetch the release's files again: they carry
+    no ``Vary: Cookie`` and never a session cookie, while pages still do."""
+    release = app.config["STATIC_RELEASE"]
+    auth.login("admin")
+    page = client.get("/assemblies/")
+    assert "Cookie" in page.headers["Vary"]
+    for path in ("css/app.css", "js/shared/socket.js", "boot/es/table.js"):
+        response = client.get(f"/static/{release}/{path}", headers={"Accept-Encoding": "br"})
+        assert response.status_code == 200, path
+        assert "Cookie" not in response.headers.get("Vary", ""), path
+        assert "Set-Cookie" not in response.headers, path
+    assert client.get("/assemblies/").status_code == 200  # the session itself is untouched
+
+
 def test_a_page_of_an_older_release_still_gets_its_files_uncached(client):
     response = client.get("/static/0123456789ab/css/app.css")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-cache"
@@ -214,6 +229,7 @@ def test_a_page_boots_its_screens_through_one_generated_entry_module(app, client
     assert spanish.status_code == 200 and spanish.mimetype == "text/javascript"
     assert spanish.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     body = spanish.get_data(as_text=True)
+    assert body.startswith('import { start } from "../../js/shared/i18n.js";')
     assert 'import * as screen0 from "../../js/screens/table.js";' in body
     assert 'start([["table", screen0]], {}, "es");' in body
     english = client.get(f"/static/{release}/boot/en/divipola+registration_form.js")
@@ -230,7 +246,7 @@ def test_the_page_preloads_every_module_its_screens_import(app, client, auth, ma
     page = client.get(f"/assemblies/{assembly.id}/desk?desk=Mesa+1").get_data(as_text=True)
     release = app.config["STATIC_RELEASE"]
     preloads = re.findall(r'<link rel="modulepreload" href="/static/[^/]+/([^"]+)">', page)
-    for module in ("js/boot.js", "js/screens/desk.js", "js/shared/socket.js", "js/shared/net.js",
+    for module in ("js/shared/i18n.js", "js/screens/desk.js", "js/shared/socket.js", "js/shared/net.js",
                    "js/shared/tickets.js", "vendor/socket.io/socket.io.esm.min.js"):  # fmt: skip
         assert module in preloads
     assert f'<script type="module" src="/static/{release}/boot/es/desk+shell.js"></script>' in page

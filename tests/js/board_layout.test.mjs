@@ -72,3 +72,44 @@ test("empty mesas give up their place so the mesas with pieces share one page", 
   const empty = [1, 2, 3].map((id) => ({ id, blocks: [] }));
   assert.deepEqual(paginate(empty, { width: 1880, height: 780 }, REGION, LEGIBLE)[0].groups.map((g) => g.id), [1, 2, 3]);
 });
+
+test("mesas that fit legibly together share a page rather than one mesa and an empty half", () => {
+  // the 40-piece board at 1920×1080: five mesas of two or three chains, one per sub-mesa
+  const stage = { width: 1886, height: 707 };
+  const groups = [3, 3, 3, 3, 2].map((n, i) => ({ id: i + 1, blocks: Array.from({ length: n }, (_, t) => chains((i + 1) * 10 + t, 1)) }));
+  const pages = paginate(groups, stage, REGION, LEGIBLE);
+  assert.ok(pages.length < 5, `${pages.length} pages`);
+  assert.ok(pages.some((p) => p.groups.length > 1));
+  assert.deepEqual(pages.flatMap((p) => p.groups.map((g) => g.id)), [1, 2, 3, 4, 5]); // in order, once
+  for (const page of pages) {
+    const w = stage.width / page.columns - REGION.padW;
+    const h = stage.height / page.rows - REGION.headH;
+    for (const g of page.groups) assert.ok(isLegible(fitRegion(g.blocks, w, h, LEGIBLE), g.blocks.length, LEGIBLE));
+  }
+});
+
+test("with grow, the rows fill the field's height (within the cap) and still pack", () => {
+  const block = chains(1, 1);
+  const still = fitRegion([block], 1800, 600, LEGIBLE);
+  const grown = fitRegion([block], 1800, 600, { ...LEGIBLE, grow: 1.1, growRow: 308 });
+  assert.ok(grown.hr > still.hr);
+  assert.ok(grown.hr <= 308 && grown.hr <= grown.w * 1.1);
+  assert.ok(grown.usedHeight <= 600);
+  const two = fitRegion([chains(1, 1), chains(2, 1)], 1800, 600, { ...LEGIBLE, grow: 1.1, growRow: 308 });
+  assert.ok(two.usedHeight >= 600 * 0.85, `${two.usedHeight}`); // the field is filled
+});
+
+test("fewer, wider block columns when their pieces hold more text: the 1280×720 mesa of three chains", () => {
+  // a mesa alone on a 1280×720 projector: three sub-mesas of one chain each
+  const blocks = [1, 2, 3].map((id) => chains(id, 1));
+  const options = { minRow: 66, minWidth: 150, minHeader: 27, maxRow: 260, grow: 1.1, growRow: 220 };
+  const narrow = fitRegion(blocks, 1232, 420, options);
+  const wide = fitRegion(blocks, 1232, 420, { ...options, wideRow: 92 });
+  assert.equal(narrow.columns, 2); // two columns and an empty quarter under the second
+  assert.equal(wide.columns, 1);
+  assert.ok(wide.hr >= 92 && wide.hr * wide.w >= narrow.hr * narrow.w * 1.2, `${wide.hr}×${wide.w} vs ${narrow.hr}×${narrow.w}`);
+  assert.ok(wide.usedHeight <= 420 && wide.usedHeight >= 420 * 0.85, `${wide.usedHeight}`);
+  // rows under the bar keep the columns: many chains stay in several columns
+  const many = [1, 2, 3, 4, 5, 6].map((id) => chains(id, 1));
+  assert.equal(fitRegion(many, 1232, 420, { ...options, wideRow: 92 }).columns, fitRegion(many, 1232, 420, options).columns);
+});

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { blockKnob, framePath, shortTitle, wholeKnobs, wholeRows } from "../../static/js/lib/board_whole_layout.js";
+import { blockKnob, framePath, shortTitle, wholeKnobs, wholePages, wholeRows } from "../../static/js/lib/board_whole_layout.js";
 
 test("five mesas: a short last row stretches to the full width; too narrow blocks are refused", () => {
   // text room: less a title's height and the knobs; -1 when the longest word would not fit
@@ -50,4 +50,13 @@ test("a need's short title ends after a whole word", () => {
     "Las asociaciones de recicladores no tienen centros…",
   );
   assert.equal(shortTitle("Falta crédito, capital y formación técnica", 2), "Falta crédito…");
+});
+
+test("pages of blocks: in order, as even as they can be, every block on one page", () => {
+  assert.deepEqual(wholePages(5, 5), [[0, 1, 2, 3, 4]]);
+  assert.deepEqual(wholePages(5, 2), [[0, 1], [2, 3], [4]]);
+  assert.deepEqual(wholePages(5, 3), [[0, 1, 2], [3, 4]]);
+  assert.deepEqual(wholePages(5, 1), [[0], [1], [2], [3], [4]]);
+  assert.deepEqual(wholePages(4, 3), [[0, 1], [2, 3]]);
+  assert.deepEqual(wholePages(0, 2), []);
 });

@@ -67,6 +67,31 @@ test("the widget joins the clock room through the connection and shows the snaps
   api.stop();
 });
 
+test("the widget measures the server's time on its socket after each join, never over HTTP", async () => {
+  const conn = fakeConnection();
+  const asked = [];
+  conn.request = async (event, payload) => {
+    asked.push([event, payload]);
+    return { ok: true, now: Date.now() / 1000 + 3600, speed: 1 };
+  };
+  const fetched = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (url) => fetched.push(url);
+  try {
+    const api = mountClock(widget(), conn, 4);
+    assert.deepEqual(asked, []); // not before the socket has joined
+    conn.joins[0].onSnapshot({ ok: true, state: state(3) });
+    await api.clock.sync(); // the sync the join started
+    assert.equal(asked.length, 5);
+    assert.deepEqual(asked[0], ["clock_time", { assembly_id: 4 }]);
+    assert.ok(Math.abs(api.clock.offset() - 3600) < 1, api.clock.offset());
+    assert.deepEqual(fetched, []);
+    api.stop();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+});
+
 test("a refused join says why on the widget", () => {
   const conn = fakeConnection();
   const element = widget();

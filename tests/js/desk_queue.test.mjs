@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { keepsScan, ScanQueue, sendQueued, uuid } from "../../static/js/lib/desk_queue.js";
+import { keepsScan, ScanQueue, sendQueued } from "../../static/js/lib/desk_queue.js";
 
 class MemoryStorage {
   constructor() {
@@ -22,11 +22,6 @@ function queue(storage = new MemoryStorage(), clock = { ms: 1000 }) {
   let n = 0;
   return new ScanQueue(storage, "q", { now: () => clock.ms, newId: () => `id-${++n}` });
 }
-
-test("a UUID without crypto.randomUUID (plain http on the LAN) is a v4 UUID", () => {
-  const id = uuid({ getRandomValues: (bytes) => bytes.fill(255) });
-  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-});
 
 test("queued scans survive a reload and carry their age by this laptop's clock", () => {
   const storage = new MemoryStorage();

@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { answerOf, backoff, Connection, roomsOf, Rooms } from "../../static/js/shared/socket.js";
 
 const TIMEOUT = Symbol("no acknowledgement");
+const RESERVED = new Set(["connect", "connect_error", "disconnect"]);
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 async function until(check, what) {
   for (let i = 0; i < 200; i += 1) {
@@ -18,6 +19,7 @@ class FakeSocket {
   constructor(server = {}) {
     this.server = server;
     this.handlers = {};
+    this.any = [];
     this.connected = false;
     this.active = true;
     this.emits = [];
@@ -26,8 +28,14 @@ class FakeSocket {
   on(event, handler) {
     (this.handlers[event] ||= []).push(handler);
   }
+  onAny(handler) {
+    this.any.push(handler);
+  }
+  /** As Socket.IO does: every event to its own listeners; the server's also to onAny's. */
   fire(event, payload) {
     for (const handler of this.handlers[event] || []) handler(payload);
+    if (RESERVED.has(event)) return;
+    for (const handler of this.any) handler(event, payload);
   }
   connect() {
     this.connects += 1;
@@ -167,6 +175,27 @@ test("duplicates are dropped and a gap re-runs the join of its room", async () =
   assert.equal(conn.rev, 45);
 });
 
+test("a batch hands each of its messages to its handlers in order, with the same checks", async () => {
+  const { socket, conn } = open({ join_board: () => ({ ok: true, rev: 40, seq: { "board:7": 10 } }) });
+  const seen = [];
+  let joins = 0;
+  conn.join("join_board", {}, () => (joins += 1));
+  conn.on("piece_saved", (piece) => seen.push(["saved", piece.seq]));
+  conn.on("piece_deleted", (piece) => seen.push(["deleted", piece.seq]));
+  socket.connect();
+  await until(() => joins === 1, "the join");
+  socket.fire("batch", [
+    ["piece_saved", { room: "board:7", seq: 10, rev: 40 }], // inside the snapshot: dropped
+    ["piece_saved", { room: "board:7", seq: 11, rev: 41 }],
+    ["piece_deleted", { room: "board:7", seq: 12, rev: 42 }],
+  ]);
+  assert.deepEqual(seen, [["saved", 11], ["deleted", 12]]);
+  assert.equal(conn.rev, 42);
+  socket.fire("batch", [["piece_saved", { room: "board:7", seq: 14, rev: 44 }]]); // 13 missing
+  await until(() => joins === 2, "the join after the gap inside a batch");
+  assert.deepEqual(seen, [["saved", 11], ["deleted", 12]]);
+});
+
 test("messages without seq carry no gap information and are applied as they come", async () => {
   const { socket, conn } = open();
   const seen = [];
@@ -247,4 +276,80 @@ test("a join answer names its rooms as a map, or as one room and its number", ()
   assert.equal(rooms.check({ room: "a", seq: 3 }), "apply"); // first news of a room: no gap known
   assert.equal(rooms.check({ room: "a", seq: 4 }), "apply");
   assert.equal(rooms.check({ room: "a", seq: 6 }), "gap");
+});
+
+/** A join whose answer the test sends: ``answer(ack)`` settles the n-th one. */
+function heldJoins() {
+  const pending = [];
+  const server = (_payload, n) => new Promise((resolve) => (pending[n] = resolve));
+  return { server, answer: (n, ack) => pending[n]({ ok: true, ...ack }), sent: () => pending.length };
+}
+
+test("a change broadcast while a join is on its way shows once, before or after the answer", async () => {
+  // the clock's join answers with the speaker the moderator just gave the floor to, or not yet
+  for (const [snapshotSeq, messageSeq, first, applied] of [
+    [5, 6, "message", [6]], // newer than the snapshot, arrived before the answer: applied after it
+    [6, 6, "message", []], //  already inside the snapshot, arrived before it: not applied twice
+    [5, 6, "answer", [6]], //  newer, arrived after the answer
+    [6, 6, "answer", []], //   inside the snapshot, its emit came after the answer
+  ]) {
+    const clock = heldJoins();
+    const { socket, conn } = open({ join_clock: clock.server });
+    const order = [];
+    conn.join("join_clock", { assembly_id: 7 }, (ack) => order.push(`snapshot ${ack.seq["clock:7"]}`));
+    conn.on("clock_state", (state) => order.push(state.seq));
+    socket.connect();
+    await until(() => clock.sent() === 1, "the join sent");
+    const message = { room: "clock:7", seq: messageSeq, rev: 30 + messageSeq };
+    if (first === "message") socket.fire("clock_state", message);
+    clock.answer(0, { rev: 30 + snapshotSeq, seq: { "clock:7": snapshotSeq } });
+    await until(() => order.length > 0, "the snapshot");
+    if (first === "answer") socket.fire("clock_state", message);
+    assert.deepEqual(order, [`snapshot ${snapshotSeq}`, ...applied], `${first} first, snapshot at ${snapshotSeq}`);
+    assert.equal(socket.count("join_clock"), 1); // no gap: no second join
+  }
+});
+
+test("two joins on their way (the projector's clock and counter): a message waits for both", async () => {
+  for (const clockFirst of [true, false]) {
+    const clock = heldJoins();
+    const desk = heldJoins();
+    const { socket, conn } = open({ join_clock: clock.server, join_projector: desk.server });
+    const order = [];
+    conn.join("join_clock", {}, () => order.push("clock"));
+    conn.join("join_projector", {}, () => order.push("desk"));
+    conn.on("clock_state", (state) => order.push(`clock_state ${state.seq}`));
+    conn.on("desk_counters", (state) => order.push(`desk_counters ${state.seq}`));
+    socket.connect();
+    await until(() => clock.sent() === 1 && desk.sent() === 1, "both joins sent");
+    socket.fire("clock_state", { room: "clock:7", seq: 4 });
+    socket.fire("desk_counters", { room: "desk:7", seq: 9 }); // inside the counter's snapshot
+    const answerClock = () => clock.answer(0, { seq: { "clock:7": 3 } });
+    const answerDesk = () => desk.answer(0, { seq: { "desk:7": 9 } });
+    const [one, two] = clockFirst ? [answerClock, answerDesk] : [answerDesk, answerClock];
+    one();
+    await until(() => order.length === 1, "the first snapshot");
+    assert.equal(order.length, 1); // nothing replayed while the other join is on its way
+    two();
+    await until(() => order.length === 3, "the second snapshot and the replay");
+    assert.deepEqual(order.slice(2), ["clock_state 4"]);
+    assert.equal(socket.count("join_clock") + socket.count("join_projector"), 2);
+  }
+});
+
+test("a numbered message this screen has no handler for still counts: the next is no gap", async () => {
+  const { socket, conn } = open({ join_board: () => ({ ok: true, rev: 50, seq: { "board:7": 10 } }) });
+  const seen = [];
+  conn.join("join_board", { assembly_id: 7 }, () => seen.push("snapshot"));
+  conn.on("piece_saved", (piece) => seen.push(piece.seq));
+  socket.connect();
+  await until(() => seen.length === 1, "the join");
+  socket.fire("rules_changed", { room: "board:7", seq: 11, rev: 51 }); // the plenary console's
+  socket.fire("piece_saved", { room: "board:7", seq: 12, rev: 52 });
+  await tick();
+  assert.deepEqual(seen, ["snapshot", 12]);
+  assert.equal(socket.count("join_board"), 1);
+  assert.equal(conn.rev, 52);
+  socket.fire("rules_changed", { room: "board:7", seq: 14, rev: 54 }); // 13 went missing: a gap still is one
+  await until(() => socket.count("join_board") === 2, "the join after a real gap");
 });

@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.support import socket_events
 from tests.support.live_server import Browserless, start_server
 from tests.support.perf import percentile, worker_cpu_seconds
 
@@ -269,7 +270,7 @@ def open_socket(base_url: str, cookie: str, assembly_id: int, received: list):
     import socketio
 
     client = socketio.Client(reconnection=False)
-    client.on("desk_counters", lambda state: received.append(state))
+    socket_events.on(client, "desk_counters", received.append)
     client.connect(base_url, headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=10)
     ack = client.call("join_desk", {"assembly_id": assembly_id}, timeout=10)
     if not ack.get("ok"):

@@ -141,7 +141,7 @@ class Viewer:
 
     SCAN = re.compile(
         rb'(?P<ping>\x81\x012)|(?P<connected>40\{"sid")|(?P<joined>431\[)'
-        rb'|42\["piece_saved",\{"id":"(?P<id>[0-9a-f-]{36})"'
+        rb'|\["piece_saved",\{"id":"(?P<id>[0-9a-f-]{36})"'  # alone or in a batch
     )
 
     def __init__(self, url: str, assembly_id: int, board_token: str):

@@ -20,13 +20,22 @@ not counted) and dup (pieces stored or delivered twice, a person counted twice).
 line:
 
     RESULT room viewers=500 p95_ms=… p95_ms_3proc=… checkin_p95_ms=… lost=0 dup=0 rejoin_s=…
+        floor_p95_ms=… floor_p95_ms_3proc=…
 
 ``p95_ms`` is the 1-process figure (the baseline), ``checkin_p95_ms`` the worse of the two
 set-ups; ``rejoin_s``: after the 1-process run, a kill -9 of the server with every table's
 phone connected and a restart on the same port, the seconds until every phone has its table
-again (goal < 10 s). Goal: p95 submit-to-board < 250 ms on both. Needs PostgreSQL (the database of
-``ASSEMBLY_TEST_POSTGRES_URL`` is used only to create and drop a database of its own),
-redis-server and nginx installed.
+again (goal < 10 s). Goal: p95 submit-to-board < 250 ms on both.
+
+Where the time goes, per set-up: submit-to-acknowledgement beside submit-to-board, the CPU
+seconds of every process (servers, nginx, Redis, viewers, this one's phones and desks) and the
+seconds each was ready to run but waited for a CPU (the machine's other load). The floor
+(``floor_p95_ms``, ``--no-floor`` skips it) runs the same phones and viewers, without desks,
+against a bare Flask-SocketIO app (tests/perf/bare_room_app.py) on 1 process and on 3 behind
+the same nginx and a Redis queue: the stack's own p95 on this machine at this moment.
+
+Needs PostgreSQL (the database of ``ASSEMBLY_TEST_POSTGRES_URL`` is used only to create and
+drop a database of its own), redis-server and nginx installed.
 
 Usage: ``.venv/bin/python tests/perf/bench_room.py [--viewers 500] [--tables 25] [--people 200]``
 """
@@ -73,7 +82,12 @@ from tests.support.cluster import (  # noqa: E402
     start_processes,
 )
 from tests.support.live_server import Browserless, free_port, start_server  # noqa: E402
-from tests.support.perf import percentile  # noqa: E402
+from tests.support.perf import (  # noqa: E402
+    own_cpu_seconds,
+    percentile,
+    tree_cpu_seconds,
+    tree_cpu_wait_seconds,
+)
 from tests.support.services import POSTGRES_URL  # noqa: E402
 
 TARGET_P95_MS = 250
@@ -88,7 +102,7 @@ class Viewer:
         rb'(?P<ping>\x81\x012)|(?P<connected>40\{"sid")|(?P<joined>431\[\{"ok":true)'
         rb'|431\[\{"ok":false,"error":"(?P<error>[^"]*)","code":"(?P<code>[^"]*)"'
         rb'|(?P<refused>44\{"message":"[^"]*")(?P<busy>,"data":\{"code":"unavailable","retry":true\})?'
-        rb'|42\["piece_saved",\{"id":"(?P<id>[0-9a-f-]{36})"'
+        rb'|\["piece_saved",\{"id":"(?P<id>[0-9a-f-]{36})"'  # alone or in a batch
     )
 
     def __init__(self, url: str, assembly_id: int, board_token: str):
@@ -214,6 +228,7 @@ class Phone:
                             wait_timeout=30)  # fmt: skip
         self.sent: dict[str, float] = {}  # piece id -> time.time() of the submit
         self.acked: list[str] = []
+        self.ack_ms: list[float] = []  # submit to acknowledgement
         self.errors: list = []
 
     def submit(self, number: int, index: int) -> None:
@@ -230,6 +245,7 @@ class Phone:
             return
         if ack.get("ok"):
             self.acked.append(piece["id"])
+            self.ack_ms.append((time.time() - self.sent[piece["id"]]) * 1000)
         else:
             self.errors.append(ack)
 
@@ -251,8 +267,28 @@ def _progress(message: str) -> None:
     print(f"  … {message}", file=sys.stderr, flush=True)
 
 
-def run_room(url: str, room: dict, args) -> dict:
-    """The room's load against one set-up (``url``: the process or nginx)."""
+def _profile(meters: dict) -> list[subprocess.Popen]:
+    """``BENCH_PROFILE=folder``: py-spy (on PATH) samples every measured process and its children
+    over the load, one collapsed-stacks file each (``<label>.txt``), to see where the time goes."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        return []
+    os.makedirs(folder, exist_ok=True)
+    profilers = []
+    for label, pid in meters.items():
+        name = label.replace(" ", "_")
+        profilers.append(subprocess.Popen(
+            ["py-spy", "record", "--pid", str(pid), "--subprocesses", "--format", "raw",
+             "--rate", "200", "--nonblocking", "--output", f"{folder}/{name}.txt"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ))  # fmt: skip
+    return profilers
+
+
+def run_room(url: str, room: dict, args, meters: dict) -> dict:
+    """The room's load against one set-up (``url``: the process or nginx); ``meters``: label ->
+    pid whose CPU time (with its children) is measured over the load, as are the viewers'
+    processes and this one (the phones and desks)."""
     per_process = [args.viewers // args.viewer_procs] * args.viewer_procs
     per_process[0] += args.viewers - sum(per_process)
     watchers = [
@@ -275,7 +311,7 @@ def run_room(url: str, room: dict, args) -> dict:
     joined = sum(int(w.stdout.readline().split()[1]) for w in watchers)
     _progress(f"{joined} viewers joined")
     phones = [Phone(url, code) for code in room["codes"]]
-    desks = _desks(url, room)
+    desks = _desks(url, room) if room.get("admin") else []  # the floor has no desk
     _progress(f"{len(phones)} phones and {len(desks)} desks connected")
     path = f"/assemblies/{room['assembly_id']}/desk/checkin"
     checkins: list[float] = []
@@ -291,6 +327,11 @@ def run_room(url: str, room: dict, args) -> dict:
         assert phone.client.call("join_table", {}, timeout=30)["ok"]
     for desk in desks:
         desk.post(path, {"ticket": "calentamiento", "desk": "calentamiento"})  # an unknown one
+    meters = {**meters, **{f"viewers {k + 1}": w.pid for k, w in enumerate(watchers)}}
+    cpu_before = {label: tree_cpu_seconds(pid) for label, pid in meters.items()}
+    cpu_before["phones+desks"] = own_cpu_seconds()
+    wait_before = {label: tree_cpu_wait_seconds(pid) for label, pid in meters.items()}
+    profilers = _profile(meters)
     started = time.perf_counter()
     work = [
         gevent.spawn(desk_work, desk, room["tickets"][k::DESKS], f"Mesa {k + 1}")
@@ -310,6 +351,14 @@ def run_room(url: str, room: dict, args) -> dict:
         watcher.stdin.flush()
     for watcher in watchers:
         viewers.extend(json.loads(watcher.stdout.readline()))
+    cpu_after = {label: tree_cpu_seconds(pid) for label, pid in meters.items()}
+    cpu_after["phones+desks"] = own_cpu_seconds()
+    wait_after = {label: tree_cpu_wait_seconds(pid) for label, pid in meters.items()}
+    for profiler in profilers:
+        profiler.send_signal(signal.SIGINT)
+        profiler.wait(timeout=30)
+    window = time.perf_counter() - started
+    for watcher in watchers:
         watcher.wait(timeout=30)
     for phone in phones:
         phone.client.disconnect()
@@ -332,6 +381,10 @@ def run_room(url: str, room: dict, args) -> dict:
         "joined": joined, "acked": acked, "latencies": latencies, "missing": missing,
         "dup": dup, "errors": errors, "checkins": checkins, "results": results,
         "elapsed": elapsed, "missing_by": missing_by,
+        "ack_ms": [ms for p in phones for ms in p.ack_ms],
+        "cpu": {label: cpu_after[label] - cpu_before[label] for label in cpu_after},
+        "cpu_wait": {label: wait_after[label] - wait_before[label] for label in wait_after},
+        "window": window,
     }  # fmt: skip
 
 
@@ -366,8 +419,16 @@ def report(label: str, result: dict, database_url: str, room: dict, args) -> tup
           f"{result['elapsed']:.1f} s")  # fmt: skip
     print(f"  submit-to-board over {len(lat)} deliveries: p50 {p50:.1f} ms  p95 {p95:.1f} ms  "
           f"max {max(lat):.1f} ms")  # fmt: skip
-    print(f"  check-in: p50 {statistics.median(checkins):.1f} ms  p95 {c95:.1f} ms  "
+    c50 = statistics.median(checkins) if checkins else float("nan")  # --people 0: none
+    print(f"  check-in: p50 {c50:.1f} ms  p95 {c95:.1f} ms  "
           f"results {dict(result['results'])}; checked in (database) {checked}")  # fmt: skip
+    acks = result["ack_ms"]
+    print(f"  submit-to-acknowledgement: p50 {statistics.median(acks):.1f} ms  "
+          f"p95 {percentile(acks, 0.95):.1f} ms")  # fmt: skip
+    cpu = ", ".join(f"{label} {seconds:.1f}" for label, seconds in result["cpu"].items())
+    print(f"  CPU seconds over the {result['window']:.1f} s of load: {cpu}")
+    wait = ", ".join(f"{label} {seconds:.1f}" for label, seconds in result["cpu_wait"].items())
+    print(f"  seconds ready to run but waiting for a CPU (the machine's other load): {wait}")
     print(f"  pieces acknowledged {len(acked)}, stored {len(ids)}; viewers missing "
           f"{result['missing']}, duplicated {result['dup']}; phone errors {result['errors'][:3]}")  # fmt: skip
     return p95, c95, lost, dup
@@ -409,12 +470,22 @@ def rejoin_after_kill(server, url: str, room: dict, tmp: Path, key: str):
     tries = [gevent.spawn(rejoin, code) for code in room["codes"]]
     port = int(server.url.rsplit(":", 1)[1])
     server = start_server(url, secret_key=key, log_dir=tmp, port=port)
+    answering = time.monotonic() - killed  # the restarted server's /healthz answers
     gevent.joinall(tries)
     times = [t.value for t in tries]
     healed = max(times) if all(t is not None for t in times) else float("inf")
     print(f"  kill -9 and restart: every phone back on its table {healed:.1f} s after the kill "
-          f"(goal < 10 s; {sum(t is None for t in times)} never)")  # fmt: skip
+          f"(goal < 10 s; {sum(t is None for t in times)} never; the new server answered "
+          f"after {answering:.1f} s)")  # fmt: skip
     return healed, server
+
+
+def _keep_log(server, name: str) -> None:
+    """``BENCH_LOGS=folder``: keep the server's log of the load (the run's folder goes away)."""
+    folder = os.environ.get("BENCH_LOGS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        Path(folder, f"{name}-{server.url.rsplit(':', 1)[1]}.log").write_text(server.log())
 
 
 def one_process(tmp: Path, args) -> tuple:
@@ -423,8 +494,9 @@ def one_process(tmp: Path, args) -> tuple:
     key = secrets.token_hex(16)
     server = start_server(url, secret_key=key, log_dir=tmp)
     try:
-        result = run_room(server.url, room, args)
+        result = run_room(server.url, room, args, {"server": server.process.pid})
         outcome = report("1 process, SQLite", result, url, room, args)
+        _keep_log(server, "one")
         healed, server = rejoin_after_kill(server, url, room, tmp, key)
     finally:
         server.stop()
@@ -442,7 +514,9 @@ def three_processes(tmp: Path, args) -> tuple:
         servers = start_processes(url, redis.url, nginx.upstream_ports, tmp,
                                   secrets.token_hex(16), nginx.url)  # fmt: skip
         nginx.start()
-        result = run_room(nginx.url, room, args)
+        meters = {f"server {k + 1}": server.process.pid for k, server in enumerate(servers)}
+        meters.update({"nginx": nginx.process.pid, "redis": redis.process.pid})
+        result = run_room(nginx.url, room, args, meters)
         spread = collections.Counter(
             port for _c, port, uri in nginx.routes() if uri.startswith("/socket.io/")
         )
@@ -454,6 +528,7 @@ def three_processes(tmp: Path, args) -> tuple:
         if lost_at:
             print(f"  deliveries missing per process: {dict(lost_at)}")
         for server in servers:
+            _keep_log(server, "three")
             problems = [
                 line for line in server.log().splitlines() if "ERROR" in line or "WARN" in line
             ]
@@ -473,6 +548,53 @@ def three_processes(tmp: Path, args) -> tuple:
         drop()
 
 
+def floor(tmp: Path, args, processes: int) -> float:
+    """The same phones and viewers against tests/perf/bare_room_app.py (bare Flask-SocketIO:
+    the stack's own cost of the room's broadcast), on 1 process, or on 3 behind the same nginx
+    with a Redis queue; no desks. Returns the submit-to-board p95."""
+    room = {"assembly_id": 1, "board_token": "suelo", "tickets": [],
+            "codes": [f"MESA{n}" for n in range(args.tables)]}  # fmt: skip
+    redis, nginx, servers = None, None, []
+    wsgi = "tests.perf.bare_room_app:app"
+    try:
+        if processes == 1:
+            servers = [start_server("", secret_key="-", log_dir=tmp, wsgi=wsgi)]
+            url, meters = servers[0].url, {"server": servers[0].process.pid}
+        else:
+            redis = OwnRedis(tmp)
+            redis.start()
+            nginx = Nginx(tmp, [free_port() for _ in range(processes)])
+            env = {
+                "BARE_REDIS_URL": redis.url,
+                "BARE_REDIS_CHANNEL": f"suelo-{secrets.token_hex(4)}",
+            }
+            servers = [
+                start_server("", secret_key="-", log_dir=tmp, wsgi=wsgi, extra_env=env, port=port)
+                for port in nginx.upstream_ports
+            ]
+            nginx.start()
+            url = nginx.url
+            meters = {f"server {k + 1}": server.process.pid for k, server in enumerate(servers)}
+            meters.update({"nginx": nginx.process.pid, "redis": redis.process.pid})
+        result = run_room(url, room, args, meters)
+    finally:
+        if nginx is not None:
+            nginx.stop()
+        for server in servers:
+            server.stop()
+        if redis is not None:
+            redis.kill()
+    lat = result["latencies"]
+    p95 = percentile(lat, 0.95)
+    cpu = ", ".join(f"{label} {seconds:.1f}" for label, seconds in result["cpu"].items())
+    wait = ", ".join(f"{label} {seconds:.1f}" for label, seconds in result["cpu_wait"].items())
+    print(f"floor, bare Flask-SocketIO on {processes} process(es): {result['joined']} viewers, "
+          f"{len(lat)} deliveries: p50 {statistics.median(lat):.1f} ms  p95 {p95:.1f} ms; "
+          f"acknowledgement p95 {percentile(result['ack_ms'], 0.95):.1f} ms\n"
+          f"  CPU seconds: {cpu}\n  waiting for a CPU: {wait}")  # fmt: skip
+    return p95
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--viewer-process"]:
         return viewer_process(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
@@ -481,7 +603,10 @@ def main() -> None:
     parser.add_argument("--viewer-procs", type=int, default=2)
     parser.add_argument("--tables", type=int, default=25)
     parser.add_argument("--people", type=int, default=200)
-    parser.add_argument("--only", type=int, choices=[3], help="only the 3-process set-up")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare-stack floor")
+    parser.add_argument(
+        "--only", type=int, choices=[1, 3], help="only one set-up (1 or 3 processes)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
@@ -489,14 +614,22 @@ def main() -> None:
         (tmp / "three").mkdir()
         if args.only == 3:  # a quick look at one set-up while tuning
             return print(three_processes(tmp / "three", args))
+        if args.only == 1:
+            return print(one_process(tmp / "one", args))
         p95, c95_one, lost_one, dup_one, rejoin_s = one_process(tmp / "one", args)
         p95_3, c95_three, lost_three, dup_three = three_processes(tmp / "three", args)
+        floors = ""
+        if not args.no_floor:
+            for processes in (1, 3):
+                (tmp / f"floor{processes}").mkdir()
+                p95_floor = floor(tmp / f"floor{processes}", args, processes)
+                floors += f" floor_p95_ms{'' if processes == 1 else '_3proc'}={p95_floor:.1f}"
     verdict = "ok" if max(p95, p95_3) < TARGET_P95_MS else f"over the {TARGET_P95_MS} ms goal"
     print(f"goal p95 submit-to-board < {TARGET_P95_MS} ms on both: {verdict}")
     print(
         f"RESULT room viewers={args.viewers} p95_ms={p95:.1f} p95_ms_3proc={p95_3:.1f} "
         f"checkin_p95_ms={max(c95_one, c95_three):.1f} lost={lost_one + lost_three} "
-        f"dup={dup_one + dup_three} rejoin_s={rejoin_s:.1f}"
+        f"dup={dup_one + dup_three} rejoin_s={rejoin_s:.1f}{floors}"
     )
 
 

@@ -23,32 +23,55 @@ MIN_FONT = """
 }
 """
 
-#: texts of pieces on screen cut inside a word (the visible text must end at a word end)
+#: texts of pieces on screen cut inside a word (the visible text must end at a word end, or
+#: inside a web address after a separator of its host or path, the address shown without its
+#: «https://» and «www.»; the break opportunities the board adds to over-long words, U+00AD and U+200B,
+#: are not text)
 CUT_MID_WORD = """
 () => [...document.querySelectorAll('.board-stage .piece')].flatMap((piece) => {
-  const shown = piece.querySelector('.piece-body').textContent;
-  const full = piece.getAttribute('title') || '';
+  const shown = piece.querySelector('.piece-body').textContent.replace(/[\u00ad\u200b]/g, '');
   if (!shown.endsWith('…')) return [];
-  const kept = shown.slice(0, -1);
+  const plain = (text) => text.replace(/(https?:\\/\\/)?www\\.|https?:\\/\\//gi, '');
+  const full = plain(piece.getAttribute('title') || '');
+  const kept = plain(shown.slice(0, -1));
+  if (!full.startsWith(kept)) return [shown];
   const next = full.charAt(kept.length);
-  return full.startsWith(kept) && (next === '' || /\\s/.test(next)) ? [] : [shown];
+  if (next === '' || /\\s/.test(next)) return [];
+  const word = kept.split(/\\s/).pop() + full.slice(kept.length).split(/\\s/)[0];
+  const address = /^[\\w-]+(\\.[\\w-]+)+(\\/|$)/i.test(word);
+  return address && /[/.?&=#_-]$/.test(kept) && kept.split(/\\s/).pop().length > 4 ? [] : [shown];
 })
 """
 
-#: words of the pieces on screen laid out over two lines (broken inside the word)
+#: words of the pieces on screen laid out over two lines (broken inside the word) other than
+#: at a break the board added: a soft hyphen (U+00AD, drawn as «-» at the line's end) between
+#: syllables, or U+200B after an address's «/»
 WORDS_BROKEN = """
 () => [...document.querySelectorAll('.board-stage .piece-body, .board-stage .piece-label')].flatMap((node) => {
   const text = node.lastChild && node.lastChild.nodeType === 3 ? node.lastChild : node.firstChild;
   if (!text || text.nodeType !== 3) return [];
   const broken = [];
   const re = /\\S+/g;
+  const top = (i) => {
+    const range = document.createRange();
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    // the last box: a letter right after a line's hyphen also reports the hyphen's box
+    const rect = [...range.getClientRects()].filter((r) => r.width > 0).pop();
+    return rect ? Math.round(rect.top) : null;
+  };
   let match = re.exec(text.textContent);
   while (match) {
-    const range = document.createRange();
-    range.setStart(text, match.index);
-    range.setEnd(text, match.index + match[0].length);
-    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-    if (tops.size > 1) broken.push(match[0]);
+    let last = null, between = '';
+    for (let i = match.index; i < match.index + match[0].length; i++) {
+      const c = text.textContent[i];
+      const t = /[\\u00ad\\u200b]/.test(c) ? null : top(i);
+      if (t === null) { between += c; continue; }
+      if (last !== null && t !== last && !/[\\u00ad\\u200b]/.test(between)) {
+        broken.push(match[0].replace(/[\\u00ad\\u200b]/g, '')); break;
+      }
+      last = t; between = '';
+    }
     match = re.exec(text.textContent);
   }
   return broken;
@@ -71,7 +94,8 @@ CLIPPED = """
     const style = getComputedStyle(node);
     if (style.visibility === 'hidden') continue;
     const r = node.getBoundingClientRect();
-    const box = node.parentElement.closest(CONTAINERS);
+    let box = node.parentElement.closest(CONTAINERS);
+    if (box && getComputedStyle(box).display === 'contents') box = null;  // its parts are the board's cells
     const c = box ? box.getBoundingClientRect() : { left: 0, top: 0, right: innerWidth, bottom: innerHeight };
     const name = `${node.className} «${node.textContent.trim().slice(0, 40)}»`;
     if (r.left < c.left - 1 || r.right > c.right + 1 || r.top < c.top - 1 || r.bottom > c.bottom + 1)

@@ -2,6 +2,7 @@
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -13,10 +14,29 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+#: ``ASSEMBLY_TEST_PORTS=5630-5649``: servers a run starts take ports from this range only (a
+#: machine shared by several runs gives each its own); unset, any free port
+_PORT_RANGE = os.environ.get("ASSEMBLY_TEST_PORTS", "")
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    if not _PORT_RANGE:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    low, high = map(int, _PORT_RANGE.split("-"))
+    for port in range(low, high + 1):
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)  # not again in this run, even before its server binds it
+        return port
+    raise RuntimeError(f"no free port left in ASSEMBLY_TEST_PORTS={_PORT_RANGE}")
 
 
 @dataclass
@@ -26,7 +46,9 @@ class LiveServer:
     log_path: Path
 
     def stop(self) -> None:
-        self.process.terminate()
+        # SIGINT: gunicorn's quick shutdown (SIGTERM waits out --graceful-timeout for the
+        # keep-alive connections a test leaves open: ~2 s a server, for nothing)
+        self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -16,6 +16,8 @@ import openpyxl
 import requests
 import socketio
 
+from tests.support import socket_events
+
 # --------------------------------------------------------------------------- the list
 
 TITLE = [
@@ -322,7 +324,7 @@ class BoardListener:
         self.pieces: dict[str, dict] = {}
         self.changed = threading.Condition()
         self.client = socketio.Client(reconnection=False)
-        self.client.on("piece_saved", self._on_saved)
+        socket_events.on(self.client, "piece_saved", self._on_saved)
         self.client.connect(base_url, auth={"board": board_token}, transports=["websocket"])
         reply = self.client.call("join_board", {"assembly_id": assembly_id}, timeout=20)
         assert reply["ok"], reply

@@ -4,9 +4,12 @@ On a newcomer's machine without them those tests are skipped with the reason; wi
 missing service fails the run instead, so CI can never pass by skipping.
 """
 
+import json
 import os
 import shutil
 import socket
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +64,17 @@ def require_node() -> str:
     node = shutil.which("node")
     require(node is not None, "Node.js no está instalado; en Debian: apt-get install -y nodejs")
     return node
+
+
+def node_module_json(script: str):
+    """Run ``script`` as an ES module in the project root (its imports: ``./static/js/...``)
+    and answer what it printed as JSON: the way a test asks the screens' own JS to decide."""
+    result = subprocess.run(
+        [require_node(), "--input-type=module", "-e", script],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return json.loads(result.stdout)

@@ -115,3 +115,16 @@ def test_each_installation_has_its_own_queue_channel_and_rate_limit_prefix():
     assert queued["RATELIMIT_STORAGE_OPTIONS"]["max_connections"] >= 1000  # a connect storm
     named = config.flask_settings({**_base(), "DATABASE_URL": "sqlite://", "REDIS_CHANNEL": "x"})
     assert named["REDIS_CHANNEL"] == "x"
+
+
+def test_the_instance_folder_moves_with_its_environment_variable(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASSEMBLY_INSTANCE_DIR", raising=False)
+    assert config.instance_dir() == config.PROJECT_ROOT / "instance"
+    monkeypatch.setenv("ASSEMBLY_INSTANCE_DIR", str(tmp_path / "elsewhere"))
+    assert config.instance_dir() == tmp_path / "elsewhere"
+
+
+def test_the_suite_keeps_its_uploads_out_of_the_project(app):
+    """Uploaded lists and slides go under the suite's own instance folder, not the project's."""
+    assert app.instance_path == str(config.instance_dir())
+    assert config.PROJECT_ROOT not in config.instance_dir().parents

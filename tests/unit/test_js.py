@@ -7,7 +7,7 @@ from pathlib import Path
 
 from assembly.desk.domain import looks_like_ticket
 from assembly.desk.ticket_rules import ticket_rules
-from tests.support.services import require_node
+from tests.support.services import node_module_json, require_node
 
 ROOT = Path(__file__).resolve().parents[2]
 JS_TESTS = ROOT / "tests" / "js"
@@ -26,7 +26,6 @@ def test_the_shared_js_modules_pass_their_node_tests():
 
 
 def test_the_desk_page_decides_what_a_scanner_typed_exactly_as_the_server():
-    node = require_node()
     token = "Zx9_-aBcDeFgHiJkLmNoPqRsTuVwXy"
     texts = [
         f"http://192.168.1.10:5000/t/{token}",
@@ -48,15 +47,8 @@ def test_the_desk_page_decides_what_a_scanner_typed_exactly_as_the_server():
         f"const texts = {json.dumps(texts)};\n"
         "console.log(JSON.stringify(texts.map((text) => looksLikeTicket(text, rules))));\n"
     )
-    result = subprocess.run(
-        [node, "--input-type=module", "-e", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=True,
-    )
-    assert json.loads(result.stdout) == [looks_like_ticket(text) for text in texts]
+
+    assert node_module_json(script) == [looks_like_ticket(text) for text in texts]
 
 
 def test_every_module_still_parses_once_minified(tmp_path):

@@ -50,3 +50,24 @@ def test_a_plan_that_starts_after_the_assembly_offers_all_its_quarters():
 def test_the_default_plan_is_the_three_years_after_the_assembly():
     assert periods.default_plan_years(date(2023, 8, 1)) == (2024, 2026)
     assert periods.period_label(assembly()) == "2025–2027"
+
+
+def test_the_offered_labels_take_their_months_in_the_readers_language():
+    english = {
+        "ene–mar": "Jan–Mar",
+        "abr–jun": "Apr–Jun",
+        "jul–sep": "Jul–Sep",
+        "oct–dic": "Oct–Dec",
+    }
+    offered = periods.choices(assembly(date(2026, 3, 14), 2024, 2026), english.get)
+    assert offered == [
+        ("2026-T1", "T1 2026 (Jan–Mar)"),
+        ("2026-T2", "T2 2026 (Apr–Jun)"),
+        ("2026-T3", "T3 2026 (Jul–Sep)"),
+        ("2026-T4", "T4 2026 (Oct–Dec)"),
+    ]
+    # the values stay the stored ones, and without a translation the labels are the Spanish
+    assert [v for v, _ in offered] == [
+        q.value for q in periods.offered(assembly(date(2026, 3, 14), 2024, 2026))
+    ]
+    assert Quarter(2026, 2).label == "T2 2026 (abr–jun)"

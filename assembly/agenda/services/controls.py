@@ -192,7 +192,7 @@ def action_log(assembly_id: int, limit: int = 50) -> list[dict]:
 
 
 def _describe(row: ClockAction) -> str:
-    label = ACTION_LABELS.get(row.action, row.action)
+    label = _(ACTION_LABELS.get(row.action, row.action))
     details = row.details or {}
     if row.action == "extend":
         minutes = details.get("minutes", 0)

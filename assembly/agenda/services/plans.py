@@ -14,6 +14,7 @@ from assembly.assemblies.models import Assembly, Moment, Step
 from assembly.core import testclock
 from assembly.extensions import db
 from assembly.helpers import venue_zone
+from assembly.marks import N_
 
 #: step kind -> the puzzle piece kinds a table may write while that step runs
 PIECES_BY_STEP_KIND = {"needs": {"need"}, "solutions": {"solution"}, "plan": {"plan"}}
@@ -21,16 +22,17 @@ PIECES_BY_STEP_KIND = {"needs": {"need"}, "solutions": {"solution"}, "plan": {"p
 IDLE_MOMENT_KINDS = {"receso", "registro"}
 ACTIONS = ("start", "pause", "resume", "extend", "next", "back", "jump", "reset")
 
+#: what the console's log says each command did (translated where shown)
 ACTION_LABELS = {
-    "start": "Inició",
-    "pause": "Pausó",
-    "resume": "Reanudó",
-    "extend": "Extendió",
-    "next": "Pasó al siguiente",
-    "back": "Volvió al anterior",
-    "jump": "Saltó a",
-    "reset": "Reinició la agenda",
-    "reanchor": "Agenda editada",
+    "start": N_("Inició"),
+    "pause": N_("Pausó"),
+    "resume": N_("Reanudó"),
+    "extend": N_("Extendió"),
+    "next": N_("Pasó al siguiente"),
+    "back": N_("Volvió al anterior"),
+    "jump": N_("Saltó a"),
+    "reset": N_("Reinició la agenda"),
+    "reanchor": N_("Agenda editada"),
 }
 
 

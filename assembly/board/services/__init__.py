@@ -49,13 +49,16 @@ from assembly.board.services.plenary import (  # noqa: F401
     board_groups,
     board_snapshot,
     checked_in_count,
+    drop_big_qr,
     find_public_board,
     plenary_command,
     plenary_dict,
     plenary_state,
     public_board_assembly,
+    set_big_qr,
 )
 from assembly.board.services.rules import (  # noqa: F401
+    approval_rule_text,
     checked_in_now,
     present_count,
     rules_of,

@@ -17,6 +17,7 @@ from assembly.errors import Conflict
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.helpers import utcnow, venue_time
+from assembly.puzzle.domain import shown_pieces
 from assembly.puzzle.models import PIECE_KINDS, Piece, PieceVersion
 from assembly.puzzle.services import piece_payload
 from assembly.registration.models import Attendee
@@ -40,11 +41,18 @@ def consolidated_agenda(assembly_id: int) -> list[dict]:
     """Per mesa: its theme, rows need → solution → who/when, and its approval."""
     amended = _versions_count(assembly_id)
     assembly = db.session.get(Assembly, assembly_id)
+    every = assembly_pieces(assembly_id, include_hidden=True)
+    sources = domain.merged_sources(
+        [{**piece_payload(p), "merged_into_id": p.merged_into_id} for p in every]
+    )
     by_group: dict[int, list[dict]] = {}
-    for piece in assembly_pieces(assembly_id):
+    for piece in shown_pieces(every):
         payload = piece_payload(piece)
         payload["amended"] = amended.get(piece.id, 0) > 0
         payload.pop("updated_at", None)
+        # where it was written, and the sub-mesas of the duplicates merged into it (14.4)
+        payload["table_label"] = domain.table_label(payload)
+        payload["merged_from"] = sources.get(piece.id, [])
         by_group.setdefault(piece.table.group_id, []).append(payload)
     results = approval_results(assembly_id)
     sections = []

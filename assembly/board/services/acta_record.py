@@ -15,7 +15,7 @@ from assembly.board.models import Acta
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.helpers import venue_time
-from assembly.puzzle.models import PIECE_KINDS, Piece, PieceVersion
+from assembly.puzzle.models import Piece, PieceVersion
 from assembly.registration.models import Attendee
 
 
@@ -82,7 +82,9 @@ def amendments(assembly: Assembly) -> list[dict]:
             {
                 "mesa": group_number,
                 "table": table_number,
-                "kind": PIECE_KINDS.get(piece.kind, piece.kind),
+                # the code: the acta names it in the reader's language (an acta stored
+                # before kept the Spanish label, which the catalog translates too)
+                "kind": piece.kind,
                 "before": {"text": version.text, "who": version.who, "due": version.due},
                 "after": {"text": after.text, "who": after.who, "due": after.due},
                 "reason": version.reason,

@@ -10,12 +10,7 @@ from assembly.assemblies.services import clean_reason, ensure_writable, get_asse
 from assembly.auth.models import User
 from assembly.board import domain, signals
 from assembly.board.models import Approval, Vote
-from assembly.board.services.rules import (
-    present_count,
-    results_hidden,
-    rules_of,
-    rules_text,
-)
+from assembly.board.services.rules import present_count, results_hidden, rules_of
 from assembly.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from assembly.extensions import db
 from assembly.grouping.models import Group
@@ -135,13 +130,10 @@ def _refuse_if_decided(group: Group) -> None:
 
 
 def _rule_now(assembly_id: int, present: int) -> dict:
-    """The rules in force, as stored with a vote (with their sentence and the quorum)."""
+    """The rules in force, as stored with a vote: their parameters and the quorum (never their
+    sentence, which is written when read, in the reader's language: ``approval_rule_text``)."""
     current = rules_of(assembly_id)
-    return {
-        **current.as_dict(),
-        "quorum_needed": domain.quorum_needed(current, present),
-        "text": rules_text(current, present),
-    }
+    return {**current.as_dict(), "quorum_needed": domain.quorum_needed(current, present)}
 
 
 def _settle(approval: Approval, counts: dict[str, int], present: int) -> None:
@@ -152,11 +144,8 @@ def _settle(approval: Approval, counts: dict[str, int], present: int) -> None:
     approval.present_close = present
     stored = domain.Rules.from_dict(approval.rule)
     approval.outcome = domain.outcome(stored, counts, present)
-    approval.rule = {
-        **(approval.rule or {}),
-        "quorum_needed": domain.quorum_needed(stored, present),
-        "text": rules_text(stored, present),
-    }
+    # a sentence stored before the rule was written when read (``approval_rule_text``) goes
+    approval.rule = {**stored.as_dict(), "quorum_needed": domain.quorum_needed(stored, present)}
     approval.approved = approval.outcome == "approved"
     approval.status = "closed"
     approval.closed_at = utcnow()

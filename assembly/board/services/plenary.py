@@ -7,9 +7,9 @@ from sqlalchemy.orm import joinedload
 from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import get_assembly
 from assembly.auth.models import User
-from assembly.board.models import PlenaryState
-from assembly.board.services.approvals import approval_results
-from assembly.board.services.rules import present_count, rules_view
+from assembly.board.models import BIG_QRS, PlenaryState
+from assembly.board.services.approvals import approval_results, open_votes
+from assembly.board.services.rules import present_count, rules_view, state_row
 from assembly.errors import InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
@@ -86,6 +86,7 @@ def plenary_dict(state: PlenaryState | None, assembly_id: int) -> dict:
             "group_id": None,
             "piece_id": None,
             "revealed": [],
+            "big_qr": None,
             "version": 0,
         }
     return {
@@ -94,6 +95,7 @@ def plenary_dict(state: PlenaryState | None, assembly_id: int) -> dict:
         "group_id": state.group_id,
         "piece_id": state.piece_id,
         "revealed": list(state.revealed or []),
+        "big_qr": state.big_qr,
         "version": state.version,
     }
 
@@ -176,6 +178,40 @@ def plenary_command(
         state.mode, state.group_id, state.piece_id, state.revealed = "live", None, None, []
     else:
         raise InvalidInput(_("Acción de plenaria desconocida."))
+    state.version = (state.version or 0) + 1
+    db.session.flush()
+    return plenary_dict(state, assembly_id)
+
+
+# --- a QR full height, for the back of the hall (issue 19) ----------------------------------
+
+
+def set_big_qr(actor: User, assembly_id: int, which: str, shown: bool) -> dict:
+    """Show the ``which`` QR (``BIG_QRS``) full height on every board screen, or back to its
+    usual size; one at a time. A vote's QR needs an open phone vote; the survey's is checked
+    by the follow-up, which calls this."""
+    get_assembly(assembly_id)
+    if which not in BIG_QRS:
+        raise InvalidInput(_("Ese código QR no existe en el tablero."))
+    if shown and which == "vote" and not open_votes(assembly_id):
+        raise InvalidInput(_("No hay una votación por teléfono abierta."))
+    state = state_row(assembly_id)
+    if shown:
+        state.big_qr = which
+    elif state.big_qr == which:
+        state.big_qr = None
+    state.version = (state.version or 0) + 1
+    db.session.flush()
+    return plenary_dict(state, assembly_id)
+
+
+def drop_big_qr(assembly_id: int, which: str) -> dict | None:
+    """The ``which`` QR has nothing left to scan (its vote or survey closed, or a new one
+    opened): back to its usual size. The new state, or None if it was not shown big."""
+    state = db.session.get(PlenaryState, assembly_id)
+    if state is None or state.big_qr != which:
+        return None
+    state.big_qr = None
     state.version = (state.version or 0) + 1
     db.session.flush()
     return plenary_dict(state, assembly_id)

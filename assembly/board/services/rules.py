@@ -1,5 +1,7 @@
 """The assembly's voting rules, the people present and the moderator's headcount override."""
 
+from collections.abc import Mapping
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -57,7 +59,8 @@ def present_count(assembly_id: int) -> int:
 
 
 def rules_text(rules: domain.Rules, present: int) -> str:
-    """The rules in one sentence, shown before each vote and stored with its result."""
+    """The rules in one sentence, in the reader's language (static/js/lib/vote_rule.js writes
+    the same sentence on the screens, from the same parameters)."""
     needed = domain.quorum_needed(rules, present)
     if rules.quorum_kind == "number":
         quorum = _("Quórum: al menos %(n)s participantes", n=needed)
@@ -91,6 +94,21 @@ def rules_text(rules: domain.Rules, present: int) -> str:
     }
 
 
+def approval_rule_text(approval: Mapping) -> str:
+    """The sentence of the rule a vote was decided under (an ``approval_dict``, live or from an
+    acta's snapshot), written when it is read, in the reader's language, from the parameters
+    stored with the vote and the people present it was decided with (at closing, else at
+    opening). A sentence stored as finished text (before the parameters sufficed) stays in the
+    language it was stored in: it is shown only when the parameters are missing."""
+    rule = approval.get("rule") or {}
+    present = approval.get("present_close")
+    if present is None:
+        present = approval.get("present_open")
+    if present is None or not {"quorum_kind", "quorum_value", "majority"} <= rule.keys():
+        return str(rule.get("text") or "")
+    return rules_text(domain.Rules.from_dict(rule), present)
+
+
 def rules_view(assembly_id: int) -> dict:
     """What the console and the board show before each vote."""
     rules = rules_of(assembly_id)
@@ -103,7 +121,6 @@ def rules_view(assembly_id: int) -> dict:
         "headcount": state.headcount if state else None,
         "quorum_needed": domain.quorum_needed(rules, present),
         "hide_results": bool(state and state.hide_results),
-        "text": rules_text(rules, present),
     }
 
 

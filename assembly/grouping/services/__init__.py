@@ -40,6 +40,7 @@ from assembly.grouping.services.reading import (  # noqa: F401
     retired_table,
     table_sizes,
     tables_of,
+    tables_page,
     to_person,
     unseated,
     unseated_count,

@@ -11,6 +11,7 @@ from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.domain import Role
 from assembly.auth.models import User
+from assembly.core import locks
 from assembly.errors import Conflict, InvalidInput
 from assembly.extensions import db
 from assembly.grouping import codes, domain
@@ -66,11 +67,38 @@ def _seated_count(table: Table) -> int:
     return db.session.scalar(select(func.count(Attendee.id)).where(Attendee.table_id == table.id))
 
 
+def _hold_people(assembly_id: int, *attendee_ids: int) -> list[Attendee]:
+    """Step 1 of :mod:`assembly.core.locks`: the people a move or swap changes, locked in the
+    order of their ids and read again once locked (where they sit now, not where they sat
+    before another staff member's change was committed).  Returned in the order asked."""
+    for attendee_id in attendee_ids:
+        get_attendee(assembly_id, attendee_id)  # a person of another assembly is not found
+    locked = db.session.scalars(
+        select(Attendee)
+        .where(Attendee.id.in_(attendee_ids))
+        .order_by(Attendee.id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    by_id = {person.id: person for person in locked}
+    return [by_id[attendee_id] for attendee_id in attendee_ids]
+
+
+def _hold_tables(*table_ids: int | None) -> None:
+    """Step 2 of :mod:`assembly.core.locks`: the sub-mesas a move or swap changes, lowest id
+    first, before any of their people is written.  Two staff members moving people in
+    opposite directions at once would otherwise take the two tables' tally rows in opposite
+    orders (a deadlock); the second change now waits for the first (and its capacity check
+    then counts the first one's person)."""
+    locks.hold_tables(table_ids)
+
+
 def move_attendee(actor: User, assembly_id: int, attendee_id: int, table_id: int) -> Change:
     """Seat one person at another table (neither table locked, the target with a free seat)."""
     ensure_writable(get_assembly(assembly_id))
-    attendee = get_attendee(assembly_id, attendee_id)
+    (attendee,) = _hold_people(assembly_id, attendee_id)
     target = _table(assembly_id, table_id)
+    _hold_tables(attendee.table_id, target.id)
     source = db.session.get(Table, attendee.table_id) if attendee.table_id else None
     if source is not None and source.id == target.id:
         raise InvalidInput(
@@ -104,7 +132,7 @@ def swap_attendees(actor: User, assembly_id: int, first_id: int, second_id: int)
     ensure_writable(get_assembly(assembly_id))
     if first_id == second_id:
         raise InvalidInput(_("Elija a dos personas distintas para intercambiar."))
-    a, b = get_attendee(assembly_id, first_id), get_attendee(assembly_id, second_id)
+    a, b = _hold_people(assembly_id, first_id, second_id)
     for person in (a, b):
         if person.table_id is None:
             raise Conflict(
@@ -113,6 +141,7 @@ def swap_attendees(actor: User, assembly_id: int, first_id: int, second_id: int)
                     full_name=person.full_name,
                 )
             )
+    _hold_tables(a.table_id, b.table_id)
     ta, tb = db.session.get(Table, a.table_id), db.session.get(Table, b.table_id)
     if ta.id == tb.id:
         raise InvalidInput(_("Las dos personas ya están en la misma sub-mesa."))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from assembly.assemblies.models import Assembly
+from assembly.core import locks
 from assembly.extensions import db
 from assembly.grouping import codes, domain
-from assembly.grouping.models import Table
-from assembly.grouping.services.reading import groups_of, to_person
+from assembly.grouping.models import Group, Table
+from assembly.grouping.services.reading import to_person
 from assembly.grouping.services.seating import seating_counts
 from assembly.registration.models import Attendee
 
@@ -29,7 +32,16 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
     assembly_id = attendee.assembly_id
     person = to_person(attendee)
     assembly = db.session.get(Assembly, assembly_id)
-    groups = groups_of(assembly_id)
+    # the mesas with their themes: the desk's answer and the broadcast read them (and the
+    # session only keeps what is referenced: read here, they are not read again)
+    groups = list(
+        db.session.scalars(
+            select(Group)
+            .where(Group.assembly_id == assembly_id)
+            .order_by(Group.number)
+            .options(joinedload(Group.theme))
+        )
+    )
     if not groups:
         return None
     settings = domain.Settings(
@@ -46,14 +58,12 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
         group = group_of_theme[placement.theme_id]
         if placement.new_table:
             break
-        chosen = db.session.scalar(
-            select(Table).where(Table.group_id == group.id, Table.number == placement.number)
-        )
-        if _still_has_a_seat(chosen, attendee.id):
+        chosen = _take_seat(group.id, placement.number, attendee.id)
+        if chosen is not None:
             break
         # Another desk (another process) took the last seat since we read the room: read
         # it again with that table taken as full, so that no table ever goes over capacity
-        # (and the next contenders get their counts).
+        # (and the next contenders get their counts).  Its lock was let go (core.locks).
         full.add((placement.theme_id, placement.number))
         seats = [
             replace(seat, capacity=seat.size) if (seat.theme_id, seat.number) in full else seat
@@ -70,6 +80,7 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
         db.session.flush()
     else:
         table = chosen
+        set_committed_value(table, "group", group)  # known: no query for it
     attendee.group_id, attendee.table_id = group.id, table.id
     if table.leader_id is None and person.leader_candidate:
         table.leader_id = attendee.id
@@ -77,12 +88,25 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
     return table
 
 
-def _still_has_a_seat(table: Table, attendee_id: int) -> bool:
-    """Lock the table's row (PostgreSQL; SQLite already serialises writers) and count again."""
-    db.session.execute(select(Table.id).where(Table.id == table.id).with_for_update())
-    seated = db.session.scalar(
-        select(func.count(Attendee.id)).where(
-            Attendee.table_id == table.id, Attendee.id != attendee_id
+def _take_seat(group_id: int, number: int, attendee_id: int) -> Table | None:
+    """Lock the chosen table (step 2 of :mod:`assembly.core.locks`: the person's row is held
+    since the check-in's UPDATE) and count again: the table while it has a free seat, else
+    None, its lock let go (a full table held while taking the next would be out of order)."""
+    with locks.attempt():
+        table = db.session.scalar(
+            select(Table)
+            .where(Table.group_id == group_id, Table.number == number)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
         )
-    )
-    return seated < table.capacity
+        if table is not None and _still_has_a_seat(table, attendee_id):
+            return table
+        raise locks.LetGo
+    return None
+
+
+def _still_has_a_seat(table: Table, attendee_id: int) -> bool:
+    """Whether ``table`` (locked and read by the caller) has a seat for the person (not
+    seated yet): ``seated`` is kept by the triggers in every seat writer's transaction, each
+    holding this lock, so the locked row's count is the room as committed now."""
+    return not table.locked and table.seated < table.capacity

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from assembly.auth.domain import Permission, Role
 from assembly.auth.models import User
+from assembly.core.paging import Page, page_of
 from assembly.errors import NotFound
 from assembly.extensions import db
 from assembly.grouping import codes, domain
@@ -66,6 +68,28 @@ def tables_of(assembly_id: int) -> list[Table]:
             .order_by(Group.number, Table.number)
         )
     )
+
+
+def tables_page(
+    assembly_id: int, *, group_id: int | None = None, page: object = 1, per_page: int
+) -> tuple[list[Table], Page]:
+    """One page of the assembly's tables (of one mesa with ``group_id``), by mesa then number,
+    with their mesa and its theme (printed on each join card) loaded alongside."""
+    chosen = [Group.assembly_id == assembly_id]
+    if group_id is not None:
+        chosen.append(Group.id == group_id)
+    total = db.session.scalar(select(func.count(Table.id)).join(Group).where(*chosen)) or 0
+    shown = page_of(total, per_page, page)
+    rows = db.session.scalars(
+        select(Table)
+        .join(Group)
+        .where(*chosen)
+        .options(contains_eager(Table.group).joinedload(Group.theme))
+        .order_by(Group.number, Table.number)
+        .offset(shown.offset)
+        .limit(per_page)
+    )
+    return list(rows), shown
 
 
 def members_by_table(assembly_id: int) -> dict[int, list[Attendee]]:

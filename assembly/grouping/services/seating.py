@@ -1,11 +1,12 @@
-"""What a late arrival's seat is chosen from: the tables as counts, read from the tally the
-database keeps (:mod:`assembly.grouping.tally_sql`), never from the people seated."""
+"""What a late arrival's seat is chosen from: the tables as counts, read from what the
+database keeps (:mod:`assembly.grouping.tally_sql`: ``tables.seated`` and the tally rows),
+never from the people seated."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import and_, bindparam, func, literal, null, or_, select, union_all
 
 from assembly.extensions import db
 from assembly.grouping import domain
@@ -17,21 +18,12 @@ def _key(value: str | None) -> str:
     return "" if value is None else "=" + value
 
 
-def _seated():
-    """The tally's size row of each table, joined to it (0 when nobody sits there)."""
-    size = func.coalesce(TableTally.people, literal_column("0"))
-    on = and_(TableTally.table_id == Table.id, TableTally.kind == "all", TableTally.value == "")
-    return size, on
-
-
 def table_counts(assembly_id: int, person: domain.Person) -> list[domain.TableCounts]:
     """Every table of the assembly as counts about ``person`` (not seated), by mesa and
     number: one row per table and five tally rows per table, no person read."""
-    size, on = _seated()
     rows = db.session.execute(
-        select(Table.id, Group.theme_id, Table.number, Table.capacity, Table.locked, size)
+        select(Table.id, Group.theme_id, Table.number, Table.capacity, Table.locked, Table.seated)
         .join(Group, Table.group_id == Group.id)
-        .outerjoin(TableTally, on)
         .where(Group.assembly_id == assembly_id)
         .order_by(Group.number, Table.number)
     ).all()
@@ -46,25 +38,33 @@ def table_counts(assembly_id: int, person: domain.Person) -> list[domain.TableCo
 
 
 def _seating_statement():
-    """Per mesa: each free table alone, the others added up (see :func:`seating_counts`)."""
-    size, on = _seated()
-    free = and_(Table.locked.is_(False), size < Table.capacity)
-    own_row = case((free, Table.id), else_=None)  # a free table alone, the rest per mesa
-    return (
+    """Per mesa its sum and highest table number, then each free table alone (see
+    :func:`seating_counts`): two ranges of ``ix_tables_seating``, no row read per table."""
+    mesas = (
         select(
             Group.theme_id,
-            own_row,
-            func.sum(size),
-            func.max(Table.number),
-            func.max(Table.capacity),
-            func.min(Group.number),
+            null().label("table_id"),
+            func.sum(Table.seated).label("seated"),
+            func.max(Table.number).label("number"),
+            literal(0).label("capacity"),
+            Group.number.label("mesa"),
         )
-        .select_from(Table)
-        .join(Group, Table.group_id == Group.id)
-        .outerjoin(TableTally, on)
+        .select_from(Group)
+        .join(Table, Table.group_id == Group.id)
         .where(Group.assembly_id == bindparam("assembly_id"))
-        .group_by(Group.theme_id, own_row)
+        .group_by(Group.id, Group.theme_id, Group.number)
     )
+    free = (
+        select(Group.theme_id, Table.id, Table.seated, Table.number, Table.capacity, Group.number)
+        .select_from(Group)
+        .join(Table, Table.group_id == Group.id)
+        .where(
+            Group.assembly_id == bindparam("assembly_id"),
+            Table.locked.is_(False),
+            Table.seated < Table.capacity,
+        )
+    )
+    return union_all(mesas, free)
 
 
 #: built once (see _TALLY_ROWS)
@@ -94,16 +94,25 @@ def seating_counts(
     rows = db.session.execute(_SEATING, {"assembly_id": assembly_id}).all()
     ordered = []
     table_of: dict[tuple[int, int], int] = {}
+    mesas: dict[int, tuple[int, int, int]] = {}  # theme -> (people, mesa number, highest)
+    in_free: dict[int, int] = {}  # theme -> people at its free tables
     for theme_id, table_id, seated, number, capacity, mesa in rows:
         seated = int(seated or 0)
         if table_id is None:
-            counts = domain.TableCounts(theme_id, number, seated, locked=True)
-        else:
-            if (theme_id, number) in full:
-                capacity = seated
-            counts = domain.TableCounts(theme_id, number, seated, capacity=capacity)
-            table_of[(theme_id, number)] = table_id
+            mesas[theme_id] = (seated, mesa, number)
+            continue
+        in_free[theme_id] = in_free.get(theme_id, 0) + seated
+        if (theme_id, number) in full:
+            capacity = seated
+        counts = domain.TableCounts(theme_id, number, seated, capacity=capacity)
+        table_of[(theme_id, number)] = table_id
         ordered.append((mesa, number, counts))
+    for theme_id, (seated, mesa, number) in mesas.items():
+        # the mesa's other tables as one locked summary: their people, its highest number
+        others = domain.TableCounts(
+            theme_id, number, seated - in_free.get(theme_id, 0), locked=True
+        )
+        ordered.append((mesa, number, others))
     tables = [counts for _mesa, _number, counts in sorted(ordered, key=lambda row: row[:2])]
     if settings is None:
         wanted = set(table_of.values())

@@ -13,13 +13,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.auth.models import User
-from assembly.core import jobs, offload
+from assembly.core import jobs, locks, offload
 from assembly.errors import Conflict, InvalidInput
 from assembly.extensions import db
 from assembly.grouping import codes, domain, signals
 from assembly.grouping.models import Group, Table
 from assembly.grouping.services.reading import _PERSON_COLUMNS, groups_of, tables_of, to_person
-from assembly.marks import N_
+from assembly.marks import N_, Problem, said
 from assembly.registration.models import Attendee
 
 log = logging.getLogger(__name__)
@@ -122,12 +122,14 @@ def _compute(
 ) -> _Plan:
     if population not in POPULATIONS:
         raise InvalidInput(
-            _("Elija a quiénes repartir: las personas registradas hoy o todas las inscritas.")
+            Problem(
+                N_("Elija a quiénes repartir: las personas registradas hoy o todas las inscritas.")
+            )
         )
     assembly = get_assembly(assembly_id)
     groups = groups_of(assembly_id)
     if not groups:
-        raise Conflict(_("La asamblea no tiene mesas: agregue al menos un eje temático."))
+        raise Conflict(Problem(N_("La asamblea no tiene mesas: agregue al menos un eje temático.")))
     # the tables as plain values: (theme, number, locked) by id, and the retirable ones
     table_info = {t.id: ((t.group.theme_id, t.number), t.locked) for t in tables_of(assembly_id)}
     status, table_size = assembly.status, assembly.table_size
@@ -152,8 +154,10 @@ def _compute(
     except ValueError as error:
         log.warning("split refused for assembly %s: %s", assembly_id, error)
         raise Conflict(
-            _(
-                "Una mesa bloqueada tiene más personas que el tamaño de sub-mesa; desbloquéela o aumente el tamaño antes de repartir."
+            Problem(
+                N_(
+                    "Una mesa bloqueada tiene más personas que el tamaño de sub-mesa; desbloquéela o aumente el tamaño antes de repartir."
+                )
             )
         ) from error
 
@@ -248,10 +252,12 @@ def run_split(
     ensure_writable(plan.assembly)
     if report.resplit and report.changes_anything and not confirm:
         raise Conflict(
-            _(
-                "Ya hay un reparto. Volver a repartir %(changes)s. Marque la confirmación para "
-                "aplicarlo.",
-                changes=_describe_changes(report),
+            Problem(
+                N_(
+                    "Ya hay un reparto. Volver a repartir %(changes)s. Marque la confirmación "
+                    "para aplicarlo."
+                ),
+                changes=_change_parts(report),
             )
         )
     by_theme = {g.theme_id: g for g in plan.groups}
@@ -259,13 +265,21 @@ def run_split(
         (t.group.theme_id, t.number): t for t in tables_of(assembly_id)
     }
     planned = {(p.theme_id, p.number) for p in plan.result.tables}
+    key_for = {pid: (p.theme_id, p.number) for p in plan.result.tables for pid in p.members}
+    if on_chunk is None:
+        # One transaction: every person it moves, then every sub-mesa of the room, before
+        # writing any (core.locks).  A background split locks chunk by chunk instead.
+        key_of_table = {t.id: key for key, t in by_key.items()}
+        locks.hold_people(
+            a.id for a in plan.everyone if key_of_table.get(a.table_id) != key_for.get(a.id)
+        )
+        locks.hold_tables(t.id for t in by_key.values())
     taken = codes.taken_codes()
     size = plan.assembly.table_size
     # (theme, number) -> (table id, mesa id), noted at each flush: a background split commits
     # between chunks, and an expired table read back one by one would cost a query each
     seats: dict[tuple[int, int], tuple[int, int]] = {}
     pending: list[tuple[tuple[int, int], Table]] = []
-    key_for: dict[int, tuple[int, int]] = {}
 
     def settle() -> None:
         db.session.flush()
@@ -292,12 +306,12 @@ def run_split(
         if table.spokesperson_id is not None and table.spokesperson_id not in p.members:
             table.spokesperson_id = None
         pending.append((key, table))
-        for pid in p.members:
-            key_for[pid] = key
         if on_chunk is not None and n % TABLE_CHUNK == 0:
             settle()
             on_chunk(0, 0)  # tables opened so far are committed; the room goes on meanwhile
     settle()
+    if on_chunk is not None:
+        on_chunk(0, 0)  # the tables' own writes committed before any seat's (core.locks)
 
     # Executemany in chunks instead of thousands of ORM updates; records this session has
     # loaded are told the new values, so that it stays in step with the database.
@@ -307,7 +321,10 @@ def run_split(
         if (a.table_id, a.group_id) != seat:
             changed.append({"id": a.id, "table_id": seat[0], "group_id": seat[1]})
     for start in range(0, len(changed), SEAT_CHUNK):
-        db.session.execute(update(Attendee), changed[start : start + SEAT_CHUNK])
+        chunk = changed[start : start + SEAT_CHUNK]
+        if on_chunk is not None:  # each chunk its own transaction: its own locks first
+            _hold_seats(chunk)
+        db.session.execute(update(Attendee), chunk)
         if on_chunk is not None:
             on_chunk(min(start + SEAT_CHUNK, len(changed)), len(changed))
     seat_of = {c["id"]: c for c in changed}
@@ -315,11 +332,15 @@ def run_split(
         if isinstance(loaded, Attendee) and loaded.id in seat_of:
             set_committed_value(loaded, "table_id", seat_of[loaded.id]["table_id"])
             set_committed_value(loaded, "group_id", seat_of[loaded.id]["group_id"])
-    for key, table in by_key.items():
-        if key not in planned and not table.locked:
-            table.leader_id = table.spokesperson_id = None
-            if not any(keep for _receiver, keep in signals.table_retiring.send(table)):
-                table.group.tables.remove(table)
+    retiring = [t for key, t in by_key.items() if key not in planned and not t.locked]
+    if retiring:  # anyone seated there since the read, then the sub-mesas (core.locks)
+        ids = [t.id for t in retiring]
+        locks.hold_people(db.session.scalars(select(Attendee.id).where(Attendee.table_id.in_(ids))))
+        locks.hold_tables(ids, delete=True)
+    for table in retiring:
+        table.leader_id = table.spokesperson_id = None
+        if not any(keep for _receiver, keep in signals.table_retiring.send(table)):
+            table.group.tables.remove(table)
     db.session.flush()
     report.applied = True
     log.info(
@@ -333,17 +354,34 @@ def run_split(
     return report
 
 
-def _describe_changes(report: SplitReport) -> str:
-    parts = [_("cambiaría de sub-mesa a %(n)s persona(s)", n=report.moved)]
+def _hold_seats(chunk: list[dict]) -> None:
+    """A background split's chunk of seats, locked as core.locks says before it is written:
+    its people, then the sub-mesas they sit at now (read once they are held) and join."""
+    ids = [c["id"] for c in chunk]
+    locks.hold_people(ids)
+    leaving = db.session.scalars(select(Attendee.table_id).where(Attendee.id.in_(ids)))
+    locks.hold_tables([*leaving, *(c["table_id"] for c in chunk)])
+
+
+def _change_parts(report: SplitReport) -> list[Problem]:
+    """What a re-split would change, each part as its msgid and parameters (a refusal a
+    split job keeps says them in its reader's language)."""
+    parts = [Problem(N_("cambiaría de sub-mesa a %(n)s persona(s)"), n=report.moved)]
     if report.unseated:
         parts.append(
-            _("dejaría sin mesa a %(n)s que no están en el grupo elegido", n=report.unseated)
+            Problem(
+                N_("dejaría sin mesa a %(n)s que no están en el grupo elegido"), n=report.unseated
+            )
         )
     if report.new_tables:
-        parts.append(_("abriría %(n)s sub-mesa(s)", n=report.new_tables))
+        parts.append(Problem(N_("abriría %(n)s sub-mesa(s)"), n=report.new_tables))
     if report.removed_tables:
-        parts.append(_("quitaría %(n)s sub-mesa(s)", n=report.removed_tables))
-    return ", ".join(parts)
+        parts.append(Problem(N_("quitaría %(n)s sub-mesa(s)"), n=report.removed_tables))
+    return parts
+
+
+def _describe_changes(report: SplitReport) -> str:
+    return ", ".join(said(part, _) for part in _change_parts(report))
 
 
 def describe_changes(report: SplitReport) -> str:

@@ -38,12 +38,14 @@ def time_up_error() -> Conflict:
     )
 
 
-def ensure_in_time(table: Table, kind: str) -> None:
+def ensure_in_time(table: Table, kind: str) -> set[str]:
     """Refuse (``time_up``) a piece of the running step once its time and grace are over.
-    A kind the step does not open is left to the piece rules (their own message)."""
+    A kind the step does not open is left to the piece rules (their own message): the kinds
+    the step opens are returned for them (one read of the agenda and its clock per write)."""
     kinds, time_up = agenda.piece_window(table.group.assembly_id)
     if time_up and kind in kinds:
         raise time_up_error()
+    return kinds
 
 
 def hold_late_piece(identity: dict, raw: dict, op: str) -> LatePiece | None:

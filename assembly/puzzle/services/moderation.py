@@ -41,6 +41,8 @@ def hide_piece(actor: User, piece_id: object, hidden: bool) -> tuple[Piece, list
             piece, actor, "Ocultada por la facilitación" if hidden else "Mostrada de nuevo"
         )
         piece.hidden = bool(hidden)
+        if not hidden:
+            piece.merged_into_id = None  # shown again: no longer a merged duplicate
         piece.version += 1
         db.session.flush()
     return piece, _with_descendants(piece)[1:]
@@ -73,6 +75,7 @@ def merge_piece(actor: User, piece_id: object, into_id: object) -> tuple[Piece, 
         child.version += 1
     record_version(duplicate, actor, f"Unida como duplicado de la pieza {kept.id[:8]}")
     duplicate.hidden = True
+    duplicate.merged_into_id = kept.id
     duplicate.version += 1
     db.session.flush()
     return duplicate, moved

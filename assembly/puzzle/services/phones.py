@@ -21,7 +21,6 @@ from assembly.puzzle.services.reading import (
     _pieces_of,
     _plan_years,
     _views,
-    open_piece_kinds,
     piece_payload,
 )
 
@@ -53,12 +52,12 @@ def submit_piece(identity: dict, raw: dict) -> tuple[Piece, bool]:
     if raced is not None:  # stored by a concurrent request since the check above
         return resend(table, raced, raw)
     ensure_editable(table)  # an approved agenda is frozen
-    ensure_in_time(table, str(raw.get("kind") or ""))
+    open_kinds = ensure_in_time(table, str(raw.get("kind") or ""))
     try:
         clean = domain.check_piece(
             raw,
             others=_views(others),
-            open_kinds=open_piece_kinds(table.group.assembly_id),
+            open_kinds=open_kinds,
             plan_years=_plan_years(table),
         )
     except domain.PieceError as error:
@@ -104,12 +103,12 @@ def edit_piece(identity: dict, raw: dict) -> Piece:
 
 def edit_piece_of(table: Table, piece: Piece, raw: dict) -> Piece:
     ensure_editable(table)
-    ensure_in_time(table, piece.kind)
+    open_kinds = ensure_in_time(table, piece.kind)
     try:
         clean = domain.check_piece(
             raw,
             others=_views(_pieces_of([table.id])),
-            open_kinds=open_piece_kinds(table.group.assembly_id),
+            open_kinds=open_kinds,
             plan_years=_plan_years(table),
             existing=domain.PieceView(piece.id, piece.kind, piece.parent_id, piece.hidden),
         )
@@ -132,9 +131,9 @@ def delete_piece(identity: dict, raw: dict) -> list[dict]:
     if piece is None:
         return []
     ensure_editable(table)
-    ensure_in_time(table, piece.kind)
+    open_kinds = ensure_in_time(table, piece.kind)
     try:
-        domain.check_open(piece.kind, open_piece_kinds(table.group.assembly_id))
+        domain.check_open(piece.kind, open_kinds)
     except domain.PieceError as error:
         raise _invalid(error) from None
     doomed = _with_descendants(piece)

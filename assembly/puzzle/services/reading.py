@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from assembly.agenda import services as agenda
@@ -125,8 +126,9 @@ def table_state(identity: dict) -> dict:
             "name": assembly.name,
             "plan_start_year": assembly.plan_start_year,
             "plan_end_year": assembly.plan_end_year,
-            #: the quarters a commitment may take, as (value, label): assemblies.periods
-            "quarters": periods.choices(assembly),
+            #: the quarters a commitment may take, as (value, label): assemblies.periods; the
+            #: phone offers these (it builds no quarter of its own)
+            "quarters": periods.choices(assembly, gettext),
         },
         "people": [{"id": a.id, "name": a.full_name} for a in _members(table)],
         "pieces": [piece_payload(p) for p in pieces],

@@ -11,6 +11,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 
 from assembly.core import divipola
+from assembly.marks import N_, Problem
 from assembly.registration.choices import (
     AGE_RANGES,
     DISABILITY_KINDS,
@@ -19,7 +20,14 @@ from assembly.registration.choices import (
     MIN_AGE,
 )
 from assembly.registration.domain.fields import EXTRA_TEXT_MAX_LENGTH, ExtraQuestion
-from assembly.registration.domain.form import REQUIRED_MESSAGES, Form, invalid_choice_message
+from assembly.registration.domain.form import (
+    NO_AGE_MESSAGE,
+    REQUIRED_MESSAGES,
+    YES_OR_NO_MESSAGE,
+    Form,
+    invalid_choice_message,
+    too_long_message,
+)
 from assembly.registration.domain.normalize import (
     _APOSTROPHES,
     age_on,
@@ -33,21 +41,43 @@ from assembly.registration.domain.normalize import (
     parse_date,
 )
 
+# compiled once: every row of a list goes through these
+_PHONE_PUNCTUATION_RE = re.compile(r"[\s\-.()/]")
+_FOREIGN_PHONE_RE = re.compile(r"\+[1-9]\d{7,14}")
+_PHONES_SEPARATOR_RE = re.compile(r"[/;,|]| y | - | o ")
+_AGE_RE = re.compile(r"(\d{1,3})( anos?)?")
+
 _DOCUMENT_RULES = {
-    "CC": (r"\d{3,10}", "La cédula de ciudadanía debe tener entre 3 y 10 dígitos, solo números."),
-    "TI": (r"\d{10,11}", "La tarjeta de identidad debe tener 10 u 11 dígitos, solo números."),
+    "CC": (
+        re.compile(r"\d{3,10}"),
+        Problem(N_("La cédula de ciudadanía debe tener entre 3 y 10 dígitos, solo números.")),
+    ),
+    "TI": (
+        re.compile(r"\d{10,11}"),
+        Problem(N_("La tarjeta de identidad debe tener 10 u 11 dígitos, solo números.")),
+    ),
 }
 _DOCUMENT_DEFAULT_RULE = (
-    r"[A-Z0-9]{3,20}",
-    "El número de documento debe tener entre 3 y 20 letras o números.",
+    re.compile(r"[A-Z0-9]{3,20}"),
+    Problem(N_("El número de documento debe tener entre 3 y 20 letras o números.")),
 )
 
 
-_AGE_LIMITS_MESSAGE = f"La edad debe estar entre {MIN_AGE} y {MAX_AGE} años."
-_PHONE_MESSAGE = (
-    "Escriba un celular de 10 dígitos que empiece por 3, un fijo de 7 a 10 dígitos "
-    "o un número internacional que empiece por +."
+_AGE_LIMITS_MESSAGE = Problem(
+    N_("La edad debe estar entre %(min)s y %(max)s años."), min=MIN_AGE, max=MAX_AGE
 )
+_PHONE_MESSAGE = Problem(
+    N_(
+        "Escriba un celular de 10 dígitos que empiece por 3, un fijo de 7 a 10 dígitos "
+        "o un número internacional que empiece por +."
+    )
+)
+
+
+_INITIAL_ONLY = {
+    "first_names": Problem(N_("Escriba los nombres completos, no solo una inicial.")),
+    "last_names": Problem(N_("Escriba los apellidos completos, no solo una inicial.")),
+}
 
 
 def normal_email(raw: str) -> str | None:
@@ -68,7 +98,7 @@ def normalize_phone(text: str) -> str | None:
     10 digits (since 2021 landlines have 10 digits starting with 60). Foreign numbers matter
     because many migrants keep their Venezuelan line: "+" and 8-15 digits.
     """
-    compact = re.sub(r"[\s\-.()/]", "", text)
+    compact = _PHONE_PUNCTUATION_RE.sub("", text)
     if compact.startswith("+57"):
         compact = compact[3:]
     elif compact.startswith("0057"):
@@ -76,7 +106,7 @@ def normalize_phone(text: str) -> str | None:
     elif len(compact) == 12 and compact.startswith("57"):
         compact = compact[2:]
     elif compact.startswith("+"):
-        return compact if re.fullmatch(r"\+[1-9]\d{7,14}", compact) else None
+        return compact if _FOREIGN_PHONE_RE.fullmatch(compact) else None
     if not compact.isdigit():
         return None
     if len(compact) == 10:
@@ -92,7 +122,7 @@ def check_document(form: Form) -> None:
         form.error("document_number", REQUIRED_MESSAGES["document_number"])
         return
     pattern, message = _DOCUMENT_RULES.get(doc_type or "", _DOCUMENT_DEFAULT_RULE)
-    if not re.fullmatch(pattern, number):
+    if not pattern.fullmatch(number):
         form.error("document_number", message)
         return
     form.clean["document_number"] = number
@@ -105,10 +135,11 @@ def check_names(form: Form) -> None:
         if not text:
             form.error(key, REQUIRED_MESSAGES[key])
         elif not all(c.isalpha() or c in " .-" + _APOSTROPHES for c in text):
-            form.error(key, "Use solo letras, espacios, guiones o apóstrofos (sin números).")
+            form.error(
+                key, Problem(N_("Use solo letras, espacios, guiones o apóstrofos (sin números)."))
+            )
         elif sum(c.isalpha() for c in text) < 2:
-            what = "nombres" if key == "first_names" else "apellidos"
-            form.error(key, f"Escriba los {what} completos, no solo una inicial.")
+            form.error(key, _INITIAL_ONLY[key])
         else:
             form.clean[key] = form.check_length(key, format_person_name(text))
 
@@ -121,14 +152,22 @@ def check_age(form: Form, today: date) -> None:
         try:
             birth_date = parse_date(raw_birth if isinstance(raw_birth, date) else birth_text)
         except ValueError:
-            form.error("birth_date", "Escriba la fecha de nacimiento como DD/MM/AAAA.")
+            form.error("birth_date", Problem(N_("Escriba la fecha de nacimiento como DD/MM/AAAA.")))
             return
         if birth_date > today:
-            form.error("birth_date", "La fecha de nacimiento no puede estar en el futuro.")
+            form.error(
+                "birth_date", Problem(N_("La fecha de nacimiento no puede estar en el futuro."))
+            )
         elif not MIN_AGE <= age_on(birth_date, today) <= MAX_AGE:
             form.error(
                 "birth_date",
-                f"Revise la fecha de nacimiento: la edad debe estar entre {MIN_AGE} y {MAX_AGE} años.",
+                Problem(
+                    N_(
+                        "Revise la fecha de nacimiento: la edad debe estar entre %(min)s y %(max)s años."
+                    ),
+                    min=MIN_AGE,
+                    max=MAX_AGE,
+                ),
             )
         else:
             # The birth date is the better datum: the range always follows from it.
@@ -138,10 +177,10 @@ def check_age(form: Form, today: date) -> None:
 
     range_text = form.text("age_range")
     if not range_text:
-        form.error("birth_date", "Indique la fecha de nacimiento o el rango de edad.")
+        form.error("birth_date", NO_AGE_MESSAGE)
         return
     value = match_choice(range_text, AGE_RANGES, "age_range")
-    age_match = re.fullmatch(r"(\d{1,3})( anos?)?", normalize_name(range_text))
+    age_match = _AGE_RE.fullmatch(normalize_name(range_text))
     if value is None and age_match:
         # Lists often carry the age ("Edad: 34") instead of a range.
         age = int(age_match.group(1))
@@ -151,8 +190,11 @@ def check_age(form: Form, today: date) -> None:
             form.error("age_range", _AGE_LIMITS_MESSAGE)
             return
     if value is None:
-        labels = ", ".join(label for _, label in AGE_RANGES)
-        form.error("age_range", f"Rango de edad no válido. Elija uno de estos: {labels}.")
+        labels = [Problem(label) for _, label in AGE_RANGES]
+        form.error(
+            "age_range",
+            Problem(N_("Rango de edad no válido. Elija uno de estos: %(labels)s."), labels=labels),
+        )
     form.clean["age_range"] = value
 
 
@@ -188,7 +230,9 @@ def check_disability(form: Form) -> None:
     elif has is False and kind:
         form.error(
             "disability_kind",
-            "Indicó que no tiene discapacidad: deje el tipo de discapacidad en blanco.",
+            Problem(
+                N_("Indicó que no tiene discapacidad: deje el tipo de discapacidad en blanco.")
+            ),
         )
         form.clean["disability_kind"] = None
 
@@ -199,7 +243,7 @@ def check_contact(form: Form) -> None:
     if phone_text and phone is None:
         # Lists often hold two numbers in one cell ("300 123 4567 / 311 222 3344"): keep the
         # first one that is a phone.
-        parts = re.split(r"[/;,|]| y | - | o ", phone_text)
+        parts = _PHONES_SEPARATOR_RE.split(phone_text)
         phone = next(filter(None, (normalize_phone(part) for part in parts if part.strip())), None)
     if phone_text and phone is None:
         form.error("phone", _PHONE_MESSAGE)
@@ -209,7 +253,10 @@ def check_contact(form: Form) -> None:
     if email:
         checked = normal_email(email)
         if checked is None:
-            form.error("email", "Escriba un correo electrónico válido, como nombre@correo.com.")
+            form.error(
+                "email",
+                Problem(N_("Escriba un correo electrónico válido, como nombre@correo.com.")),
+            )
         email = checked
     form.clean["email"] = form.check_length("email", email)
 
@@ -229,15 +276,22 @@ def check_place(form: Form) -> None:
     if not department:
         form.error("department_code", REQUIRED_MESSAGES["department_code"])
     elif divipola.department_name(department) is None:
-        form.error("department_code", "Seleccione un departamento de la lista (DIVIPOLA).")
+        form.error(
+            "department_code", Problem(N_("Seleccione un departamento de la lista (DIVIPOLA)."))
+        )
     else:
         form.clean["department_code"] = department
     if not municipality:
         form.error("municipality_code", REQUIRED_MESSAGES["municipality_code"])
     elif divipola.municipality_name(municipality) is None:
-        form.error("municipality_code", "Seleccione un municipio de la lista (DIVIPOLA).")
+        form.error(
+            "municipality_code", Problem(N_("Seleccione un municipio de la lista (DIVIPOLA)."))
+        )
     elif form.clean["department_code"] and not divipola.is_valid(department, municipality):
-        form.error("municipality_code", "El municipio no pertenece al departamento seleccionado.")
+        form.error(
+            "municipality_code",
+            Problem(N_("El municipio no pertenece al departamento seleccionado.")),
+        )
     else:
         form.clean["municipality_code"] = municipality
 
@@ -250,7 +304,10 @@ def check_theme(form: Form, theme_ids: Collection[int]) -> None:
     if text.isascii() and text.isdigit() and int(text) in theme_ids:
         form.clean["preferred_theme_id"] = int(text)
     else:
-        form.error("preferred_theme_id", "Seleccione uno de los ejes temáticos de esta asamblea.")
+        form.error(
+            "preferred_theme_id",
+            Problem(N_("Seleccione uno de los ejes temáticos de esta asamblea.")),
+        )
 
 
 def check_extra_answers(form: Form, questions: Sequence[ExtraQuestion]) -> dict[str, object]:
@@ -261,19 +318,25 @@ def check_extra_answers(form: Form, questions: Sequence[ExtraQuestion]) -> dict[
         answer: object = None
         if not text:
             if question.required:
-                form.error(key, "Esta pregunta es obligatoria.")
+                form.error(key, Problem(N_("Esta pregunta es obligatoria.")))
         elif question.kind == "yesno":
             try:
                 answer = parse_bool(text)
             except ValueError:
-                form.error(key, "Responda sí o no.")
+                form.error(key, YES_OR_NO_MESSAGE)
         elif question.kind == "choice":
             options = tuple((choice, choice) for choice in question.choices)
             answer = match_choice(text, options)
             if answer is None:
-                form.error(key, f"Elija una de estas opciones: {', '.join(question.choices)}.")
+                form.error(
+                    key,
+                    Problem(
+                        N_("Elija una de estas opciones: %(choices)s."),
+                        choices=list(question.choices),
+                    ),
+                )
         elif len(text) > EXTRA_TEXT_MAX_LENGTH:
-            form.error(key, f"Máximo {EXTRA_TEXT_MAX_LENGTH} caracteres.")
+            form.error(key, too_long_message(EXTRA_TEXT_MAX_LENGTH))
         else:
             answer = text
         answers[str(question.id)] = answer

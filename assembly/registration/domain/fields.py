@@ -86,7 +86,7 @@ FIELDS_BY_KEY: dict[str, Field] = {field.key: field for field in FIELDS}
 
 #: the version of the consent text above (the data-processing authorisation); bump it when
 #: the text changes, so each person's record says which text they accepted (Ley 1581)
-CONSENT_VERSION = "1"
+CONSENT_VERSION = "2"
 #: registration source -> the consent channel stored with the person
 CONSENT_CHANNELS = {"preregistro": "form", "mesa": "desk", "importado": "import"}
 

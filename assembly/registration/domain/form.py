@@ -6,22 +6,25 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
+from assembly.marks import N_, Problem
 from assembly.registration.choices import Choices
 from assembly.registration.domain.fields import FIELDS_BY_KEY
 from assembly.registration.domain.normalize import match_choice, parse_bool
 
 #: what a blank required field says
 REQUIRED_MESSAGES = {
-    "document_type": "Seleccione el tipo de documento.",
-    "document_number": "Escriba el número de documento.",
-    "first_names": "Escriba los nombres.",
-    "last_names": "Escriba los apellidos.",
-    "sex": "Seleccione el sexo.",
-    "ethnicity": "Seleccione el autorreconocimiento étnico (o «Ninguno»).",
-    "department_code": "Seleccione el departamento de residencia.",
-    "municipality_code": "Seleccione el municipio de residencia.",
-    "disability_kind": "Seleccione el tipo de discapacidad.",
+    "document_type": Problem(N_("Seleccione el tipo de documento.")),
+    "document_number": Problem(N_("Escriba el número de documento.")),
+    "first_names": Problem(N_("Escriba los nombres.")),
+    "last_names": Problem(N_("Escriba los apellidos.")),
+    "sex": Problem(N_("Seleccione el sexo.")),
+    "ethnicity": Problem(N_("Seleccione el autorreconocimiento étnico (o «Ninguno»).")),
+    "department_code": Problem(N_("Seleccione el departamento de residencia.")),
+    "municipality_code": Problem(N_("Seleccione el municipio de residencia.")),
+    "disability_kind": Problem(N_("Seleccione el tipo de discapacidad.")),
 }
+NO_AGE_MESSAGE = Problem(N_("Indique la fecha de nacimiento o el rango de edad."))
+YES_OR_NO_MESSAGE = Problem(N_("Responda sí o no."))
 
 
 def as_text(value: object) -> str:
@@ -37,12 +40,17 @@ def as_text(value: object) -> str:
     text = str(value)
     if not text.isprintable():  # control characters (NUL breaks PostgreSQL) become spaces
         text = "".join(c if unicodedata.category(c)[0] != "C" else " " for c in text)
-    return " ".join(text.split())
+    single = " ".join(text.split())
+    return text if single == text else single  # the same object: a list's shared cell text
 
 
-def invalid_choice_message(choices: Choices) -> str:
-    labels = ", ".join(label for _, label in choices)
-    return f"Opción no válida. Elija una de estas: {labels}."
+def invalid_choice_message(choices: Choices) -> Problem:
+    labels = [Problem(label) for _, label in choices]
+    return Problem(N_("Opción no válida. Elija una de estas: %(labels)s."), labels=labels)
+
+
+def too_long_message(limit: int) -> Problem:
+    return Problem(N_("Máximo %(n)s caracteres."), n=limit)
 
 
 class Form:
@@ -65,7 +73,7 @@ class Form:
     def check_length(self, key: str, value: str | None) -> str | None:
         limit = FIELDS_BY_KEY[key].max_length
         if value and limit and len(value) > limit:
-            self.error(key, f"Máximo {limit} caracteres.")
+            self.error(key, too_long_message(limit))
             return None
         return value
 
@@ -87,7 +95,7 @@ class Form:
         try:
             value = parse_bool(self.raw.get(key))
         except ValueError:
-            self.error(key, "Responda sí o no.")
+            self.error(key, YES_OR_NO_MESSAGE)
             value = None
         self.clean[key] = value if tri_state else bool(value)
         return value

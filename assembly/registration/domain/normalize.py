@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from assembly.registration.choices import (
     AGE_BOUNDS,
@@ -23,6 +23,8 @@ _NAME_PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "e", "da", "v
 
 _APOSTROPHES_RE = re.compile(f"[{_APOSTROPHES}]")
 _PUNCTUATION_RE = re.compile(r"[\W_]+")
+_DOCUMENT_PUNCTUATION_RE = re.compile(r"[\s.,\-‐‑–—]+")
+_NAME_PART_START_RE = re.compile(r"(^|[-'’])(.)")
 
 
 def _strip_accents(text: str) -> str:
@@ -48,7 +50,7 @@ def normalize_document(text: str) -> str:
 
     Commas go too: a spreadsheet formatted in English writes thousands as "1,234,567".
     """
-    return re.sub(r"[\s.,\-‐‑–—]+", "", str(text or ""))
+    return _DOCUMENT_PUNCTUATION_RE.sub("", str(text or ""))
 
 
 def _upper_match(match: re.Match[str]) -> str:
@@ -67,12 +69,23 @@ def format_person_name(text: str) -> str:
             out.append(word.casefold())
         else:
             # Each part after a hyphen or an apostrophe starts a name: Pérez-Gómez, O'Connor.
-            out.append(re.sub(r"(^|[-'’])(.)", _upper_match, word.lower()))
+            out.append(_NAME_PART_START_RE.sub(_upper_match, word.lower()))
     return " ".join(out)
 
 
+#: distinct texts whose keys are kept: a list's closed columns repeat a few dozen values over
+#: thousands of rows, so each is normalised once (about 100 bytes an entry at most)
+_KEYS_KEPT = 4096
+
+
+@lru_cache(maxsize=_KEYS_KEPT)
 def _choice_key(text: str) -> str:
     return normalize_name(text).replace(" ", "")
+
+
+@lru_cache(maxsize=_KEYS_KEPT)
+def _answer_key(text: str) -> str:
+    return normalize_name(text)
 
 
 def _gender_variants(label: str) -> tuple[str, ...]:
@@ -134,7 +147,7 @@ def parse_bool(value: object) -> bool | None:
         return value
     if isinstance(value, int | float) and value in (0, 1):
         return bool(value)
-    text = normalize_name(str(value if value is not None else ""))
+    text = _answer_key(str(value if value is not None else ""))
     if not text or text in UNANSWERED_WORDS:
         return None
     if text in _TRUE_WORDS:
@@ -144,6 +157,7 @@ def parse_bool(value: object) -> bool | None:
     raise ValueError(text)
 
 
+_TIME_OF_DAY_RE = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -158,7 +172,7 @@ def parse_date(value: object) -> date:
         return value
     text = str(value or "").strip()
     # Spreadsheets export datetimes; the time of a birth date is noise.
-    text = re.sub(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", text)
+    text = _TIME_OF_DAY_RE.sub("", text)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt).date()

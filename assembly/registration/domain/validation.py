@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
+from assembly.marks import N_, Problem
 from assembly.registration.choices import (
     ETHNICITIES,
     GENDER_IDENTITIES,
@@ -26,11 +27,11 @@ from assembly.registration.domain.checks import (
     check_theme,
 )
 from assembly.registration.domain.fields import ExtraQuestion
-from assembly.registration.domain.form import REQUIRED_MESSAGES, Form
+from assembly.registration.domain.form import NO_AGE_MESSAGE, REQUIRED_MESSAGES, Form
 from assembly.registration.domain.normalize import normalize_name, parse_bool
 
-CONSENT_REQUIRED_MESSAGE = (
-    "Debe aceptar el tratamiento de datos personales (Ley 1581 de 2012) para registrarse."
+CONSENT_REQUIRED_MESSAGE = Problem(
+    N_("Debe aceptar el tratamiento de datos personales (Ley 1581 de 2012) para registrarse.")
 )
 
 
@@ -90,9 +91,13 @@ def validate_registration(
 IDENTITY_FIELDS = frozenset(
     {"document_type", "document_number", "first_names", "last_names", "consent_data"}
 )
-_BLANK_MESSAGES = frozenset(REQUIRED_MESSAGES.values()) | {
-    "Indique la fecha de nacimiento o el rango de edad."
-}
+_BLANK_MESSAGES = frozenset(REQUIRED_MESSAGES.values()) | {NO_AGE_MESSAGE}
+
+
+def left_blank(problem: str) -> Problem:
+    """A listed person's optional field that is dropped: the problem, and that it is left
+    blank (the person is kept)."""
+    return Problem(N_("%(problem)s (se deja en blanco)"), problem=problem)
 
 
 def validate_listed_person(
@@ -120,7 +125,7 @@ def validate_listed_person(
         if key in IDENTITY_FIELDS:
             errors[key] = message
         elif message not in _BLANK_MESSAGES:
-            warnings[key] = f"{message} (se deja en blanco)"
+            warnings[key] = left_blank(message)
             if key in clean and key not in ("has_disability", "extra_answers"):
                 clean[key] = None
             if key.startswith("extra_"):

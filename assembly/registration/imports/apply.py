@@ -21,7 +21,10 @@ from assembly.assemblies.models import Assembly
 from assembly.core import divipola
 from assembly.errors import InvalidInput
 from assembly.extensions import db
+from assembly.helpers import utcnow
+from assembly.marks import N_, Problem
 from assembly.registration import domain, services
+from assembly.registration.domain.fields import CONSENT_CHANNELS, CONSENT_VERSION
 from assembly.registration.imports import fills, uploads, validate
 from assembly.registration.imports import mapping as columns
 from assembly.registration.imports import values as value_rules
@@ -61,7 +64,9 @@ class Review:
 
 def mapping_targets(assembly: Assembly) -> list[tuple[str, str]]:
     """Every field a column can go to: the form's, the name helpers, the extra questions."""
-    extra = [(f"extra_{q.id}", f"Pregunta: {q.label}") for q in assembly.extra_questions]
+    extra = [
+        (f"extra_{q.id}", _("Pregunta: %(label)s", label=q.label)) for q in assembly.extra_questions
+    ]
     return columns.mapping_targets() + extra
 
 
@@ -147,9 +152,9 @@ def clean_mapping(
     chosen = set(clean.values())
     errors = {}
     if "document_number" not in chosen:
-        errors["document_number"] = "Indique qué columna tiene el número de documento."
+        errors["document_number"] = _("Indique qué columna tiene el número de documento.")
     if not chosen & {"first_names", columns.FULL_NAME}:
-        errors["first_names"] = "Indique qué columna tiene los nombres (o el nombre completo)."
+        errors["first_names"] = _("Indique qué columna tiene los nombres (o el nombre completo).")
     if errors:
         raise InvalidInput(" ".join(errors.values()), fields=errors)
     return clean
@@ -162,7 +167,7 @@ def _theme_titles(assembly: Assembly) -> dict[int, str]:
 def value_rows(assembly: Assembly, upload: Upload) -> dict[str, list[value_rules.ValueRow]]:
     """Every distinct value of the closed-list columns, classified (step 2b)."""
     if upload.mapping is None:
-        raise InvalidInput(_("Primero indique qué contiene cada columna."))
+        raise InvalidInput(Problem(N_("Primero indique qué contiene cada columna.")))
     counts = value_rules.distinct_values(upload.table, upload.mapping)
     return value_rules.classify(
         counts,
@@ -217,6 +222,19 @@ def set_values(
     return upload
 
 
+def people_read(assembly_id: int):
+    """What checking the rows reads of the assembly's people (who holds which document,
+    their names, who is still "incompleto"); the review's fingerprint digests the same."""
+    return select(
+        Attendee.id,
+        Attendee.document_number,
+        Attendee.first_names,
+        Attendee.last_names,
+        Attendee.name_key,
+        fills.INCOMPLETE,
+    ).where(Attendee.assembly_id == assembly_id)
+
+
 def review(
     assembly: Assembly,
     upload: Upload,
@@ -227,18 +245,11 @@ def review(
     """Validate every row; rows whose document is already in the assembly are skipped.
     ``tick(rows done, rows)`` is called as the rows are checked (progress, and a yield)."""
     if upload.mapping is None:
-        raise InvalidInput(_("Primero indique qué contiene cada columna."))
+        raise InvalidInput(Problem(N_("Primero indique qué contiene cada columna.")))
     classified = value_rows(assembly, upload)
     holders, names, incomplete = {}, {}, set()
     for attendee_id, number, first, last, name_key, lacking in db.session.execute(
-        select(
-            Attendee.id,
-            Attendee.document_number,
-            Attendee.first_names,
-            Attendee.last_names,
-            Attendee.name_key,
-            fills.INCOMPLETE,
-        ).where(Attendee.assembly_id == assembly.id)
+        people_read(assembly.id)
     ):
         holders[number] = f"{first} {last}"
         names.setdefault(name_key, (None, attendee_id))
@@ -264,6 +275,13 @@ def review(
     return Review(preview, to_import, existing, value_rules.unresolved(classified))
 
 
+def collective_consent(upload: Upload) -> bool:
+    """Whether the list's consent is the one the staff member stated for everyone (the
+    "todos autorizaron" box, no consent column)."""
+    mapped = set((upload.mapping or {}).values())
+    return bool(upload.consent_default) and "consent_data" not in mapped
+
+
 def confirm(
     assembly: Assembly,
     upload: Upload,
@@ -283,9 +301,25 @@ def confirm(
     result = result or review(assembly, upload, today=today)
     if result.ambiguous:
         raise InvalidInput(
-            _("Hay valores sin decidir: elija qué significa cada uno antes de importar.")
+            Problem(N_("Hay valores sin decidir: elija qué significa cada uno antes de importar."))
         )
-    # Plain INSERTs in chunks: thousands of ORM objects would cost memory for nothing.
+    # Ley 1581: when, how and under which text (every row stored has consent_data true; who
+    # stated a collective consent and from which file is on the batch)
+    consent = {
+        "consent_at": utcnow(),
+        "consent_channel": CONSENT_CHANNELS["importado"],
+        "consent_version": CONSENT_VERSION,
+    }
+    if batch is not None:
+        batch.consent_collective = collective_consent(upload)
+    # Plain Core INSERTs in chunks (executemany on the attendees table, not the ORM's bulk
+    # path, which sorts and checks every row against the mapper again): thousands of ORM
+    # objects would cost memory and time for nothing. Rows with the same columns go in one
+    # statement; every clean record of a review has the same ones, so a chunk is one INSERT.
+    # No column the rows carry has a default that a NULL would skip (consent_photos and
+    # extra_answers are always set).
+    statement = insert(Attendee.__table__)
+    columns = set(Attendee.__table__.columns.keys())
     stored, total = 0, len(result.to_import)
     for start in range(0, total, _CHUNK):
         chunk = [clean for _, clean in result.to_import[start : start + _CHUNK]]
@@ -297,20 +331,22 @@ def confirm(
                 )
             )
         )
-        rows = [
-            {
+        shapes: dict[tuple[str, ...], list[dict]] = {}
+        for clean in chunk:
+            if clean["document_number"] in taken:
+                continue
+            row = {
                 "assembly_id": assembly.id,
                 "ticket_token": services.new_ticket_token(),
                 "source": "importado",
                 "import_batch_id": batch.id if batch is not None else None,
-                **services.attendee_columns(clean),
+                **{key: value for key, value in clean.items() if key in columns},
+                **consent,
             }
-            for clean in chunk
-            if clean["document_number"] not in taken
-        ]
-        if rows:
-            db.session.execute(insert(Attendee), rows)
-        stored += len(rows)
+            shapes.setdefault(tuple(row), []).append(row)
+        for same in shapes.values():
+            db.session.execute(statement, same)
+            stored += len(same)
         if progress is not None:
             progress(min(start + _CHUNK, total), total)
     filled = fills.fill_incomplete(assembly, result.preview.fills, batch)

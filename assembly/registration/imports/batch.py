@@ -1,5 +1,11 @@
 """The same import as the web screens, in one call, for the command line and scripted checks:
-a file, column and value overrides in; one summary dict out (flush, never commit)."""
+a file, column and value overrides in; one summary dict out (flush, never commit).
+
+A dry run keeps what it read and checked (the rows and the verified review, as the review
+screen does) under the file's :func:`uploads.content_key`, so the import of the same file that
+usually follows stores those rows without reading the file or checking a row again, when
+nothing the review read has changed since (``review_job.fingerprint``: the rows, the choices,
+the assembly's rules and people, the day); otherwise it reads and checks everything again."""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from flask_babel import gettext as _
 from assembly.assemblies.models import Assembly
 from assembly.errors import InvalidInput
 from assembly.extensions import db
-from assembly.registration.imports import apply, parse, uploads
+from assembly.registration.imports import apply, parse, review_job, uploads
 from assembly.registration.models import ImportBatch
 
 
@@ -46,6 +52,7 @@ def run_import(
     consent_default: bool = False,
     dry_run: bool = False,
     today: date,
+    folder: Path | None = None,
 ) -> dict:
     """Import ``path`` into ``assembly`` as the screens would: suggested (or remembered)
     column mapping with ``columns`` on top, remembered value choices with ``chosen`` on top.
@@ -53,10 +60,16 @@ def run_import(
     Returns ``new``, ``already`` (counts), ``duplicates`` (row numbers), ``errors`` ([row,
     reason]), ``warnings`` ([row, field, reason]), ``ambiguous`` ({field: {raw: rows}}) and
     ``imported`` (True when stored; then ``batch``, the import batch's id). With ambiguous
-    values left, or ``dry_run``, nothing is stored.
+    values left, or ``dry_run``, nothing is stored. ``folder``: where a dry run keeps its
+    review for the import (the instance's imports folder by default).
     """
+    folder = folder or uploads.instance_folder()
     try:
-        table = parse.read_table(path.name, path.read_bytes())
+        data = path.read_bytes()
+        kept_as = uploads.content_key(path.name, data)
+        table = None if dry_run else uploads.kept_sheet(folder, kept_as)
+        if table is None:
+            table = parse.read_table(path.name, data)
     except parse.ImportFileError as error:
         raise InvalidInput(error.message) from None
     except OSError as error:
@@ -66,7 +79,8 @@ def run_import(
     unknown = [header for header in columns if header not in table.headers]
     if unknown:
         raise InvalidInput(_("El archivo no tiene la columna «%(unknown)s».", unknown=unknown[0]))
-    upload = uploads.Upload("cli", assembly.id, path.name, 0.0, table=table)
+    del data  # the rows are read: the file's bytes are not needed any more
+    upload = uploads.Upload(kept_as, assembly.id, path.name, 0.0, table=table)
     profile = apply.remembered(assembly, table.headers)
     mapping = {**apply.suggested_mapping(assembly, table.headers), **columns}
     upload.mapping = apply.clean_mapping(assembly, upload, mapping)
@@ -74,7 +88,14 @@ def run_import(
     upload.values = {k: dict(v) for k, v in (profile.values if profile else {}).items()}
     for key, picks in chosen.items():
         upload.values.setdefault(key, {}).update(picks)
-    result = apply.review(assembly, upload, today=today)
+    # taken BEFORE the rows are checked: a registration meanwhile makes the kept review stale
+    made_for = review_job.fingerprint(assembly, upload, today=today)
+    result = None if dry_run else review_job.verified(folder, assembly, upload, made_for=made_for)
+    if result is None:
+        result = apply.review(assembly, upload, today=today)
+    if dry_run:
+        uploads.keep_sheet(folder, kept_as, table)
+        review_job.keep_verified(folder, upload, made_for, result)
     preview = result.preview
     summary = {
         "new": len(result.to_import),
@@ -100,6 +121,7 @@ def run_import(
     db.session.flush()
     apply.confirm(assembly, upload, today=today, result=result, batch=stored)
     apply.remember(assembly, upload)
+    uploads.discard(folder, kept_as)
     summary["imported"] = True
     summary["batch"] = stored.id  # `undo` on the import screen removes it as a whole
     return summary

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -39,11 +40,18 @@ def _cell(sheet, value: object, alignment: Alignment | None = None, font: Font |
     return cell
 
 
-def errors_workbook(preview: ImportPreview, table: Sheet) -> bytes:
+def errors_workbook(
+    preview: ImportPreview, table: Sheet, *, tick: Callable[[int, int], None] | None = None
+) -> bytes:
     """An .xlsx of the rows that were not imported: row number, original cells, the reasons.
 
+    In Spanish whatever the language of the screen, as every workbook the app writes: the
+    reasons are the problems' Spanish sentences (``assembly.marks.Problem``), the labels the form's.
+
     The operator fixes the rows in this file and imports it again, so the original columns
-    come first and in their order; the last column holds the messages.
+    come first and in their order; the last column holds the messages. ``tick(rows written,
+    rows)`` is called after every row: 999 refused rows take about half a second to write,
+    so the request (or job) that writes them yields there (``core.jobs.paced``).
     """
     cells_of = dict(zip(table.row_numbers, table.rows, strict=True))
     problems: list[tuple[int, str]] = [
@@ -72,9 +80,11 @@ def errors_workbook(preview: ImportPreview, table: Sheet) -> bytes:
 
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     sheet.append([_cell(sheet, title, font=bold) for title in header])
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
         *cells, message = row
         sheet.append([_cell(sheet, value) for value in cells] + [_cell(sheet, message, wrap)])
+        if tick is not None:
+            tick(done, len(rows))
 
     output = io.BytesIO()
     workbook.save(output)

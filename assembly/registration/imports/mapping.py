@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assembly.marks import N_
 from assembly.registration.domain import (
     FIELDS,
     normalize_name,
@@ -15,9 +16,9 @@ FULL_NAME = "full_name"
 SECOND_FIRST_NAME = "second_first_name"
 SECOND_LAST_NAME = "second_last_name"
 SPECIAL_KEYS: dict[str, str] = {
-    FULL_NAME: "Nombre completo (se separa en nombres y apellidos)",
-    SECOND_FIRST_NAME: "Segundo nombre",
-    SECOND_LAST_NAME: "Segundo apellido",
+    FULL_NAME: N_("Nombre completo (se separa en nombres y apellidos)"),
+    SECOND_FIRST_NAME: N_("Segundo nombre"),
+    SECOND_LAST_NAME: N_("Segundo apellido"),
 }
 
 

@@ -51,6 +51,17 @@ class Sheet:
             self.row_numbers = list(range(2, len(self.rows) + 2))
 
 
+def share_texts(rows: Iterable[list[str]], shared: dict[str, str] | None = None) -> None:
+    """Hold each distinct cell text once, in place: a list repeats the same few values (a
+    town, "C.C.", "Mujer", an organisation) in thousands of rows, and the reader (or the JSON
+    the upload keeps) makes a new string for every cell; shared, they are about a third of a
+    5,000-row list's text. ``shared`` carries the texts seen so far across calls."""
+    seen = {} if shared is None else shared
+    for cells in rows:
+        for index, text in enumerate(cells):
+            cells[index] = seen.setdefault(text, text)
+
+
 def _too_wide() -> str:
     return _("El archivo tiene más de %(n)s columnas: deje solo las de la lista.", n=MAX_COLUMNS)
 
@@ -88,10 +99,12 @@ def _build_table(
     records: Iterable[tuple[int, list[str]]], tick: Callable[[int, int], None] | None = None
 ) -> Sheet:
     numbered = []
+    shared: dict[str, str] = {}
     for number, cells in records:
         if tick is not None:
             tick(number, 0)
         if any(cells):
+            share_texts((cells,), shared)  # as they are read: the copies never pile up
             numbered.append((number, cells))
             if len(numbered) > MAX_ROWS + 1:  # + the header
                 limit = f"{MAX_ROWS:_}".replace("_", ".")  # 20.000, as written in Colombia
@@ -263,11 +276,14 @@ def _formula_cells(data: bytes) -> set[tuple[int, int]]:
 
 
 def _unsaved_formulas_message(cells: list[str]) -> str:
-    shown = ", ".join(cells[:5]) + (f" y {len(cells) - 5} más" if len(cells) > 5 else "")
-    return (
-        f"El archivo tiene fórmulas sin valor guardado ({shown}): se leerían en blanco. "
+    shown = ", ".join(cells[:5])
+    if len(cells) > 5:
+        shown = _("%(cells)s y %(n)s más", cells=shown, n=len(cells) - 5)
+    return _(
+        "El archivo tiene fórmulas sin valor guardado (%(cells)s): se leerían en blanco. "
         "Ábralo en Excel o LibreOffice, deje que calcule y guárdelo de nuevo; o copie y pegue "
-        "esas columnas como valores."
+        "esas columnas como valores.",
+        cells=shown,
     )
 
 
@@ -294,11 +310,20 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
                     for index, value in enumerate(values[:MAX_COLUMNS])
                     if value is None and (number, index) in formulas
                 ]
-            yield number, [_cell_text(value) for value in values[:MAX_COLUMNS]]
+            yield number, [_cell_text(value) for value in _without_trailing_blanks(values)]
     finally:
         workbook.close()
     if unsaved:
         raise ImportFileError(_unsaved_formulas_message(unsaved))
+
+
+def _without_trailing_blanks(values: tuple) -> tuple:
+    """A row's first MAX_COLUMNS values without the empty cells after its last filled one
+    (read-only openpyxl pads every row to the column cap: 200 cells for a 12-column list)."""
+    end = min(len(values), MAX_COLUMNS)
+    while end and values[end - 1] is None:
+        end -= 1
+    return values[:end]
 
 
 def _cell_text(value: object) -> str:

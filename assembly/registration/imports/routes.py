@@ -24,7 +24,7 @@ PENDING = "__pending__"
 
 
 def _folder() -> Path:
-    return Path(current_app.instance_path) / "imports"
+    return uploads.instance_folder()
 
 
 @bp.route("/assemblies/<int:assembly_id>/import", methods=["GET", "POST"])
@@ -161,14 +161,24 @@ def import_review(assembly_id: int, key: str):
     if made is None and job is None:
         if len(upload.table.rows) < current_app.config["IMPORT_REVIEW_JOB_FROM"]:
             # a small list: checked at once (still yielding between slices of rows)
-            made = review_job.review_now(_folder(), assembly, upload, tick=jobs.paced(jobs.breathe))
+            made = review_job.review_now(
+                _folder(),
+                assembly,
+                upload,
+                tick=jobs.paced(jobs.breathe),
+                writing=jobs.paced(jobs.breathe),
+            )
         else:
             with unit_of_work():
                 job = review_job.start_review(_folder(), assembly, upload, current_user)
             made = (review_job.state(_folder(), assembly, upload) or {}).get("summary")
     if made is None:
         return render_template(
-            "registration/import_review_job.html", assembly=assembly, upload=upload, job=job
+            "registration/import_review_job.html",
+            assembly=assembly,
+            upload=upload,
+            job=job,
+            job_error=jobs.error_text(job),
         )
     if made["ambiguous"]:
         return redirect(url_for("registration.import_values", assembly_id=assembly.id, key=key))
@@ -176,7 +186,7 @@ def import_review(assembly_id: int, key: str):
         "registration/import_review.html",
         assembly=assembly,
         upload=upload,
-        result=made,
+        result=review_job.shown(made),
         labels=dict(imports.mapping_targets(assembly)),
         max_shown=review_job.MAX_SHOWN,
     )
@@ -207,7 +217,7 @@ def import_errors(assembly_id: int, key: str):
         result = imports.review(
             assembly, upload, today=venue_today(assembly), tick=jobs.paced(jobs.breathe)
         )
-        data = errors_workbook(result.preview, upload.table)
+        data = errors_workbook(result.preview, upload.table, tick=jobs.paced(jobs.breathe))
     stem = Path(upload.filename).stem[:60] or "lista"
     return Response(
         data,
@@ -246,7 +256,9 @@ def import_job(assembly_id: int, job_id: int):
     mine = job.user_id == current_user.id or current_user.role == Role.ADMIN
     if job.kind != "import" or job.assembly_id != assembly.id or not mine:
         raise NotFound(_("Esta tarea no existe."))
-    return render_template("registration/import_job.html", assembly=assembly, job=job)
+    return render_template(
+        "registration/import_job.html", assembly=assembly, job=job, job_error=jobs.error_text(job)
+    )
 
 
 @bp.post("/assemblies/<int:assembly_id>/imports/<int:batch_id>/undo")
@@ -278,6 +290,12 @@ def import_undo(assembly_id: int, batch_id: int):
                 "%(n)s datos que llenó se conservaron: se corrigieron después o la persona "
                 "ya llegó.",
                 n=undone.kept,
+            )
+        if undone.unrecorded:
+            message += " " + _(
+                "Los datos que llenó a %(n)s personas ya inscritas se conservan: esta "
+                "importación es anterior al registro de esos cambios.",
+                n=undone.unrecorded,
             )
         flash(message, "success")
     return redirect(url_for("registration.import_upload", assembly_id=assembly.id))

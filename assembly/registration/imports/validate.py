@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from assembly.core import divipola
+from assembly.marks import N_, Problem
 from assembly.registration.domain import (
     IDENTITY_FIELDS,
     ExtraQuestion,
@@ -17,6 +18,7 @@ from assembly.registration.domain import (
     normalize_name,
     validate_listed_person,
 )
+from assembly.registration.domain.validation import left_blank
 from assembly.registration.imports.mapping import FULL_NAME, SECOND_FIRST_NAME, SECOND_LAST_NAME
 from assembly.registration.imports.parse import Sheet
 
@@ -146,7 +148,7 @@ def apply_mapping(
             if key in IDENTITY_FIELDS:
                 errors[key] = message
             else:
-                warnings[key] = f"{message} (se deja en blanco)"
+                warnings[key] = left_blank(message)
         return clean, errors, warnings
 
     kept: dict[str, int] = {}  # document -> row number imported
@@ -238,7 +240,9 @@ def _raw_registration(
     if full_name and not raw.get("first_names") and not raw.get("last_names"):
         raw["first_names"], raw["last_names"] = split_full_name(full_name)
         if not raw["last_names"]:
-            errors["last_names"] = f"No se encontraron apellidos en «{full_name}»."
+            errors["last_names"] = Problem(
+                N_("No se encontraron apellidos en «%(name)s»."), name=full_name
+            )
     for part_key, whole_key in (
         (SECOND_FIRST_NAME, "first_names"),
         (SECOND_LAST_NAME, "last_names"),
@@ -265,7 +269,9 @@ def _resolve_theme(raw: dict, theme_titles: Mapping[int, str], errors: dict[str,
         if normalize_name(title) == wanted:
             raw["preferred_theme_id"] = str(theme_id)
             return
-    errors["preferred_theme_id"] = f"No se reconoce el eje «{value}» en esta asamblea."
+    errors["preferred_theme_id"] = Problem(
+        N_("No se reconoce el eje «%(theme)s» en esta asamblea."), theme=value
+    )
 
 
 def _resolve_place(
@@ -277,7 +283,9 @@ def _resolve_place(
         if code:
             raw["department_code"] = code
         else:
-            errors["department_code"] = f"No se encontró el departamento «{department}»."
+            errors["department_code"] = Problem(
+                N_("No se encontró el departamento «%(name)s»."), name=department
+            )
             del raw["department_code"]  # the municipality alone may still be found
     municipality = raw.get("municipality_code", "")
     if not municipality or municipality.isdigit():
@@ -293,11 +301,18 @@ def _resolve_place(
     if len(candidates) == 1:
         raw["municipality_code"] = candidates[0]
     elif len(candidates) > 1:
-        errors["municipality_code"] = (
-            f"Hay varios municipios llamados «{municipality}»: indique el departamento."
+        errors["municipality_code"] = Problem(
+            N_("Hay varios municipios llamados «%(name)s»: indique el departamento."),
+            name=municipality,
         )
     elif department_code and divipola.department_name(department_code):
         name = divipola.department_name(department_code)
-        errors["municipality_code"] = f"No se encontró el municipio «{municipality}» en {name}."
+        errors["municipality_code"] = Problem(
+            N_("No se encontró el municipio «%(name)s» en %(department)s."),
+            name=municipality,
+            department=name,
+        )
     else:
-        errors["municipality_code"] = f"No se encontró el municipio «{municipality}»."
+        errors["municipality_code"] = Problem(
+            N_("No se encontró el municipio «%(name)s»."), name=municipality
+        )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
 from assembly.assemblies import periods
+from assembly.board.domain import APPROVAL_METHODS, outcome_label
 from assembly.followup import domain as followup
 from assembly.puzzle.domain import shown_pieces
 
@@ -17,7 +18,6 @@ from .common import DEFAULT_ZONE, Column
 STATUS_LABELS = dict(followup.STATUSES)
 SOURCE_LABELS = {"responsable": "Responsable (enlace)", "equipo": "Equipo"}
 REVIEW_LABELS = {"pendiente": "Por revisar", "confirmado": "Confirmado", "corregido": "Corregido"}
-METHOD_LABELS = {"manos": "A mano alzada", "telefono": "Votación por teléfono"}
 
 
 def due_parts(due: str | None) -> tuple[str | None, date | None]:
@@ -40,16 +40,10 @@ def approval_parts(result: Mapping[str, object] | None) -> list[object]:
     """[decision, method, for, against, abstain] of one mesa's approval (blank when none)."""
     if not result:
         return [None, None, None, None, None]
-    approved = result.get("approved")
-    if approved is True:
-        decision = "Aprobada"
-    elif approved is False:
-        decision = "No aprobada"
-    else:
-        decision = "Votación abierta"
+    decision = "Votación abierta" if result.get("approved") is None else outcome_label(result)
     return [
         decision,
-        METHOD_LABELS.get(str(result.get("method")), result.get("method")),
+        APPROVAL_METHODS.get(str(result.get("method")), result.get("method")),
         result.get("for"),
         result.get("against"),
         result.get("abstain"),

@@ -73,9 +73,10 @@ export function fitRegion(
   blocks,
   width,
   height,
-  { maxRow = 220, aspect = 0.62, colGap = 12, minWidth = 80, minHeader = 14 } = {},
+  { maxRow = 220, aspect = 0.62, colGap = 12, minWidth = 80, minHeader = 14, grow = 0, growRow = maxRow, wideRow = 0 } = {},
 ) {
   const maxColumns = Math.max(1, Math.min(4, Math.floor(width / Math.max(240, 3 * minWidth + colGap))));
+  const candidates = [];
   let best = null;
   for (let columns = 1; columns <= (Number.isFinite(height) ? maxColumns : 1); columns += 1) {
     const columnWidth = (width - (columns - 1) * colGap) / columns;
@@ -96,7 +97,41 @@ export function fitRegion(
     }
     // Readability is the smaller of the two sides of a piece.
     const score = Math.min(hr, w * aspect);
-    if (!best || score > best.score + 0.5) best = { score, columns, columnWidth, w, hr, placed };
+    const candidate = { score, columns, columnWidth, w, hr, placed };
+    candidates.push(candidate);
+    if (!best || score > best.score + 0.5) best = candidate;
+  }
+  // The board uses its whole field: the rows grow taller than the pieces' proportion asks
+  // while the blocks still pack (at most ``grow`` × the piece's width and ``growRow`` px), so
+  // a few pieces fill the screen instead of leaving a band empty under them.
+  const grown = (fit) => {
+    if (!(grow > 0 && Number.isFinite(height) && fit.placed.length === blocks.length)) return fit;
+    let lo = fit.hr;
+    let hi = Math.max(lo, Math.min(growRow, fit.w * grow));
+    for (let i = 0; i < 12 && hi - lo > 0.5; i += 1) {
+      const mid = (lo + hi) / 2;
+      if (pack(blocks, fit.columns, mid, height, minHeader)) lo = mid;
+      else hi = mid;
+    }
+    // in steps of 8 px and only by a tenth or more: a piece arriving in a full mesa changes
+    // no other piece's size (each size change means fitting its text again)
+    const hr = Math.floor(lo / 8) * 8;
+    const placed = hr >= fit.hr * 1.1 && pack(blocks, fit.columns, hr, height, minHeader);
+    return placed ? { ...fit, hr, placed } : fit;
+  };
+  best = grown(best);
+  // Fewer, wider block columns when their pieces hold a fifth more text (a piece's area) and
+  // their rows stay ``wideRow`` tall or more: three sub-mesas of one chain on a 1280×720
+  // projector stack the whole width instead of two columns and an empty quarter.
+  if (wideRow > 0 && best.placed.length === blocks.length) {
+    for (const candidate of candidates) {
+      if (candidate.columns >= best.columns || candidate.placed.length !== blocks.length) continue;
+      const fit = grown(candidate);
+      if (fit.hr >= wideRow && fit.hr * fit.w >= best.hr * best.w * 1.2) {
+        best = fit;
+        break;
+      }
+    }
   }
   const { header, gap } = blockMetrics(best.hr, minHeader);
   let used = 0;
@@ -171,8 +206,10 @@ export function isLegible(fit, count, { minRow, minWidth }) {
 
 /**
  * The board's pages: all mesas at once when every one of them is legible there (else every
- * mesa with pieces), in the arrangement that gives their pieces most room; otherwise one
- * mesa a page, cut into slices of its sub-table blocks when it does not fit legibly alone.
+ * mesa with pieces), in the arrangement that gives their pieces most room; otherwise as many
+ * mesas a page, in order, as stay legible together (the screen is used, not one mesa and an
+ * empty half), and a mesa that does not fit legibly alone is cut into slices of its sub-table
+ * blocks.
  * ``groups`` [{id, blocks}]; ``stage`` {width, height}; ``region`` {padW, headH} (what a mesa's
  * frame takes around its field); ``legible`` {minRow, minWidth, minHeader} and fitRegion's
  * options. Returns [{groups: [{id, blocks}], columns, rows, part, parts}].
@@ -182,7 +219,7 @@ export function paginate(groups, stage, region, options) {
   const ok = (blocks, w, h) => blocks.length === 0 || isLegible(fitOf(blocks, w, h), blocks.length, options);
   // The arrangement of these mesas on one page where their smallest pieces hold most text, or
   // null when in none of them every mesa stays legible.
-  const together = (shown) => {
+  const together = (shown, bar = options) => {
     let best = null;
     for (const [columns, rows] of regionGrids(shown.length)) {
       const w = stage.width / columns - region.padW;
@@ -192,28 +229,27 @@ export function paginate(groups, stage, region, options) {
         if (g.blocks.length === 0) continue;
         const fit = fitOf(g.blocks, w, h);
         // a piece's text area: narrow tall pieces hold fewer words than wide ones
-        score = isLegible(fit, g.blocks.length, options) ? Math.min(score, fit.hr * fit.w) : -1;
+        score = isLegible(fit, g.blocks.length, bar) ? Math.min(score, fit.hr * fit.w) : -1;
         if (score < 0) break;
       }
       if (score >= 0 && (!best || score > best.score * 1.02)) best = { score, columns, rows };
     }
-    return best && [{ groups: shown, columns: best.columns, rows: best.rows, part: 1, parts: 1 }];
+    return best && { groups: shown, columns: best.columns, rows: best.rows, part: 1, parts: 1 };
   };
   // Mesas still without pieces give up their place when the others would not stay legible
   // beside them (the overview strip shows their zero counts): two mesas with a chain each
   // share one page instead of turning pages with three empty frames around them.
   const withPieces = groups.filter((g) => g.blocks.length > 0);
   const one = together(groups) || (withPieces.length && withPieces.length < groups.length && together(withPieces));
-  if (one) return one;
+  if (one) return [one];
   const w = stage.width - region.padW;
   const h = stage.height - region.headH;
-  const pages = [];
-  // Otherwise one page a mesa, mesas without pieces getting none.
-  for (const group of withPieces.length ? withPieces : groups) {
-    // Each slice: the longest run of blocks from where the last ended that stays legible
-    // (adding a block never makes the pieces bigger, so a binary search finds it).
+  // The slices of a mesa too big for one page: each the longest run of blocks from where the
+  // last ended that stays legible (adding a block never makes the pieces bigger, so a binary
+  // search finds it). Not dealt evenly: a piece arriving then moves no block to another page
+  // (the page on screen keeps its pieces and their fitted texts); a short last slice grows.
+  const slicesOf = ({ blocks }) => {
     const slices = [];
-    const { blocks } = group;
     let start = 0;
     while (start < blocks.length) {
       let lo = 1; // a single block always gets its page
@@ -226,10 +262,34 @@ export function paginate(groups, stage, region, options) {
       slices.push(blocks.slice(start, start + lo));
       start += lo;
     }
-    if (slices.length === 0) slices.push([]);
-    slices.forEach((blocks, i) => {
-      pages.push({ groups: [{ id: group.id, blocks }], columns: 1, rows: 1, part: i + 1, parts: slices.length });
-    });
+    return slices.length ? slices : [[]];
+  };
+  // Mesas share a page of the rotation only while their pieces keep room for a few lines
+  // (1.4 × as tall as the least legible row, 1.25 × as wide): never pieces of one word
+  // each where one mesa alone would show their sentences.
+  const { shareRow = 1.4, shareWidth = 1.25 } = options;
+  const bar = { ...options, minRow: options.minRow * shareRow, minWidth: options.minWidth * shareWidth };
+  const pages = [];
+  const list = withPieces.length ? withPieces : groups;
+  for (let i = 0; i < list.length; ) {
+    let page = null;
+    let taken = 1;
+    // a mesa that needs more than the whole stage shares it with none (and costs no tries)
+    const alone = ok(list[i].blocks, w, h);
+    for (let n = 2; alone && i + n <= list.length; n += 1) {
+      const next = together(list.slice(i, i + n), bar);
+      if (!next) break;
+      page = next;
+      taken = n;
+    }
+    if (page) pages.push(page);
+    else {
+      const slices = slicesOf(list[i]);
+      slices.forEach((blocks, k) => {
+        pages.push({ groups: [{ id: list[i].id, blocks }], columns: 1, rows: 1, part: k + 1, parts: slices.length });
+      });
+    }
+    i += taken;
   }
   return pages;
 }

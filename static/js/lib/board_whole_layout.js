@@ -33,6 +33,22 @@ export function wholeRows(n, width, height, { inner = (w, h) => w * h } = {}) {
 }
 
 /**
+ * The pages of ``n`` blocks with at most ``most`` a page: [[index…]…], in order, as even as
+ * they can be (5 blocks two a page: [[0, 1], [2, 3], [4]]; three a page: [[0, 1, 2], [3, 4]]).
+ */
+export function wholePages(n, most) {
+  if (n <= 0) return [];
+  const count = Math.ceil(n / Math.max(1, most));
+  const pages = [];
+  for (let p = 0, index = 0; p < count; p += 1) {
+    const size = Math.ceil((n - index) / (count - p));
+    pages.push(Array.from({ length: size }, (_, i) => index + i));
+    index += size;
+  }
+  return pages;
+}
+
+/**
  * Knobs of every block and of the agreement band: {blocks: [{top, right, bottom, left}],
  * band: [x…]}; each side a list of positions (x on top/bottom, y on right/left, in the
  * block's own coordinates) with s = 1 a tab out, -1 a blank in. A block's right tab sits in

@@ -3,16 +3,7 @@
 // With no network the scans wait, shown as "pendiente", and go oldest first when it is back;
 // the server counts a UUID once and dates each scan by its age (the earliest scan wins).
 // The queue holds what the scanner typed, the desk's name and a time: no copy of the list.
-
-/** A random UUID (v4); crypto.randomUUID exists only in secure contexts (not on a LAN's http). */
-export function uuid(crypto = globalThis.crypto) {
-  if (crypto?.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 15) | 64;
-  b[8] = (b[8] & 63) | 128;
-  const h = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
+import { uuid } from "../shared/uuid.js";
 
 export class ScanQueue {
   /** ``storage`` is localStorage (or a stand-in); ``now`` the clock in ms. */

@@ -155,17 +155,17 @@ function isFlow() {
   return isPublic && window.innerWidth < 760;
 }
 
-/** The page on screen, kept across re-pagination by its mesa and part. */
+/** The page on screen, kept across re-pagination by its (first) mesa and part. */
 function currentPage(pages) {
   if (pages.length === 0) return null;
   if (current) {
-    const same = pages.filter((p) => p.groups.length === 1 && p.groups[0].id === current.groupId);
+    const same = pages.filter((p) => p.groups.some((g) => g.id === current.groupId));
     const keep = same.find((p) => p.part === current.part) || same[same.length - 1];
     if (keep) pageIndex = pages.indexOf(keep);
   }
   pageIndex = Math.min(Math.max(pageIndex, 0), pages.length - 1);
   const page = pages[pageIndex];
-  current = page.groups.length === 1 ? { groupId: page.groups[0].id, part: page.part } : null;
+  current = pages.length > 1 ? { groupId: page.groups[0].id, part: page.part } : null;
   return page;
 }
 
@@ -176,8 +176,9 @@ function render() {
   stage.hidden = isWhole;
   wholeLayer.hidden = !isWhole;
   if (isWhole) {
-    renderMode(null, state, { pages: [], modeText, pageText, progress });
     whole.render(state, root.dataset.agreement || "");
+    const { page, pages } = whole.current(); // a small window: one or two blocks a page
+    renderMode(page, state, { pages, modeText, pageText, progress });
     dirty.clear();
     fullLayout = true; // the stage is laid out again when it comes back
     renderApprovals();
@@ -211,6 +212,13 @@ function markNewest() {
 
 /** Show the next (or previous) page; the rotation's clock starts again. */
 function turnPage(step) {
+  if (state.plenary.mode === "whole") {
+    if (whole.turn(step)) {
+      turnedAt = performance.now();
+      schedule();
+    }
+    return;
+  }
   const count = board.pages.length;
   if (count < 2) return;
   pageIndex = (pageIndex + step + count) % count;
@@ -252,7 +260,7 @@ function renderApprovals() {
 
 /** Show the first page of a mesa (a tab of the strip, on the phone and the projector). */
 function showGroup(groupId) {
-  const index = board.pages.findIndex((p) => p.groups.length === 1 && p.groups[0].id === groupId);
+  const index = board.pages.findIndex((p) => p.groups.some((g) => g.id === groupId));
   if (index < 0) return;
   pageIndex = index;
   current = null;
@@ -333,7 +341,7 @@ export function init() {
   pageText = root.querySelector("[data-page]");
   board = createStage(stage, { isPublic, focusable: canControl });
   wholeLayer = root.querySelector("[data-whole]");
-  whole = createWhole(wholeLayer, { minFont: legibleSizes(isPublic).minFont, focusable: canControl });
+  whole = createWhole(wholeLayer, { minFont: legibleSizes(isPublic).minFont, focusable: canControl, paged: !isPublic });
   const asked = Number(new URLSearchParams(location.search).get("ritmo"));
   if (asked >= 5 && asked <= 120) pace = asked;
   turnedAt = performance.now();
@@ -380,6 +388,7 @@ export function init() {
     pages: () => board.pages,
     page: () => board.pages[pageIndex] || null,
     turnPage,
+    wholePage: () => whole.current(),
     fitsPending,
     setFitBudget,
   };

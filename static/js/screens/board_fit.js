@@ -1,8 +1,11 @@
 // The board's text fitting: the largest font that fits each piece, in batched passes (one
 // layout per pass, never one per piece), then a shorter text cut at a word boundary when even
-// the smallest legible size is too big (the zoom view shows it whole). Results are cached by
-// text, box and size range, so a piece shown again (a rotation, a re-layout) is not measured;
-// fitSoon spreads the rest over frames within a budget.
+// the smallest legible size is too big (an address after a separator of its host or path; the
+// zoom view shows it whole). Results are cached by text, box and size range, so a piece shown
+// again (a rotation, a re-layout) is not measured; fitSoon spreads the rest over frames within
+// a budget. A word too wide for its piece breaks
+// at its syllables (../lib/hyphenate.js).
+import { BREAK, SCHEME, addressCuts, breakLongWords, isAddress, unbroken } from "../lib/hyphenate.js";
 
 const cache = new Map(); // key -> {font, text, classes}
 const CACHE_MAX = 4000;
@@ -66,42 +69,53 @@ export function fitsPending() {
 function apply(item, fitted) {
   item.box.style.fontSize = `${fitted.font}px`;
   item.text.textContent = fitted.text;
-  item.box.classList.remove("is-tight", "is-bare", "is-cut");
+  item.box.classList.remove("is-tight", "is-bare", "is-plain", "is-cut");
   for (const name of fitted.classes) item.box.classList.add(name);
 }
 
-/** Word ends of a text: the lengths at which it may be cut (never inside a word). */
+/**
+ * Where a text may be cut: the ends of its words (never inside a word) and, inside a web
+ * address, after each separator of its host and path («unidadsolidaria.gov.co/…»).
+ */
 function wordEnds(full) {
   const ends = [];
   const re = /\S+/g;
   let match = re.exec(full);
   while (match) {
+    if (isAddress(unbroken(match[0]))) ends.push(...addressCuts(match[0]).map((at) => match.index + at));
     ends.push(match.index + match[0].length);
     match = re.exec(full);
   }
   return ends;
 }
 
-/** Largest font that fits for every box ({box, text, full, lo, hi, key}), batched. */
-export function fitTexts(items) {
-  const todo = [];
-  for (const item of items) {
-    const known = item.key && cache.get(item.key);
-    if (known) apply(item, known);
-    else todo.push(item);
-  }
-  if (todo.length === 0) return;
+/** The text shown when it is cut after ``length`` characters: an address without its scheme. */
+function cutText(full, length) {
+  return full.slice(0, length).replace(SCHEME, "");
+}
+
+let measure = null;
+
+/** Whether a word is wider at ``px`` than the box's line (the piece's text is bold 600). */
+function widerThan(box, px, less = 0) {
+  measure = measure || document.createElement("canvas").getContext("2d");
+  measure.font = `600 ${px}px ${getComputedStyle(box).fontFamily}`;
+  const room = box.clientWidth - 1 - less;
+  return (word) => measure.measureText(word).width > room;
+}
+
+const fits = (item) =>
+  item.box.scrollHeight <= item.box.clientHeight + 1 && item.box.scrollWidth <= item.box.clientWidth + 1;
+
+/** The largest font in [lo, hi] at which each item's text fits (a binary search, batched). */
+function search(todo) {
   for (const item of todo) {
-    item.text.textContent = item.full;
-    item.box.classList.remove("is-tight", "is-bare", "is-cut");
-  }
-  const fits = (item) =>
-    item.box.scrollHeight <= item.box.clientHeight + 1 && item.box.scrollWidth <= item.box.clientWidth + 1;
-  for (const item of todo) {
+    item.lo = item.least;
+    item.hi = item.most;
     item.font = item.hi;
     item.box.style.fontSize = `${item.hi}px`;
   }
-  let pending = todo.filter((item) => !fits(item));
+  const pending = todo.filter((item) => !fits(item));
   for (let pass = 0; pass < 6 && pending.length; pass += 1) {
     for (const item of pending) {
       item.mid = (item.lo + item.hi) / 2;
@@ -116,33 +130,83 @@ export function fitTexts(items) {
     item.font = Math.floor(item.lo * 2) / 2;
     item.box.style.fontSize = `${item.font}px`;
   }
+  return pending;
+}
+
+/** Largest font that fits for every box ({box, text, full, lo, hi, key}), batched. */
+export function fitTexts(items) {
+  const todo = [];
+  for (const item of items) {
+    const known = item.key && cache.get(item.key);
+    if (known) apply(item, known);
+    else todo.push(item);
+  }
+  if (todo.length === 0) return;
+  for (const item of todo) {
+    item.text.textContent = item.full;
+    item.least = item.lo;
+    item.most = item.hi;
+    item.box.classList.remove("is-tight", "is-bare", "is-plain", "is-cut");
+  }
+  let pending = search(todo);
+  // A word wider than the piece even at the smallest size («interinstitucionalidad», an
+  // address): it breaks at its syllables with a hyphen (an address after its «/»), never cut
+  // inside a letter; the other words stay whole. Then the sizes are searched again.
+  const wide = pending.filter((item) => item.box.scrollWidth > item.box.clientWidth + 1);
+  for (const item of wide) {
+    item.full = breakLongWords(item.full, widerThan(item.box, item.least));
+    item.text.textContent = item.full;
+  }
+  if (wide.length) {
+    const again = new Set(search(wide));
+    pending = pending.filter((item) => !wide.includes(item) || again.has(item));
+  }
   // Still too long at the smallest size: the text is cut after a whole word, with an ellipsis.
   // The plan's "what" comes first: when too little of it would show, the who/when line goes
   // on one line, then away (the zoom and the printed agenda show it).
   let left = pending.filter((item) => !fits(item));
   for (let i = 0; left.length; i += 1) {
-    cutToFit(left, fits);
+    cutToFit(left);
     left = left.filter((item) => !fits(item) || item.words < Math.min(3, item.ends.length));
     if (i === STAGES.length) break;
     for (const item of left) item.box.classList.add(STAGES[i]);
   }
-  for (const item of left) if (!fits(item)) item.box.classList.add("is-cut");
+  // A single word broken over more lines than the piece holds under its kind's label: the
+  // label goes (the shape, the colour and the read-out name still say the kind), then, if
+  // even that is not enough, the box is marked cut (the zoom shows it whole).
+  const plain = [];
+  for (const item of left) {
+    if (fits(item)) continue;
+    if (item.box.scrollHeight > item.box.clientHeight + 1) item.box.classList.add("is-plain");
+    if (!fits(item)) plain.push(item);
+  }
+  // The first word shares its line with the kind's icon there: a word wider than the rest of
+  // that line breaks at its syllables too («🔍 Encuen-tros…» in two lines, not three), and
+  // the text is cut again.
+  for (const item of plain) {
+    item.full = breakLongWords(item.full, widerThan(item.box, item.font, item.font * 1.5));
+    item.text.textContent = item.full;
+    item.ends = null;
+  }
+  if (plain.length) cutToFit(plain);
+  for (const item of plain) if (!fits(item)) item.box.classList.add("is-cut");
   if (cache.size > CACHE_MAX) cache.clear();
   for (const item of todo) {
     if (!item.key) continue;
-    const classes = STAGES.concat("is-cut").filter((name) => item.box.classList.contains(name));
+    const classes = STAGES.concat("is-plain", "is-cut").filter((name) => item.box.classList.contains(name));
     cache.set(item.key, { font: item.font, text: item.text.textContent, classes });
   }
 }
 
-function cutToFit(cut, fits) {
+function cutToFit(cut) {
   for (const item of cut) {
     item.ends = item.ends || wordEnds(item.full);
     item.min = 0; // words that fit
     item.max = item.ends.length;
   }
   const show = (item, words) => {
-    item.text.textContent = words >= item.ends.length ? item.full : `${item.full.slice(0, item.ends[words - 1] || 0)}…`;
+    // the ellipsis may go to the next line (a last word that just fits its line alone)
+    item.text.textContent = words >= item.ends.length ? item.full : `${cutText(item.full, item.ends[words - 1] || 0)}${BREAK}…`;
   };
   for (let pass = 0; pass < 8 && cut.length; pass += 1) {
     for (const item of cut) {

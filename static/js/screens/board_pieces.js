@@ -151,16 +151,18 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focus
   const who = piece.kind === "plan" ? piece.who : null;
   const due = piece.kind === "plan" ? piece.due : null;
   const meta = box.lastChild;
+  // one span a fact, «·» between them (CSS): a tight piece drops the who before it would cut
+  // a word (board_fit.js stages; the zoom and the printed agenda show it whole)
   meta.textContent = "";
-  if (who || due) {
-    if (due) meta.append(part("strong", "", t("Cuándo: ")), due);
-    if (who && due) meta.append(" · ");
-    if (who) meta.append(part("strong", "", t("Quién: ")), who);
-  }
-  if (from != null) {
-    if (who || due) meta.append(" · ");
-    meta.append(part("span", "piece-from", t("De la sub-mesa {number}", { number: from })));
-  }
+  const fact = (className, label, value) => {
+    const span = part("span", className);
+    if (label) span.append(part("strong", "", label));
+    span.append(value);
+    meta.append(span);
+  };
+  if (due) fact("meta-due", t("Cuándo: "), due);
+  if (who) fact("meta-who", t("Quién: "), who);
+  if (from != null) fact("piece-from", "", t("De la sub-mesa {number}", { number: from }));
   meta.hidden = !(who || due || from != null);
   node.setAttribute("aria-label", `${kindLabel(piece.kind)}: ${piece.text}`);
   node.title = piece.text;

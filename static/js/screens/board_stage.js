@@ -1,6 +1,7 @@
 // The board's stage: which mesas (or slice of one) are on screen, their regions, and their
 // pieces laid out. Pages come from ../lib/board_layout.js paginate(): every mesa at once when
-// all stay legible, else one mesa (or a slice) per page; board.js turns the pages.
+// all stay legible, else as many mesas a page as stay legible together, or one mesa (or a
+// slice) a page; board.js turns the pages.
 import { fitRegion, paginate, splitBlock, tableCells } from "../lib/board_layout.js";
 import { el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
@@ -127,6 +128,11 @@ export function createStage(stage, { isPublic, focusable }) {
       aspect: flow ? 1.9 : 0.62,
       minWidth: flow ? 80 : sizes.minWidth,
       minHeader: flow ? 14 : sizes.minHeader,
+      // the projector's pieces grow to fill their mesa's field (the texts grow with them)
+      grow: flow ? 0 : 1.1,
+      growRow: sizes.minFont * 11,
+      // wider pieces when they hold more text, rows kept as tall as mesas sharing a page keep
+      wideRow: flow ? 0 : sizes.minRow * 1.4,
     });
     if (flow) region.field.style.height = blocks.length ? `${Math.ceil(fit.usedHeight) + 8}px` : "";
     return placeBlocks(region, fit, { maxFont: single ? 56 : 40, minFont: flow ? 12 : sizes.minFont, fresh, focusable });

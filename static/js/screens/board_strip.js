@@ -1,5 +1,6 @@
 // The board's header lines: what the moderator shows, "Mesa 2 de 5 · parte 1 de 2" when the
-// board shows one mesa (or a slice) at a time, and the overview strip of every mesa's pieces.
+// board shows one mesa (or a slice) at a time, "Mesas 1–2 de 5" when a page holds several of
+// them, and the overview strip of every mesa's pieces.
 import { el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { kindLabel } from "./board_pieces.js";
@@ -27,9 +28,14 @@ export function renderMode(page, state, { pages, modeText, pageText, progress })
   }
   if (mode === "whole") text = t("El rompecabezas completo");
   if (modeText.textContent !== text) modeText.textContent = text;
+  modeText.classList.toggle("is-live", mode !== "reveal" && mode !== "whole"); // a short window keeps the page line alone
   // "Mesa 2 de 5" when the board shows one mesa (or a slice of it) at a time.
   let where = "";
-  if (page && page.groups.length === 1 && (pages.length > 1 || page.parts > 1)) {
+  if (page && page.groups.length > 1 && pages.length > 1) {
+    // several mesas a page (as many as stay legible together): «Mesas 1–2 de 5»
+    const numbers = page.groups.map((g) => groupById(g.id).number);
+    where = t("Mesas {first}–{last} de {total}", { first: numbers[0], last: numbers[numbers.length - 1], total: state.groups.length });
+  } else if (page && page.groups.length === 1 && (pages.length > 1 || page.parts > 1)) {
     const group = groupById(page.groups[0].id);
     where = t("Mesa {number} de {total}", { number: group.number, total: state.groups.length });
     if (page.parts > 1) {
@@ -49,19 +55,21 @@ export function renderMode(page, state, { pages, modeText, pageText, progress })
   for (const group of state.groups) {
     const item = part("li", "strip-mesa");
     const name = part("span", "strip-name", t("Mesa {number}", { number: group.number }));
+    // a short window shows the mesa's number alone (the button's label names it)
+    const number = part("span", "strip-name strip-number", String(group.number));
     if (mode === "reveal" && group.id === groupId) {
       item.classList.add("is-current");
       item.setAttribute("aria-current", "step");
-      name.prepend("▶ ");
+      for (const node of [name, number]) node.prepend("▶ ");
     } else if ((revealed || []).includes(group.id) || mode === "whole") {
       item.classList.add("is-done");
-      name.prepend("✓ ");
+      for (const node of [name, number]) node.prepend("✓ ");
     }
     if (onScreen.has(group.id) && onScreen.size < state.groups.length) item.classList.add("is-shown");
     const button = part("button", "strip-button");
     button.type = "button";
     button.dataset.groupId = group.id;
-    button.append(name);
+    button.append(name, number);
     const c = byGroup.get(group.id);
     for (const kind of ["need", "solution", "plan"]) {
       const chip = part("span", `strip-count strip-${kind}`, String(c[kind]));

@@ -1,7 +1,9 @@
 // The board's vote/approval panel: the revealed mesa's approval or any open phone vote, with
-// its tallies (owned by the plenary work: quorum, results, the vote QR go here).
+// its tallies (owned by the plenary work: quorum, results, the vote QR go here), and which QR
+// the moderator shows full height.
 import { el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
+import { approvalRuleSentence } from "../lib/vote_rule.js";
 
 function part(tag, className, text) {
   return el(tag, { class: className || null, text });
@@ -17,6 +19,16 @@ export function approvalText(approval) {
   if (approval.status === "open") return t("Votación abierta");
   if (approval.outcome === "no_quorum") return `✗ ${t("Sin quórum")}`;
   return approval.approved ? `✓ ${t("Agenda aprobada")}` : `✗ ${t("Agenda no aprobada")}`;
+}
+
+/**
+ * «Mostrar QR en grande» (issue 19): the moderator's choice, part of the board's state
+ * (plenary.big_qr: "vote", "survey" or null), shows that QR full height over the board, for
+ * the back of the hall; a hidden one (no open vote, the survey closed) stays hidden.
+ */
+function showBig(voteQr, big) {
+  voteQr?.classList.toggle("is-big", big === "vote" && !voteQr.hidden);
+  document.querySelector("[data-board-survey]")?.classList.toggle("is-big", big === "survey");
 }
 
 /**
@@ -37,6 +49,7 @@ export function renderVotePanel(panel, state) {
   // the big QR to /votar/<assembly> while a phone vote is open (projector only)
   const voteQr = document.querySelector("[data-vote-qr]");
   if (voteQr) voteQr.hidden = !(open && open.method === "telefono");
+  showBig(voteQr, state.plenary.big_qr);
   panel.hidden = !approval || !group;
   if (panel.hidden) return !wasHidden;
   panel.textContent = "";
@@ -45,7 +58,7 @@ export function renderVotePanel(panel, state) {
   head.append(part("strong", "", t("Agenda de la Mesa {number}: ", { number: group.number })), approvalText(approval));
   if (approval.status === "open") {
     const hint = approval.method === "telefono" ? t("vote con su teléfono: escanee el código QR") : "";
-    if (hint) head.append(" · ", hint);
+    if (hint) head.append(part("span", "vote-hint", ` · ${hint}`));
   }
   const bars = part("ul", "vote-bars");
   for (const choice of ["for", "against", "abstain"]) {
@@ -65,7 +78,8 @@ export function renderVotePanel(panel, state) {
       : t("Conteo a mano alzada: {total} votos", { total }),
   );
   if (approval.hidden) foot.append(` · ${t("resultados ocultos hasta el cierre")}`);
-  const rule = approval.rule?.text ? part("p", "vote-rule", approval.rule.text) : null;
+  const sentence = approvalRuleSentence(approval);
+  const rule = sentence ? part("p", "vote-rule", sentence) : null;
   panel.append(head, bars, foot);
   if (rule) panel.append(rule);
   return wasHidden;

@@ -3,13 +3,14 @@
 // into. A block names its mesa, its theme and its spokesperson, counts its pieces and lists its
 // needs as short titles; when they do not all fit legibly the list shows a slice and the
 // rotation turns every block's slice at the board's pace (next()).
-import { blockKnob, framePath, shortTitle, wholeKnobs, wholeRows } from "../lib/board_whole_layout.js";
+import { blockKnob, framePath, shortTitle, wholeKnobs, wholePages, wholeRows } from "../lib/board_whole_layout.js";
 import { el, svg } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { kindLabel } from "./board_pieces.js";
 import { approvalText } from "./board_vote.js";
 
 const KINDS = ["need", "solution", "plan"];
+const SHORT_WORDS = 7; // a need's short title (shortTitle's default): the least a block shows
 
 function icon(kind) {
   return svg("svg", { class: "icon", "aria-hidden": "true" }, svg("use", { href: `#icon-${kind}` }));
@@ -32,7 +33,7 @@ function countsOf(state, groupId) {
   return c;
 }
 
-export function createWhole(layer, { minFont, focusable }) {
+export function createWhole(layer, { minFont, focusable, paged = true }) {
   const figure = el("div", { class: "whole-figure" });
   const band = el("div", { class: "whole-band" });
   const bandShape = svg("svg", { class: "whole-shape", "aria-hidden": "true" }, svg("path"));
@@ -41,6 +42,9 @@ export function createWhole(layer, { minFont, focusable }) {
   layer.append(figure, band);
   const blocks = new Map(); // group id -> {node, shape, title, speaker, counts, badge, list, caption, start, next, key}
   let geometry = "";
+  let pages = []; // [{chunk: [group index…], rows, band, width, height}]: the figure's pages
+  let pageIndex = 0;
+  let bandKey = "";
 
   function blockFor(group) {
     let block = blocks.get(group.id);
@@ -53,7 +57,10 @@ export function createWhole(layer, { minFont, focusable }) {
     const counts = el("p", { class: "whole-counts" });
     const badge = el("p", { class: "whole-badge" });
     const caption = el("p", { class: "whole-caption" });
-    const list = el("ul", { class: "whole-needs" });
+    // A moderator's needs are buttons (a need opens its piece): a group of buttons, then, not a
+    // list, whose items would have lost their listitem role to «button».
+    const list = el("ul", { class: "whole-needs", role: focusable ? "group" : null });
+    if (focusable) list.setAttribute("aria-label", t("Necesidades"));
     box.append(title, speaker, counts, badge, caption, list);
     node.append(shape, box);
     figure.append(node);
@@ -93,25 +100,13 @@ export function createWhole(layer, { minFont, focusable }) {
     )) + 4;
   }
 
-  /** Shapes and places of the blocks (only when the mesas or the figure's size changed). */
-  function lay(groups) {
-    const width = figure.clientWidth;
-    const height = figure.clientHeight;
-    // a block's text room: its size less the knobs and its fixed lines (title, spokesperson,
-    // counts); none when its longest word (a theme's or a need's) would not fit on one line
-    const longest = widestWord(groups);
-    const key = `${groups.map((g) => g.id).join(",")}:${width}x${height}:${longest}`;
-    if (key === geometry) return;
-    geometry = key;
-    const inner = (w, h) => {
-      const pad = 2 * padOf(w, h);
-      return w - pad < longest ? -1 : (w - pad) * Math.max(0, h - pad - 7 * minFont);
-    };
-    const rows = wholeRows(groups.length, width, height, { inner });
+  /** Place the blocks of ``chunk`` (indexes into ``groups``) over the figure; its rows. */
+  function place(groups, chunk, width, height, inner) {
+    const rows = wholeRows(chunk.length, width, height, { inner });
     const knobs = wholeKnobs(rows);
     for (const row of rows) {
       for (const b of row.blocks) {
-        const block = blockFor(groups[b.index]);
+        const block = blockFor(groups[chunk[b.index]]);
         const kn = blockKnob(b.w, row.h);
         const gap = 3; // the cut between two pieces
         const w = b.w - gap;
@@ -132,12 +127,67 @@ export function createWhole(layer, { minFont, focusable }) {
         block.key = ""; // its text is laid out again
       }
     }
+    return { rows, band: knobs.band, width, height };
+  }
+
+  /** A block shows its title, spokesperson, counts and badge whole, and at least one need. */
+  function legible(block) {
+    const { box, list } = block;
+    if (box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1) return false;
+    const first = list.firstElementChild;
+    return !first || first.getBoundingClientRect().bottom <= list.getBoundingClientRect().bottom + 1;
+  }
+
+  /**
+   * Shapes and places of the blocks (only when the mesas or the figure's size changed): all
+   * of them on one figure when each stays legible there, else as few pages as keep them
+   * legible (a laptop at 200 %: one or two a page), which the rotation turns.
+   */
+  function lay(groups) {
+    const width = figure.clientWidth;
+    const height = figure.clientHeight;
+    // a block's text room: its size less the knobs and its fixed lines (title, spokesperson,
+    // counts); none when its longest word (a theme's or a need's) would not fit on one line
+    const longest = widestWord(groups);
+    const key = `${groups.map((g) => g.id).join(",")}:${width}x${height}:${longest}`;
+    if (key === geometry) return;
+    geometry = key;
+    const inner = (w, h) => {
+      const pad = 2 * padOf(w, h);
+      if (w - pad < longest) return -Infinity;
+      // short of room everywhere (a narrow projector): the least short, not the first
+      const room = h - pad - 7 * minFont;
+      return room > 0 ? (w - pad) * room : room;
+    };
+    pages = [];
+    for (let most = groups.length; most >= 1; most -= 1) {
+      const chunks = paged ? wholePages(groups.length, most) : [groups.map((_, i) => i)];
+      pages = chunks.map((chunk) => ({ chunk, ...place(groups, chunk, width, height, inner) }));
+      const shown = groups.map((group) => {
+        const block = blockFor(group);
+        block.node.hidden = false;
+        fill(block, group, lastState);
+        return block;
+      });
+      if (!paged || most === 1 || shown.every(legible)) break; // one read pass a try
+    }
+    for (const block of blocks.values()) block.key = ""; // filled for the measure: again for real
+    if (pageIndex >= pages.length) pageIndex = 0;
+    bandKey = "";
+  }
+
+  /** The agreement band under the page's last row: a blank under each of its blocks. */
+  function drawBand(page) {
     const bw = band.clientWidth;
     const bh = band.clientHeight;
+    const key = `${pageIndex}:${bw}x${bh}`;
+    if (key === bandKey) return;
+    bandKey = key;
+    const { rows, width, height } = page;
     const kn = blockKnob(width / Math.max(1, rows[rows.length - 1]?.blocks.length || 1), height / Math.max(1, rows.length));
     bandShape.setAttribute("width", String(bw));
     bandShape.setAttribute("height", String(bh));
-    bandShape.firstChild.setAttribute("d", framePath(bw, bh, { top: knobs.band.map((x) => ({ at: x, s: -1 })) }, kn));
+    bandShape.firstChild.setAttribute("d", framePath(bw, bh, { top: page.band.map((x) => ({ at: x, s: -1 })) }, kn));
     band.style.paddingTop = `${Math.round(kn.k)}px`;
   }
 
@@ -201,6 +251,50 @@ export function createWhole(layer, { minFont, focusable }) {
       else if (block.needs > shown) block.caption.textContent = sliceText(block.start + 1, block.start + shown, block.needs);
       else block.caption.textContent = "";
     }
+    // a block too short for any need (a narrow projector): its count chips say how many, so
+    // the caption that would repeat it goes rather than being cut
+    const over = cuts.filter(({ block, shown }) => !shown && block.box.scrollHeight > block.box.clientHeight + 1);
+    for (const { block } of over) block.caption.textContent = "";
+    grow(cuts);
+  }
+
+  /**
+   * The room left under a block's needs goes to their words: each shown need, in order, takes
+   * as many more words of its text as still fit (all of them: no «…»), searched in batched
+   * passes over every block (one layout a pass).
+   */
+  function grow(cuts) {
+    const overflows = (block, item) =>
+      block.list.scrollHeight > block.list.clientHeight + 1 || item.scrollWidth > item.clientWidth + 1;
+    const settle = (job) => {
+      job.item.textContent = job.lo > SHORT_WORDS ? shortTitle(job.item.title, job.lo) : job.short;
+    };
+    const most = Math.max(0, ...cuts.map(({ shown }) => shown));
+    for (let i = 0; i < most; i += 1) {
+      let todo = cuts
+        .filter(({ shown, items }) => i < shown && items[i].textContent !== items[i].title)
+        .map(({ block, items }) => {
+          const item = items[i];
+          const words = item.title.trim().split(/\s+/).length;
+          return { block, item, lo: Math.min(SHORT_WORDS, words), hi: words, short: item.textContent };
+        });
+      for (let pass = 0; pass < 8 && todo.length; pass += 1) {
+        for (const job of todo) {
+          job.mid = Math.ceil((job.lo + job.hi) / 2);
+          job.item.textContent = shortTitle(job.item.title, job.mid);
+        }
+        for (const job of todo) {
+          if (overflows(job.block, job.item)) job.hi = job.mid - 1;
+          else job.lo = job.mid;
+        }
+        todo = todo.filter((job) => {
+          if (job.lo < job.hi) return true;
+          settle(job);
+          return false;
+        });
+      }
+      todo.forEach(settle);
+    }
   }
 
   let lastState = { pieces: new Map() };
@@ -216,31 +310,61 @@ export function createWhole(layer, { minFont, focusable }) {
     }
     if (bandText.textContent !== agreementLine) bandText.textContent = agreementLine;
     lay(groups);
+    const page = pages[pageIndex];
+    const onPage = new Set(page ? page.chunk.map((i) => groups[i].id) : []);
     const changed = [];
     for (const group of groups) {
       const block = blockFor(group);
-      if (fill(block, group, state)) changed.push(block);
+      block.node.hidden = !onPage.has(group.id);
+      if (!block.node.hidden && fill(block, group, state)) changed.push(block);
     }
+    if (page) drawBand(page);
     clip(changed);
   }
 
-  /** The next slice of needs in every block that has more than it shows; false if none has. */
-  function next() {
-    let turned = false;
+  /** The page on screen, as the header's «Mesas 1–2 de 5» reads it (board_strip.js). */
+  function current() {
+    const page = pages[pageIndex];
+    if (!page || pages.length < 2) return { page: null, pages: [] };
+    const groups = lastState.groups;
+    return { page: { groups: page.chunk.map((i) => ({ id: groups[i].id })), part: 1, parts: 1 }, pages };
+  }
+
+  /** Show the next (``step`` 1) or previous (-1) page, each block from its first need. */
+  function turn(step) {
+    if (pages.length < 2) return false;
+    pageIndex = (pageIndex + step + pages.length) % pages.length;
     for (const block of blocks.values()) {
-      if (block.next > block.start && block.needs > block.next - block.start) {
-        block.start = block.next >= block.needs ? 0 : block.next;
-        block.key = "";
-        turned = true;
-      }
+      block.start = 0;
+      block.key = "";
     }
-    return turned;
+    return true;
+  }
+
+  /**
+   * The rotation: every block on screen shows its next slice of needs; on one page each
+   * starts again from its first when it has shown its last; with several pages, the next
+   * page once every block on screen has shown its last slice. False if nothing changed.
+   */
+  function next() {
+    const page = pages[pageIndex];
+    const ids = new Set(page ? page.chunk.map((i) => lastState.groups[i]?.id) : []);
+    let turned = false;
+    for (const [id, block] of blocks) {
+      if (!ids.has(id) || block.next <= block.start || block.needs <= block.next - block.start) continue;
+      if (pages.length > 1 && block.next >= block.needs) continue; // its last slice: the page turns
+      block.start = block.next >= block.needs ? 0 : block.next;
+      block.key = "";
+      turned = true;
+    }
+    return turned || turn(1);
   }
 
   function reset() {
     geometry = "";
+    pageIndex = 0;
     for (const block of blocks.values()) block.key = "";
   }
 
-  return { render, next, reset };
+  return { render, next, turn, current, reset };
 }

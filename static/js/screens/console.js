@@ -130,22 +130,30 @@ export function init() {
     logList.replaceChildren(...items);
   }
 
+  // One fetch at a time; a snapshot that arrives while one is in flight asks for another after
+  // it, since the fetch in flight may have been answered before that snapshot's change.
   let refreshing = null;
+  let again = false;
   async function refresh() {
-    if (refreshing) return refreshing;
+    if (refreshing) {
+      again = true;
+      return refreshing;
+    }
     refreshing = (async () => {
-      try {
-        const response = await fetch(root.dataset.dataUrl, { cache: "no-store" });
-        if (response.ok) {
-          const body = await response.json();
-          renderSchedule(body.schedule);
-          renderLog(body.log);
+      do {
+        again = false;
+        try {
+          const response = await fetch(root.dataset.dataUrl, { cache: "no-store" });
+          if (response.ok) {
+            const body = await response.json();
+            renderSchedule(body.schedule);
+            renderLog(body.log);
+          }
+        } catch {
+          // Offline for a moment: the next snapshot or the periodic refresh tries again.
         }
-      } catch {
-        // Offline for a moment: the next snapshot or the periodic refresh tries again.
-      } finally {
-        refreshing = null;
-      }
+      } while (again);
+      refreshing = null;
     })();
     return refreshing;
   }
@@ -169,8 +177,14 @@ export function init() {
   // ---- the speakers list: turns inside any step, timed from the same server clock
   const speakerBox = $("[data-speakers]", root);
   const speakerFeedback = $("[data-speaker-feedback]", root);
+  // One after the other, like the clock's: the server runs a socket's events side by side, so
+  // «Dar la palabra» clicked right after «Agregar» could find the list still empty.
+  let speakersQueue = Promise.resolve();
   async function speakersCommand(action, extra = {}) {
-    const answer = await conn.request("speakers_command", { assembly_id: assemblyId, action, ...extra }, { timeout: 8000 });
+    const sent = speakersQueue.then(() =>
+      conn.request("speakers_command", { assembly_id: assemblyId, action, ...extra }, { timeout: 8000 }));
+    speakersQueue = sent;
+    const answer = await sent;
     speakerFeedback.textContent = answer.ok ? "" : answer.code === "timeout" || answer.code === "offline"
       ? t("El servidor no respondió. Revise la conexión e intente de nuevo.")
       : answer.error;

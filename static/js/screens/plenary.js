@@ -3,6 +3,7 @@
 import { $, $$, el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { connect } from "../shared/socket.js";
+import { approvalRuleSentence, ruleSentence } from "../lib/vote_rule.js";
 
 function kindLabel(kind) {
   return { need: t("Necesidad"), solution: t("Solución"), plan: t("Plan") }[kind] || kind;
@@ -47,6 +48,7 @@ export function init() {
   conn.on("plenary_state", (plenary) => {
     state.plenary = plenary;
     renderMode();
+    renderApprovals(); // the vote QR's button says whether the board shows it big
   });
   conn.on("approval_changed", (payload) => {
     if (payload.approval) state.approvals[payload.group_id] = payload.approval;
@@ -95,7 +97,7 @@ export function init() {
   function renderRules() {
     const rules = state.rules;
     if (!rules) return;
-    $("[data-rules-text]", root).textContent = rules.text;
+    $("[data-rules-text]", root).textContent = ruleSentence(rules, rules.present);
     $("[data-present-line]", root).textContent =
       rules.headcount == null
         ? t("Personas presentes: {present} (registradas en la mesa y sin salida).", { present: rules.present })
@@ -125,6 +127,12 @@ export function init() {
       $("[data-approval-forms]", section).hidden = Boolean(approval);
       $("[data-approval=close]", section).hidden = !approval || approval.status !== "open";
       $("[data-approval=reset]", section).hidden = !approval;
+      // «Mostrar QR en grande»: the phone vote's QR full height on the board (issue 19)
+      const voteQr = $("[data-vote-qr]", section);
+      const big = state.plenary?.big_qr === "vote";
+      voteQr.hidden = !approval || approval.status !== "open" || approval.method !== "telefono";
+      voteQr.textContent = big ? t("Ocultar el QR grande") : t("Mostrar QR en grande");
+      voteQr.setAttribute("aria-pressed", String(big));
       if (!approval) {
         line.textContent = t("Sin decisión todavía.");
         continue;
@@ -137,7 +145,8 @@ export function init() {
             abstain: approval.abstain,
           });
       $("[data-correct-box]", section).hidden = !(approval.method === "manos" && approval.status === "closed");
-      const rule = approval.rule?.text ? ` ${approval.rule.text}` : "";
+      const sentence = approvalRuleSentence(approval);
+      const rule = sentence ? ` ${sentence}` : "";
       if (approval.status === "open") {
         let text = t("Votación por teléfono abierta: {counts} ({total} de {electorate} presentes han votado).", {
           counts,
@@ -204,6 +213,11 @@ export function init() {
         },
         plenary,
       );
+      return;
+    }
+    const voteQr = event.target.closest("[data-vote-qr]");
+    if (voteQr) {
+      send("vote_qr", { shown: state.plenary?.big_qr !== "vote" }, voteQr);
       return;
     }
     const approval = event.target.closest("[data-approval]");

@@ -15,7 +15,9 @@
 //
 // All times are UTC epoch seconds. A screen never counts down by itself: each tick it
 // recomputes remaining = duration_s - elapsed from the state and "server now", which is
-// the client clock plus an offset measured against GET /api/time ({"now": epoch seconds}).
+// the client clock plus an offset measured against the server's time: GET /api/time
+// ({"now": epoch seconds}), or over the screen's socket (mountClock: the clock_time event,
+// the same answer without an HTTP request's headers, five times per page load).
 // So a phone waking up after minutes shows the right time on its next tick, and two
 // screens differ only by their offset errors (at most half a round trip each).
 // The arithmetic mirrors domain.py exactly; keep the two in step.
@@ -67,6 +69,8 @@ export function bestOffset(samples) {
  * onTick({remaining, text, overtime, state}) is called every tickMs (and at once on a new
  * state). Call setState() with every snapshot or update the server sends; older versions
  * are ignored, so a late HTTP snapshot cannot undo a newer Socket.IO update.
+ * ``ask()`` → {now, speed}, when given, measures instead of fetching timeUrl; the caller then
+ * runs sync() once it can ask (a connected socket).
  */
 export function createClock({
   onTick = () => {},
@@ -75,10 +79,11 @@ export function createClock({
   tickMs = 250,
   resyncMs = 5 * 60 * 1000,
   fetch: fetchImpl = globalThis.fetch?.bind(globalThis),
+  ask = null,
   now = () => Date.now() / 1000,
 } = {}) {
   let state = null;
-  let measured = null; // best {offset, rtt, at} from /api/time
+  let measured = null; // best {offset, rtt, at} of the server's time
   let coarse = { offset: 0, at: 0 }; // from server_now at arrival, until a measurement exists
   let speed = 1; // server seconds per client second: 1, except on a rehearsal's test clock
   let syncing = null;
@@ -115,8 +120,7 @@ export function createClock({
 
   async function sampleOnce() {
     const t0 = now();
-    const response = await fetchImpl(timeUrl, { cache: "no-store" });
-    const body = await response.json();
+    const body = ask ? await ask() : await (await fetchImpl(timeUrl, { cache: "no-store" })).json();
     const t1 = now();
     if (typeof body.speed === "number" && body.speed > 0) speed = body.speed;
     return { ...clockOffset(t0, body.now, t1), at: (t0 + t1) / 2 };
@@ -149,7 +153,7 @@ export function createClock({
   const timers = [setInterval(tick, tickMs), setInterval(sync, resyncMs)];
   globalThis.document?.addEventListener("visibilitychange", onVisible);
   globalThis.addEventListener?.("online", sync);
-  if (fetchImpl) sync();
+  if (fetchImpl && !ask) sync();
 
   return {
     setState,
@@ -213,7 +217,13 @@ export function mountClock(element, conn, assemblyId, onSnapshot = () => {}) {
     setText(parts.status, overtime ? t("¡Tiempo!") : statusText(status));
   }
 
-  const clock = createClock({ onTick: render });
+  // The offset is measured on this socket (clock_time), after every (re)join: no HTTP request.
+  const ask = async () => {
+    const answer = await conn.request("clock_time", { assembly_id: id });
+    if (!answer.ok) throw new Error(answer.error);
+    return answer;
+  };
+  const clock = createClock({ onTick: render, ask });
 
   function accept(next) {
     if (!next || next.assembly_id !== id) return;
@@ -224,7 +234,10 @@ export function mountClock(element, conn, assemblyId, onSnapshot = () => {}) {
   }
 
   const stopState = conn.on("clock_state", accept);
-  const joined = conn.join("join_clock", { assembly_id: id }, (ack) => accept(ack.state), {
+  const joined = conn.join("join_clock", { assembly_id: id }, (ack) => {
+    accept(ack.state);
+    clock.sync();
+  }, {
     onRefused: (ack) => setText(parts.status, ack.error || t("No se pudo conectar con el reloj.")),
   });
 

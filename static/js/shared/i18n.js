@@ -8,8 +8,18 @@
 // The Spanish text is the message id (as in the templates' _()). `pybabel extract` finds every
 // t()/tn() call (babel.cfg: [javascript: static/js/**.js], keywords t and tn:1,2); the server
 // builds each screen's catalog from the compiled translations (assembly/core/js_modules.py) and
-// boot.js hands it to setCatalog() before any screen's init() runs. So: call t() while
-// running, never at import time, and give it a literal (extraction reads the source).
+// the page's entry module hands it to start(), which sets it before any screen's init() runs.
+// So: call t() while running, never at import time, and give it a literal (extraction reads
+// the source).
+//
+// The entry (/static/<release>/boot/<lang>/<names>.js, made by js_modules.py), imported by
+// {{ screens("table", "shell") }} after modulepreload links for the screens' modules:
+//
+//   import { start } from "../../js/shared/i18n.js";
+//   import * as screen0 from "../../js/screens/table.js";
+//   start([["table", screen0]], { "Guardar": "Save", … }, "en");
+//
+// (start lives here, not in a boot module of its own: one request fewer on every page.)
 
 let catalog = {};
 let plural = new Intl.PluralRules("es");
@@ -18,6 +28,18 @@ let plural = new Intl.PluralRules("es");
 export function setCatalog(messages, language = globalThis.document?.documentElement?.lang) {
   catalog = messages || {};
   plural = new Intl.PluralRules(language || "es");
+}
+
+/** Set the catalog, then run every screen's init(); one that fails does not stop the others. */
+export function start(screens, messages = {}, language = "es") {
+  setCatalog(messages, language);
+  for (const [name, screen] of screens) {
+    try {
+      screen.init();
+    } catch (error) {
+      console.error(`screen ${name} failed to start`, error);
+    }
+  }
 }
 
 /** The page's language ("es", "en"). */

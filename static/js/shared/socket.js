@@ -17,7 +17,10 @@
 // dropped (a duplicate); one that skips a number re-runs the joins of that room (fresh
 // snapshot). While a join is on its way, numbered messages wait and are replayed after its
 // snapshot, so nothing is applied twice or lost. A message without `seq` carries no gap
-// information and is applied as it comes.
+// information and is applied as it comes. Every numbered message counts, handled or not: a
+// room also carries events this screen ignores (the plenary console's rules on the board's
+// room), and leaving them out would make the next message look like a gap (a full snapshot
+// per screen). A `batch` ([[event, payload], …], assembly/core/batches.py) is unpacked in order.
 //
 // request(): an acknowledgement that does not come within `timeout` ms is asked again, with
 // backoff, ON THE SAME CONNECTION, up to `retries` times (default 0: pass retries only for
@@ -140,6 +143,10 @@ export class Connection {
       this.refusal = socket.active ? null : error?.data || null;
       this.setStatus(socket.active ? "offline" : "refused", error?.message || "");
     });
+    socket.onAny((event, payload) => {
+      if (event !== "batch") this.receive(event, payload);
+      else for (const [name, body] of payload) this.receive(name, body);
+    });
     socket.on("resync", (payload) => {
       const target = payload?.assembly_id;
       if (target == null || this.assemblyId == null || Number(target) === this.assemblyId) {
@@ -183,10 +190,7 @@ export class Connection {
 
   /** ``handler(payload)`` for every ``event`` that is neither a duplicate nor after a gap. */
   on(event, handler) {
-    if (!this.handlers.has(event)) {
-      this.handlers.set(event, new Set());
-      this.socket.on(event, (payload) => this.receive(event, payload));
-    }
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
     this.handlers.get(event).add(handler);
     return () => this.handlers.get(event).delete(handler);
   }

