@@ -201,9 +201,13 @@ def _headers(response: Response) -> Response:
     for name, value in (SECURITY_HEADERS if document else SUBRESOURCE_HEADERS).items():
         response.headers.setdefault(name, value)
     if "Cache-Control" not in response.headers:
-        personal = current_user.is_authenticated or request.endpoint in PERSONAL_ENDPOINTS
+        # only a page may be cached (and only when it is nobody's): the JSON answers never
+        # ask who is logged in, which after a refusal's rollback would load the user again
         html = response.mimetype == "text/html"
-        response.headers["Cache-Control"] = "no-cache" if html and not personal else "no-store"
+        personal = (
+            not html or current_user.is_authenticated or request.endpoint in PERSONAL_ENDPOINTS
+        )
+        response.headers["Cache-Control"] = "no-store" if personal else "no-cache"
     return response
 
 

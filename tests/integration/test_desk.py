@@ -202,6 +202,30 @@ def test_undo_takes_back_a_check_in_once(client, auth, make_assembly, make_atten
     assert _scan(client, assembly, person.ticket_token)["result"] == "ok"
 
 
+def test_a_refusal_loads_the_user_once(client, auth, make_assembly, make_attendee):
+    """A refused write rolls back; its JSON answer does not ask who is logged in again (the
+    rollback expired the user: asking would load it a second time, on every refusal)."""
+    from sqlalchemy import event
+
+    auth.login("organizer")
+    assembly = make_assembly()
+    person = make_attendee(assembly)
+    loads = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM users" in statement:
+            loads.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", record)
+    try:
+        refused = _post(client, assembly.id, "undo", {"attendee_id": person.id})
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", record)
+    assert refused.status_code == 409
+    assert refused.headers["Cache-Control"] == "no-store"
+    assert len(loads) == 1, loads
+
+
 def test_undo_of_another_assemblys_attendee_is_refused(client, auth, make_assembly, make_attendee):
     auth.login("organizer")
     assembly, other = make_assembly(), make_assembly()
