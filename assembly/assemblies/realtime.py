@@ -154,43 +154,35 @@ def _bump_revision(assembly_id: int) -> int | None:
     return revision
 
 
-def _bump_room(room: str, assembly_id: int, count: int) -> int:
-    table = RoomSequence.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(table)
-        .values(room=room, assembly_id=assembly_id, seq=count)
-        .on_conflict_do_update(index_elements=[table.c.room], set_={"seq": table.c.seq + count})
-        .returning(table.c.seq)
-    )
-    return db.session.execute(statement).scalar_one()
-
-
+#: the counters' upsert, built once per dialect: executed with one parameter set per room,
+#: SQLAlchemy sends it as multi-row statements ("insertmanyvalues", in the given order, so the
+#: rows lock in that order) and its compiled form is cached, whatever the number of rooms
+_BUMPS: dict[str, object] = {}
 #: rooms bumped per statement (a split tells every mesa and sub-mesa: 2,500 at 50,000 people)
 _BUMP_CHUNK = 500
 
 
-def _bump_rooms(rows: list[tuple[str, int, int]]) -> dict[str, int]:
-    """:func:`_bump_room` for many ``(room, assembly id, count)`` at once, in the given
-    (sorted) order, a few hundred rooms per statement; ``{room: new seq}``."""
-    if len(rows) == 1:
-        room, assembly_id, count = rows[0]
-        return {room: _bump_room(room, assembly_id, count)}
-    table = RoomSequence.__table__
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    out: dict[str, int] = {}
-    for start in range(0, len(rows), _BUMP_CHUNK):
-        chunk = rows[start : start + _BUMP_CHUNK]
-        statement = insert(table).values(
-            [{"room": room, "assembly_id": owner, "seq": count} for room, owner, count in chunk]
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=[table.c.room], set_={"seq": table.c.seq + statement.excluded.seq}
+def _bump_statement(dialect: str):
+    if dialect not in _BUMPS:
+        table = RoomSequence.__table__
+        insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+        _BUMPS[dialect] = insert.on_conflict_do_update(
+            index_elements=[table.c.room], set_={"seq": table.c.seq + insert.excluded.seq}
         ).returning(table.c.room, table.c.seq)
-        out.update({room: seq for room, seq in db.session.execute(statement)})
-    return out
+    return _BUMPS[dialect]
+
+
+def _bump_rooms(rows: list[tuple[str, int, int]]) -> dict[str, int]:
+    """Add ``count`` to each ``(room, assembly id, count)``'s counter (a new room starts at
+    ``count``), in the given (sorted) order; ``{room: new seq}``."""
+    if not rows:
+        return {}
+    statement = _bump_statement(db.session.get_bind().dialect.name)
+    params = [{"room": room, "assembly_id": owner, "seq": count} for room, owner, count in rows]
+    options = {"insertmanyvalues_page_size": _BUMP_CHUNK}
+    return {
+        room: seq for room, seq in db.session.execute(statement, params, execution_options=options)
+    }
 
 
 def _stamp(outbox: Outbox) -> list[tuple[str, dict, str]]:
