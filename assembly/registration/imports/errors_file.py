@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-
-import openpyxl
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING
 
 from assembly.registration.domain import (
     FIELDS_BY_KEY,
@@ -16,6 +12,9 @@ from assembly.registration.domain import (
 from assembly.registration.imports.mapping import SPECIAL_KEYS
 from assembly.registration.imports.parse import Sheet
 from assembly.registration.imports.validate import ImportPreview
+
+if TYPE_CHECKING:
+    from openpyxl.styles import Alignment, Font
 
 
 def _field_label(key: str) -> str:
@@ -30,6 +29,8 @@ def _cell(sheet, value: object, alignment: Alignment | None = None, font: Font |
     formula_like = isinstance(value, str) and value.startswith("=")
     if not (formula_like or alignment or font):
         return value  # plain values are cheaper than cell objects, and most cells are plain
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     if formula_like:
         cell.data_type = "s"  # text from the list, never a formula when the file is opened
@@ -67,6 +68,11 @@ def errors_workbook(
     blank = [""] * len(table.headers)
     rows = [[number, *cells_of.get(number, blank), message] for number, message in problems]
     header = ["Fila", *table.headers, "Errores"]
+
+    # openpyxl here, not at start-up: half a second a server (re)start does not need
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     # Write-only: an import of 20,000 bad rows must not hold a full workbook model in memory.
     workbook = openpyxl.Workbook(write_only=True)

@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-import openpyxl
 from flask_babel import gettext as _
-from openpyxl.utils import get_column_letter
 
 MAX_ROWS = 20_000
 #: a list has a few dozen columns; more is a broken or hostile file
@@ -226,6 +224,8 @@ def _check_zip(data: bytes) -> None:
 
 
 def _open_workbook(data: bytes, *, data_only: bool):
+    import openpyxl  # here, not at start-up: half a second a server (re)start does not need
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it ignores; they do not matter here.
@@ -294,6 +294,8 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     formulas = _formula_cells(data) if _has_formulas(data) else set()
     unsaved: list[str] = []
     workbook = _open_workbook(data, data_only=True)
+    from openpyxl.utils import get_column_letter  # loaded by the line above
+
     try:
         if not workbook.worksheets:
             return
