@@ -212,6 +212,15 @@ def test_console_reveals_a_mesa_and_the_room_votes_from_phones(
     rule = "Quórum: más de la mitad de las 1 personas presentes (1); mayoría simple"
     assert rule in board.locator(".vote-rule").inner_text()
     assert rule in mesa1.locator("[data-approval-state]").inner_text()
+    # the moderator counts the room while the vote is open: the board's turnout follows
+    headcount = console.locator("[data-headcount-form]")
+    headcount.get_by_label("Personas presentes").fill("3")
+    headcount.get_by_label("Motivo (queda registrado)").fill("Conteo en la sala")
+    headcount.get_by_role("button", name="Corregir las personas presentes").click()
+    board.get_by_text("1 de 3 personas presentes han votado").wait_for()
+    headcount.get_by_label("Personas presentes").fill("")  # back to the desk's count
+    headcount.get_by_role("button", name="Corregir las personas presentes").click()
+    board.get_by_text("1 de 1 personas presentes han votado").wait_for()
     wait_for_animations(board)  # the vote bars' growth
     screenshot(board, "board-reveal-vote-projector")
     assert board.evaluate(GEOMETRY) == []

@@ -76,6 +76,11 @@ function listen() {
     if (state.plenary.mode === "whole") schedule(); // the blocks carry the badges
     else renderApprovals();
   });
+  // the moderator corrected the people present: an open vote's «N de M» counts them at once
+  conn.on("rules_changed", (payload) => {
+    state.electorate = payload.rules.present;
+    renderApprovals();
+  });
 }
 
 function onPieceSaved(piece) {
