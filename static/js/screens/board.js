@@ -13,7 +13,7 @@ import { connect } from "../shared/socket.js";
 import { fitSoon, fitsPending, setFitBudget } from "./board_fit.js";
 import { createStage, legibleSizes } from "./board_stage.js";
 import { renderMode } from "./board_strip.js";
-import { approvalText, renderVotePanel } from "./board_vote.js";
+import { decorateRegion, renderVotePanel } from "./board_vote.js";
 import { createWhole } from "./board_whole.js";
 import { renderZoom } from "./board_zoom.js";
 
@@ -243,18 +243,10 @@ function rotate() {
 
 // --- mode, page, overview strip, approvals ---------------------------------------------------
 
+const decorate = (region) => decorateRegion(region, state);
+
 function renderApprovals() {
-  for (const region of board.regions.values()) {
-    const approval = state.approvals[region.group.id];
-    region.badge.hidden = !approval;
-    region.badge.textContent = approvalText(approval);
-    region.badge.className = `region-badge ${approval ? `is-${approval.status}-${approval.approved}` : ""}`;
-    // the spokesperson's turn: the mesa's vocero / vocera is named on its block
-    const speaker = region.group.spokesperson;
-    const named = state.plenary.mode === "reveal" && speaker ? t("Vocería: {name}", { name: speaker.name }) : "";
-    if (region.speaker.textContent !== named) region.speaker.textContent = named;
-    region.speaker.hidden = !named;
-  }
+  for (const region of board.regions.values()) decorate(region);
   if (renderVotePanel(votePanel, state)) {
     fullLayout = true;
     schedule();
@@ -344,7 +336,8 @@ export function init() {
   progress = root.querySelector("[data-progress]");
   connection = root.querySelector("[data-connection]");
   pageText = root.querySelector("[data-page]");
-  board = createStage(stage, { isPublic, focusable: canControl });
+  const onFieldResize = (groupId) => { dirty.add(groupId); schedule(); };
+  board = createStage(stage, { isPublic, focusable: canControl, decorate, onFieldResize });
   wholeLayer = root.querySelector("[data-whole]");
   whole = createWhole(wholeLayer, { minFont: legibleSizes(isPublic).minFont, focusable: canControl, paged: !isPublic });
   const asked = Number(new URLSearchParams(location.search).get("ritmo"));

@@ -24,10 +24,21 @@ export function homeTable(piece, pieces) {
   return top.table_id;
 }
 
-export function createStage(stage, { isPublic, focusable }) {
-  const regions = new Map(); // group id -> {el, field, empty, badge, pieceEls, labels, group}
+export function createStage(stage, { isPublic, focusable, decorate = () => {}, onFieldResize = () => {} }) {
+  const regions = new Map(); // group id -> {el, head, field, empty, badge, pieceEls, labels, group}
   let pages = [];
   let signature = "";
+  // a mesa's head that grows or shrinks (a badge, the spokesperson's name wrapping) changes
+  // its field: that mesa is laid out again (a piece's arrival changes no field's size)
+  const fields = new WeakMap();
+  const sized = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const known = fields.get(entry.target);
+      const size = `${entry.contentRect.width}x${entry.contentRect.height}`;
+      if (known && known.size && known.size !== size) onFieldResize(known.id);
+      if (known) known.size = size;
+    }
+  });
 
   function regionFor(group) {
     let region = regions.get(group.id);
@@ -46,8 +57,10 @@ export function createStage(stage, { isPublic, focusable }) {
     const empty = part("p", "region-empty", t("Esperando las piezas de esta mesa…"));
     field.append(empty);
     section.append(head, field);
-    region = { el: section, field, empty, badge, speaker, pieceEls: new Map(), labels: new Map(), group };
+    region = { el: section, head, field, empty, badge, speaker, pieceEls: new Map(), labels: new Map(), group };
     regions.set(group.id, region);
+    fields.set(field, { id: group.id, size: "" });
+    sized.observe(field);
     return region;
   }
 
@@ -76,7 +89,11 @@ export function createStage(stage, { isPublic, focusable }) {
   function paginateFor(groups, pieces, flow) {
     const sizes = legibleSizes(isPublic);
     const em = parseFloat(getComputedStyle(stage).fontSize) || 16;
-    const region = { padW: em * 1.4 + 12, headH: em * 3.4 + 12 };
+    // a mesa's frame: its head is a line (1.4 em) unless one on screen wraps (a revealed
+    // mesa's spokesperson and badge under a long title), then as tall as that one
+    const heads = [...regions.values()].map((r) => r.head.offsetHeight);
+    const head = Math.max(em * 1.4, ...heads);
+    const region = { padW: em * 1.4 + 12, headH: em * 2 + 12 + head };
     const width = stage.clientWidth;
     const height = stage.clientHeight;
     if (flow) {
@@ -101,6 +118,7 @@ export function createStage(stage, { isPublic, focusable }) {
       const ids = new Set(shown.map((s) => s.group.id));
       for (const [id, region] of regions) {
         if (!ids.has(id)) {
+          sized.unobserve(region.field);
           region.el.remove();
           regions.delete(id);
         }
@@ -112,6 +130,7 @@ export function createStage(stage, { isPublic, focusable }) {
     }
     const work = [];
     const sizes = legibleSizes(isPublic);
+    for (const { group } of shown) decorate(regionFor(group)); // its head first: its field's height
     for (const { group, blocks } of shown) {
       if (changed || dirty.has(group.id)) work.push(...layoutRegion(regionFor(group), blocks, { flow, fresh, sizes, single: shown.length === 1 }));
     }
@@ -139,7 +158,10 @@ export function createStage(stage, { isPublic, focusable }) {
   }
 
   function reset() {
-    for (const region of regions.values()) region.el.remove();
+    for (const region of regions.values()) {
+      sized.unobserve(region.field);
+      region.el.remove();
+    }
     regions.clear();
     signature = "";
   }

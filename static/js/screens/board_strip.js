@@ -29,6 +29,7 @@ export function renderMode(page, state, { pages, modeText, pageText, progress })
   if (mode === "whole") text = t("El rompecabezas completo");
   if (modeText.textContent !== text) modeText.textContent = text;
   modeText.classList.toggle("is-live", mode !== "reveal" && mode !== "whole"); // a short window keeps the page line alone
+  modeText.classList.toggle("is-turn", mode === "reveal"); // with a phone vote open, too
   // "Mesa 2 de 5" when the board shows one mesa (or a slice of it) at a time.
   let where = "";
   if (page && page.groups.length > 1 && pages.length > 1) {

@@ -21,6 +21,20 @@ export function approvalText(approval) {
   return approval.approved ? `✓ ${t("Agenda aprobada")}` : `✗ ${t("Agenda no aprobada")}`;
 }
 
+/** A mesa's head on the stage: its approval badge and, on its turn, its spokesperson. */
+export function decorateRegion(region, state) {
+  const approval = state.approvals[region.group.id];
+  const text = approvalText(approval);
+  region.badge.hidden = !approval;
+  if (region.badge.textContent !== text) region.badge.textContent = text;
+  region.badge.className = `region-badge ${approval ? `is-${approval.status}-${approval.approved}` : ""}`;
+  // the spokesperson's turn: the mesa's vocero / vocera is named on its block
+  const speaker = region.group.spokesperson;
+  const named = state.plenary.mode === "reveal" && speaker ? t("Vocería: {name}", { name: speaker.name }) : "";
+  if (region.speaker.textContent !== named) region.speaker.textContent = named;
+  region.speaker.hidden = !named;
+}
+
 /**
  * «Mostrar QR en grande» (issue 19): the moderator's choice, part of the board's state
  * (plenary.big_qr: "vote", "survey" or null), shows that QR full height over the board, for
@@ -55,7 +69,8 @@ export function renderVotePanel(panel, state) {
   panel.textContent = "";
   const total = approval.cast ?? approval.for + approval.against + approval.abstain;
   const head = part("p", "vote-head");
-  head.append(part("strong", "", t("Agenda de la Mesa {number}: ", { number: group.number })), approvalText(approval));
+  // the status in a span of its own: a short window leaves it to the vote's QR («Vote con su teléfono»)
+  head.append(part("strong", "", t("Agenda de la Mesa {number}: ", { number: group.number })), part("span", "vote-status", approvalText(approval)));
   if (approval.status === "open") {
     const hint = approval.method === "telefono" ? t("vote con su teléfono: escanee el código QR") : "";
     if (hint) head.append(part("span", "vote-hint", ` · ${hint}`));
