@@ -71,7 +71,9 @@ SHOWN = """
 
 
 def open_board(page, assembly, count, path=None):
-    page.goto(path or f"/assemblies/{assembly.id}/board")
+    # ritmo=120: the page on screen stays while the test measures it (the rotation turns a
+    # page every 15 s by default, and a loaded machine can take that long between two checks)
+    page.goto(f"{path or f'/assemblies/{assembly.id}/board'}?ritmo=120")
     page.wait_for_function(SHOWN, arg=count)
     wait_for_animations(page)  # the pieces' entry animation
 

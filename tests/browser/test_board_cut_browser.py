@@ -67,7 +67,7 @@ def test_a_plan_s_facts_and_an_address_are_cut_only_between_words(
     db.session.commit()
     page = new_page(viewport)
     log_in(page, make_user("moderator"))
-    page.goto(f"/assemblies/{assembly.id}/board")
+    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
     page.wait_for_function(SHOWN, arg=count)
     wait_for_animations(page)
     name = f"{viewport['width']}x{viewport['height']}"
@@ -146,7 +146,7 @@ def test_the_vote_qr_beside_the_stage_is_legible_and_covers_no_piece(
     _open_phone_vote(assembly)
     page = new_page(viewport)
     log_in(page, make_user("moderator"))
-    page.goto(f"/assemblies/{assembly.id}/board")
+    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
     page.locator("[data-vote-qr]").wait_for(state="visible")
     page.wait_for_function(SHOWN, arg=30)
     wait_for_animations(page)

@@ -46,7 +46,7 @@ def test_header_and_footer_fit_a_narrow_projector(
     db.session.commit()
     page = new_page(viewport)
     log_in(page, moderator)
-    page.goto(f"/assemblies/{assembly.id}/board")
+    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
     page.locator("[data-page]", has_text="parte 1 de").wait_for()
     page.wait_for_function(
         "() => document.querySelectorAll('.board-stage .piece').length > 0"

@@ -67,7 +67,7 @@ def test_an_over_long_word_breaks_at_a_syllable_with_a_hyphen(
     assert needs
     page = new_page(viewport)
     log_in(page, make_user("moderator"))
-    page.goto(f"/assemblies/{assembly.id}/board")
+    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
     page.wait_for_function(SHOWN, arg=40)
     wait_for_animations(page)
     screenshot(page, f"board-long-words-{viewport['width']}x{viewport['height']}")
