@@ -122,6 +122,14 @@ ANIMATIONS_DONE = """() => document.getAnimations().every((a) =>
     a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)"""
 
 
+def wait_for_clock(page) -> None:
+    """Wait until the page's clock widget has its first snapshot: its socket is up and has
+    joined. A command clicked before that is answered «offline» by the page and never sent."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-clock]')?.assemblyClock?.snapshot()"
+    )
+
+
 def wait_for_animations(page) -> None:
     """Wait until the entry, joining and bar animations have ended (geometry and pictures are
     taken of the settled page), never a fixed time."""

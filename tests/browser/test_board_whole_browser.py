@@ -153,7 +153,7 @@ def test_the_revealed_mesa_names_its_spokesperson_live(
     db.session.commit()
     page = new_page(PROJECTOR)
     log_in(page, moderator)
-    page.goto(f"/assemblies/{assembly.id}/board")
+    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
     page.locator("[data-mode-text]", has_text="Turno de la Mesa 2").wait_for()
     page.wait_for_function("() => document.querySelectorAll('.board-stage .piece').length > 0")
     assert page.locator(".region-speaker").is_hidden()  # none named yet
@@ -195,7 +195,7 @@ def test_no_badge_or_label_is_cut_when_every_mesa_has_decided(
         db.session.commit()
         page = new_page(viewport)
         log_in(page, moderator)
-        page.goto(f"/assemblies/{assembly.id}/board")
+        page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
         page.wait_for_function(
             "(n) => document.querySelectorAll('.board-whole .whole-badge:not([hidden])').length === 5"
             " && window.asambleaBoard.state.pieces.size === n",

@@ -5,7 +5,7 @@ import re
 
 from assembly.agenda import services as agenda
 from assembly.extensions import db as _db
-from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, screenshot
+from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, screenshot, wait_for_clock
 from tests.browser.test_agenda_browser import axe_violations
 
 
@@ -33,6 +33,7 @@ def test_the_console_runs_the_list_and_the_projector_shows_the_turn(
     board = projector.locator("[data-speakers]")
     assert board.is_hidden()  # nothing queued: the projector shows no list
 
+    wait_for_clock(console)  # its socket is up: the commands below are sent, not refused
     box = console.locator("[data-speakers]")
     box.get_by_label("Nombre").fill("Cooperativa La Esperanza")
     box.get_by_role("button", name="Agregar a la lista").click()

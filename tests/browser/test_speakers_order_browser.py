@@ -7,7 +7,7 @@ import time
 
 from assembly.agenda import services as agenda
 from assembly.extensions import db as _db
-from tests.browser.conftest import LAPTOP, log_in
+from tests.browser.conftest import LAPTOP, log_in, wait_for_clock
 
 
 class HoldAdd:
@@ -61,6 +61,7 @@ def test_the_floor_given_right_after_adding_a_turn_goes_to_that_turn(
     hold = HoldAdd()
     console.route_web_socket("**/socket.io/**", hold)
     console.goto(f"/assemblies/{assembly.id}/console")
+    wait_for_clock(console)  # connected first (on a loaded machine the click could come first)
     box = console.locator("[data-speakers]")
     box.get_by_label("Nombre").fill("Asociación Río Arauca")
     box.get_by_role("button", name="Agregar a la lista").click()
