@@ -130,6 +130,14 @@ def wait_for_clock(page) -> None:
     )
 
 
+def wait_for_plenary_console(page) -> None:
+    """Wait until the plenary console has its first state (its rules' sentence replaces «—»):
+    its socket is up and has joined, so a button clicked now is sent."""
+    page.wait_for_function(
+        "() => document.querySelector('[data-rules-text]')?.textContent.trim() !== '—'"
+    )
+
+
 def wait_for_animations(page) -> None:
     """Wait until the entry, joining and bar animations have ended (geometry and pictures are
     taken of the settled page), never a fixed time."""

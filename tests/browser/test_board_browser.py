@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot, wait_for_animations
+from tests.browser.conftest import (
+    PHONE,
+    PROJECTOR,
+    log_in,
+    screenshot,
+    wait_for_animations,
+    wait_for_plenary_console,
+)
 from tests.support.board_measure import CUT_MID_WORD, MIN_FONT, WORDS_BROKEN
 from tests.support.board_seed import seed_pieces
 
@@ -191,6 +198,7 @@ def test_console_reveals_a_mesa_and_the_room_votes_from_phones(
     log_in(console, moderator)
     console.goto(f"/assemblies/{assembly.id}/plenaria")
     console.get_by_text("Sin decisión todavía.").first.wait_for()
+    wait_for_plenary_console(console)
     board = new_page(PROJECTOR, bypass_csp=True)
     log_in(board, moderator)
     open_board(board, assembly, 30)

@@ -6,7 +6,14 @@ import pytest
 
 from assembly.extensions import db
 from assembly.followup import survey
-from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, screenshot, wait_for_animations
+from tests.browser.conftest import (
+    LAPTOP,
+    PROJECTOR,
+    log_in,
+    screenshot,
+    wait_for_animations,
+    wait_for_plenary_console,
+)
 from tests.browser.test_board_browser import GEOMETRY, SHOWN
 from tests.support.board_seed import seed_pieces
 
@@ -254,6 +261,7 @@ def test_the_moderator_shows_the_vote_qr_full_height(new_page, make_user, plenar
     console = new_page(LAPTOP)
     log_in(console, moderator)
     console.goto(f"/assemblies/{plenary.id}/plenaria")
+    wait_for_plenary_console(console)
     assert console.locator("[data-survey-qr]").is_hidden()  # the survey is not open
     console.locator("[data-group]").first.get_by_role("button", name="Mostrar QR en grande").click()
     console.locator("[data-console-status]", has_text="Hecho.").wait_for()
