@@ -66,8 +66,9 @@ class AssemblyError(Exception):
     ):
         #: the message as the catalog's msgid and parameters (``marks.stored``), to be said
         #: again in a later reader's language; None when it was given already composed
-        self.said_later = stored(message) if isinstance(message, Problem) else None
+        self.said_later = None
         if isinstance(message, Problem):
+            self.said_later = stored(message)
             message = said(message, _)
         super().__init__(str(message))
         self.message = str(message)
