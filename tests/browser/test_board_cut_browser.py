@@ -47,11 +47,11 @@ PLANS = """
 #: the pieces written as an address: what each shows
 ADDRESSES = """
 (full) => [...document.querySelectorAll('.board-stage .piece')].filter((p) => p.title === full)
-  .map((p) => p.querySelector('.piece-body').textContent.replace(/[\\u00ad\\u200b]/g, ''))
+  .map((p) => p.querySelector('.piece-body').textContent.replace(/[\\u00ad\\u200b\\u2060]/g, ''))
 """
 
 
-@pytest.mark.parametrize("count", [5, 150])
+@pytest.mark.parametrize("count", [5, 40, 150])
 @pytest.mark.parametrize(("viewport", "smallest"), SIZES, ids=IDS)
 def test_a_plan_s_facts_and_an_address_are_cut_only_between_words(
     viewport, smallest, count, new_page, make_user, make_assembly
@@ -86,6 +86,9 @@ def test_a_plan_s_facts_and_an_address_are_cut_only_between_words(
         assert all(fact in whole for fact in plan["facts"]), plan  # each fact whole
     if count == 5:  # pieces large enough to show when (and who), whole
         assert any(p["facts"] for p in shown)
+    # the room holds a plan to its date: every plan on screen shows its «Cuándo» (the least
+    # row holds its text's start and that line; the «Quién» goes first, then the word «Cuándo:»)
+    assert all(any(f.startswith("Cuándo: ") for f in p["facts"]) for p in shown), shown
 
     addresses = page.evaluate(ADDRESSES, URL)
     assert addresses

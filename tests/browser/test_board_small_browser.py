@@ -14,7 +14,7 @@ from assembly.assemblies.models import Assembly
 from assembly.board import services
 from assembly.extensions import db
 from tests.browser.conftest import log_in, screenshot, wait_for_animations
-from tests.support.board_measure import CLIPPED, MIN_FONT
+from tests.support.board_measure import CLIPPED, LONE_ELLIPSIS, MIN_FONT
 
 # heavy: two demo states, each at three sizes, every page turned (the slow run, once)
 pytestmark = pytest.mark.slow
@@ -114,6 +114,8 @@ def _check(page, smallest, where, pieces=True):
     assert [c for c in clipped if pieces or not c.startswith("piece-label")] == [], where
     font = page.evaluate(MIN_FONT)
     assert font["min"] >= smallest, (where, font)
+    if pieces:
+        assert page.evaluate(LONE_ELLIPSIS) == [], where
 
 
 # the plenary: a phone vote open (its QR beside the stage, its panel under it) and, at the

@@ -38,7 +38,7 @@ FIND = (
   const storedRe = new RegExp(`(?<![\\p{L}\\d])(?:${stored.map(escape).join('|')})(?![\\p{L}\\d])`, 'gu');
   // a stored text shortened to fit (the whole puzzle's captions, a select's options): its
   // beginning, cut anywhere, then an ellipsis or the end of the text
-  const spaced = (text) => text.replace(/[\u00ad\u200b]/g, '').replace(/\s+/g, ' ');
+  const spaced = (text) => text.replace(/[\u00ad\u200b\u2060]/g, '').replace(/\s+/g, ' ');
   const long = stored.map(spaced).filter((value) => value.length >= 16);
   const unshortened = (text) => {
     let rest = text;

@@ -26,10 +26,10 @@ MIN_FONT = """
 #: texts of pieces on screen cut inside a word (the visible text must end at a word end, or
 #: inside a web address after a separator of its host or path, the address shown without its
 #: «https://» and «www.»; the break opportunities the board adds to over-long words, U+00AD and U+200B,
-#: are not text)
+#: and the word joiner before a cut text's «…», U+2060, are not text)
 CUT_MID_WORD = """
 () => [...document.querySelectorAll('.board-stage .piece')].flatMap((piece) => {
-  const shown = piece.querySelector('.piece-body').textContent.replace(/[\u00ad\u200b]/g, '');
+  const shown = piece.querySelector('.piece-body').textContent.replace(/[\u00ad\u200b\u2060]/g, '');
   if (!shown.endsWith('…')) return [];
   const plain = (text) => text.replace(/(https?:\\/\\/)?www\\.|https?:\\/\\//gi, '');
   const full = plain(piece.getAttribute('title') || '');
@@ -40,6 +40,28 @@ CUT_MID_WORD = """
   const word = kept.split(/\\s/).pop() + full.slice(kept.length).split(/\\s/)[0];
   const address = /^[\\w-]+(\\.[\\w-]+)+(\\/|$)/i.test(word);
   return address && /[/.?&=#_-]$/.test(kept) && kept.split(/\\s/).pop().length > 4 ? [] : [shown];
+})
+"""
+
+#: the texts of pieces on screen whose «…» sits alone on the line under their last word (only a
+#: first word that fills its line alone may leave it there)
+LONE_ELLIPSIS = """
+() => [...document.querySelectorAll('.board-stage .piece-body')].flatMap((node) => {
+  const text = node.firstChild;
+  if (!text || text.nodeType !== 3 || !text.textContent.endsWith('…')) return [];
+  const top = (i) => {
+    const range = document.createRange();
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    const rect = [...range.getClientRects()].filter((r) => r.width > 0).pop();
+    return rect ? Math.round(rect.top) : null;
+  };
+  const shown = text.textContent;
+  let i = shown.length - 2;
+  while (i >= 0 && (/[\\s\\u00ad\\u200b\\u2060]/.test(shown[i]) || top(i) === null)) i -= 1;
+  if (i < 0 || top(i) === top(shown.length - 1)) return [];
+  const words = shown.slice(0, i + 1).split(/\\s+/).filter(Boolean);
+  return words.length > 1 ? [shown] : [];
 })
 """
 

@@ -11,6 +11,7 @@ const cache = new Map(); // key -> {font, text, classes}
 const CACHE_MAX = 4000;
 
 const STAGES = ["is-tight", "is-bare"];
+const JOIN = "\u2060"; // a word joiner: no line break between a cut text's last word and its «…»
 
 // Fitting over frames (a page turn brings up to ~150 texts to fit): each frame fits chunks
 // until its budget is spent and leaves the rest to the next frames; a text still waiting
@@ -162,12 +163,13 @@ export function fitTexts(items) {
     pending = pending.filter((item) => !wide.includes(item) || again.has(item));
   }
   // Still too long at the smallest size: the text is cut after a whole word, with an ellipsis.
-  // The plan's "what" comes first: when too little of it would show, the who/when line goes
-  // on one line, then away (the zoom and the printed agenda show it).
+  // A plan under three words of its "what" drops its «Quién»; its «Cuándo» (the date the room
+  // holds it to) goes only when not even its first word would show beside it (the zoom and
+  // the printed agenda show both).
   let left = pending.filter((item) => !fits(item));
   for (let i = 0; left.length; i += 1) {
     cutToFit(left);
-    left = left.filter((item) => !fits(item) || item.words < Math.min(3, item.ends.length));
+    left = left.filter((item) => !fits(item) || item.words < Math.min(i === 0 ? 3 : 1, item.ends.length));
     if (i === STAGES.length) break;
     for (const item of left) item.box.classList.add(STAGES[i]);
   }
@@ -204,9 +206,10 @@ function cutToFit(cut) {
     item.min = 0; // words that fit
     item.max = item.ends.length;
   }
-  const show = (item, words) => {
-    // the ellipsis may go to the next line (a last word that just fits its line alone)
-    item.text.textContent = words >= item.ends.length ? item.full : `${cutText(item.full, item.ends[words - 1] || 0)}${BREAK}…`;
+  // the ellipsis is joined to the last word shown (U+2060: never alone on a line; the word
+  // goes down with it, or one word fewer shows)
+  const show = (item, words, glue = JOIN) => {
+    item.text.textContent = words >= item.ends.length ? item.full : `${cutText(item.full, item.ends[words - 1] || 0)}${glue}…`;
   };
   for (let pass = 0; pass < 8 && cut.length; pass += 1) {
     for (const item of cut) {
@@ -222,4 +225,7 @@ function cutToFit(cut) {
     item.words = item.min;
     show(item, Math.max(1, item.min));
   }
+  // a first word that fills its line alone: its ellipsis goes under it (not out of the box)
+  const alone = cut.filter((item) => item.words <= 1 && !fits(item));
+  for (const item of alone) show(item, 1, BREAK);
 }

@@ -143,7 +143,10 @@ function placePiece(region, piece, x, y, body, kn, hr, { maxFont, minFont, focus
   box.style.bottom = `${Math.round(pad)}px`;
   const labelPx = Math.max(minFont, Math.min(28, hr * 0.15));
   box.firstChild.style.fontSize = `${labelPx}px`;
-  node.classList.toggle("is-compact", hr < Math.max(54, minFont * 4.2));
+  // until a row holds the kind's line and three lines of text (six lines of the least font),
+  // the kind's icon starts the text's first line instead of a line of its own (a least row,
+  // board_stage.js ROW_LINES, holds three lines of text so)
+  node.classList.toggle("is-compact", hr < Math.max(54, minFont * 6));
   // a piece too narrow for its kind's word ("NECESIDAD" at 28 px is ~240 px) keeps the icon;
   // the word stays for screen readers and the legend says which colour is which
   const textWidth = body.w - (body.blank != null ? kn.k : 0) - 2 * pad;

@@ -7,14 +7,21 @@ import { el } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { placeBlocks } from "./board_pieces.js";
 
+// a row's least height in lines of the least font: three lines of 1.18 and the piece's padding
+export const ROW_LINES = 4.6;
+
 function part(tag, className, text) {
   return el(tag, { class: className || null, text });
 }
 
-/** Sizes below which nothing is set: 28 px at 1080 px high, 20 px at 720 px (issue 14.1). */
+/**
+ * Sizes below which nothing is set: 28 px at 1080 px high, 20 px at 720 px (issue 14.1). A
+ * row holds three lines of text (a plan: two and its «Cuándo»): the board pages its mesas
+ * rather than show pieces of two or three words.
+ */
 export function legibleSizes(isPublic) {
   const minFont = isPublic ? 16 : Math.max(20, Math.round((window.innerHeight * 28) / 1080));
-  return { minFont, minRow: Math.round(minFont * 3.3), minWidth: Math.round(minFont * 7.5), minHeader: Math.round(minFont * 1.35) };
+  return { minFont, minRow: Math.round(minFont * ROW_LINES), minWidth: Math.round(minFont * 7.5), minHeader: Math.round(minFont * 1.35) };
 }
 
 /** The table whose block a piece sits in: its need's (the top of its chain). */
@@ -102,7 +109,9 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
     }
     const maxRows = Math.max(1, Math.floor((height - region.headH - sizes.minHeader) / sizes.minRow));
     const input = groups.map((g) => ({ id: g.id, blocks: blocksOf(g, pieces, maxRows) }));
-    pages = paginate(input, { width, height }, region, { ...sizes, maxRow: 260 });
+    // mesas share a page while their rows keep the least row's three lines (shareRow 1: the
+    // least row is what sharing asked for before it held three lines, 1.4 × 3.3 lines)
+    pages = paginate(input, { width, height }, region, { ...sizes, maxRow: 260, shareRow: 1 });
     return pages;
   }
 
@@ -151,7 +160,7 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
       grow: flow ? 0 : 1.1,
       growRow: sizes.minFont * 11,
       // wider pieces when they hold more text, rows kept as tall as mesas sharing a page keep
-      wideRow: flow ? 0 : sizes.minRow * 1.4,
+      wideRow: flow ? 0 : sizes.minFont * 4.6,
     });
     if (flow) region.field.style.height = blocks.length ? `${Math.ceil(fit.usedHeight) + 8}px` : "";
     return placeBlocks(region, fit, { maxFont: single ? 56 : 40, minFont: flow ? 12 : sizes.minFont, fresh, focusable });
