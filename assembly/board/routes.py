@@ -200,6 +200,7 @@ def vote(ticket_token: str):
         approvals=services.open_votes(assembly.id),
         mine=services.votes_of(attendee),
         choices=VOTE_CHOICES,
+        rule_text=services.vote_rule_text,
     ), status
 
 

@@ -82,6 +82,25 @@ def test_one_phone_voting_with_several_tickets_is_flagged_not_blocked(room, clie
     assert services.json_approval(approval)["shared_devices"] == 1
 
 
+def test_the_vote_page_says_the_rule_the_vote_is_decided_under(room, client, auth):
+    """A short projector shows the vote without its rule's sentence: the phone says it, from
+    the rule stored when the vote opened (3 people present), in the reader's language."""
+    assembly, group, person = room["assembly"], room["groups"][0], room["people"][0]
+    services.open_vote(None, assembly.id, group.id)
+    db.session.commit()
+    page = client.get(f"/t/{person.ticket_token}/votar").get_data(as_text=True)
+    assert "Regla: Quórum: más de la mitad de las 3 personas presentes (2); mayoría simple" in page
+    # the headcount changes after the opening: the vote keeps the rule it opened with
+    auth.login("moderator")
+    services.set_headcount(None, assembly.id, "40", "Conteo en la sala")
+    db.session.commit()
+    again = client.get(f"/t/{person.ticket_token}/votar").get_data(as_text=True)
+    assert "de las 3 personas presentes (2)" in again
+    refresh()
+    english = client.get(f"/t/{person.ticket_token}/votar?lang=en").get_data(as_text=True)
+    assert "Rule:" in english and "Quórum" not in english
+
+
 def test_the_vote_page_and_the_amend_page_speak_english(room, client, auth):
     """The vote's choices and a piece's kind are catalog labels (they showed «A favor» and
     «Necesidad» on English pages: the labels never went through the catalog)."""

@@ -66,4 +66,5 @@ from assembly.board.services.rules import (  # noqa: F401
     set_headcount,
     set_rules,
     state_row,
+    vote_rule_text,
 )

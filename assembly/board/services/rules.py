@@ -173,3 +173,15 @@ def set_headcount(actor: User | None, assembly_id: int, raw_value, raw_reason) -
         {"before": before, "after": value, "checked_in": checked_in_now(assembly_id)},
     )
     return rules_view(assembly_id)
+
+
+def vote_rule_text(approval) -> str:
+    """:func:`approval_rule_text` of a vote's own row (an open one: the people present when
+    it opened), for the pages that hold the row rather than its screen view."""
+    return approval_rule_text(
+        {
+            "rule": approval.rule,
+            "present_open": approval.present_open,
+            "present_close": approval.present_close,
+        }
+    )
