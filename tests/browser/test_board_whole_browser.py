@@ -12,7 +12,7 @@ from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
 from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot, wait_for_animations
-from tests.support.board_measure import CLIPPED, MIN_FONT
+from tests.support.board_measure import CLIPPED, MIN_FONT, settled_clipped
 from tests.support.board_seed import seed_pieces
 
 SMALL_PROJECTOR = {"width": 1280, "height": 720}
@@ -203,7 +203,9 @@ def test_no_badge_or_label_is_cut_when_every_mesa_has_decided(
         )
         wait_for_animations(page)  # the blocks' joining animation
         screenshot(page, f"board-whole{count}-decided-{name}")
-        assert page.evaluate(CLIPPED) == []
+        # settled: in long loaded runs one need was once found cut for a moment (cause not
+        # found; a cut that stays still fails here)
+        assert settled_clipped(page) == []
         assert page.evaluate(BLOCKS)[2]["title"].startswith("Mesa 3")
         # the live board: the regions carry the same badges
         answer = page.evaluate(
