@@ -123,14 +123,17 @@ def _path(folder: Path, key: str) -> Path:
     return folder / f"{key}.review.json"
 
 
-def state(folder: Path, assembly: Assembly, upload: uploads.Upload) -> dict | None:
+def state(
+    folder: Path, assembly: Assembly, upload: uploads.Upload, *, made_for: str | None = None
+) -> dict | None:
     """The kept review of ``upload`` (``{"job": id or None, "summary": dict or None}``) when it
-    was made with its present choices; else None."""
+    was made with its present choices (:func:`fingerprint`, or ``made_for`` when the caller
+    has just taken it); else None."""
     try:
         kept = json.loads(_path(folder, upload.key).read_text())
     except (OSError, ValueError):
         return None
-    if kept.get("fingerprint") != fingerprint(assembly, upload):
+    if kept.get("fingerprint") != (made_for or fingerprint(assembly, upload)):
         return None
     return kept
 
@@ -254,8 +257,11 @@ def kept_errors(folder: Path, assembly: Assembly, upload: uploads.Upload) -> byt
         return None
 
 
-def start_review(folder: Path, assembly: Assembly, upload: uploads.Upload, actor: User) -> jobs.Job:
-    """Review ``upload`` in a background job; the job (for the progress bar)."""
+def start_review(
+    folder: Path, assembly: Assembly, upload: uploads.Upload, actor: User
+) -> tuple[jobs.Job, dict | None]:
+    """Review ``upload`` in a background job; the job (for the progress bar) and the summary
+    when the job has already kept it (a job run at once), else None."""
     made_for = fingerprint(assembly, upload)
     job = jobs.start_job(
         KIND,
@@ -265,10 +271,11 @@ def start_review(folder: Path, assembly: Assembly, upload: uploads.Upload, actor
         folder=str(folder),
         key=upload.key,
     )
-    kept = state(folder, assembly, upload)
-    if not (kept and kept.get("summary")):  # a job run at once has kept its summary already
-        _keep(folder, upload, {"fingerprint": made_for, "job": job.id, "summary": None})
-    return job
+    kept = state(folder, assembly, upload, made_for=made_for)
+    if kept and kept.get("summary"):  # a job run at once has kept its summary already
+        return job, kept["summary"]
+    _keep(folder, upload, {"fingerprint": made_for, "job": job.id, "summary": None})
+    return job, None
 
 
 def run_review(ctx: jobs.JobContext, *, folder: str, key: str) -> dict:

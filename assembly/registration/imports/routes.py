@@ -170,8 +170,7 @@ def import_review(assembly_id: int, key: str):
             )
         else:
             with unit_of_work():
-                job = review_job.start_review(_folder(), assembly, upload, current_user)
-            made = (review_job.state(_folder(), assembly, upload) or {}).get("summary")
+                job, made = review_job.start_review(_folder(), assembly, upload, current_user)
     if made is None:
         return render_template(
             "registration/import_review_job.html",
