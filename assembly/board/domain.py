@@ -36,7 +36,6 @@ def clean_amendment(
 
 QUORUM_KINDS = ("share", "number")
 MAJORITIES = ("simple", "absolute", "two_thirds")
-OUTCOMES = ("approved", "rejected", "no_quorum")
 #: how a mesa's agenda was put to the plenary, and how its vote ended (the catalog's Spanish
 #: source: the screens translate it, the Excel reports keep it)
 APPROVAL_METHODS = {"manos": N_("A mano alzada"), "telefono": N_("Votación por teléfono")}
@@ -45,6 +44,7 @@ OUTCOME_LABELS = {
     "rejected": N_("No aprobada"),
     "no_quorum": N_("Sin quórum"),
 }
+OUTCOMES = tuple(OUTCOME_LABELS)
 
 
 def outcome_label(approval: Mapping) -> str:

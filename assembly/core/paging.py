@@ -38,5 +38,5 @@ def page_of(total: int, size: int, requested: object) -> Page:
     and the last page: a missing, wrong or too large number gives the nearest page."""
     text = str(requested if requested is not None else "").strip()
     number = int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 1
-    pages = max(1, -(-total // size))
+    pages = Page(number=1, size=size, total=total).pages
     return Page(number=min(max(number, 1), pages), size=size, total=total)

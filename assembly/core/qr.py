@@ -38,10 +38,9 @@ SVG_CACHE_SIZE = 1024
 PNG_CACHE_SIZE = 256
 
 
-def _code(data: str, *, box_size: int = 10, border: int = 4) -> qrcode.QRCode:
+def _code(data: str, *, border: int = 4) -> qrcode.QRCode:
     code = qrcode.QRCode(
         error_correction=ERROR_CORRECT_M,
-        box_size=box_size,
         border=border,
         mask_pattern=MASK_PATTERN,
     )

@@ -81,9 +81,10 @@ def texts(assembly) -> dict:
     """The consent texts in the page's language. On a page in another language they are a
     translation: ``binding`` then holds the Spanish texts, the ones that bind (the version
     stored with the person is theirs), shown beside it."""
+    party = responsible_party(assembly)
     spanish = {
-        "habeas_text": HABEAS_DATA_TEXT.format(responsable=responsible_party(assembly)),
-        "photo_text": PHOTO_CONSENT_TEXT.format(responsable=responsible_party(assembly)),
+        "habeas_text": HABEAS_DATA_TEXT.format(responsable=party),
+        "photo_text": PHOTO_CONSENT_TEXT.format(responsable=party),
     }
     if str(get_locale() or "es").startswith("es"):
         return {**spanish, "binding": None}

@@ -58,7 +58,7 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
         group = group_of_theme[placement.theme_id]
         if placement.new_table:
             break
-        chosen = _take_seat(group.id, placement.number, attendee.id)
+        chosen = _take_seat(group.id, placement.number)
         if chosen is not None:
             break
         # Another desk (another process) took the last seat since we read the room: read
@@ -88,7 +88,7 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
     return table
 
 
-def _take_seat(group_id: int, number: int, attendee_id: int) -> Table | None:
+def _take_seat(group_id: int, number: int) -> Table | None:
     """Lock the chosen table (step 2 of :mod:`assembly.core.locks`: the person's row is held
     since the check-in's UPDATE) and count again: the table while it has a free seat, else
     None, its lock let go (a full table held while taking the next would be out of order)."""
@@ -99,13 +99,13 @@ def _take_seat(group_id: int, number: int, attendee_id: int) -> Table | None:
             .with_for_update(key_share=True)
             .execution_options(populate_existing=True)
         )
-        if table is not None and _still_has_a_seat(table, attendee_id):
+        if table is not None and _still_has_a_seat(table):
             return table
         raise locks.LetGo
     return None
 
 
-def _still_has_a_seat(table: Table, attendee_id: int) -> bool:
+def _still_has_a_seat(table: Table) -> bool:
     """Whether ``table`` (locked and read by the caller) has a seat for the person (not
     seated yet): ``seated`` is kept by the triggers in every seat writer's transaction, each
     holding this lock, so the locked row's count is the room as committed now."""

@@ -122,12 +122,13 @@ def members_of_tables(table_ids: list[int]) -> dict[int, list[Attendee]]:
 
 
 def table_sizes(assembly_id: int) -> dict[int, int]:
-    """table id → people seated there, counted by the database (one grouped query)."""
+    """table id → people seated there (the tables that have someone): ``tables.seated``, kept
+    by the database's triggers, not a count of the people."""
     return dict(
         db.session.execute(
-            select(Attendee.table_id, func.count(Attendee.id))
-            .where(Attendee.assembly_id == assembly_id, Attendee.table_id.is_not(None))
-            .group_by(Attendee.table_id)
+            select(Table.id, Table.seated)
+            .join(Group, Table.group_id == Group.id)
+            .where(Group.assembly_id == assembly_id, Table.seated > 0)
         ).all()
     )
 

@@ -27,6 +27,8 @@ from assembly.registration.imports import parse
 KEEP_SECONDS = 24 * 3600
 _KEY_RE = re.compile(r"[A-Za-z0-9_-]{22}")
 _EXTENSIONS = (".xlsx", ".xlsm", ".csv", ".txt")
+#: a Problem is said when shown (in the reader's language), so one constant serves every raise
+_GONE = Problem(N_("Esta importación no existe o ya terminó. Suba el archivo de nuevo."))
 
 
 @dataclass
@@ -60,9 +62,7 @@ def content_key(filename: str, data: bytes) -> str:
 def check_key(key: str) -> None:
     """NotFound unless ``key`` has the shape of an upload's key (never a path)."""
     if not _KEY_RE.fullmatch(key or ""):
-        raise NotFound(
-            Problem(N_("Esta importación no existe o ya terminó. Suba el archivo de nuevo."))
-        )
+        raise NotFound(_GONE)
 
 
 def _paths(folder: Path, key: str) -> tuple[Path, Path]:
@@ -165,13 +165,9 @@ def load_upload(folder: Path, assembly_id: int, key: str) -> Upload:
         if not data_path.exists():
             raise OSError(data_path)
     except (OSError, ValueError):
-        raise NotFound(
-            Problem(N_("Esta importación no existe o ya terminó. Suba el archivo de nuevo."))
-        ) from None
+        raise NotFound(_GONE) from None
     if meta.get("assembly_id") != assembly_id:
-        raise NotFound(
-            Problem(N_("Esta importación no existe o ya terminó. Suba el archivo de nuevo."))
-        )
+        raise NotFound(_GONE)
     upload = Upload(
         key,
         assembly_id,
