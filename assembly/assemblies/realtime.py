@@ -24,6 +24,7 @@ lower one calls :func:`queue` (it joins the outbox of the write in progress).
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -154,22 +155,20 @@ def _bump_revision(assembly_id: int) -> int | None:
     return revision
 
 
-#: the counters' upsert, built once per dialect: executed with one parameter set per room,
-#: SQLAlchemy sends it as multi-row statements ("insertmanyvalues", in the given order, so the
-#: rows lock in that order) and its compiled form is cached, whatever the number of rooms
-_BUMPS: dict[str, object] = {}
 #: rooms bumped per statement (a split tells every mesa and sub-mesa: 2,500 at 50,000 people)
 _BUMP_CHUNK = 500
 
 
+@functools.cache
 def _bump_statement(dialect: str):
-    if dialect not in _BUMPS:
-        table = RoomSequence.__table__
-        insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
-        _BUMPS[dialect] = insert.on_conflict_do_update(
-            index_elements=[table.c.room], set_={"seq": table.c.seq + insert.excluded.seq}
-        ).returning(table.c.room, table.c.seq)
-    return _BUMPS[dialect]
+    """The counters' upsert, built once per dialect: executed with one parameter set per room,
+    SQLAlchemy sends it as multi-row statements ("insertmanyvalues", in the given order, so the
+    rows lock in that order) and its compiled form is cached, whatever the number of rooms."""
+    table = RoomSequence.__table__
+    insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.room], set_={"seq": table.c.seq + insert.excluded.seq}
+    ).returning(table.c.room, table.c.seq)
 
 
 def _bump_rooms(rows: list[tuple[str, int, int]]) -> dict[str, int]:
