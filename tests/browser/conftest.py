@@ -122,6 +122,32 @@ ANIMATIONS_DONE = """() => document.getAnimations().every((a) =>
     a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)"""
 
 
+#: the board's rotation held: it turns a page every 15 s by default, and a loaded machine can
+#: take that long between a test's wait for the settled page and its checks; the tests that
+#: turn pages do it themselves (``asambleaBoard.turnPage``)
+STILL = "ritmo=120"
+
+
+def still_board(assembly_id: int) -> str:
+    """The projector board's address, its rotation held (:data:`STILL`)."""
+    return f"/assemblies/{assembly_id}/board?{STILL}"
+
+
+def start_a_talk(make_user, make_assembly):
+    """A moderator and an assembly whose clock runs its first «talk» step (the speakers list's
+    step); ``(moderator, assembly)``."""
+    from assembly.agenda import services as agenda
+    from assembly.extensions import db
+
+    moderator = make_user("moderator")
+    assembly = make_assembly()
+    slots = agenda.load_agenda(assembly).slots
+    position = next(i for i, s in enumerate(slots) if s.step_kind == "talk")
+    agenda.control(moderator, assembly.id, "start", position=position)
+    db.session.commit()
+    return moderator, assembly
+
+
 def wait_for_clock(page) -> None:
     """Wait until the page's clock widget has its first snapshot: its socket is up and has
     joined. A command clicked before that is answered «offline» by the page and never sent."""

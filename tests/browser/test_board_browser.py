@@ -8,8 +8,10 @@ import pytest
 from tests.browser.conftest import (
     PHONE,
     PROJECTOR,
+    STILL,
     log_in,
     screenshot,
+    still_board,
     wait_for_animations,
     wait_for_plenary_console,
 )
@@ -78,9 +80,7 @@ SHOWN = """
 
 
 def open_board(page, assembly, count, path=None):
-    # ritmo=120: the page on screen stays while the test measures it (the rotation turns a
-    # page every 15 s by default, and a loaded machine can take that long between two checks)
-    page.goto(f"{path or f'/assemblies/{assembly.id}/board'}?ritmo=120")
+    page.goto(f"{path}?{STILL}" if path else still_board(assembly.id))
     page.wait_for_function(SHOWN, arg=count)
     wait_for_animations(page)  # the pieces' entry animation
 

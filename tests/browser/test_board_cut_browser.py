@@ -14,7 +14,7 @@ import pytest
 
 from assembly.board import services
 from assembly.extensions import db
-from tests.browser.conftest import PROJECTOR, log_in, screenshot, wait_for_animations
+from tests.browser.conftest import PROJECTOR, log_in, screenshot, still_board, wait_for_animations
 from tests.browser.test_board_browser import GEOMETRY, SHOWN
 from tests.support.board_measure import CLIPPED, CUT_MID_WORD, MIN_FONT, WORDS_BROKEN
 from tests.support.board_seed import seed_pieces
@@ -67,7 +67,7 @@ def test_a_plan_s_facts_and_an_address_are_cut_only_between_words(
     db.session.commit()
     page = new_page(viewport)
     log_in(page, make_user("moderator"))
-    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+    page.goto(still_board(assembly.id))
     page.wait_for_function(SHOWN, arg=count)
     wait_for_animations(page)
     name = f"{viewport['width']}x{viewport['height']}"
@@ -149,7 +149,7 @@ def test_the_vote_qr_beside_the_stage_is_legible_and_covers_no_piece(
     _open_phone_vote(assembly)
     page = new_page(viewport)
     log_in(page, make_user("moderator"))
-    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+    page.goto(still_board(assembly.id))
     page.locator("[data-vote-qr]").wait_for(state="visible")
     page.wait_for_function(SHOWN, arg=30)
     wait_for_animations(page)
@@ -191,7 +191,7 @@ def test_the_whole_puzzle_gives_a_block_s_room_to_its_needs_words(
     db.session.commit()
     page = new_page(viewport)
     log_in(page, moderator)
-    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+    page.goto(still_board(assembly.id))
     page.wait_for_function(
         "() => document.querySelectorAll('.board-whole .whole-block').length === 5"
         " && window.asambleaBoard.state.pieces.size === 40"

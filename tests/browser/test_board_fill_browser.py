@@ -20,7 +20,7 @@ pieces' proportion) 40 pieces left about 60 % of the stage empty at both sizes."
 
 import pytest
 
-from tests.browser.conftest import PROJECTOR, log_in, screenshot, wait_for_animations
+from tests.browser.conftest import PROJECTOR, log_in, screenshot, still_board, wait_for_animations
 from tests.browser.test_board_browser import GEOMETRY, SHOWN
 from tests.support.board_measure import CLIPPED, CUT_MID_WORD, MIN_FONT
 from tests.support.board_seed import seed_pieces
@@ -66,7 +66,7 @@ def test_the_live_board_fills_the_screen(count, new_page, make_user, make_assemb
     ):
         page = new_page(viewport)
         log_in(page, moderator)
-        page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")  # the test turns the pages
+        page.goto(still_board(assembly.id))  # the test turns the pages
         page.wait_for_function(SHOWN, arg=count)
         wait_for_animations(page)
         first = page.evaluate(ON_SCREEN)

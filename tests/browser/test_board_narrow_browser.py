@@ -9,7 +9,7 @@ import pytest
 
 from assembly.board import services
 from assembly.extensions import db
-from tests.browser.conftest import log_in, screenshot, wait_for_animations
+from tests.browser.conftest import log_in, screenshot, still_board, wait_for_animations
 from tests.support.board_measure import CLIPPED, MIN_FONT
 from tests.support.board_seed import seed_pieces
 
@@ -46,7 +46,7 @@ def test_header_and_footer_fit_a_narrow_projector(
     db.session.commit()
     page = new_page(viewport)
     log_in(page, moderator)
-    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+    page.goto(still_board(assembly.id))
     page.locator("[data-page]", has_text="parte 1 de").wait_for()
     page.wait_for_function(
         "() => document.querySelectorAll('.board-stage .piece').length > 0"

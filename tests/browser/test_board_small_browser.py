@@ -13,7 +13,7 @@ from assembly import demo
 from assembly.assemblies.models import Assembly
 from assembly.board import services
 from assembly.extensions import db
-from tests.browser.conftest import log_in, screenshot, wait_for_animations
+from tests.browser.conftest import log_in, screenshot, still_board, wait_for_animations
 from tests.support.board_measure import CLIPPED, LONE_ELLIPSIS, MIN_FONT
 
 # heavy: two demo states, each at three sizes, every page turned (the slow run, once)
@@ -136,7 +136,7 @@ def test_the_board_and_the_whole_puzzle_fit_a_laptop_at_200_percent(
         name = f"{state}-{width}x{height}"
         page = new_page({"width": width, "height": height})
         log_in(page, moderator)
-        page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+        page.goto(still_board(assembly.id))
         page.wait_for_function(
             "() => window.asambleaBoard && window.asambleaBoard.state.pieces.size > 0"
             " && document.querySelectorAll('.board-stage .region').length > 0"
@@ -206,7 +206,7 @@ def test_a_narrow_projector_with_a_mesa_on_its_turn_and_a_phone_vote_open(new_pa
     first = services.board_groups(assembly.id)[0]
     page = new_page({"width": 1100, "height": 1080})
     log_in(page, moderator)
-    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+    page.goto(still_board(assembly.id))
     page.wait_for_function(
         "() => window.asambleaBoard && window.asambleaBoard.state.pieces.size > 0"
     )

@@ -11,7 +11,14 @@ from assembly.board import services
 from assembly.extensions import db
 from assembly.grouping.models import Group, Table
 from assembly.puzzle.models import Piece
-from tests.browser.conftest import PHONE, PROJECTOR, log_in, screenshot, wait_for_animations
+from tests.browser.conftest import (
+    PHONE,
+    PROJECTOR,
+    log_in,
+    screenshot,
+    still_board,
+    wait_for_animations,
+)
 from tests.support.board_measure import CLIPPED, MIN_FONT, settled_clipped
 from tests.support.board_seed import seed_pieces
 
@@ -153,7 +160,7 @@ def test_the_revealed_mesa_names_its_spokesperson_live(
     db.session.commit()
     page = new_page(PROJECTOR)
     log_in(page, moderator)
-    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+    page.goto(still_board(assembly.id))
     page.locator("[data-mode-text]", has_text="Turno de la Mesa 2").wait_for()
     page.wait_for_function("() => document.querySelectorAll('.board-stage .piece').length > 0")
     assert page.locator(".region-speaker").is_hidden()  # none named yet
@@ -195,7 +202,7 @@ def test_no_badge_or_label_is_cut_when_every_mesa_has_decided(
         db.session.commit()
         page = new_page(viewport)
         log_in(page, moderator)
-        page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+        page.goto(still_board(assembly.id))
         page.wait_for_function(
             "(n) => document.querySelectorAll('.board-whole .whole-badge:not([hidden])').length === 5"
             " && window.asambleaBoard.state.pieces.size === n",

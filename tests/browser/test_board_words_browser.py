@@ -12,7 +12,7 @@ import re
 import pytest
 
 from assembly.extensions import db
-from tests.browser.conftest import log_in, screenshot, wait_for_animations
+from tests.browser.conftest import log_in, screenshot, still_board, wait_for_animations
 from tests.browser.test_board_browser import GEOMETRY, SHOWN
 from tests.support.board_measure import CUT_MID_WORD, MIN_FONT, WORDS_BROKEN
 from tests.support.board_seed import seed_pieces
@@ -67,7 +67,7 @@ def test_an_over_long_word_breaks_at_a_syllable_with_a_hyphen(
     assert needs
     page = new_page(viewport)
     log_in(page, make_user("moderator"))
-    page.goto(f"/assemblies/{assembly.id}/board?ritmo=120")
+    page.goto(still_board(assembly.id))
     page.wait_for_function(SHOWN, arg=40)
     wait_for_animations(page)
     screenshot(page, f"board-long-words-{viewport['width']}x{viewport['height']}")

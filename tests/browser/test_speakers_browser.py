@@ -3,9 +3,14 @@ speaker and the time left show on the console and the projector, from the server
 
 import re
 
-from assembly.agenda import services as agenda
-from assembly.extensions import db as _db
-from tests.browser.conftest import LAPTOP, PROJECTOR, log_in, screenshot, wait_for_clock
+from tests.browser.conftest import (
+    LAPTOP,
+    PROJECTOR,
+    log_in,
+    screenshot,
+    start_a_talk,
+    wait_for_clock,
+)
 from tests.browser.test_agenda_browser import axe_violations
 
 
@@ -17,12 +22,7 @@ def _seconds(text: str) -> int:
 def test_the_console_runs_the_list_and_the_projector_shows_the_turn(
     new_page, make_user, make_assembly
 ):
-    moderator = make_user("moderator")
-    assembly = make_assembly()
-    slots = agenda.load_agenda(assembly).slots
-    position = next(i for i, s in enumerate(slots) if s.step_kind == "talk")
-    agenda.control(moderator, assembly.id, "start", position=position)
-    _db.session.commit()
+    moderator, assembly = start_a_talk(make_user, make_assembly)
 
     console = new_page(LAPTOP, bypass_csp=True)
     log_in(console, moderator)

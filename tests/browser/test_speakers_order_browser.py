@@ -5,9 +5,7 @@ failed so on PostgreSQL). Playwright holds the «add» frame until «next» has 
 
 import time
 
-from assembly.agenda import services as agenda
-from assembly.extensions import db as _db
-from tests.browser.conftest import LAPTOP, log_in, wait_for_clock
+from tests.browser.conftest import LAPTOP, log_in, start_a_talk, wait_for_clock
 
 
 class HoldAdd:
@@ -49,12 +47,7 @@ def _deliver_until(page, condition, timeout: float = 10.0) -> None:
 def test_the_floor_given_right_after_adding_a_turn_goes_to_that_turn(
     new_page, make_user, make_assembly
 ):
-    moderator = make_user("moderator")
-    assembly = make_assembly()
-    slots = agenda.load_agenda(assembly).slots
-    position = next(i for i, s in enumerate(slots) if s.step_kind == "talk")
-    agenda.control(moderator, assembly.id, "start", position=position)
-    _db.session.commit()
+    moderator, assembly = start_a_talk(make_user, make_assembly)
 
     console = new_page(LAPTOP)
     log_in(console, moderator)

@@ -1,5 +1,9 @@
 """What the board's browser tests and benchmark read off the page (JS run by Playwright)."""
 
+import warnings
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 #: the smallest computed font size of any visible text of the board (and where it is)
 MIN_FONT = """
 () => {
@@ -136,8 +140,6 @@ def settled_clipped(page, timeout_ms: float = 5000) -> list:
     """:data:`CLIPPED` once the board has settled: a text found cut is checked again on each
     frame until none is (a page relaid in the next frame is not what the room sees), and
     what is still cut after ``timeout_ms`` is returned. A board that stays cut fails."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     first = page.evaluate(CLIPPED)
     if not first:
         return []
@@ -145,7 +147,5 @@ def settled_clipped(page, timeout_ms: float = 5000) -> list:
         page.wait_for_function(f"() => ({CLIPPED.strip()})().length === 0", timeout=timeout_ms)
     except PlaywrightTimeout:
         return page.evaluate(CLIPPED)
-    import warnings
-
     warnings.warn(f"cut for a moment, then whole: {first}", stacklevel=2)
     return []
