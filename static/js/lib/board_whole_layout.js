@@ -120,8 +120,11 @@ export function framePath(w, h, sides, kn) {
   return parts.join("");
 }
 
+/** How many words a need's short title keeps: the least a whole-puzzle block shows. */
+export const SHORT_WORDS = 7;
+
 /** The first words of ``text`` (at most ``words``), cut after a whole word with an ellipsis. */
-export function shortTitle(text, words = 7) {
+export function shortTitle(text, words = SHORT_WORDS) {
   const all = String(text || "").trim().split(/\s+/).filter(Boolean);
   if (all.length <= words) return all.join(" ");
   return `${all.slice(0, words).join(" ").replace(/[,;:.]$/, "")}…`;

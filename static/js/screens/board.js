@@ -202,7 +202,7 @@ function render() {
   fullLayout = false;
   fitSoon(work); // over the next frames when a page turn brings many texts
   markNewest();
-  renderApprovals();
+  renderVote(); // the regions on screen were decorated by board.show
   renderZoom(zoomLayer, state, { focusable: canControl, minFont: legibleSizes(isPublic).minFont });
   fresh.clear();
 }
@@ -247,6 +247,10 @@ const decorate = (region) => decorateRegion(region, state);
 
 function renderApprovals() {
   for (const region of board.regions.values()) decorate(region);
+  renderVote();
+}
+
+function renderVote() {
   if (renderVotePanel(votePanel, state)) {
     fullLayout = true;
     schedule();

@@ -97,12 +97,19 @@ function cutText(full, length) {
 
 let measure = null;
 
-/** Whether a word is wider at ``px`` than the box's line (the piece's text is bold 600). */
+/**
+ * Whether a word is wider at ``px`` than the box's line (the piece's text is bold 600). It reads
+ * the box when called: make every tester of a batch before writing any text (one layout, not
+ * one a piece); the canvas is shared, so each test sets its own font.
+ */
 function widerThan(box, px, less = 0) {
   measure = measure || document.createElement("canvas").getContext("2d");
-  measure.font = `600 ${px}px ${getComputedStyle(box).fontFamily}`;
+  const font = `600 ${px}px ${getComputedStyle(box).fontFamily}`;
   const room = box.clientWidth - 1 - less;
-  return (word) => measure.measureText(word).width > room;
+  return (word) => {
+    measure.font = font;
+    return measure.measureText(word).width > room;
+  };
 }
 
 const fits = (item) =>
@@ -154,10 +161,11 @@ export function fitTexts(items) {
   // address): it breaks at its syllables with a hyphen (an address after its «/»), never cut
   // inside a letter; the other words stay whole. Then the sizes are searched again.
   const wide = pending.filter((item) => item.box.scrollWidth > item.box.clientWidth + 1);
-  for (const item of wide) {
-    item.full = breakLongWords(item.full, widerThan(item.box, item.least));
+  const wideTests = wide.map((item) => widerThan(item.box, item.least)); // reads first
+  wide.forEach((item, i) => {
+    item.full = breakLongWords(item.full, wideTests[i]);
     item.text.textContent = item.full;
-  }
+  });
   if (wide.length) {
     const again = new Set(search(wide));
     pending = pending.filter((item) => !wide.includes(item) || again.has(item));
@@ -185,11 +193,12 @@ export function fitTexts(items) {
   // The first word shares its line with the kind's icon there: a word wider than the rest of
   // that line breaks at its syllables too («🔍 Encuen-tros…» in two lines, not three), and
   // the text is cut again.
-  for (const item of plain) {
-    item.full = breakLongWords(item.full, widerThan(item.box, item.font, item.font * 1.5));
+  const plainTests = plain.map((item) => widerThan(item.box, item.font, item.font * 1.5)); // reads first
+  plain.forEach((item, i) => {
+    item.full = breakLongWords(item.full, plainTests[i]);
     item.text.textContent = item.full;
     item.ends = null;
-  }
+  });
   if (plain.length) cutToFit(plain);
   for (const item of plain) if (!fits(item)) item.box.classList.add("is-cut");
   if (cache.size > CACHE_MAX) cache.clear();

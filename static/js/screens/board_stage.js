@@ -8,7 +8,7 @@ import { t } from "../shared/i18n.js";
 import { placeBlocks } from "./board_pieces.js";
 
 // a row's least height in lines of the least font: three lines of 1.18 and the piece's padding
-export const ROW_LINES = 4.6;
+const ROW_LINES = 4.6;
 
 function part(tag, className, text) {
   return el(tag, { class: className || null, text });
@@ -36,14 +36,14 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
   let pages = [];
   let signature = "";
   // a mesa's head that grows or shrinks (a badge, the spokesperson's name wrapping) changes
-  // its field: that mesa is laid out again (a piece's arrival changes no field's size)
+  // its field: that mesa is laid out again. Compared with the size its last layout measured,
+  // so the layout's own change (a phone's field taking its rows' height) asks for none.
   const fields = new WeakMap();
+  const sizeOf = (field, flow) => (flow ? `${field.clientWidth}` : `${field.clientWidth}x${field.clientHeight}`);
   const sized = new ResizeObserver((entries) => {
     for (const entry of entries) {
       const known = fields.get(entry.target);
-      const size = `${entry.contentRect.width}x${entry.contentRect.height}`;
-      if (known && known.size && known.size !== size) onFieldResize(known.id);
-      if (known) known.size = size;
+      if (known && known.size && known.size !== sizeOf(entry.target, known.flow)) onFieldResize(known.id);
     }
   });
 
@@ -95,6 +95,10 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
   /** The pages for these groups and pieces at the stage's current size. */
   function paginateFor(groups, pieces, flow) {
     const sizes = legibleSizes(isPublic);
+    if (flow) {
+      pages = groups.map((g) => ({ groups: [{ id: g.id, blocks: blocksOf(g, pieces, Infinity) }], columns: 1, rows: 1, part: 1, parts: 1 }));
+      return pages;
+    }
     const em = parseFloat(getComputedStyle(stage).fontSize) || 16;
     // a mesa's frame: its head is a line (1.4 em) unless one on screen wraps (a revealed
     // mesa's spokesperson and badge under a long title), then as tall as that one
@@ -103,10 +107,6 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
     const region = { padW: em * 1.4 + 12, headH: em * 2 + 12 + head };
     const width = stage.clientWidth;
     const height = stage.clientHeight;
-    if (flow) {
-      pages = groups.map((g) => ({ groups: [{ id: g.id, blocks: blocksOf(g, pieces, Infinity) }], columns: 1, rows: 1, part: 1, parts: 1 }));
-      return pages;
-    }
     const maxRows = Math.max(1, Math.floor((height - region.headH - sizes.minHeader) / sizes.minRow));
     const input = groups.map((g) => ({ id: g.id, blocks: blocksOf(g, pieces, maxRows) }));
     // mesas share a page while their rows keep the least row's three lines (shareRow 1: the
@@ -160,9 +160,10 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
       grow: flow ? 0 : 1.1,
       growRow: sizes.minFont * 11,
       // wider pieces when they hold more text, rows kept as tall as mesas sharing a page keep
-      wideRow: flow ? 0 : sizes.minFont * 4.6,
+      wideRow: flow ? 0 : sizes.minRow,
     });
     if (flow) region.field.style.height = blocks.length ? `${Math.ceil(fit.usedHeight) + 8}px` : "";
+    Object.assign(fields.get(region.field), { flow, size: flow ? `${width}` : `${width}x${height}` }); // what it was laid out for
     return placeBlocks(region, fit, { maxFont: single ? 56 : 40, minFont: flow ? 12 : sizes.minFont, fresh, focusable });
   }
 

@@ -3,14 +3,13 @@
 // into. A block names its mesa, its theme and its spokesperson, counts its pieces and lists its
 // needs as short titles; when they do not all fit legibly the list shows a slice and the
 // rotation turns every block's slice at the board's pace (next()).
-import { blockKnob, framePath, shortTitle, wholeKnobs, wholePages, wholeRows } from "../lib/board_whole_layout.js";
+import { SHORT_WORDS, blockKnob, framePath, shortTitle, wholeKnobs, wholePages, wholeRows } from "../lib/board_whole_layout.js";
 import { el, svg } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { kindLabel } from "./board_pieces.js";
 import { approvalText } from "./board_vote.js";
 
 const KINDS = ["need", "solution", "plan"];
-const SHORT_WORDS = 7; // a need's short title (shortTitle's default): the least a block shows
 
 function icon(kind) {
   return svg("svg", { class: "icon", "aria-hidden": "true" }, svg("use", { href: `#icon-${kind}` }));
