@@ -29,5 +29,6 @@ def on_survey_qr(data: SurveyQr) -> dict:
         out.add(board_broadcasts.plenary_state(state))
         current = survey.state_of(survey.survey_of(data.assembly_id))
         count = survey.answer_count(data.assembly_id)
-        out.add(broadcasts.survey_changed(data.assembly_id, count, current))
-    return {"state": state, "big": state["big_qr"] == "survey"}
+        big = state["big_qr"] == "survey"
+        out.add(broadcasts.survey_changed(data.assembly_id, count, current, big))
+    return {"state": state, "big": big}

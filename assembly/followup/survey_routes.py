@@ -102,7 +102,9 @@ def survey_action(assembly_id: int):
                 if plenary:
                     out.add(board_broadcasts.plenary_state(plenary))
             state = survey.state_of(survey.survey_of(assembly.id))
-            out.add(broadcasts.survey_changed(assembly.id, survey.answer_count(assembly.id), state))
+            count = survey.answer_count(assembly.id)
+            big = False if action in ("open", "close") else None  # back in its corner, or as it was
+            out.add(broadcasts.survey_changed(assembly.id, count, state, big))
     except InvalidInput as error:
         flash(str(error), "error")
         page = render_template(

@@ -181,6 +181,22 @@ def test_an_answer_tells_the_console(room, client, socket_client, auth):
     client.post(f"/encuesta/{room['people'][0].ticket_token}", data=GOOD)
     events = [e for e in sio.get_received() if e["name"] == "survey_changed"]
     assert [e["args"][0]["answers"] for e in events] == [1]
+    assert "big" not in events[0]["args"][0]  # an answer leaves the QR as it was: no re-read
+
+
+def test_the_big_qr_toggle_tells_the_consoles_its_size(room, socket_client, auth):
+    """The consoles set their «Mostrar QR en grande» button from the event itself."""
+    assembly = room["assembly"]
+    _open(assembly.id)
+    auth.login("moderator")
+    sio = socket_client()
+    assert sio.emit("join_assembly", {"assembly_id": assembly.id}, callback=True)["ok"]
+    sio.get_received()
+    for shown in (True, False):
+        answer = sio.emit("survey_qr", {"assembly_id": assembly.id, "shown": shown}, callback=True)
+        assert answer["ok"] and answer["big"] is shown, answer
+        events = [e["args"][0] for e in sio.get_received() if e["name"] == "survey_changed"]
+        assert [(e["state"], e["big"]) for e in events] == [("abierta", shown)]
 
 
 def test_the_projected_qr_leads_a_phone_with_its_ticket_cookie_to_its_survey(room, client):

@@ -18,6 +18,7 @@ export function init() {
   const assemblyId = Number(root.dataset.assemblyId);
   let controller = null;
   let big = false;
+  let shownOpen = null; // whether the QR shows the survey open, as last shown
 
   async function refresh() {
     controller?.abort();
@@ -36,6 +37,7 @@ export function init() {
   }
 
   function showQr(open, isBig) {
+    shownOpen = open;
     big = Boolean(isBig);
     qrBox.hidden = !open;
     qrButton.textContent = big ? t("Ocultar el QR grande") : t("Mostrar QR en grande");
@@ -62,7 +64,10 @@ export function init() {
   conn.on("survey_changed", (event) => {
     if (event.assembly_id !== assemblyId) return;
     refresh();
-    readQr();
+    // the event says the QR's size when it changed it; an answer changes neither it nor the
+    // survey's state, so it asks nothing more
+    if (qrBox && typeof event.big === "boolean") showQr(event.state === "abierta", event.big);
+    else if ((event.state === "abierta") !== shownOpen) readQr();
   });
   qrButton?.addEventListener("click", async () => {
     qrButton.setAttribute("aria-busy", "true");
