@@ -171,13 +171,19 @@ def test_the_console_shows_results_by_question_and_by_mesa(room, client, auth):
     assert "<html" not in partial and "Resultados en vivo" in partial
 
 
-def test_an_answer_tells_the_console(room, client, socket_client, auth):
+def _console(room, socket_client, auth):
+    """The survey open and a moderator's console joined to its assembly: (assembly, socket)."""
     assembly = room["assembly"]
     _open(assembly.id)
     auth.login("moderator")
     sio = socket_client()
     assert sio.emit("join_assembly", {"assembly_id": assembly.id}, callback=True)["ok"]
     sio.get_received()
+    return assembly, sio
+
+
+def test_an_answer_tells_the_console(room, client, socket_client, auth):
+    _assembly, sio = _console(room, socket_client, auth)
     client.post(f"/encuesta/{room['people'][0].ticket_token}", data=GOOD)
     events = [e for e in sio.get_received() if e["name"] == "survey_changed"]
     assert [e["args"][0]["answers"] for e in events] == [1]
@@ -186,12 +192,7 @@ def test_an_answer_tells_the_console(room, client, socket_client, auth):
 
 def test_the_big_qr_toggle_tells_the_consoles_its_size(room, socket_client, auth):
     """The consoles set their «Mostrar QR en grande» button from the event itself."""
-    assembly = room["assembly"]
-    _open(assembly.id)
-    auth.login("moderator")
-    sio = socket_client()
-    assert sio.emit("join_assembly", {"assembly_id": assembly.id}, callback=True)["ok"]
-    sio.get_received()
+    assembly, sio = _console(room, socket_client, auth)
     for shown in (True, False):
         answer = sio.emit("survey_qr", {"assembly_id": assembly.id, "shown": shown}, callback=True)
         assert answer["ok"] and answer["big"] is shown, answer
