@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -42,7 +41,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from assembly.assemblies.models import Assembly, RoomSequence
-from assembly.core import batches
+from assembly.core import batches, shared_reads
 from assembly.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -305,7 +304,6 @@ class _SharedSnapshots:
 
     #: (name, assembly id, locale) -> (the marks it was read at, the state, when)
     stored: dict[tuple, tuple[tuple, dict, float]] = field(default_factory=dict)
-    locks: dict[tuple, threading.Lock] = field(default_factory=dict)
 
 
 def _snapshots() -> _SharedSnapshots:
@@ -315,22 +313,33 @@ def _snapshots() -> _SharedSnapshots:
 def _shared_join(key: tuple, rooms: list[str], snapshot: Callable[[], dict]) -> dict:
     """A storm of screens joining (500 boards after a restart) reads the database once per
     revision: while the assembly's revision and the rooms' counters are those a stored
-    snapshot was read at, the join reads just those marks and answers with it.  One join per
-    key reads at a time, the others wait WITHOUT a connection (the lock is taken before any
-    read, the read ends before it is released), so the storm never empties the pool."""
-    assembly_id, shared = key[1], _snapshots()
+    snapshot was read at, the join reads just those marks and answers with it.  And the joins
+    waiting meanwhile share one read of those marks (:func:`shared_reads.read_once`, a read
+    started after they joined their rooms): one connection per assembly and language at a
+    time, the others wait holding none, so the storm never empties the pool."""
     db.session.rollback()  # what the handler read so far (its account): wait holding nothing
-    with shared.locks.setdefault(key, threading.Lock()):
+    state, marks = shared_reads.read_once(
+        ("join", *key, tuple(rooms)), lambda: _shared_read(key, rooms, snapshot)
+    )
+    return {"state": state, **marks}
+
+
+def _shared_read(key: tuple, rooms: list[str], snapshot: Callable[[], dict]) -> tuple:
+    """(the state, its marks) for every join waiting on ``key``: the stored snapshot while it
+    is valid at the marks read now, else a fresh read (stored when nothing changed under it).
+    The read ends before the waiting joins are answered."""
+    assembly_id, shared = key[1], _snapshots()
+    try:
         now = _marks(assembly_id, rooms)
         stored = shared.stored.get(key)
         if stored and stored[0] == now and time.monotonic() - stored[2] < SHARED_SECONDS:
-            db.session.rollback()
-            return {"state": stored[1], **now[0]}
+            return stored[1], now[0]
         state, at = _read_at_marks(assembly_id, rooms, snapshot, now)
-        db.session.rollback()
         if at == now:  # nothing was committed while it was read: valid at these marks
             shared.stored[key] = (at, state, time.monotonic())
-        return {"state": state, **at[0]}
+        return state, at[0]
+    finally:
+        db.session.rollback()
 
 
 def broadcast_resync(assembly_id: int | None = None) -> None:

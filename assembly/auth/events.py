@@ -23,7 +23,7 @@ from flask_socketio import ConnectionRefusedError
 
 from assembly.auth import scope, throttle
 from assembly.auth.domain import Permission
-from assembly.core import network
+from assembly.core import network, shared_reads
 from assembly.core.sockets import guard
 from assembly.errors import AssemblyError, RateLimited, as_domain_error
 from assembly.extensions import db, socketio
@@ -82,12 +82,29 @@ def check_credential(kind: str, value: object) -> dict | None:
         raise RateLimited(refused_too_often())
     checker = _CHECKERS.get(kind)
     try:
-        identity = checker(value) if checker else None
+        identity = _checked(kind, checker, value) if checker else None
     finally:
         db.session.rollback()  # end the read before the socket does any I/O
     if identity is None:
         throttle.failed(kind, value)
     return identity
+
+
+def _checked(kind: str, checker: Callable[[object], dict | None], value: object) -> dict | None:
+    """``checker(value)``; the sockets connecting at the same moment with the same credential
+    (500 boards after a restart, one token) share one read of it: one pooled connection for the
+    storm, not one each (see :mod:`assembly.core.shared_reads`)."""
+    if not isinstance(value, str):
+        return checker(value)
+
+    def check() -> dict | None:
+        try:
+            return checker(value)
+        finally:
+            db.session.rollback()  # the connection is back before the others are answered
+
+    identity = shared_reads.read_once(("credential", kind, value), check)
+    return dict(identity) if identity is not None else None
 
 
 @socketio.on("connect")
