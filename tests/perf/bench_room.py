@@ -20,12 +20,15 @@ not counted) and dup (pieces stored or delivered twice, a person counted twice).
 line:
 
     RESULT room viewers=500 p95_ms=… p95_ms_3proc=… checkin_p95_ms=… lost=0 dup=0 rejoin_s=…
-        floor_p95_ms=… floor_p95_ms_3proc=…
+        floor_p95_ms=… floor_p95_ms_3proc=… retries=… retries_3proc=… pool_timeouts=…
+        pool_timeouts_3proc=…
 
 ``p95_ms`` is the 1-process figure (the baseline), ``checkin_p95_ms`` the worse of the two
 set-ups; ``rejoin_s``: after the 1-process run, a kill -9 of the server with every table's
 phone connected and a restart on the same port, the seconds until every phone has its table
-again (goal < 10 s). Goal: p95 submit-to-board < 250 ms on both.
+again (goal < 10 s). Goal: p95 submit-to-board < 250 ms on both. ``retries``: the viewers'
+connects told "busy, ask again" and joins refused (each asked again), ``pool_timeouts``: the
+servers' log lines of a read that found every pooled connection busy (goal 0 for both).
 
 Where the time goes, per set-up: submit-to-acknowledgement beside submit-to-board, the CPU
 seconds of every process (servers, nginx, Redis, viewers, this one's phones and desks) and the
@@ -204,7 +207,7 @@ def viewer_process(url: str, assembly_id: int, count: int, board_token: str) -> 
     if refused or len(joined) < count:
         print(f"viewers not joined: {count - len(joined)}, refused {dict(refused)}",
               file=sys.stderr, flush=True)  # fmt: skip
-    print("READY", len(joined), flush=True)
+    print("READY", len(joined), busy + sum(join_errors.values()), flush=True)
     acked = set(json.loads(gevent.get_hub().threadpool.apply(sys.stdin.readline)))
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and any(acked - set(v.received) for v in joined):
@@ -308,8 +311,10 @@ def run_room(url: str, room: dict, args, meters: dict) -> dict:
         )
         for count in per_process
     ]
-    joined = sum(int(w.stdout.readline().split()[1]) for w in watchers)
-    _progress(f"{joined} viewers joined")
+    ready = [w.stdout.readline().split() for w in watchers]  # READY joined retries
+    joined = sum(int(line[1]) for line in ready)
+    retries = sum(int(line[2]) for line in ready)  # connects told "busy" + joins refused
+    _progress(f"{joined} viewers joined ({retries} connects or joins asked again)")
     phones = [Phone(url, code) for code in room["codes"]]
     desks = _desks(url, room) if room.get("admin") else []  # the floor has no desk
     _progress(f"{len(phones)} phones and {len(desks)} desks connected")
@@ -378,7 +383,7 @@ def run_room(url: str, room: dict, args, meters: dict) -> dict:
     dup = sum(len(times) - 1 for seen in deliveries for times in seen.values())
     errors = [e for p in phones for e in p.errors]
     return {
-        "joined": joined, "acked": acked, "latencies": latencies, "missing": missing,
+        "joined": joined, "retries": retries, "acked": acked, "latencies": latencies, "missing": missing,
         "dup": dup, "errors": errors, "checkins": checkins, "results": results,
         "elapsed": elapsed, "missing_by": missing_by,
         "ack_ms": [ms for p in phones for ms in p.ack_ms],
@@ -431,7 +436,14 @@ def report(label: str, result: dict, database_url: str, room: dict, args) -> tup
     print(f"  seconds ready to run but waiting for a CPU (the machine's other load): {wait}")
     print(f"  pieces acknowledged {len(acked)}, stored {len(ids)}; viewers missing "
           f"{result['missing']}, duplicated {result['dup']}; phone errors {result['errors'][:3]}")  # fmt: skip
-    return p95, c95, lost, dup
+    print(f"  viewers' connects or joins refused and asked again: {result['retries']}")
+    return p95, c95, lost, dup, result["retries"]
+
+
+def pool_timeouts(server) -> int:
+    """Lines of the server's log where a read found every pooled connection busy for
+    ``PG_POOL_TIMEOUT`` (SQLAlchemy's QueuePool timeout; the screen was told to ask again)."""
+    return sum("QueuePool limit" in line for line in server.log().splitlines())
 
 
 def rejoin_after_kill(server, url: str, room: dict, tmp: Path, key: str):
@@ -497,10 +509,12 @@ def one_process(tmp: Path, args) -> tuple:
         result = run_room(server.url, room, args, {"server": server.process.pid})
         outcome = report("1 process, SQLite", result, url, room, args)
         _keep_log(server, "one")
+        timeouts = pool_timeouts(server)  # before the restart rewrites the log
+        print(f"  pool timeouts: {timeouts}")
         healed, server = rejoin_after_kill(server, url, room, tmp, key)
     finally:
         server.stop()
-    return (*outcome, healed)
+    return (*outcome, timeouts, healed)
 
 
 def three_processes(tmp: Path, args) -> tuple:
@@ -539,7 +553,10 @@ def three_processes(tmp: Path, args) -> tuple:
             if os.environ.get("BENCH_TRACEBACK") and "Traceback" in server.log():
                 text = server.log()
                 print(text[text.index("Traceback") :][:3000])
-        return report("3 processes, PostgreSQL + Redis behind nginx", result, url, room, args)
+        outcome = report("3 processes, PostgreSQL + Redis behind nginx", result, url, room, args)
+        timeouts = sum(pool_timeouts(server) for server in servers)
+        print(f"  pool timeouts (3 processes): {timeouts}")
+        return (*outcome, timeouts)
     finally:
         nginx.stop()
         for server in servers:
@@ -616,8 +633,12 @@ def main() -> None:
             return print(three_processes(tmp / "three", args))
         if args.only == 1:
             return print(one_process(tmp / "one", args))
-        p95, c95_one, lost_one, dup_one, rejoin_s = one_process(tmp / "one", args)
-        p95_3, c95_three, lost_three, dup_three = three_processes(tmp / "three", args)
+        p95, c95_one, lost_one, dup_one, retries, timeouts, rejoin_s = one_process(
+            tmp / "one", args
+        )
+        p95_3, c95_three, lost_three, dup_three, retries_3, timeouts_3 = three_processes(
+            tmp / "three", args
+        )
         floors = ""
         if not args.no_floor:
             for processes in (1, 3):
@@ -629,7 +650,8 @@ def main() -> None:
     print(
         f"RESULT room viewers={args.viewers} p95_ms={p95:.1f} p95_ms_3proc={p95_3:.1f} "
         f"checkin_p95_ms={max(c95_one, c95_three):.1f} lost={lost_one + lost_three} "
-        f"dup={dup_one + dup_three} rejoin_s={rejoin_s:.1f}{floors}"
+        f"dup={dup_one + dup_three} rejoin_s={rejoin_s:.1f}{floors} retries={retries} "
+        f"retries_3proc={retries_3} pool_timeouts={timeouts} pool_timeouts_3proc={timeouts_3}"
     )
 
 
