@@ -88,6 +88,16 @@ SQUEEZED_TITLES = """
 }).map((n) => n.textContent)
 """
 
+#: the plans on the stage that do not show their date (the room holds a plan to it: a plan
+#: short of room shows it beside its icon rather than drop it)
+UNDATED_PLANS = """
+() => [...document.querySelectorAll('.board-stage .piece-plan')].filter((p) => p.checkVisibility()).filter((p) => {
+  const due = window.asambleaBoard.state.pieces.get(p.dataset.pieceId).due;
+  const shown = p.querySelector('.meta-due');
+  return due && !(shown && shown.checkVisibility() && shown.textContent.endsWith(due));
+}).map((p) => p.title)
+"""
+
 SETTLED = "() => window.asambleaBoard && !window.asambleaBoard.fitsPending()"
 
 #: the page the board says it shows is the one on screen (a turn renders in the next frame)
@@ -116,6 +126,7 @@ def _check(page, smallest, where, pieces=True):
     assert font["min"] >= smallest, (where, font)
     if pieces:
         assert page.evaluate(LONE_ELLIPSIS) == [], where
+        assert page.evaluate(UNDATED_PLANS) == [], where
 
 
 # the plenary: a phone vote open (its QR beside the stage, its panel under it) and, at the
@@ -235,3 +246,49 @@ def test_a_narrow_projector_with_a_mesa_on_its_turn_and_a_phone_vote_open(new_pa
             first.id
         ]
         page.evaluate("() => window.asambleaBoard.turnPage(1)")
+
+
+#: the vote's rule card when it shows: its texts, the panel's hidden sentence, whether it
+#: overflows and whether it covers the stage exactly (null while it is not shown)
+RULE_CARD = """
+() => {
+  const card = document.querySelector('.board-rule');
+  if (!card.checkVisibility()) return null;
+  const r = card.getBoundingClientRect();
+  const s = document.querySelector('.board-stage').getBoundingClientRect();
+  const rule = document.querySelector('.board-vote .vote-rule');
+  return {
+    text: card.querySelector('.board-rule-text').textContent,
+    rule: rule.textContent, ruleShown: rule.checkVisibility(),
+    overflows: card.scrollHeight > card.clientHeight + 1 || card.scrollWidth > card.clientWidth + 1,
+    covers: ['left', 'top', 'right', 'bottom'].every((side) => Math.abs(r[side] - s[side]) < 2),
+  };
+}
+"""
+
+
+def test_a_short_window_gives_the_vote_s_rule_a_turn_of_the_rotation(new_page, make_user):
+    """683×384 (a laptop at 200 %) with a phone vote open: the vote panel has no room for its
+    rule's sentence, so once a round of the pages the rotation shows it over the stage, whole
+    and at the legible minimum, and the next turn brings the first page back."""
+    assembly = _demo("plenaria")
+    page = new_page({"width": 683, "height": 384})
+    log_in(page, make_user("moderator"))
+    page.goto(f"/assemblies/{assembly.id}/board?ritmo=5")
+    page.wait_for_function(SETTLED + " && document.querySelector('.board-vote .vote-rule')")
+    pages = page.evaluate("() => window.asambleaBoard.pages().length")
+    assert pages > 1
+    assert page.evaluate(RULE_CARD) is None  # the pieces first
+    page.wait_for_function(RULE_CARD, timeout=(pages + 2) * 5000)
+    card = page.evaluate(RULE_CARD)
+    screenshot(page, "board-small-rule-683x384")
+    assert not card["ruleShown"]  # the panel's own line has no room for it
+    assert card["text"] == card["rule"] and card["text"].startswith("Quórum: ")
+    assert (
+        page.locator(".board-vote .vote-head strong").inner_text().startswith("Agenda de la Mesa 2")
+    )
+    assert not card["overflows"] and card["covers"], card
+    assert page.evaluate(MIN_FONT)["min"] >= 20
+    assert page.evaluate("() => window.asambleaBoard.page().part") == pages  # after the round
+    page.wait_for_function(f"() => ({RULE_CARD})() === null", timeout=10000)
+    assert page.evaluate("() => window.asambleaBoard.page().part") == 1  # the round again

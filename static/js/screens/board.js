@@ -11,6 +11,8 @@ import { mountClock } from "../shared/clock.js";
 import { t } from "../shared/i18n.js";
 import { connect } from "../shared/socket.js";
 import { fitSoon, fitsPending, setFitBudget } from "./board_fit.js";
+import { moderatorControls, phoneControls } from "./board_controls.js";
+import { createRuleCard } from "./board_rule.js";
 import { createStage, legibleSizes } from "./board_stage.js";
 import { renderMode } from "./board_strip.js";
 import { decorateRegion, renderVotePanel } from "./board_vote.js";
@@ -19,6 +21,7 @@ import { renderZoom } from "./board_zoom.js";
 
 // Set by init(): the board's elements and its connection.
 let root, assemblyId, isPublic, canControl, stage, zoomLayer, votePanel, modeText, progress, pageText, wholeLayer;
+let ruleCard; // the vote's rule over the stage for a turn, on a short window (board_rule.js)
 let connection, conn;
 
 const state = {
@@ -217,6 +220,7 @@ function markNewest() {
 
 /** Show the next (or previous) page; the rotation's clock starts again. */
 function turnPage(step) {
+  ruleCard.hide();
   if (state.plenary.mode === "whole") {
     if (whole.turn(step)) {
       turnedAt = performance.now();
@@ -234,7 +238,13 @@ function turnPage(step) {
 
 function rotate() {
   if (isFlow() || !zoomLayer.hidden || performance.now() - turnedAt < pace * 1000) return;
-  if (state.plenary.mode === "whole") {
+  const isWhole = state.plenary.mode === "whole";
+  // once a round of the pages, the vote's rule the panel has no room for takes a turn
+  if (ruleCard.turn(isWhole ? whole.current().pages.length : board.pages.length)) {
+    turnedAt = performance.now();
+    return;
+  }
+  if (isWhole) {
     // the whole puzzle: every block shows its next slice of needs
     turnedAt = performance.now();
     if (whole.next()) schedule();
@@ -255,9 +265,10 @@ function renderVote() {
     fullLayout = true;
     schedule();
   }
+  ruleCard.refresh();
 }
 
-// --- the moderator clicks a piece to zoom (projector only) ------------------------------------
+// --- the moderator's and the phone's controls (board_controls.js) -----------------------------
 
 /** Show the first page of a mesa (a tab of the strip, on the phone and the projector). */
 function showGroup(groupId) {
@@ -269,63 +280,18 @@ function showGroup(groupId) {
   schedule();
 }
 
-function phoneControls() {
-  progress.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-group-id]");
-    if (button) showGroup(Number(button.dataset.groupId));
-  });
-  // A horizontal swipe on the stage shows the next or previous mesa.
-  let start = null;
-  stage.addEventListener("touchstart", (event) => {
-    const touch = event.changedTouches[0];
-    start = { x: touch.clientX, y: touch.clientY };
-  }, { passive: true });
-  stage.addEventListener("touchend", (event) => {
-    if (!start) return;
-    const touch = event.changedTouches[0];
-    const dx = touch.clientX - start.x;
-    const dy = touch.clientY - start.y;
-    start = null;
-    if (Math.abs(dx) > 60 && Math.abs(dx) > 1.5 * Math.abs(dy)) {
-      turnPage(dx < 0 ? 1 : -1);
-      window.scrollTo({ top: stage.offsetTop - 8 });
-    }
-  }, { passive: true });
+function changePace(step) {
+  pace = Math.max(5, Math.min(120, pace + step));
+  const text = t("Cambio de página cada {seconds} s", { seconds: pace });
+  say(text);
+  setTimeout(() => {
+    if (connection.textContent === text) say("");
+  }, 2500);
 }
 
-function controls() {
-  // The moderator sets the rotation's pace (+ / -) and turns pages by hand (arrows).
-  document.addEventListener("keydown", (event) => {
-    if (event.target.closest("input, textarea, select")) return;
-    if (event.key === "ArrowRight" || event.key === "PageDown") turnPage(1);
-    else if (event.key === "ArrowLeft" || event.key === "PageUp") turnPage(-1);
-    else if (event.key === "+" || event.key === "-") {
-      pace = Math.max(5, Math.min(120, pace + (event.key === "+" ? 5 : -5)));
-      const text = t("Cambio de página cada {seconds} s", { seconds: pace });
-      say(text);
-      setTimeout(() => {
-        if (connection.textContent === text) say("");
-      }, 2500);
-    }
-  });
-  const command = async (payload) => {
-    const answer = await conn.request("plenary_command", { assembly_id: assemblyId, ...payload });
-    if (!answer.ok) say(answer.error);
-  };
-  for (const layer of [stage, wholeLayer]) {
-    layer.addEventListener("click", (event) => {
-      const node = event.target.closest("[data-piece-id]");
-      if (node) command({ action: "zoom", piece_id: node.dataset.pieceId });
-    });
-    layer.addEventListener("keydown", (event) => {
-      const node = event.target.closest("[data-piece-id]");
-      if (node && (event.key === "Enter" || event.key === " ")) {
-        event.preventDefault();
-        command({ action: "zoom", piece_id: node.dataset.pieceId });
-      }
-    });
-  }
-  zoomLayer.addEventListener("click", () => command({ action: "unzoom" }));
+async function command(payload) {
+  const answer = await conn.request("plenary_command", { assembly_id: assemblyId, ...payload });
+  if (!answer.ok) say(answer.error);
 }
 
 export function init() {
@@ -336,6 +302,7 @@ export function init() {
   stage = root.querySelector("[data-stage]");
   zoomLayer = root.querySelector("[data-zoom]");
   votePanel = root.querySelector("[data-vote]");
+  ruleCard = createRuleCard(root.querySelector("[data-vote-rule]"), votePanel);
   modeText = root.querySelector("[data-mode-text]");
   progress = root.querySelector("[data-progress]");
   connection = root.querySelector("[data-connection]");
@@ -348,7 +315,7 @@ export function init() {
   if (asked >= 5 && asked <= 120) pace = asked;
   turnedAt = performance.now();
   setInterval(rotate, 500);
-  phoneControls();
+  phoneControls({ progress, stage, showGroup, turnPage });
 
   // the public board's credential is its unguessable token, not the assembly's number
   const auth = isPublic ? { board: root.dataset.boardToken } : undefined;
@@ -356,7 +323,7 @@ export function init() {
   const clockElement = root.querySelector("[data-clock]");
   if (clockElement) mountClock(clockElement, conn, assemblyId);
   listen();
-  if (canControl) controls();
+  if (canControl) moderatorControls({ layers: [stage, wholeLayer], zoomLayer, turnPage, changePace, command });
 
   // The stage (or the whole puzzle) changes size when the vote panel, the strip, the clock or
   // the window do: lay out again.

@@ -10,7 +10,11 @@ import { BREAK, SCHEME, addressCuts, breakLongWords, isAddress, unbroken } from 
 const cache = new Map(); // key -> {font, text, classes}
 const CACHE_MAX = 4000;
 
-const STAGES = ["is-tight", "is-bare"];
+// a piece short of room: a plan drops its «Quién» and the word «Cuándo:» (is-tight), then its
+// date goes up beside its calendar icon, in place of the word «Plan» (is-dated), and only then
+// the date goes (is-bare)
+const STAGES = ["is-tight", "is-dated", "is-bare"];
+const MARKS = [...STAGES, "is-plain", "is-cut"];
 const JOIN = "\u2060"; // a word joiner: no line break between a cut text's last word and its «…»
 
 // Fitting over frames (a page turn brings up to ~150 texts to fit): each frame fits chunks
@@ -70,7 +74,7 @@ export function fitsPending() {
 function apply(item, fitted) {
   item.box.style.fontSize = `${fitted.font}px`;
   item.text.textContent = fitted.text;
-  item.box.classList.remove("is-tight", "is-bare", "is-plain", "is-cut");
+  item.box.classList.remove(...MARKS);
   for (const name of fitted.classes) item.box.classList.add(name);
 }
 
@@ -154,7 +158,7 @@ export function fitTexts(items) {
     item.text.textContent = item.full;
     item.least = item.lo;
     item.most = item.hi;
-    item.box.classList.remove("is-tight", "is-bare", "is-plain", "is-cut");
+    item.box.classList.remove(...MARKS);
   }
   let pending = search(todo);
   // A word wider than the piece even at the smallest size («interinstitucionalidad», an
@@ -172,8 +176,8 @@ export function fitTexts(items) {
   }
   // Still too long at the smallest size: the text is cut after a whole word, with an ellipsis.
   // A plan under three words of its "what" drops its «Quién»; its «Cuándo» (the date the room
-  // holds it to) goes only when not even its first word would show beside it (the zoom and
-  // the printed agenda show both).
+  // holds it to) moves up beside its icon when not even its first word would show, and goes
+  // only when not even then (the zoom and the printed agenda show both).
   let left = pending.filter((item) => !fits(item));
   for (let i = 0; left.length; i += 1) {
     cutToFit(left);
@@ -204,7 +208,7 @@ export function fitTexts(items) {
   if (cache.size > CACHE_MAX) cache.clear();
   for (const item of todo) {
     if (!item.key) continue;
-    const classes = STAGES.concat("is-plain", "is-cut").filter((name) => item.box.classList.contains(name));
+    const classes = MARKS.filter((name) => item.box.classList.contains(name));
     cache.set(item.key, { font: item.font, text: item.text.textContent, classes });
   }
 }
