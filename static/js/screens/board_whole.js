@@ -263,8 +263,10 @@ export function createWhole(layer, { minFont, focusable, paged = true }) {
    * passes over every block (one layout a pass).
    */
   function grow(cuts) {
+    // the list's height to the pixel: its scrollHeight is rounded, so a list one pixel over
+    // (a need's last line half a pixel out of its block) reads as full, never as fitting
     const overflows = (block, item) =>
-      block.list.scrollHeight > block.list.clientHeight + 1 || item.scrollWidth > item.clientWidth + 1;
+      block.list.scrollHeight > block.list.clientHeight || item.scrollWidth > item.clientWidth + 1;
     const settle = (job) => {
       job.item.textContent = job.lo > SHORT_WORDS ? shortTitle(job.item.title, job.lo) : job.short;
     };
