@@ -11,6 +11,7 @@ import time
 
 from flask import current_app, session
 from flask_login import login_user
+from sqlalchemy.orm import joinedload
 
 from assembly.auth.models import User
 from assembly.extensions import db
@@ -49,7 +50,9 @@ def load(reference: str) -> User | None:
     user_id, _, version = str(reference).partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None  # a session from before session versions: log in again
-    user = db.session.get(User, int(user_id))
+    # with its grants in the same statement: every staff route checks the account's scope,
+    # and the relationship's own selectin load would be a second round trip per request
+    user = db.session.get(User, int(user_id), options=[joinedload(User.grants)])
     if user is None or not user.active or user.session_version != int(version):
         return None
     now = int(time.time())

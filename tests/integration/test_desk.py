@@ -226,6 +226,36 @@ def test_a_refusal_loads_the_user_once(client, auth, make_assembly, make_attende
     assert len(loads) == 1, loads
 
 
+def test_a_desk_write_reads_the_account_and_its_grants_in_one_statement(
+    client, auth, make_user, make_assembly, make_attendee
+):
+    """The user loader runs on every staff request: the account and the grants its scope is
+    checked against come in one statement, not one each (the relationship's own selectin)."""
+    from sqlalchemy import event
+
+    assembly, other = make_assembly(), make_assembly()
+    auth.login(make_user("organizer", assembly_ids=[assembly.id]))
+    ticket = make_attendee(assembly).ticket_token
+    _db.session.expunge_all()  # the request loads the account as a new request does
+    reads = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if "FROM users" in statement or "FROM assembly_grants" in statement:
+            reads.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", record)
+    try:
+        checked = _post(client, assembly.id, "checkin", {"ticket": ticket, "desk": "M"})
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", record)
+    assert checked.status_code == 200 and checked.get_json()["result"] == "ok"
+    assert len(reads) == 1, reads
+    # the grants read that way still scope the account
+    stranger = make_attendee(other)
+    refused = _post(client, other.id, "checkin", {"ticket": stranger.ticket_token, "desk": "M"})
+    assert refused.status_code == 403
+
+
 def test_undo_of_another_assemblys_attendee_is_refused(client, auth, make_assembly, make_attendee):
     auth.login("organizer")
     assembly, other = make_assembly(), make_assembly()
