@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from assembly.assemblies.models import Assembly, Theme
@@ -37,6 +37,49 @@ from assembly.registration.models import Attendee
 log = logging.getLogger(__name__)
 
 OK, ALREADY, UNKNOWN = "ok", "already", "unknown"
+
+# The desk's statements, built once with bound values: a check-in runs a dozen statements,
+# and building each again (and computing its cache key) cost as much as running it.
+_ATTENDEES = Attendee.__table__
+_BY_TICKET = select(Attendee).where(Attendee.ticket_token == bindparam("token"))
+
+
+def _check_in_statement(condition):
+    """The conditional check-in UPDATE of one person (``attendee_id``) when ``condition``."""
+    return (
+        update(_ATTENDEES)
+        .where(_ATTENDEES.c.id == bindparam("attendee_id"), condition)
+        .values(
+            checked_in_at=bindparam("at"),
+            checked_in_desk=bindparam("desk"),
+            checked_in_scan=bindparam("scan"),
+        )
+    )
+
+
+#: nobody checked the person in yet
+_FIRST_SCAN = _check_in_statement(_ATTENDEES.c.checked_in_at.is_(None))
+#: a queued scan made clearly before the stored check-in (``after``) takes its place
+_EARLIER_SCAN = _check_in_statement(_ATTENDEES.c.checked_in_at > bindparam("after"))
+_COME_BACK = (
+    update(_ATTENDEES)
+    .where(_ATTENDEES.c.id == bindparam("attendee_id"), _ATTENDEES.c.checked_out_at.is_not(None))
+    .values(checked_out_at=None)
+)
+_CHECK_OUT = (
+    update(_ATTENDEES)
+    .where(
+        _ATTENDEES.c.id == bindparam("attendee_id"),
+        _ATTENDEES.c.checked_in_at.is_not(None),
+        _ATTENDEES.c.checked_out_at.is_(None),
+    )
+    .values(checked_out_at=bindparam("at"))
+)
+_UNDO = (
+    update(_ATTENDEES)
+    .where(_ATTENDEES.c.id == bindparam("attendee_id"), _ATTENDEES.c.checked_in_at.is_not(None))
+    .values(checked_in_at=None, checked_in_desk=None, checked_out_at=None, checked_in_scan=None)
+)
 
 
 @dataclass
@@ -92,7 +135,7 @@ def check_in(
     token = domain.parse_ticket_text(token_or_url)
     attendee = None
     if token is not None:
-        attendee = db.session.scalar(select(Attendee).where(Attendee.ticket_token == token))
+        attendee = db.session.scalar(_BY_TICKET, {"token": token})
     if attendee is None:
         return CheckInResult(
             UNKNOWN, _("Tiquete desconocido: no corresponde a ninguna inscripción.")
@@ -124,14 +167,11 @@ def _attendee(assembly_id: int, attendee_id: int) -> Attendee:
     return attendee
 
 
-def _stamp(attendee: Attendee, desk: str, scan: Scan, condition) -> bool:
-    """One conditional UPDATE: True when this scan's time and desk are now the check-in."""
-    changed = db.session.execute(
-        update(Attendee)
-        .where(Attendee.id == attendee.id, condition)
-        .values(checked_in_at=scan.at, checked_in_desk=desk, checked_in_scan=scan.id)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+def _stamp(attendee: Attendee, desk: str, scan: Scan, statement, **condition) -> bool:
+    """One conditional UPDATE (``_FIRST_SCAN`` or ``_EARLIER_SCAN`` and its bound
+    ``condition``): True when this scan's time and desk are now the check-in."""
+    values = {"attendee_id": attendee.id, "at": scan.at, "desk": desk, "scan": scan.id}
+    changed = db.session.execute(statement, {**values, **condition}).rowcount
     if changed == 1:
         # The row is ours: tell the session what the database now holds, without a SELECT.
         set_committed_value(attendee, "checked_in_at", scan.at)
@@ -146,9 +186,9 @@ def _mark(assembly: Assembly, attendee: Attendee, desk: str, scan: Scan) -> Chec
         return CheckInResult(OK, _("Llegada registrada."), attendee, _current_table(attendee))
     if attendee.checked_out_at is not None:
         return _come_back(assembly, attendee, desk, scan)
-    if not _stamp(attendee, desk, scan, Attendee.checked_in_at.is_(None)):
+    if not _stamp(attendee, desk, scan, _FIRST_SCAN):
         db.session.refresh(attendee, ["checked_in_at", "checked_in_desk", "checked_in_scan"])
-        if _stamp(attendee, desk, scan, Attendee.checked_in_at > scan.at + domain.SAME_INSTANT):
+        if _stamp(attendee, desk, scan, _EARLIER_SCAN, after=scan.at + domain.SAME_INSTANT):
             # A queued scan made before the stored check-in: the earliest scan wins.  The
             # person was counted and seated by the later one already.
             return CheckInResult(OK, _("Llegada registrada."), attendee, _current_table(attendee))
@@ -176,12 +216,7 @@ def _mark(assembly: Assembly, attendee: Attendee, desk: str, scan: Scan) -> Chec
 
 def _come_back(assembly: Assembly, attendee: Attendee, desk: str, scan: Scan) -> CheckInResult:
     """A person whose "salida" was recorded scans again: present again, first arrival kept."""
-    changed = db.session.execute(
-        update(Attendee)
-        .where(Attendee.id == attendee.id, Attendee.checked_out_at.is_not(None))
-        .values(checked_out_at=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = db.session.execute(_COME_BACK, {"attendee_id": attendee.id}).rowcount
     if changed != 1:  # another desk let them back in an instant ago
         db.session.refresh(attendee, ["checked_in_at", "checked_in_desk", "checked_out_at"])
         return _mark(assembly, attendee, desk, scan)
@@ -201,16 +236,7 @@ def check_out(actor, assembly_id: int, attendee_id: int, now: datetime) -> Atten
     check-in, so two desks cannot record it twice."""
     ensure_writable(get_assembly(assembly_id))
     attendee = _attendee(assembly_id, attendee_id)
-    changed = db.session.execute(
-        update(Attendee)
-        .where(
-            Attendee.id == attendee.id,
-            Attendee.checked_in_at.is_not(None),
-            Attendee.checked_out_at.is_(None),
-        )
-        .values(checked_out_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = db.session.execute(_CHECK_OUT, {"attendee_id": attendee.id, "at": now}).rowcount
     if changed != 1:
         db.session.refresh(attendee, ["checked_in_at", "checked_out_at"])
         if attendee.checked_in_at is None:
@@ -234,12 +260,7 @@ def undo_check_in(actor, assembly_id: int, attendee_id: int) -> Attendee:
     them: moving people is the grouping screen's job, and a re-scan finds the same seat."""
     ensure_writable(get_assembly(assembly_id))
     attendee = _attendee(assembly_id, attendee_id)
-    changed = db.session.execute(
-        update(Attendee)
-        .where(Attendee.id == attendee.id, Attendee.checked_in_at.is_not(None))
-        .values(checked_in_at=None, checked_in_desk=None, checked_out_at=None, checked_in_scan=None)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    changed = db.session.execute(_UNDO, {"attendee_id": attendee.id}).rowcount
     if changed != 1:
         raise Conflict(
             _("%(name)s no tiene una llegada registrada que deshacer.", name=attendee.full_name)
