@@ -797,6 +797,26 @@ def test_a_late_check_in_runs_the_same_queries_in_a_small_and_a_large_room(
     assert max(sizes) <= 10 and abs(sizes[0] - sizes[1]) <= 2, sizes
 
 
+def test_a_late_arrival_is_seated_by_statements_built_once(room, db, make_user, make_attendee):
+    """The desk seats every late arrival with the same statement objects (bound values):
+    building them again, and their cache keys, cost as much as running them."""
+    from tests.support.statements import executed, rebuilt
+
+    assembly = room(n=47, checked_in=47, table_size=5)  # 10 tables, some with a free seat
+    services.run_split(make_user(), assembly.id, population="checked_in", seed=2)
+    db.session.commit()
+    runs, seats = [], []
+    for late in _late_people(assembly, make_attendee)[:2]:
+        with executed(db.engine) as statements:
+            seats.append(services.seat_late_arrival(late))
+            db.session.commit()
+        runs.append(statements)
+        db.session.expire_all()
+        assert db.session.get(Attendee, late.id).table_id == seats[-1].id
+    assert not any("INSERT INTO tables" in str(s) for s in runs[0] + runs[1])  # free seats
+    assert rebuilt(*runs, mentioning=("FROM groups", "FROM tables", "UPDATE attendees")) == []
+
+
 def test_late_arrival_reads_only_the_free_tables_and_places_as_over_every_table(
     room, db, make_user, make_attendee
 ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,6 +19,31 @@ from assembly.registration.models import Attendee
 
 # --- late arrivals ----------------------------------------------------------------------------
 
+# Every desk check-in runs these: built once with bound values (building a statement again
+# and computing its cache key cost as much as running it).
+#: the mesas with their themes: the desk's answer and the broadcast read them (and the
+#: session only keeps what is referenced: read here, they are not read again)
+_MESAS = (
+    select(Group)
+    .where(Group.assembly_id == bindparam("assembly_id"))
+    .order_by(Group.number)
+    .options(joinedload(Group.theme))
+)
+#: the chosen sub-mesa, locked (see _take_seat)
+_TABLE_LOCKED = (
+    select(Table)
+    .where(Table.group_id == bindparam("group_id"), Table.number == bindparam("number"))
+    .with_for_update(key_share=True)
+    .execution_options(populate_existing=True)
+)
+_ATTENDEES = Attendee.__table__
+#: the person's seat: one UPDATE, not a flush of the whole session's changes
+_SEAT = (
+    update(_ATTENDEES)
+    .where(_ATTENDEES.c.id == bindparam("attendee_id"))
+    .values(group_id=bindparam("group"), table_id=bindparam("table"))
+)
+
 
 def seat_late_arrival(attendee: Attendee) -> Table | None:
     """Seat someone who just checked in, moving nobody (the desk calls it inside its check-in
@@ -32,16 +57,7 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
     assembly_id = attendee.assembly_id
     person = to_person(attendee)
     assembly = db.session.get(Assembly, assembly_id)
-    # the mesas with their themes: the desk's answer and the broadcast read them (and the
-    # session only keeps what is referenced: read here, they are not read again)
-    groups = list(
-        db.session.scalars(
-            select(Group)
-            .where(Group.assembly_id == assembly_id)
-            .order_by(Group.number)
-            .options(joinedload(Group.theme))
-        )
-    )
+    groups = list(db.session.scalars(_MESAS, {"assembly_id": assembly_id}))
     if not groups:
         return None
     settings = domain.Settings(
@@ -81,10 +97,12 @@ def seat_late_arrival(attendee: Attendee) -> Table | None:
     else:
         table = chosen
         set_committed_value(table, "group", group)  # known: no query for it
-    attendee.group_id, attendee.table_id = group.id, table.id
+    db.session.execute(_SEAT, {"attendee_id": attendee.id, "group": group.id, "table": table.id})
+    set_committed_value(attendee, "group_id", group.id)
+    set_committed_value(attendee, "table_id", table.id)
     if table.leader_id is None and person.leader_candidate:
         table.leader_id = attendee.id
-    db.session.flush()
+        db.session.flush()
     return table
 
 
@@ -93,12 +111,7 @@ def _take_seat(group_id: int, number: int) -> Table | None:
     since the check-in's UPDATE) and count again: the table while it has a free seat, else
     None, its lock let go (a full table held while taking the next would be out of order)."""
     with locks.attempt():
-        table = db.session.scalar(
-            select(Table)
-            .where(Table.group_id == group_id, Table.number == number)
-            .with_for_update(key_share=True)
-            .execution_options(populate_existing=True)
-        )
+        table = db.session.scalar(_TABLE_LOCKED, {"group_id": group_id, "number": number})
         if table is not None and _still_has_a_seat(table):
             return table
         raise locks.LetGo
