@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import get_locale
 from flask_socketio import join_room, leave_room
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
@@ -140,14 +140,19 @@ def _send(messages: list[tuple[str, dict, str]]) -> None:
     batches.send(app, messages, int(app.config.get("BROADCAST_BATCH_MS", 0)))
 
 
+_ASSEMBLIES = Assembly.__table__
+#: built once with a bound id: every write runs it (building it again, and its cache key,
+#: cost more than running it)
+_BUMP_REVISION = (
+    update(_ASSEMBLIES)
+    .where(_ASSEMBLIES.c.id == bindparam("assembly_id"))
+    .values(revision=_ASSEMBLIES.c.revision + 1)
+    .returning(_ASSEMBLIES.c.revision)
+)
+
+
 def _bump_revision(assembly_id: int) -> int | None:
-    table = Assembly.__table__
-    revision = db.session.execute(
-        update(table)
-        .where(table.c.id == assembly_id)
-        .values(revision=table.c.revision + 1)
-        .returning(table.c.revision)
-    ).scalar_one_or_none()
+    revision = db.session.execute(_BUMP_REVISION, {"assembly_id": assembly_id}).scalar_one_or_none()
     loaded = db.session.identity_map.get(db.session.identity_key(Assembly, assembly_id))
     if loaded is not None and revision is not None:
         set_committed_value(loaded, "revision", revision)

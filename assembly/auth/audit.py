@@ -21,6 +21,9 @@ _QUEUE = "assembly.audit"
 _BATCHED = "assembly.audit_batched"
 _BATCHED_LOCK = threading.Lock()
 PER_PAGE = 50
+#: the lines' insert, built once (every desk write adds a line): a Core insert of the table,
+#: not the ORM's bulk insert of the entity
+_INSERT = insert(AuditEntry.__table__)
 
 
 def _username(actor: User | str) -> str:
@@ -74,7 +77,7 @@ def _write_batched() -> None:
     with _BATCHED_LOCK:
         lines = current_app.extensions.pop(_BATCHED, [])
     if lines:
-        db.session.execute(insert(AuditEntry), lines)
+        db.session.execute(_INSERT, lines)
         db.session.commit()
 
 
@@ -82,7 +85,7 @@ def _write_batched() -> None:
 def _write_queued(session: Session) -> None:
     lines = session.info.pop(_QUEUE, None)
     if lines:
-        session.execute(insert(AuditEntry), lines)
+        session.execute(_INSERT, lines)
 
 
 @event.listens_for(Session, "after_rollback")

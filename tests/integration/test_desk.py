@@ -271,9 +271,13 @@ def test_the_desk_builds_its_statements_once(client, auth, make_assembly, make_a
             undone = _post(client, assembly.id, "undo", {"attendee_id": person.id})
             assert undone.status_code == 200
         runs.append(statements)
-    # the person's read by ticket and every conditional UPDATE (not the counters' broadcast,
-    # sent at once in the tests, nor the undo's primary-key read through the session)
-    assert rebuilt(*runs, mentioning=("UPDATE attendees", "attendees.ticket_token =")) == []
+    # the person's read by ticket, every conditional UPDATE, the revision's bump and the audit
+    # line (not the counters' broadcast, sent at once in the tests, nor the primary-key reads
+    # through the session)
+    desk = ("UPDATE attendees", "attendees.ticket_token =")
+    assert (
+        rebuilt(*runs, mentioning=(*desk, "UPDATE assemblies", "INSERT INTO audit_entries")) == []
+    )
     assert [_reload(p.id).checked_in_at for p in people] == [None, None]
 
 
