@@ -11,10 +11,16 @@ import time
 
 from flask import current_app, session
 from flask_login import login_user
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from assembly.auth.models import User
 from assembly.extensions import db
+
+#: the account of every staff request, with its grants in the same statement (every staff
+#: route checks the account's scope; the relationship's own selectin load would be a second
+#: round trip), built once with a bound id
+_ACCOUNT = select(User).where(User.id == bindparam("user_id")).options(joinedload(User.grants))
 
 _LOGIN_AT = "login_at"
 _SEEN_AT = "seen_at"
@@ -50,9 +56,7 @@ def load(reference: str) -> User | None:
     user_id, _, version = str(reference).partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None  # a session from before session versions: log in again
-    # with its grants in the same statement: every staff route checks the account's scope,
-    # and the relationship's own selectin load would be a second round trip per request
-    user = db.session.get(User, int(user_id), options=[joinedload(User.grants)])
+    user = db.session.scalars(_ACCOUNT, {"user_id": int(user_id)}).unique().one_or_none()
     if user is None or not user.active or user.session_version != int(version):
         return None
     now = int(time.time())
