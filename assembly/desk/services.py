@@ -15,22 +15,23 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from assembly.assemblies.models import Assembly, Theme
+from assembly.assemblies.models import Assembly
 from assembly.assemblies.services import ensure_writable, get_assembly
 from assembly.desk import domain
 
-# the desk's search lives in its own module; its names stay reachable from here
+# the desk's search and counters live in their own modules; their names stay reachable here
+from assembly.desk.counters import counters  # noqa: F401
 from assembly.desk.search import SEARCH_CAP, SearchPage, search, search_page  # noqa: F401
 from assembly.errors import Conflict, InvalidInput, NotFound
 from assembly.extensions import db
 from assembly.grouping import services as grouping
-from assembly.grouping.models import Group, Table
+from assembly.grouping.models import Table
 from assembly.helpers import venue_zone
 from assembly.registration.models import Attendee
 
@@ -284,88 +285,3 @@ def recent_check_ins(assembly_id: int, desk: str | None = None, limit: int = 8) 
             query.order_by(Attendee.checked_in_at.desc(), Attendee.id.desc()).limit(limit)
         )
     )
-
-
-def counters(assembly: Assembly, now: datetime) -> dict:
-    """What every desk shows live: registered, checked in, per mesa, per desk, and arrivals
-    per 5 minutes over the last 2 hours (oldest first), at the venue's clock.
-
-    Two indexed aggregates whatever the size of the room: one count grouped by (mesa, desk)
-    that reads only the index ``ix_attendees_counters`` (it holds every column it needs, in
-    that order, so nothing is sorted and no row is loaded), and one over the last two hours'
-    arrivals through ``ix_attendees_checked_in``, bucketed by the database."""
-    assembly_id = assembly.id
-    rows = db.session.execute(
-        select(
-            Attendee.group_id,
-            Attendee.checked_in_desk,
-            func.count(Attendee.id),
-            func.count(Attendee.checked_in_at),
-            func.count(Attendee.checked_out_at),
-        )
-        .where(Attendee.assembly_id == assembly_id)
-        .group_by(Attendee.group_id, Attendee.checked_in_desk)
-    ).all()
-    registered = checked_in = left = 0
-    in_by_group: dict[int | None, int] = {}
-    in_by_desk: dict[str, int] = {}
-    for group_id, desk, people, arrived, gone in rows:
-        registered += people
-        checked_in += arrived
-        left += gone
-        if arrived:
-            in_by_group[group_id] = in_by_group.get(group_id, 0) + arrived
-            in_by_desk[desk] = in_by_desk.get(desk, 0) + arrived
-    groups = db.session.execute(
-        select(Group.id, Group.number, Theme.title)
-        .join(Theme, Theme.id == Group.theme_id)
-        .where(Group.assembly_id == assembly_id)
-        .order_by(Group.number)
-    ).all()
-    per_mesa = [
-        {
-            "group_id": g.id,
-            "number": g.number,
-            "theme": g.title,
-            "checked_in": in_by_group.get(g.id, 0),
-        }
-        for g in groups
-    ]
-    per_desk = [
-        {"desk": desk, "checked_in": n}
-        for desk, n in sorted(in_by_desk.items(), key=lambda item: (item[0] is not None, item[0]))
-    ]
-    return {
-        "assembly_id": assembly_id,
-        "registered": registered,
-        "checked_in": checked_in,
-        #: "salida" recorded: arrived but no longer present
-        "left": left,
-        "present": checked_in - left,
-        "per_mesa": per_mesa,
-        "unassigned": in_by_group.get(None, 0),
-        "per_desk": per_desk,
-        "arrivals": _arrivals(assembly, now),
-    }
-
-
-def _arrivals(assembly: Assembly, now: datetime) -> list[dict]:
-    starts = domain.arrival_bucket_starts(now)
-    ends = [*starts[1:], starts[-1] + timedelta(minutes=domain.ARRIVAL_BUCKET_MINUTES)]
-
-    def arrived(start: datetime, end: datetime):
-        # a range count on ix_attendees_checked_in: the database steps through the index
-        return (
-            select(func.count())
-            .where(
-                Attendee.assembly_id == assembly.id,
-                Attendee.checked_in_at >= start,
-                Attendee.checked_in_at < end,
-            )
-            .scalar_subquery()
-        )
-
-    counts = db.session.execute(
-        select(*(arrived(start, end) for start, end in zip(starts, ends, strict=True)))
-    ).one()
-    return domain.arrival_buckets_from_counts(starts, dict(enumerate(counts)), venue_zone(assembly))

@@ -406,6 +406,26 @@ def test_counters_per_mesa_desk_and_five_minutes(app, make_assembly, make_attend
     assert sum(b["count"] for b in arrivals) == 3  # the one 3 hours ago is out of the window
 
 
+def test_the_counters_are_read_by_statements_built_once(make_assembly, make_attendee):
+    """Every desk reads the counters after each burst of check-ins: the arrivals' 24 range
+    counts and the two aggregates are built once with bound values, not on every read."""
+    from tests.support.statements import executed, rebuilt
+
+    assembly = make_assembly()
+    make_attendee(assembly, checked_in_at=NOW - timedelta(minutes=2), checked_in_desk="Mesa 1")
+    runs, states = [], []
+    for now in (NOW, NOW + timedelta(minutes=10)):
+        with executed(_db.engine) as statements:
+            states.append(checkin.counters(assembly, now))
+        runs.append(statements)
+    assert rebuilt(*runs, mentioning=("FROM attendees", "FROM groups")) == []
+    # bound, not frozen: each read counts its own two hours
+    first, later = states[0]["arrivals"], states[1]["arrivals"]
+    assert (first[-1]["start"], first[-2]) == ("07:40", {"start": "07:35", "count": 1})
+    assert (later[-1]["start"], later[-4]) == ("07:50", {"start": "07:35", "count": 1})
+    assert sum(b["count"] for b in first) == sum(b["count"] for b in later) == 1
+
+
 def test_check_in_and_undo_push_counters_to_every_desk(
     client, auth, socket_client, make_assembly, make_attendee
 ):
