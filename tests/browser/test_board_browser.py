@@ -323,13 +323,13 @@ def test_the_phone_board_shows_one_mesa_per_screen_without_breaking_words(new_pa
 
 
 def test_a_piece_too_narrow_for_its_kinds_word_keeps_the_icon(new_page, make_user, make_assembly):
-    """At 1500 px the 40-piece pages have pieces near the legible minimum width: «NECESIDAD»
-    at 28 px would leave the piece; the word goes (still read out), the icon stays."""
+    """At 1280×720 the 150-piece pages have pieces near the legible minimum width: «NECESIDAD»
+    at 20 px would leave the piece; the word goes (still read out), the icon stays."""
     assembly = make_assembly()
-    seed_pieces(assembly, 40)
-    page = new_page({"width": 1500, "height": 1080})
+    seed_pieces(assembly, 150)
+    page = new_page({"width": 1280, "height": 720})
     log_in(page, make_user("moderator"))
-    open_board(page, assembly, 40)
+    open_board(page, assembly, 150)
     labels = page.evaluate(
         """() => [...document.querySelectorAll('.board-stage .piece')].map((piece) => {
           const box = piece.querySelector('.piece-text').getBoundingClientRect();

@@ -6,7 +6,8 @@
   without «https://www.», cut after one of their separators), never a bare «Ver…»;
 - the vote's QR beside the stage (a phone vote open, not shown big) has its text at the
   board's minimum (28 px at 1080, 20 px at 720; it was 20 px at 1080), its address broken
-  only after a «/», and covers no piece;
+  only after a «/», and covers no piece, and the stage it narrows keeps every piece's text
+  7.5 em wide (a mesa's blocks stack and page instead);
 - the whole puzzle gives the room under a block's needs to their words: a need ends in «…»
   only when its whole text would not fit in its block."""
 
@@ -140,6 +141,13 @@ VOTE_QR = """
 """
 
 
+#: the narrowest text box of the pieces on screen (px)
+NARROWEST = """
+() => Math.min(...[...document.querySelectorAll('.board-stage .piece-text')]
+  .filter((n) => n.checkVisibility()).map((n) => n.clientWidth))
+"""
+
+
 @pytest.mark.parametrize(("viewport", "smallest"), SIZES, ids=IDS)
 def test_the_vote_qr_beside_the_stage_is_legible_and_covers_no_piece(
     viewport, smallest, new_page, make_user, make_assembly
@@ -162,6 +170,9 @@ def test_the_vote_qr_beside_the_stage_is_legible_and_covers_no_piece(
     assert set(qr["urlBreaks"]) <= {"/"}, qr  # the address goes to a new line only after a «/»
     assert page.evaluate(GEOMETRY) == []  # the stage was laid out again beside it
     assert page.evaluate(MIN_FONT)["min"] >= smallest, page.evaluate(MIN_FONT)
+    # the stage the QR narrows stacks a mesa's blocks (and pages them) rather than narrow its
+    # pieces: each text keeps a line of a dozen letters, 7.5 em (it was 6 em at 1280×720)
+    assert page.evaluate(NARROWEST) >= 7.5 * smallest - 1, page.evaluate(NARROWEST)
 
 
 #: every need a block shows with «…» whose whole text would still fit there (set for a moment)

@@ -113,3 +113,23 @@ test("fewer, wider block columns when their pieces hold more text: the 1280×720
   const many = [1, 2, 3, 4, 5, 6].map((id) => chains(id, 1));
   assert.equal(fitRegion(many, 1232, 420, { ...options, wideRow: 92 }).columns, fitRegion(many, 1232, 420, options).columns);
 });
+
+test("narrow pieces page their mesa until their rows hold more lines (a stage beside a vote's QR)", () => {
+  // 1920×1080 with a phone vote open: the stage is ~1450 px wide; two block columns would have
+  // pieces 231 px wide (text ~6 em) on rows of three lines: one or two words each
+  const legible = { minRow: 129, minWidth: 224, minHeader: 38, maxRow: 260 };
+  const stage = { width: 1450, height: 560 };
+  const region = { padW: 52, headH: 150 };
+  const groups = [{ id: 1, blocks: [chains(1, 2), chains(2, 2), chains(3, 2), chains(4, 2)] }];
+  const field = (page) => fitRegion(page.groups[0].blocks, stage.width - region.padW, stage.height - region.headH, legible);
+  const before = paginate(groups, stage, region, legible);
+  assert.ok(before.some((page) => field(page).w < 252 && field(page).hr < 1.5 * 129));
+  const pages = paginate(groups, stage, region, { ...legible, narrowWidth: 252 });
+  assert.ok(pages.length > before.length);
+  for (const page of pages) {
+    const fit = field(page);
+    assert.ok(fit.w >= 252 || fit.hr >= 1.5 * 129, JSON.stringify({ w: fit.w, hr: fit.hr }));
+  }
+  // every block still on a page, in order
+  assert.deepEqual(pages.flatMap((p) => p.groups[0].blocks.map((b) => b.tableId)), [1, 2, 3, 4]);
+});

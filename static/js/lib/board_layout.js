@@ -216,7 +216,18 @@ export function isLegible(fit, count, { minRow, minWidth }) {
  */
 export function paginate(groups, stage, region, options) {
   const fitOf = (blocks, w, h) => fitRegion(blocks, w, h, options);
-  const ok = (blocks, w, h) => blocks.length === 0 || isLegible(fitOf(blocks, w, h), blocks.length, options);
+  // a mesa alone on its page (or a slice of it): its pieces legible and, when narrower than
+  // ``narrowWidth`` (two block columns beside a phone vote's QR), with room for rows
+  // ``narrowRows`` × the least (their texts take more lines instead of one or two words)
+  const { narrowWidth = 0, narrowRows = 1.5 } = options;
+  const ok = (blocks, w, h) => {
+    if (blocks.length === 0) return true;
+    const fit = fitOf(blocks, w, h);
+    if (!isLegible(fit, blocks.length, options)) return false;
+    if (fit.w >= narrowWidth) return true;
+    const tall = pack(blocks, fit.columns, options.minRow * narrowRows, h, options.minHeader);
+    return Boolean(tall) && tall.length === blocks.length;
+  };
   // The arrangement of these mesas on one page where their smallest pieces hold most text, or
   // null when in none of them every mesa stays legible.
   const together = (shown, bar = options) => {

@@ -14,14 +14,19 @@ function part(tag, className, text) {
   return el(tag, { class: className || null, text });
 }
 
+// a piece's least width in ems of the least font: its text 6 em wide (ten letters a line) and
+// its knob and padding (~2 em)
+const PIECE_EMS = 8;
+
 /**
  * Sizes below which nothing is set: 28 px at 1080 px high, 20 px at 720 px (issue 14.1). A
- * row holds three lines of text (a plan: two and its «Cuándo»): the board pages its mesas
- * rather than show pieces of two or three words.
+ * row holds three lines of text (a plan: two and its «Cuándo») and a piece ten letters a
+ * line: the board pages its mesas rather than show pieces of one or two words (a phone
+ * vote's QR beside a 1280×720 stage leaves its mesas' blocks room for one column, not two).
  */
 export function legibleSizes(isPublic) {
   const minFont = isPublic ? 16 : Math.max(20, Math.round((window.innerHeight * 28) / 1080));
-  return { minFont, minRow: Math.round(minFont * ROW_LINES), minWidth: Math.round(minFont * 7.5), minHeader: Math.round(minFont * 1.35) };
+  return { minFont, minRow: Math.round(minFont * ROW_LINES), minWidth: Math.round(minFont * PIECE_EMS), minHeader: Math.round(minFont * 1.35) };
 }
 
 /** The table whose block a piece sits in: its need's (the top of its chain). */
@@ -35,6 +40,7 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
   const regions = new Map(); // group id -> {el, head, field, empty, badge, pieceEls, labels, group}
   let pages = [];
   let signature = "";
+  const heads = { ids: "", most: 0 }; // the tallest mesa head seen for the mesas shown
   // a mesa's head that grows or shrinks (a badge, the spokesperson's name wrapping) changes
   // its field: that mesa is laid out again. Compared with the size its last layout measured,
   // so the layout's own change (a phone's field taking its rows' height) asks for none.
@@ -100,18 +106,31 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
       return pages;
     }
     const em = parseFloat(getComputedStyle(stage).fontSize) || 16;
-    // a mesa's frame: its head is a line (1.4 em) unless one on screen wraps (a revealed
-    // mesa's spokesperson and badge under a long title), then as tall as that one
-    const heads = [...regions.values()].map((r) => r.head.offsetHeight);
-    const head = Math.max(em * 1.4, ...heads);
+    // a mesa's frame: its head is a line (1.4 em) unless one wraps (a revealed mesa's
+    // spokesperson and badge under a long title), then as tall as the tallest seen on screen
+    // for these mesas: the pages do not change as the rotation brings a taller or shorter head
+    const shownIds = groups.map((g) => g.id).join();
+    if (shownIds !== heads.ids) Object.assign(heads, { ids: shownIds, most: 0 });
+    heads.most = Math.max(heads.most, ...[...regions.values()].map((r) => r.head.offsetHeight));
+    const head = Math.max(em * 1.4, heads.most);
     const region = { padW: em * 1.4 + 12, headH: em * 2 + 12 + head };
     const width = stage.clientWidth;
     const height = stage.clientHeight;
     const maxRows = Math.max(1, Math.floor((height - region.headH - sizes.minHeader) / sizes.minRow));
     const input = groups.map((g) => ({ id: g.id, blocks: blocksOf(g, pieces, maxRows) }));
     // mesas share a page while their rows keep the least row's three lines (shareRow 1: the
-    // least row is what sharing asked for before it held three lines, 1.4 × 3.3 lines)
-    pages = paginate(input, { width, height }, region, { ...sizes, maxRow: 260, shareRow: 1 });
+    // least row is what sharing asked for before it held three lines, 1.4 × 3.3 lines) and
+    // their pieces 9.4 em wide (shareWidth 1.17: what sharing asked for, 1.25 × 7.5 em,
+    // before the least piece was 8 em wide)
+    pages = paginate(input, { width, height }, region, {
+      ...sizes,
+      maxRow: 260,
+      shareRow: 1,
+      shareWidth: 1.17,
+      // pieces under 9 em wide (two block columns beside a 1920×1080 vote's QR) page their
+      // mesa until their rows take half as many lines more (five of text, not three)
+      narrowWidth: Math.round(sizes.minFont * 9),
+    });
     return pages;
   }
 
@@ -174,6 +193,7 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
     }
     regions.clear();
     signature = "";
+    heads.ids = "";
   }
 
   return { regions, show, paginateFor, reset, get pages() { return pages; } };
