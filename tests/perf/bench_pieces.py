@@ -55,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.support.live_server import start_server  # noqa: E402
 from tests.support.perf import percentile, worker_cpu_seconds  # noqa: E402
+from tests.support.ws_frames import client_frame  # noqa: E402
 
 STEPS = (("needs", "need", 2), ("solutions", "solution", 2), ("plan", "plan", 1))
 
@@ -120,17 +121,6 @@ def move_clock(setup: dict, step_kind: str) -> None:
         }
 
 
-def _client_frame(text: str) -> bytes:
-    """A masked websocket text frame (what a browser sends)."""
-    data, mask = text.encode(), os.urandom(4)
-    size = (
-        bytes([0x80 | len(data)])
-        if len(data) < 126
-        else bytes([0xFE]) + len(data).to_bytes(2, "big")
-    )
-    return b"\x81" + size + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
-
-
 class Viewer:
     """A board screen holding a websocket on ``board:<id>``, reading its byte stream raw.
 
@@ -165,7 +155,7 @@ class Viewer:
             while b"\r\n\r\n" not in buffer:
                 buffer += self.sock.recv(4096)
             buffer = buffer.split(b"\r\n\r\n", 1)[1]
-            self.sock.sendall(_client_frame("40" + json.dumps({"board": self.board_token})))
+            self.sock.sendall(client_frame("40" + json.dumps({"board": self.board_token})))
             while True:
                 cut = 0
                 for match in self.SCAN.finditer(buffer):
@@ -173,10 +163,10 @@ class Viewer:
                     if match["id"]:
                         self.received[match["id"].decode()] += 1
                     elif match["ping"]:
-                        self.sock.sendall(_client_frame("3"))
+                        self.sock.sendall(client_frame("3"))
                     elif match["connected"]:
                         join = ["join_board", {"assembly_id": self.assembly_id}]
-                        self.sock.sendall(_client_frame("421" + json.dumps(join)))
+                        self.sock.sendall(client_frame("421" + json.dumps(join)))
                     else:
                         self.ready.set()
                 buffer = buffer[max(cut, len(buffer) - 700) :]  # keep a message cut in two

@@ -76,7 +76,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.perf.bench_checkin import Desk  # noqa: E402
-from tests.perf.bench_pieces import _client_frame  # noqa: E402
 from tests.support.cluster import (  # noqa: E402
     Nginx,
     OwnRedis,
@@ -92,6 +91,7 @@ from tests.support.perf import (  # noqa: E402
     tree_cpu_wait_seconds,
 )
 from tests.support.services import POSTGRES_URL  # noqa: E402
+from tests.support.ws_frames import client_frame  # noqa: E402
 
 TARGET_P95_MS = 250
 DESKS = 4
@@ -137,7 +137,7 @@ class Viewer:
             head, buffer = buffer.split(b"\r\n\r\n", 1)
             if b" 101 " not in head.split(b"\r\n", 1)[0]:
                 return
-            self.sock.sendall(_client_frame("40" + json.dumps({"board": self.board_token})))
+            self.sock.sendall(client_frame("40" + json.dumps({"board": self.board_token})))
             while True:
                 cut = 0
                 for match in self.SCAN.finditer(buffer):
@@ -145,24 +145,24 @@ class Viewer:
                     if match["id"]:
                         self.received[match["id"].decode()].append(time.time())
                     elif match["ping"]:
-                        self.sock.sendall(_client_frame("3"))
+                        self.sock.sendall(client_frame("3"))
                     elif match["code"]:  # a refused join: the screen asks again soon
                         self.join_errors.append(match["code"].decode())
                         gevent.sleep(1.0)
                         join = ["join_board", {"assembly_id": self.assembly_id}]
-                        self.sock.sendall(_client_frame("421" + json.dumps(join)))
+                        self.sock.sendall(client_frame("421" + json.dumps(join)))
                     elif match["busy"]:  # "busy, ask again": the shared client connects again
                         self.busy += 1
                         gevent.sleep(min(10.0, 0.5 * 2**self.busy) * (0.5 + random.random() / 2))
                         self.sock.sendall(
-                            _client_frame("40" + json.dumps({"board": self.board_token}))
+                            client_frame("40" + json.dumps({"board": self.board_token}))
                         )
                     elif match["refused"]:
                         self.refused = match["refused"].decode()
                         return
                     elif match["connected"]:
                         join = ["join_board", {"assembly_id": self.assembly_id}]
-                        self.sock.sendall(_client_frame("421" + json.dumps(join)))
+                        self.sock.sendall(client_frame("421" + json.dumps(join)))
                     else:
                         self.joined = True
                         self.ready.set()

@@ -20,19 +20,10 @@ import gevent
 import gevent.event
 from gevent import socket
 
+from tests.support.ws_frames import client_frame
+
 #: seconds a screen waits for each answer before it counts as broken
 ANSWER_SECONDS = 60
-
-
-def _frame(text: str) -> bytes:
-    """A masked websocket text frame (what a browser sends)."""
-    data, mask = text.encode(), os.urandom(4)
-    size = (
-        bytes([0x80 | len(data)])
-        if len(data) < 126
-        else bytes([0xFE]) + len(data).to_bytes(2, "big")
-    )
-    return b"\x81" + size + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data))
 
 
 class _Stream:
@@ -86,7 +77,7 @@ def _answer(sock: socket.socket, stream: _Stream, prefixes: tuple[str, ...]) -> 
     while True:
         packet = stream.text()
         if packet == "2":
-            sock.sendall(_frame("3"))
+            sock.sendall(client_frame("3"))
         elif packet.startswith(prefixes):
             return packet
 
@@ -99,13 +90,13 @@ def screen(url: str, token: str, assembly_id: int) -> tuple[str, str]:
     except OSError as error:
         return "broken", repr(error)
     try:
-        sock.sendall(_frame("40" + json.dumps({"board": token})))
+        sock.sendall(client_frame("40" + json.dumps({"board": token})))
         connected = _answer(sock, stream, ("40", "44"))
         if connected.startswith("44"):
             refusal = json.loads(connected[2:])
             return "refused", f"{refusal.get('message')} {refusal.get('data') or ''}".strip()
         join = ["join_board", {"assembly_id": assembly_id}]
-        sock.sendall(_frame("420" + json.dumps(join)))
+        sock.sendall(client_frame("420" + json.dumps(join)))
         reply = json.loads(_answer(sock, stream, ("430",))[3:])[0]
         if reply.get("ok") and isinstance(reply.get("state"), dict):
             return "joined", ""
