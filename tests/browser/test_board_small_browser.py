@@ -15,6 +15,7 @@ from assembly.board import services
 from assembly.extensions import db
 from tests.browser.conftest import log_in, screenshot, still_board, wait_for_animations
 from tests.support.board_measure import CLIPPED, LONE_ELLIPSIS, MIN_FONT
+from tests.support.board_seed import seed_pieces
 
 # heavy: two demo states, each at three sizes, every page turned (the slow run, once)
 pytestmark = pytest.mark.slow
@@ -292,3 +293,42 @@ def test_a_short_window_gives_the_vote_s_rule_a_turn_of_the_rotation(new_page, m
     assert page.evaluate("() => window.asambleaBoard.page().part") == pages  # after the round
     page.wait_for_function(f"() => ({RULE_CARD})() === null", timeout=10000)
     assert page.evaluate("() => window.asambleaBoard.page().part") == 1  # the round again
+
+
+#: the rule card's changes from now on: [hidden, when] at each change
+WATCH_CARD = """
+() => {
+  window.cardTimes = [];
+  const card = document.querySelector('.board-rule');
+  new MutationObserver(() => {
+    const last = window.cardTimes[window.cardTimes.length - 1];
+    if (!last || last[0] !== card.hidden) window.cardTimes.push([card.hidden, performance.now()]);
+  }).observe(card, { attributes: true, attributeFilter: ['hidden'] });
+}
+"""
+
+
+def test_on_one_page_the_rule_card_and_the_pieces_take_whole_turns(
+    new_page, make_user, make_assembly
+):
+    """1280×720 (under 800 px high the panel has no room for the rule either) with a phone
+    vote open and a board of one page: the card and the page take a whole turn each (the card
+    came back half a second after it went)."""
+    assembly = make_assembly()
+    seed_pieces(assembly, 3)
+    services.open_vote(None, assembly.id, services.board_groups(assembly.id)[0].id)
+    db.session.commit()
+    page = new_page({"width": 1280, "height": 720})
+    log_in(page, make_user("moderator"))
+    page.goto(f"/assemblies/{assembly.id}/board?ritmo=5")
+    page.wait_for_function(SETTLED + " && document.querySelector('.board-vote .vote-rule')")
+    assert page.evaluate("() => window.asambleaBoard.pages().length") == 1
+    page.evaluate(WATCH_CARD)
+    page.wait_for_function(
+        "() => window.cardTimes.filter(([hidden]) => !hidden).length >= 2", timeout=40_000
+    )
+    times = page.evaluate("() => window.cardTimes")
+    shown = [at for hidden, at in times if not hidden]
+    gone = [at for hidden, at in times if hidden]
+    assert gone and shown[0] < gone[0] < shown[1], times
+    assert gone[0] - shown[0] >= 4500 and shown[1] - gone[0] >= 4500, times  # 5 s turns

@@ -133,3 +133,21 @@ test("narrow pieces page their mesa until their rows hold more lines (a stage be
   // every block still on a page, in order
   assert.deepEqual(pages.flatMap((p) => p.groups[0].blocks.map((b) => b.tableId)), [1, 2, 3, 4]);
 });
+
+test("a mesa alone on its turn is sliced too when one page would leave its pieces narrow and short", () => {
+  const legible = { minRow: 129, minWidth: 224, minHeader: 38, maxRow: 260 };
+  const stage = { width: 1450, height: 560 };
+  const region = { padW: 52, headH: 150 };
+  const groups = [{ id: 2, blocks: [chains(1, 1), chains(2, 1), chains(3, 1), chains(4, 1)] }];
+  const field = (page) => fitRegion(page.groups[0].blocks, stage.width - region.padW, stage.height - region.headH, legible);
+  const before = paginate(groups, stage, region, legible);
+  assert.equal(before.length, 1);
+  assert.ok(field(before[0]).w < 252 && field(before[0]).hr < 1.5 * 129);
+  const pages = paginate(groups, stage, region, { ...legible, narrowWidth: 252 });
+  assert.ok(pages.length > 1);
+  for (const page of pages) {
+    const fit = field(page);
+    assert.ok(fit.w >= 252 || fit.hr >= 1.5 * 129, JSON.stringify({ w: fit.w, hr: fit.hr }));
+  }
+  assert.deepEqual(pages.flatMap((p) => p.groups[0].blocks.map((b) => b.tableId)), [1, 2, 3, 4]);
+});

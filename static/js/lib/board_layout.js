@@ -251,10 +251,12 @@ export function paginate(groups, stage, region, options) {
   // beside them (the overview strip shows their zero counts): two mesas with a chain each
   // share one page instead of turning pages with three empty frames around them.
   const withPieces = groups.filter((g) => g.blocks.length > 0);
-  const one = together(groups) || (withPieces.length && withPieces.length < groups.length && together(withPieces));
-  if (one) return [one];
   const w = stage.width - region.padW;
   const h = stage.height - region.headH;
+  const one = together(groups) || (withPieces.length && withPieces.length < groups.length && together(withPieces));
+  // a mesa alone (on its turn): on one page only with pieces wide enough or rows tall enough
+  // for it (``ok``), else it is sliced as below
+  if (one && (one.groups.length !== 1 || ok(one.groups[0].blocks, w, h))) return [one];
   // The slices of a mesa too big for one page: each the longest run of blocks from where the
   // last ended that stays legible (adding a block never makes the pieces bigger, so a binary
   // search finds it). Not dealt evenly: a piece arriving then moves no block to another page

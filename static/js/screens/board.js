@@ -238,15 +238,13 @@ function turnPage(step) {
 
 function rotate() {
   if (isFlow() || !zoomLayer.hidden || performance.now() - turnedAt < pace * 1000) return;
+  turnedAt = performance.now(); // what this turn shows stays a whole turn, even on one page
   const isWhole = state.plenary.mode === "whole";
-  // once a round of the pages, the vote's rule the panel has no room for takes a turn
-  if (ruleCard.turn(isWhole ? whole.current().pages.length : board.pages.length)) {
-    turnedAt = performance.now();
-    return;
-  }
+  // once a round of the pages, the vote's rule the panel has no room for takes a turn (the
+  // whole puzzle turns its blocks' slices too: every other turn at least)
+  if (ruleCard.turn(isWhole ? Math.max(2, whole.current().pages.length) : board.pages.length)) return;
   if (isWhole) {
     // the whole puzzle: every block shows its next slice of needs
-    turnedAt = performance.now();
     if (whole.next()) schedule();
   } else if (board.pages.length > 1) turnPage(1);
 }
@@ -274,6 +272,7 @@ function renderVote() {
 function showGroup(groupId) {
   const index = board.pages.findIndex((p) => p.groups.some((g) => g.id === groupId));
   if (index < 0) return;
+  ruleCard.hide(); // the mesa asked for, not the rule's card over it
   pageIndex = index;
   current = null;
   turnedAt = performance.now();

@@ -1,6 +1,7 @@
-// The vote's rule on a short window (issue 20.7: text at 200 % without loss). Under 600 px
-// high the vote panel reads on a line or two and leaves its rule's sentence out
-// (board_small.css); the board's rotation then gives that sentence the stage's place for one
+// The vote's rule where the board has no room for it (issue 20.7: text at 200 % without loss).
+// On a window under 800 px high (a 1280×720 projector, a laptop at 200 %) or a narrow board the
+// vote panel reads on a line or two and leaves its rule's sentence out (board.css,
+// board_small.css); the board's rotation then gives that sentence the stage's place for one
 // turn a round of its pages, in a card over the stage (the stage keeps its layout under it).
 // The moderator's console and the phones' vote page say the rule too.
 import { el } from "../shared/dom.js";
@@ -13,7 +14,7 @@ export function createRuleCard(card, panel) {
   /** The rule's sentence the panel has but does not show ("" when it shows it or has none). */
   function unshown() {
     const rule = panel.querySelector(".vote-rule");
-    return !panel.hidden && rule && !rule.checkVisibility() ? rule.textContent : "";
+    return !panel.hidden && rule && rule.getClientRects().length === 0 ? rule.textContent : ""; // not laid out: hidden by the CSS
   }
 
   // (which vote: the panel under the card says it)

@@ -108,8 +108,9 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
     const em = parseFloat(getComputedStyle(stage).fontSize) || 16;
     // a mesa's frame: its head is a line (1.4 em) unless one wraps (a revealed mesa's
     // spokesperson and badge under a long title), then as tall as the tallest seen on screen
-    // for these mesas: the pages do not change as the rotation brings a taller or shorter head
-    const shownIds = groups.map((g) => g.id).join();
+    // for these mesas at this size: the pages do not change as the rotation brings a taller
+    // or shorter head
+    const shownIds = `${groups.map((g) => g.id).join()}@${stage.clientWidth}x${stage.clientHeight}:${em}`;
     if (shownIds !== heads.ids) Object.assign(heads, { ids: shownIds, most: 0 });
     heads.most = Math.max(heads.most, ...[...regions.values()].map((r) => r.head.offsetHeight));
     const head = Math.max(em * 1.4, heads.most);
