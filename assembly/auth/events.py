@@ -103,6 +103,7 @@ def _checked(kind: str, checker: Callable[[object], dict | None], value: object)
         finally:
             db.session.rollback()  # the connection is back before the others are answered
 
+    db.session.rollback()  # what the handler read so far (a staff account): wait holding nothing
     identity = shared_reads.read_once(("credential", kind, value), check)
     return dict(identity) if identity is not None else None
 
