@@ -114,40 +114,38 @@ test("fewer, wider block columns when their pieces hold more text: the 1280×720
   assert.equal(fitRegion(many, 1232, 420, { ...options, wideRow: 92 }).columns, fitRegion(many, 1232, 420, options).columns);
 });
 
-test("narrow pieces page their mesa until their rows hold more lines (a stage beside a vote's QR)", () => {
-  // 1920×1080 with a phone vote open: the stage is ~1450 px wide; two block columns would have
-  // pieces 231 px wide (text ~6 em) on rows of three lines: one or two words each
-  const legible = { minRow: 129, minWidth: 224, minHeader: 38, maxRow: 260 };
-  const stage = { width: 1450, height: 560 };
-  const region = { padW: 52, headH: 150 };
-  const groups = [{ id: 1, blocks: [chains(1, 2), chains(2, 2), chains(3, 2), chains(4, 2)] }];
-  const field = (page) => fitRegion(page.groups[0].blocks, stage.width - region.padW, stage.height - region.headH, legible);
-  const before = paginate(groups, stage, region, legible);
-  assert.ok(before.some((page) => field(page).w < 252 && field(page).hr < 1.5 * 129));
-  const pages = paginate(groups, stage, region, { ...legible, narrowWidth: 252 });
-  assert.ok(pages.length > before.length);
+// 1920×1080 with a phone vote open: the stage is ~1450 px wide; two block columns would have
+// pieces 231 px wide (text ~6 em) on rows of three lines: one or two words each
+const VOTE_STAGE = { width: 1450, height: 560 };
+const VOTE_REGION = { padW: 52, headH: 150 };
+const VOTE_LEGIBLE = { minRow: 129, minWidth: 224, minHeader: 38, maxRow: 260 };
+const NARROW = 252;
+
+/** The pages of ``groups`` (one mesa) without and with the narrow rule; asserts the rule. */
+function narrowPages(groups) {
+  const field = (page) =>
+    fitRegion(page.groups[0].blocks, VOTE_STAGE.width - VOTE_REGION.padW, VOTE_STAGE.height - VOTE_REGION.headH, VOTE_LEGIBLE);
+  const before = paginate(groups, VOTE_STAGE, VOTE_REGION, VOTE_LEGIBLE);
+  const narrowAndShort = before.filter((page) => field(page).w < NARROW && field(page).hr < 1.5 * 129);
+  const pages = paginate(groups, VOTE_STAGE, VOTE_REGION, { ...VOTE_LEGIBLE, narrowWidth: NARROW });
   for (const page of pages) {
     const fit = field(page);
-    assert.ok(fit.w >= 252 || fit.hr >= 1.5 * 129, JSON.stringify({ w: fit.w, hr: fit.hr }));
+    assert.ok(fit.w >= NARROW || fit.hr >= 1.5 * 129, JSON.stringify({ w: fit.w, hr: fit.hr }));
   }
   // every block still on a page, in order
   assert.deepEqual(pages.flatMap((p) => p.groups[0].blocks.map((b) => b.tableId)), [1, 2, 3, 4]);
+  return { before, narrowAndShort, pages };
+}
+
+test("narrow pieces page their mesa until their rows hold more lines (a stage beside a vote's QR)", () => {
+  const { before, narrowAndShort, pages } = narrowPages([{ id: 1, blocks: [chains(1, 2), chains(2, 2), chains(3, 2), chains(4, 2)] }]);
+  assert.ok(narrowAndShort.length > 0);
+  assert.ok(pages.length > before.length);
 });
 
 test("a mesa alone on its turn is sliced too when one page would leave its pieces narrow and short", () => {
-  const legible = { minRow: 129, minWidth: 224, minHeader: 38, maxRow: 260 };
-  const stage = { width: 1450, height: 560 };
-  const region = { padW: 52, headH: 150 };
-  const groups = [{ id: 2, blocks: [chains(1, 1), chains(2, 1), chains(3, 1), chains(4, 1)] }];
-  const field = (page) => fitRegion(page.groups[0].blocks, stage.width - region.padW, stage.height - region.headH, legible);
-  const before = paginate(groups, stage, region, legible);
+  const { before, narrowAndShort, pages } = narrowPages([{ id: 2, blocks: [chains(1, 1), chains(2, 1), chains(3, 1), chains(4, 1)] }]);
   assert.equal(before.length, 1);
-  assert.ok(field(before[0]).w < 252 && field(before[0]).hr < 1.5 * 129);
-  const pages = paginate(groups, stage, region, { ...legible, narrowWidth: 252 });
+  assert.equal(narrowAndShort.length, 1);
   assert.ok(pages.length > 1);
-  for (const page of pages) {
-    const fit = field(page);
-    assert.ok(fit.w >= 252 || fit.hr >= 1.5 * 129, JSON.stringify({ w: fit.w, hr: fit.hr }));
-  }
-  assert.deepEqual(pages.flatMap((p) => p.groups[0].blocks.map((b) => b.tableId)), [1, 2, 3, 4]);
 });
