@@ -17,8 +17,12 @@ export function createRuleCard(card, panel) {
     return !panel.hidden && rule && rule.getClientRects().length === 0 ? rule.textContent : ""; // not laid out: hidden by the CSS
   }
 
+  let filled = null; // the sentence the card holds (the panel is drawn again on every render)
+
   // (which vote: the panel under the card says it)
   function fill(sentence) {
+    if (sentence === filled) return;
+    filled = sentence;
     card.replaceChildren(el("h2", { text: t("Cómo se decide esta votación") }), el("p", { class: "board-rule-text", text: sentence }));
   }
 

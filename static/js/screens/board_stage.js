@@ -40,7 +40,7 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
   const regions = new Map(); // group id -> {el, head, field, empty, badge, pieceEls, labels, group}
   let pages = [];
   let signature = "";
-  const heads = { ids: "", most: 0 }; // the tallest mesa head seen for the mesas shown
+  const heads = { key: "", most: 0 }; // the tallest mesa head seen for the mesas shown, at this size
   // a mesa's head that grows or shrinks (a badge, the spokesperson's name wrapping) changes
   // its field: that mesa is laid out again. Compared with the size its last layout measured,
   // so the layout's own change (a phone's field taking its rows' height) asks for none.
@@ -110,13 +110,13 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
     // spokesperson and badge under a long title), then as tall as the tallest seen on screen
     // for these mesas at this size: the pages do not change as the rotation brings a taller
     // or shorter head
-    const shownIds = `${groups.map((g) => g.id).join()}@${stage.clientWidth}x${stage.clientHeight}:${em}`;
-    if (shownIds !== heads.ids) Object.assign(heads, { ids: shownIds, most: 0 });
+    const width = stage.clientWidth;
+    const height = stage.clientHeight;
+    const key = `${groups.map((g) => g.id).join()}@${width}x${height}:${em}`;
+    if (key !== heads.key) Object.assign(heads, { key, most: 0 });
     heads.most = Math.max(heads.most, ...[...regions.values()].map((r) => r.head.offsetHeight));
     const head = Math.max(em * 1.4, heads.most);
     const region = { padW: em * 1.4 + 12, headH: em * 2 + 12 + head };
-    const width = stage.clientWidth;
-    const height = stage.clientHeight;
     const maxRows = Math.max(1, Math.floor((height - region.headH - sizes.minHeader) / sizes.minRow));
     const input = groups.map((g) => ({ id: g.id, blocks: blocksOf(g, pieces, maxRows) }));
     // mesas share a page while their rows keep the least row's three lines (shareRow 1: the
@@ -194,7 +194,7 @@ export function createStage(stage, { isPublic, focusable, decorate = () => {}, o
     }
     regions.clear();
     signature = "";
-    heads.ids = "";
+    heads.key = "";
   }
 
   return { regions, show, paginateFor, reset, get pages() { return pages; } };
